@@ -1,0 +1,254 @@
+package dev.ocrgate.server;
+
+import dev.ocrgate.server.config.ConfigException;
+import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.tls.ServerTls;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gRPC server's lifecycle: bind (TLS unless plaintext is explicitly configured), register
+ * health and reflection, warm up, report SERVING, and on shutdown report NOT_SERVING, stop
+ * accepting calls, drain in-flight calls for a bounded time, then cancel what is left and close
+ * the resources registered with {@link Builder#onClose}.
+ *
+ * <p>Health is NOT_SERVING from bind until every warm-up task has run, so a load balancer never
+ * routes to a replica whose models are still loading.
+ *
+ * <p>Thread safety: {@link #start} and {@link #shutdownGracefully} may be called from any thread;
+ * shutdown runs at most once.
+ */
+public final class OcrgateServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OcrgateServer.class);
+
+  private final OcrgateConfig config;
+  private final List<ServerServiceDefinition> services;
+  private final List<ServerInterceptor> interceptors;
+  private final List<Runnable> warmUps;
+  private final List<AutoCloseable> closeables;
+  private final Map<String, String> startupFacts;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final AtomicBoolean shutdown = new AtomicBoolean();
+  private volatile Server server;
+
+  private OcrgateServer(Builder b) {
+    this.config = b.config;
+    this.services = List.copyOf(b.services);
+    this.interceptors = List.copyOf(b.interceptors);
+    this.warmUps = List.copyOf(b.warmUps);
+    this.closeables = List.copyOf(b.closeables);
+    this.startupFacts = Map.copyOf(b.startupFacts);
+  }
+
+  /** A builder for a server configured by {@code config}. */
+  public static Builder builder(OcrgateConfig config) {
+    return new Builder(config);
+  }
+
+  /**
+   * Binds and starts serving; returns once warm-up is done and health reports SERVING.
+   *
+   * @throws ConfigException when TLS material is missing or the port cannot be bound
+   */
+  public OcrgateServer start() {
+    OcrgateConfig.ServerSection s = config.server;
+    NettyServerBuilder nb =
+        NettyServerBuilder.forAddress(new InetSocketAddress(s.host, s.port))
+            .maxInboundMessageSize(s.max_inbound_message_bytes)
+            .permitKeepAliveTime(20, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true);
+    if (s.plaintext) {
+      log.warn(
+          "PLAINTEXT MODE: TLS is off. Bearer tokens sent to this server can be read and replayed"
+              + " by anyone on the network path. Use only behind a TLS-terminating proxy on the"
+              + " same host.");
+    } else {
+      nb.sslContext(ServerTls.serverContext(config.tls));
+    }
+    for (ServerServiceDefinition def : services) {
+      nb.addService(def);
+    }
+    nb.addService(health.getHealthService());
+    nb.addService(ProtoReflectionServiceV1.newInstance());
+    // NettyServerBuilder.intercept: the interceptor added last runs first. Callers list them
+    // outermost first, so add in reverse.
+    for (int i = interceptors.size() - 1; i >= 0; i--) {
+      nb.intercept(interceptors.get(i));
+    }
+    setAll(ServingStatus.NOT_SERVING);
+    try {
+      server = nb.build().start();
+    } catch (IOException e) {
+      throw new ConfigException("cannot listen on " + s.host + ":" + s.port + ": " + e.getMessage(), e);
+    }
+    for (Runnable warmUp : warmUps) {
+      warmUp.run();
+    }
+    setAll(ServingStatus.SERVING);
+    log.info(
+        "ocrgate serving on {}:{} tls={}{}",
+        s.host,
+        port(),
+        s.plaintext ? "off(PLAINTEXT)" : ("on client_auth=" + config.tls.client_auth),
+        startupFacts.entrySet().stream()
+            .map(e -> " " + e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining()));
+    return this;
+  }
+
+  /** The bound port (useful when configured with port 0). */
+  public int port() {
+    Server srv = server;
+    if (srv == null) {
+      throw new IllegalStateException("not started");
+    }
+    return srv.getPort();
+  }
+
+  /** The health service's manager, e.g. to report a degraded dependency. */
+  public HealthStatusManager health() {
+    return health;
+  }
+
+  /**
+   * Drains and stops: NOT_SERVING, refuse new calls, wait up to {@code server.drain_timeout_seconds}
+   * for in-flight calls, cancel the rest, close registered resources. Idempotent.
+   *
+   * @return true if every in-flight call finished within the drain time
+   */
+  public boolean shutdownGracefully() {
+    if (!shutdown.compareAndSet(false, true)) {
+      return true;
+    }
+    Server srv = server;
+    boolean drained = true;
+    health.enterTerminalState();
+    if (srv != null) {
+      log.info("draining: NOT_SERVING, no new calls, waiting up to {} s for in-flight calls",
+          config.server.drain_timeout_seconds);
+      srv.shutdown();
+      try {
+        drained = srv.awaitTermination(config.server.drain_timeout_seconds, TimeUnit.SECONDS);
+        if (!drained) {
+          log.warn("drain time over: cancelling the calls still in flight");
+          srv.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        srv.shutdownNow();
+        drained = false;
+      }
+    }
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("error while closing {}: {}", c, e.toString());
+      }
+    }
+    log.info("stopped (drained={})", drained);
+    return drained;
+  }
+
+  /** Blocks until the server has terminated. */
+  public void awaitTermination() throws InterruptedException {
+    Server srv = server;
+    if (srv != null) {
+      srv.awaitTermination();
+    }
+  }
+
+  @Override
+  public void close() {
+    shutdownGracefully();
+  }
+
+  private void setAll(ServingStatus status) {
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
+    for (ServerServiceDefinition def : services) {
+      health.setStatus(def.getServiceDescriptor().getName(), status);
+    }
+  }
+
+  /** Collects services, interceptors, warm-up tasks and resources; validates as it goes. */
+  public static final class Builder {
+    private final OcrgateConfig config;
+    private final List<ServerServiceDefinition> services = new ArrayList<>();
+    private final List<ServerInterceptor> interceptors = new ArrayList<>();
+    private final List<Runnable> warmUps = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Map<String, String> startupFacts = new LinkedHashMap<>();
+
+    private Builder(OcrgateConfig config) {
+      if (config == null) {
+        throw new NullPointerException("config");
+      }
+      this.config = config;
+    }
+
+    /** Adds a service; its name also gets a health status. */
+    public Builder addService(BindableService service) {
+      return addService(service.bindService());
+    }
+
+    /** Adds a service definition (e.g. one already wrapped with per-service interceptors). */
+    public Builder addService(ServerServiceDefinition def) {
+      String name = def.getServiceDescriptor().getName();
+      for (ServerServiceDefinition s : services) {
+        if (s.getServiceDescriptor().getName().equals(name)) {
+          throw new IllegalArgumentException("service " + name + " already added");
+        }
+      }
+      services.add(def);
+      return this;
+    }
+
+    /**
+     * Adds a server-wide interceptor. Interceptors run in the order added: the first one added is
+     * the outermost (sees the call first).
+     */
+    public Builder addInterceptor(ServerInterceptor interceptor) {
+      interceptors.add(interceptor);
+      return this;
+    }
+
+    /** A task run after bind and before health turns SERVING (model warm-up). */
+    public Builder warmUp(Runnable task) {
+      warmUps.add(task);
+      return this;
+    }
+
+    /** A resource closed after the server has stopped, in the order added. */
+    public Builder onClose(AutoCloseable resource) {
+      closeables.add(resource);
+      return this;
+    }
+
+    /** A fact for the one startup log line, e.g. {@code provider=CPU}. */
+    public Builder startupFact(String key, String value) {
+      startupFacts.put(key, value);
+      return this;
+    }
+
+    public OcrgateServer build() {
+      return new OcrgateServer(this);
+    }
+  }
+}
