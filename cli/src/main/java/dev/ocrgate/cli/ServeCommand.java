@@ -1,0 +1,96 @@
+package dev.ocrgate.cli;
+
+import dev.ocrgate.server.OcrgateServer;
+import dev.ocrgate.server.ServerAssembly;
+import dev.ocrgate.server.TerminationSignals;
+import dev.ocrgate.server.config.ConfigException;
+import dev.ocrgate.server.config.ConfigLoader;
+import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.tls.DevCertificates;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ocrgate serve}: runs the server until SIGTERM/SIGINT, then drains and exits 0. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the gRPC server (TLS) until SIGTERM or SIGINT, then drains in-flight calls and exits 0.",
+      "Precedence: flags > config file > defaults."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML config file.")
+  Path configFile;
+
+  @Option(
+      names = "--dev",
+      description = "Development mode: generate dev TLS material (certs/dev) when absent.")
+  boolean dev;
+
+  @Option(names = "--host", description = "Bind address (default 127.0.0.1).")
+  String host;
+
+  @Option(names = "--port", description = "Port (default 8443; 0 = any free port).")
+  Integer port;
+
+  @Option(
+      names = "--plaintext",
+      description = "Serve WITHOUT TLS. Bearer tokens become readable and replayable on the network.")
+  boolean plaintext;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Server certificate chain.")
+  String tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Server private key (PKCS#8).")
+  String tlsKey;
+
+  @Option(names = "--models", split = ",", paramLabel = "DIR", description = "Model folders (each with model.yaml).")
+  java.util.List<String> models;
+
+  @Override
+  public Integer call() throws Exception {
+    OcrgateConfig config;
+    try {
+      config = configFile == null ? ConfigLoader.defaults() : ConfigLoader.load(configFile);
+      applyFlags(config);
+      if (config.dev.enabled && !config.server.plaintext && config.tls.cert_chain == null) {
+        DevCertificates certs =
+            DevCertificates.ensure(Launcher.repoRoot().resolve("certs/gen-dev.sh"),
+                Launcher.repoRoot().resolve(config.dev.certs_dir));
+        certs.applyTo(config.tls);
+        System.err.println("dev TLS: clients trust " + certs.caCert());
+      }
+      OcrgateServer server = ServerAssembly.assemble(config);
+      return TerminationSignals.serveUntilSignalled(server);
+    } catch (ConfigException e) {
+      System.err.println("ocrgate serve: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private void applyFlags(OcrgateConfig config) {
+    if (dev) {
+      config.dev.enabled = true;
+    }
+    if (host != null) {
+      config.server.host = host;
+    }
+    if (port != null) {
+      config.server.port = port;
+    }
+    if (plaintext) {
+      config.server.plaintext = true;
+    }
+    if (tlsCert != null) {
+      config.tls.cert_chain = tlsCert;
+    }
+    if (tlsKey != null) {
+      config.tls.private_key = tlsKey;
+    }
+    if (models != null) {
+      config.models = models;
+    }
+  }
+}
