@@ -1,0 +1,35 @@
+package dev.ocrgate.server.ocr;
+
+import dev.ocrgate.server.vision.PixelRect;
+import dev.ocrgate.server.vision.RgbImage;
+import io.grpc.Deadline;
+
+/**
+ * One image to read.
+ *
+ * @param image the decoded image
+ * @param region the part to read, in image pixels, or null for the whole image
+ * @param mode SUBTITLE (detect within the region, optimised for one or two lines) or FULL
+ * @param minConfidence lines below this are dropped; 0 or less = the model's default
+ * @param classifyDirection run the direction classifier on each line (if the model has one)
+ * @param deadline the call's deadline, or null for none
+ */
+public record OcrRequest(
+    RgbImage image,
+    PixelRect region,
+    Mode mode,
+    float minConfidence,
+    boolean classifyDirection,
+    Deadline deadline) {
+
+  /** How the region is read. */
+  public enum Mode {
+    FULL,
+    SUBTITLE
+  }
+
+  /** The whole image, FULL mode, defaults, no deadline. */
+  public static OcrRequest of(RgbImage image) {
+    return new OcrRequest(image, null, Mode.FULL, 0f, false, null);
+  }
+}

@@ -1,0 +1,17 @@
+package dev.ocrgate.server.vision;
+
+/**
+ * An image the server refuses: too large, undecodable, wrong raw size. The message is short,
+ * contains no client data, and is safe to return as an INVALID_ARGUMENT description.
+ */
+public final class InvalidImageException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  public InvalidImageException(String message) {
+    super(message);
+  }
+
+  public InvalidImageException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
