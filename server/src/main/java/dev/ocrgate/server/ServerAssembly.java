@@ -1,6 +1,8 @@
 package dev.ocrgate.server;
 
 import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.observability.GrpcServerMetrics;
+import dev.ocrgate.server.observability.Metrics;
 
 /**
  * Wires the production server from a validated config: interceptors (outermost first), services,
@@ -12,7 +14,11 @@ public final class ServerAssembly {
 
   /** The server for {@code config}, not yet started. */
   public static OcrgateServer assemble(OcrgateConfig config) {
-    OcrgateServer.Builder builder = OcrgateServer.builder(config);
+    Metrics metrics = Metrics.prometheus();
+    OcrgateServer.Builder builder = OcrgateServer.builder(config).metrics(metrics);
+    // Outermost: every call is counted and timed, including those the auth interceptor rejects.
+    builder.addInterceptor(GrpcServerMetrics.create(metrics));
+    builder.onClose(metrics);
     return builder.build();
   }
 }
