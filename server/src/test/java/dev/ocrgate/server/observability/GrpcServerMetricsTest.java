@@ -111,37 +111,4 @@ class GrpcServerMetricsTest {
         .totalTime(TimeUnit.MILLISECONDS)).isEqualTo(3.0);
     assertThat(registry.get("ocrgate.grpc.server.calls.in.flight").gauge().value()).isZero();
   }
-
-  /** A ServerCall whose method is Health/Check and which does nothing. */
-  private static final class NoopServerCall extends ServerCall<Object, Object> {
-    private static final io.grpc.MethodDescriptor<Object, Object> METHOD;
-
-    static {
-      @SuppressWarnings({"unchecked", "rawtypes"})
-      io.grpc.MethodDescriptor<Object, Object> m = (io.grpc.MethodDescriptor) HealthGrpc.getCheckMethod();
-      METHOD = m;
-    }
-
-    @Override
-    public void request(int numMessages) {}
-
-    @Override
-    public void sendHeaders(Metadata headers) {}
-
-    @Override
-    public void sendMessage(Object message) {}
-
-    @Override
-    public void close(Status status, Metadata trailers) {}
-
-    @Override
-    public boolean isCancelled() {
-      return true;
-    }
-
-    @Override
-    public io.grpc.MethodDescriptor<Object, Object> getMethodDescriptor() {
-      return METHOD;
-    }
-  }
 }
