@@ -19,6 +19,7 @@ class ConfigReferenceDocTest {
     Path doc = root.resolve("docs/configuration.md");
     String table = new ConfigReferenceDoc(root.resolve("server/src/main/java")).table();
     String text = Files.readString(doc);
+    text = text.replace("\r\n", "\n");
     int begin = text.indexOf(ConfigReferenceDoc.BEGIN);
     int end = text.indexOf(ConfigReferenceDoc.END);
     assertThat(begin).as("markers in %s", doc).isNotNegative();
@@ -27,6 +28,7 @@ class ConfigReferenceDocTest {
         + table + text.substring(end);
     if (Boolean.getBoolean("ocrgate.updateDocs")) {
       Files.writeString(doc, expected);
+      text = expected;
     }
     assertThat(text)
         .as("docs/configuration.md is stale; rerun this test with -Docrgate.updateDocs=true")
