@@ -71,7 +71,8 @@ public final class JwtVerifier {
     } catch (SecurityException e) {
       throw new TokenRejectedException(Reason.INVALID_SIGNATURE, e.getClass().getSimpleName());
     } catch (UnsupportedJwtException e) {
-      throw new TokenRejectedException(Reason.UNSUPPORTED_TOKEN, e.getClass().getSimpleName());
+      throw new TokenRejectedException(
+          isCritical(e) ? Reason.UNSUPPORTED_CRITICAL : Reason.UNSUPPORTED_TOKEN, e.getClass().getSimpleName());
     } catch (MalformedJwtException e) {
       throw new TokenRejectedException(
           isCritical(e) ? Reason.UNSUPPORTED_CRITICAL : Reason.MALFORMED, e.getClass().getSimpleName());
@@ -107,7 +108,7 @@ public final class JwtVerifier {
     }
   }
 
-  private static boolean isCritical(MalformedJwtException e) {
+  private static boolean isCritical(JwtException e) {
     String m = e.getMessage();
     return m != null && m.contains("crit");
   }
