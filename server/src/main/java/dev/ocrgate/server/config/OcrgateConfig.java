@@ -21,6 +21,8 @@ public final class OcrgateConfig {
   @JsonProperty public List<String> models = new ArrayList<>(List.of("models/ppocr-v4"));
   /** Dev mode: generated TLS material and signing key under {@code state_dir}. */
   @JsonProperty public DevSection dev = new DevSection();
+  /** Call authentication (Bearer JWT) and per-method scopes. */
+  @JsonProperty public AuthConfig auth = new AuthConfig();
 
   /** Listening socket and lifecycle. */
   public static final class ServerSection {
