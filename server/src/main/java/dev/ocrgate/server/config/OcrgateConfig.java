@@ -21,6 +21,8 @@ public final class OcrgateConfig {
   @JsonProperty public List<String> models = new ArrayList<>(List.of("models/ppocr-v4"));
   /** Dev mode: generated TLS material and signing key under {@code state_dir}. */
   @JsonProperty public DevSection dev = new DevSection();
+  /** StreamFrames: flow-control window, change detection and cue defaults. */
+  @JsonProperty public StreamingSection streaming = new StreamingSection();
 
   /** Listening socket and lifecycle. */
   public static final class ServerSection {
