@@ -23,6 +23,8 @@ public final class OcrgateConfig {
   @JsonProperty public DevSection dev = new DevSection();
   /** Call authentication (Bearer JWT) and per-method scopes. */
   @JsonProperty public AuthConfig auth = new AuthConfig();
+  /** StreamFrames: flow-control window, change detection and cue defaults. */
+  @JsonProperty public StreamingSection streaming = new StreamingSection();
 
   /** Listening socket and lifecycle. */
   public static final class ServerSection {
