@@ -25,7 +25,7 @@ class RedisRevocationStoreTest {
 
   @BeforeEach
   void setUp() {
-    link = RedisLink.create(REDIS.server().url(), Duration.ofMillis(300));
+    link = RedisLink.create(REDIS.server().url(), Duration.ofSeconds(1));
     store = RedisRevocationStore.create(link, Clock.systemUTC());
   }
 
@@ -103,7 +103,7 @@ class RedisRevocationStoreTest {
   @Test
   void isRevoked_redisDownAtStartup_failsClosedThenConnectsWhenItComesUp() throws Exception {
     REDIS.server().stop();
-    RedisLink fresh = RedisLink.create(REDIS.server().url(), Duration.ofMillis(300));
+    RedisLink fresh = RedisLink.create(REDIS.server().url(), Duration.ofSeconds(1));
     try {
       RedisRevocationStore late = RedisRevocationStore.create(fresh, Clock.systemUTC());
 
