@@ -4,6 +4,8 @@ import dev.ocrgate.server.auth.DevKeys;
 import dev.ocrgate.server.auth.InMemoryRevocationStore;
 import dev.ocrgate.server.auth.JwtAuth;
 import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.observability.GrpcServerMetrics;
+import dev.ocrgate.server.observability.Metrics;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -21,12 +23,16 @@ public final class ServerAssembly {
 
   /** The server for {@code config}, not yet started. */
   public static OcrgateServer assemble(OcrgateConfig config) {
-    OcrgateServer.Builder builder = OcrgateServer.builder(config);
+    Metrics metrics = Metrics.prometheus();
+    OcrgateServer.Builder builder = OcrgateServer.builder(config).metrics(metrics);
+    // Outermost: every call is counted and timed, including those the auth interceptor rejects.
+    builder.addInterceptor(GrpcServerMetrics.create(metrics));
+    builder.onClose(metrics);
     addAuth(config, builder);
     return builder.build();
   }
 
-  /** Authentication is the outermost interceptor: nothing runs for a caller it refuses. */
+  /** Authentication comes right after metrics: nothing else runs for a caller it refuses. */
   private static void addAuth(OcrgateConfig config, OcrgateServer.Builder builder) {
     if (!config.auth.enabled) {
       log.warn("AUTH DISABLED (auth.enabled: false): every caller can call every method");
