@@ -82,6 +82,9 @@ public final class OcrgateServer implements AutoCloseable {
     NettyServerBuilder nb =
         NettyServerBuilder.forAddress(new InetSocketAddress(s.host, s.port))
             .maxInboundMessageSize(s.max_inbound_message_bytes)
+            // Room for an 8 KiB bearer token plus the other headers; auth.max_token_bytes is the
+            // real cap and answers UNAUTHENTICATED instead of a transport error.
+            .maxInboundMetadataSize(32 * 1024)
             .permitKeepAliveTime(20, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true);
     if (s.plaintext) {
