@@ -1,6 +1,7 @@
 package dev.ocrgate.server;
 
 import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.ocr.OcrModule;
 
 /**
  * Wires the production server from a validated config: interceptors (outermost first), services,
@@ -13,6 +14,13 @@ public final class ServerAssembly {
   /** The server for {@code config}, not yet started. */
   public static OcrgateServer assemble(OcrgateConfig config) {
     OcrgateServer.Builder builder = OcrgateServer.builder(config);
+    OcrModule ocr = OcrModule.create(config);
+    builder
+        .addService(ocr.grpcService())
+        .warmUp(ocr::warmUp)
+        .onClose(ocr)
+        .startupFact("provider", ocr.engine().provider())
+        .startupFact("models", ocr.engine().modelName());
     return builder.build();
   }
 }
