@@ -25,6 +25,14 @@ public final class OcrgateConfig {
   @JsonProperty public EngineSection engine = new EngineSection();
   /** OCR requests: image limits, executor. */
   @JsonProperty public OcrSection ocr = new OcrSection();
+  /** Call authentication (Bearer JWT) and per-method scopes. */
+  @JsonProperty public AuthConfig auth = new AuthConfig();
+  /** StreamFrames: flow-control window, change detection and cue defaults. */
+  @JsonProperty public StreamingSection streaming = new StreamingSection();
+  /** Plain-HTTP metrics and probe endpoint. */
+  @JsonProperty public MetricsSection metrics = new MetricsSection();
+  /** Log format and audit log destination. */
+  @JsonProperty public LogSection log = new LogSection();
 
   /** Listening socket and lifecycle. */
   public static final class ServerSection {

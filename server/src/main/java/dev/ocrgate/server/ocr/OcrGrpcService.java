@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code Recognize} RPC: decode and validate the image (on the calling gRPC thread), convert
  * the region, hand the request to the {@link OcrPipeline}, answer with lines and timings.
- * {@code StreamFrames} is not implemented here.
+ * {@code StreamFrames} is delegated to a {@link StreamOpener} when one is given (see
+ * {@link #withStreams}), else UNIMPLEMENTED.
  *
  * <p>Errors are statuses with short fixed descriptions: INVALID_ARGUMENT for a bad image or
  * region, and whatever the pipeline reports (RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, UNAVAILABLE,
@@ -41,17 +42,31 @@ public final class OcrGrpcService extends OcrServiceGrpc.OcrServiceImplBase {
   private final ImageLimits limits;
   private final String modelName;
   private final LongSupplier nanoTime;
+  private final StreamOpener streams;
 
-  OcrGrpcService(OcrPipeline pipeline, ImageLimits limits, String modelName, LongSupplier nanoTime) {
+  OcrGrpcService(OcrPipeline pipeline, ImageLimits limits, String modelName, LongSupplier nanoTime,
+      StreamOpener streams) {
     this.pipeline = pipeline;
     this.limits = limits;
     this.modelName = modelName;
     this.nanoTime = nanoTime;
+    this.streams = streams;
   }
 
-  /** The service over {@code pipeline}, reporting {@code modelName}. */
+  /** Opens one StreamFrames call (e.g. {@code StreamFramesService::open}). */
+  @FunctionalInterface
+  public interface StreamOpener {
+    StreamObserver<StreamFramesRequest> open(StreamObserver<StreamFramesResponse> responses);
+  }
+
+  /** The service over {@code pipeline}, reporting {@code modelName}; StreamFrames is UNIMPLEMENTED. */
   public static OcrGrpcService create(OcrPipeline pipeline, ImageLimits limits, String modelName) {
-    return new OcrGrpcService(pipeline, limits, modelName, System::nanoTime);
+    return new OcrGrpcService(pipeline, limits, modelName, System::nanoTime, null);
+  }
+
+  /** The same service with StreamFrames delegated to {@code streams}. */
+  public OcrGrpcService withStreams(StreamOpener streams) {
+    return new OcrGrpcService(pipeline, limits, modelName, nanoTime, streams);
   }
 
   @Override
@@ -105,6 +120,9 @@ public final class OcrGrpcService extends OcrServiceGrpc.OcrServiceImplBase {
 
   @Override
   public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> responses) {
+    if (streams != null) {
+      return streams.open(responses);
+    }
     responses.onError(Status.UNIMPLEMENTED.withDescription("StreamFrames is not available yet").asException());
     return new StreamObserver<>() {
       @Override
