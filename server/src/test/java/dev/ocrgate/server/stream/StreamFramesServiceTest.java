@@ -269,4 +269,33 @@ class StreamFramesServiceTest {
     assertAnsweredInOrder(s.results(), WINDOW);
     assertThat(ocr.calls.get()).isEqualTo(WINDOW);
   }
+
+  @Test
+  void verify_burnedInSubtitleVideo_unchangedFramesSkipInference_atLeastTenfold(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path srt = dir.resolve("subs.srt");
+    SubtitleVideo.writeSrt(srt, List.of(
+        new SubtitleVideo.SrtCue(1, 1000, 3500, "The first line"),
+        new SubtitleVideo.SrtCue(2, 4000, 6000, "Another subtitle"),
+        new SubtitleVideo.SrtCue(3, 6000, 8500, "Right after it"),
+        new SubtitleVideo.SrtCue(4, 9500, 11500, "The last one")));
+    int w = 480;
+    int h = 270;
+    java.nio.file.Path video = SubtitleVideo.render(dir, srt, w, h, 12.0, 25);
+    List<SubtitleVideo.DecodedFrame> frames = SubtitleVideo.sample(video, w, h, 10);
+    assertThat(frames).hasSizeBetween(115, 125);
+    List<StreamFramesRequest> msgs = new ArrayList<>();
+    msgs.add(config(StreamConfig.getDefaultInstance()));
+    for (int i = 0; i < frames.size(); i++) {
+      msgs.add(frame(i + 1, frames.get(i).ptsMs(), Image.newBuilder().setRaw(RawImage.newBuilder()
+          .setWidth(w).setHeight(h).setFormat(dev.ocrgate.api.v1.PixelFormat.PIXEL_FORMAT_RGB8)
+          .setData(com.google.protobuf.ByteString.copyFrom(frames.get(i).rgb()))).build()));
+    }
+    TestStream s = open(channel(1 << 20), msgs, true, true);
+    assertThat(s.done.get(60, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+    assertThat(s.results()).hasSize(frames.size());
+    // Each appearance, change and disappearance of a line is read once (9 transitions here,
+    // including the first frame); compression noise alone must not trigger a read.
+    assertThat(ocr.calls.get()).isBetween(5, frames.size() / 10);
+  }
 }
