@@ -4,6 +4,7 @@ import dev.ocrgate.server.auth.DevKeys;
 import dev.ocrgate.server.auth.InMemoryRevocationStore;
 import dev.ocrgate.server.auth.JwtAuth;
 import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.ocr.OcrModule;
 import dev.ocrgate.server.observability.GrpcServerMetrics;
 import dev.ocrgate.server.observability.Metrics;
 import java.nio.file.Path;
@@ -29,7 +30,19 @@ public final class ServerAssembly {
     builder.addInterceptor(GrpcServerMetrics.create(metrics));
     builder.onClose(metrics);
     addAuth(config, builder);
+    addOcr(config, builder);
     return builder.build();
+  }
+
+  /** Models, engine, pipeline and the Recognize service; warmed up before SERVING. */
+  private static void addOcr(OcrgateConfig config, OcrgateServer.Builder builder) {
+    OcrModule ocr = OcrModule.create(config);
+    builder
+        .addService(ocr.grpcService())
+        .warmUp(ocr::warmUp)
+        .onClose(ocr)
+        .startupFact("provider", ocr.engine().provider())
+        .startupFact("models", ocr.engine().modelName());
   }
 
   /** Authentication comes right after metrics: nothing else runs for a caller it refuses. */
