@@ -7,6 +7,9 @@ import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.ocr.OcrModule;
 import dev.ocrgate.server.observability.GrpcServerMetrics;
 import dev.ocrgate.server.observability.Metrics;
+import dev.ocrgate.server.observability.PipelineMetrics;
+import dev.ocrgate.server.stream.StreamFramesService;
+import dev.ocrgate.server.vision.ImageDecoder;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -30,15 +33,28 @@ public final class ServerAssembly {
     builder.addInterceptor(GrpcServerMetrics.create(metrics));
     builder.onClose(metrics);
     addAuth(config, builder);
-    addOcr(config, builder);
+    addOcr(config, builder, metrics);
     return builder.build();
   }
 
-  /** Models, engine, pipeline and the Recognize service; warmed up before SERVING. */
-  private static void addOcr(OcrgateConfig config, OcrgateServer.Builder builder) {
-    OcrModule ocr = OcrModule.create(config);
+  /**
+   * Models, engine, batched pipeline, Recognize and StreamFrames; warmed up before SERVING. On
+   * shutdown the streams drain first (stop reading, answer accepted frames, end UNAVAILABLE), then
+   * the server drains calls, then the pipeline's batchers drain.
+   */
+  private static void addOcr(OcrgateConfig config, OcrgateServer.Builder builder, Metrics metrics) {
+    String provider = config.engine.provider;
+    OcrModule ocr = OcrModule.create(config,
+        PipelineMetrics.batches(metrics, "det", "detection", provider),
+        PipelineMetrics.batches(metrics, "rec", "recognition", provider));
+    metrics.registerQueueDepth("det", ocr.batchedPipeline().detectionBatcher()::queueDepth);
+    metrics.registerQueueDepth("rec", ocr.batchedPipeline().recognitionBatcher()::queueDepth);
+    StreamFramesService streams = StreamFramesService.create(ocr.pipeline(),
+        image -> ImageDecoder.decode(image, ocr.imageLimits()), config.streaming,
+        PipelineMetrics.streams(metrics));
     builder
-        .addService(ocr.grpcService())
+        .addService(ocr.grpcService().withStreams(streams::open))
+        .onDrain(streams::drain)
         .warmUp(ocr::warmUp)
         .onClose(ocr)
         .startupFact("provider", ocr.engine().provider())

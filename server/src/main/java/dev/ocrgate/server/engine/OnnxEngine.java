@@ -116,10 +116,20 @@ public final class OnnxEngine implements AutoCloseable {
    * @throws EngineException naming the file when it is missing or not a valid model
    */
   public synchronized ModelSession openSession(String name, Path modelFile) {
+    return openSession(name, modelFile, 0);
+  }
+
+  /**
+   * Opens {@code modelFile} with {@code intraOpThreads} intra-op threads (0 = the engine's
+   * setting), e.g. one of several single-threaded instances behind a batcher.
+   *
+   * @throws EngineException naming the file when it is missing or not a valid model
+   */
+  public synchronized ModelSession openSession(String name, Path modelFile, int intraOpThreads) {
     if (!Files.isRegularFile(modelFile)) {
       throw new EngineException(name + " model file not found: " + modelFile);
     }
-    try (OrtSession.SessionOptions options = sessionOptions()) {
+    try (OrtSession.SessionOptions options = sessionOptions(intraOpThreads)) {
       OrtSession session = env.createSession(modelFile.toString(), options);
       ModelSession model = ModelSession.wrap(env, name, session);
       sessions.add(model);
@@ -130,11 +140,12 @@ public final class OnnxEngine implements AutoCloseable {
     }
   }
 
-  private OrtSession.SessionOptions sessionOptions() throws OrtException {
+  private OrtSession.SessionOptions sessionOptions(int intraOpThreads) throws OrtException {
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-    if (settings.intra_op_threads > 0) {
-      options.setIntraOpNumThreads(settings.intra_op_threads);
+    int threads = intraOpThreads > 0 ? intraOpThreads : settings.intra_op_threads;
+    if (threads > 0) {
+      options.setIntraOpNumThreads(threads);
     }
     if (settings.inter_op_threads > 0) {
       options.setInterOpNumThreads(settings.inter_op_threads);

@@ -1,6 +1,7 @@
 package dev.ocrgate.server.ocr;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ocrgate.server.batch.BatchingSpec;
 import dev.ocrgate.server.vision.DbParams;
 import dev.ocrgate.server.vision.DetResize;
 import dev.ocrgate.server.vision.RecResize;
@@ -22,6 +23,8 @@ public final class ModelConfig {
   @JsonProperty public Recognition recognition = new Recognition();
   /** Direction classifier (optional model). */
   @JsonProperty public Classifier classifier = new Classifier();
+  /** Dynamic batching and instances per execution provider and stage. */
+  @JsonProperty public BatchingSpec batching = new BatchingSpec();
 
   /** File names. */
   public static final class Files {
@@ -81,6 +84,8 @@ public final class ModelConfig {
   /** Checks the values; the message names the offending key. */
   void validate() {
     require(name != null && !name.isBlank(), "name is required");
+    require(batching != null, "batching must not be empty");
+    batching.validate();
     require(files.detection != null, "files.detection is required");
     require(files.recognition != null, "files.recognition is required");
     require(files.dictionary != null, "files.dictionary is required");

@@ -144,7 +144,7 @@ public final class OcrEngine implements AutoCloseable {
     return new OcrResult(lines, timing);
   }
 
-  private static List<TextLine> lines(List<Quad> boxes, int[] order, List<CtcDecoder.Decoded> texts,
+  static List<TextLine> lines(List<Quad> boxes, int[] order, List<CtcDecoder.Decoded> texts,
       float minConfidence, PixelRect region) {
     List<TextLine> lines = new ArrayList<>();
     for (int k = 0; k < order.length; k++) {

@@ -1,5 +1,7 @@
 package dev.ocrgate.server.ocr;
 
+import dev.ocrgate.server.batch.BatchListener;
+import dev.ocrgate.server.batch.BatchingSpec;
 import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.engine.EngineException;
@@ -8,7 +10,7 @@ import dev.ocrgate.server.vision.ImageLimits;
 
 /**
  * The OCR components of a production server, built from the config: model set, ONNX engine,
- * {@link OcrEngine}, {@link OnnxOcrPipeline} and {@link OcrGrpcService}. {@code ServerAssembly}
+ * {@link OcrEngine}, {@link BatchedOcrPipeline} (dynamic batching per model.yaml) and {@link OcrGrpcService}. {@code ServerAssembly}
  * registers them; other services (streaming) reuse {@link #pipeline()}.
  *
  * <p>Closing closes the pipeline (draining its queue) and then the sessions. Thread-safe after
@@ -17,10 +19,10 @@ import dev.ocrgate.server.vision.ImageLimits;
 public final class OcrModule implements AutoCloseable {
   private final OnnxEngine onnx;
   private final OcrEngine engine;
-  private final OnnxOcrPipeline pipeline;
+  private final BatchedOcrPipeline pipeline;
   private final ImageLimits limits;
 
-  private OcrModule(OnnxEngine onnx, OcrEngine engine, OnnxOcrPipeline pipeline, ImageLimits limits) {
+  private OcrModule(OnnxEngine onnx, OcrEngine engine, BatchedOcrPipeline pipeline, ImageLimits limits) {
     this.onnx = onnx;
     this.engine = engine;
     this.pipeline = pipeline;
@@ -34,6 +36,14 @@ public final class OcrModule implements AutoCloseable {
    *     cannot be loaded, or why the configured provider cannot be used
    */
   public static OcrModule create(OcrgateConfig config) {
+    return create(config, BatchListener.NONE, BatchListener.NONE);
+  }
+
+  /**
+   * As {@link #create(OcrgateConfig)}, reporting the detection and recognition batchers' metrics
+   * to the given listeners.
+   */
+  public static OcrModule create(OcrgateConfig config, BatchListener detection, BatchListener recognition) {
     if (config.models == null || config.models.size() != 1) {
       throw new ConfigException("models must list exactly one model folder (Recognize has no model"
           + " selection yet), got " + (config.models == null ? 0 : config.models.size()));
@@ -53,7 +63,10 @@ public final class OcrModule implements AutoCloseable {
     }
     try {
       OcrEngine engine = OcrEngine.open(models, onnx);
-      return new OcrModule(onnx, engine, OnnxOcrPipeline.create(engine, config.ocr), limits);
+      BatchingSpec.Provider batching = models.config().batching.forProvider(onnx.providerLabel());
+      BatchedOcrPipeline pipeline = BatchedOcrPipeline.create(models, onnx, batching, detection,
+          recognition, config.ocr.always_classify_direction);
+      return new OcrModule(onnx, engine, pipeline, limits);
     } catch (EngineException | IllegalArgumentException e) {
       onnx.close();
       throw new ConfigException(e.getMessage(), e);
@@ -71,6 +84,11 @@ public final class OcrModule implements AutoCloseable {
     return pipeline;
   }
 
+  /** The batched pipeline itself (queue depths, batchers). */
+  public BatchedOcrPipeline batchedPipeline() {
+    return pipeline;
+  }
+
   public ImageLimits imageLimits() {
     return limits;
   }
@@ -83,6 +101,7 @@ public final class OcrModule implements AutoCloseable {
   /** One dummy batch per model. */
   public void warmUp() {
     engine.warmUp();
+    pipeline.warmUp();
   }
 
   @Override
