@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
     description = "gRPC OCR inference service with JWT-authenticated calls.",
     subcommands = {
       ServeCommand.class,
+      RecognizeCommand.class,
+      SubtitlesCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {
