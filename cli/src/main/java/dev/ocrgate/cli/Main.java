@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       KeysCommand.class,
       TokenCommand.class,
+      RecognizeCommand.class,
+      SubtitlesCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {
