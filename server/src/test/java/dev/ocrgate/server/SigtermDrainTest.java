@@ -45,7 +45,12 @@ class SigtermDrainTest {
       channel = Grpc.newChannelBuilderForAddress("localhost", port, TestTls.clientCredentials()).build();
       var inFlight =
           OcrServiceGrpc.newFutureStub(channel).recognize(OcrgateServerTest.slowRequest(2.0f, 42));
-      Thread.sleep(500); // let the call reach the handler before the signal
+      Path entered = tmp.resolve("entered");
+      long enteredBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!Files.exists(entered) && System.nanoTime() < enteredBy) {
+        Thread.sleep(20); // the signal must arrive while the call is in the handler
+      }
+      assertThat(entered).as("call reached the handler").exists();
 
       process.destroy(); // SIGTERM on Linux
 

@@ -9,7 +9,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A server process for the SIGTERM test: TLS with the given dev certificates, the slow test
- * service, the production signal handling. Writes its port to {@code args[0]} once SERVING.
+ * service, the production signal handling. Writes its port to {@code args[0]} once SERVING, and a
+ * file {@code entered} next to it once a call has reached the handler.
  */
 public final class SlowServerMain {
   private SlowServerMain() {}
@@ -22,7 +23,19 @@ public final class SlowServerMain {
     config.server.drain_timeout_seconds = 20;
     config.tls.cert_chain = certs.resolve("server.crt").toString();
     config.tls.private_key = certs.resolve("server.key").toString();
-    OcrgateServer server = OcrgateServer.builder(config).addService(new SlowOcrService()).build();
+    SlowOcrService slow = new SlowOcrService();
+    OcrgateServer server = OcrgateServer.builder(config).addService(slow).build();
+    Thread marker =
+        new Thread(() -> {
+          try {
+            slow.entered.await();
+            Files.writeString(portFile.resolveSibling("entered"), "1");
+          } catch (Exception e) {
+            // the test then times out waiting for the marker and says so
+          }
+        });
+    marker.setDaemon(true);
+    marker.start();
     CountDownLatch signalled = TerminationSignals.install();
     server.start();
     Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
