@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       TokenCommand.class,
       RecognizeCommand.class,
       SubtitlesCommand.class,
+      ConfigCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {
