@@ -21,6 +21,14 @@ public final class OcrgateConfig {
   @JsonProperty public List<String> models = new ArrayList<>(List.of("models/ppocr-v4"));
   /** Dev mode: generated TLS material and signing key under {@code state_dir}. */
   @JsonProperty public DevSection dev = new DevSection();
+  /** Call authentication (Bearer JWT) and per-method scopes. */
+  @JsonProperty public AuthConfig auth = new AuthConfig();
+  /** StreamFrames: flow-control window, change detection and cue defaults. */
+  @JsonProperty public StreamingSection streaming = new StreamingSection();
+  /** Plain-HTTP metrics and probe endpoint. */
+  @JsonProperty public MetricsSection metrics = new MetricsSection();
+  /** Log format and audit log destination. */
+  @JsonProperty public LogSection log = new LogSection();
 
   /** Listening socket and lifecycle. */
   public static final class ServerSection {

@@ -1,0 +1,91 @@
+package dev.ocrgate.server.auth;
+
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.Status;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The authenticated call as the handler sees it: writes the audit line when the call ends, and
+ * can be closed by the token-expiry timer.
+ *
+ * <p>Concurrency: {@code ServerCall} is not thread-safe, and the expiry timer runs on a scheduler
+ * thread while the handler may be sending. Every outbound operation therefore runs under
+ * {@code this}; once the call is closed (by the handler or the timer) later sends and closes are
+ * dropped. The audit line is written exactly once ({@link #audited}).
+ */
+final class GuardedServerCall<ReqT, RespT> extends SimpleForwardingServerCall<ReqT, RespT> {
+  private final Principal principal;
+  private final AuditLog audit;
+  private final long startNanos;
+  private final AtomicBoolean audited = new AtomicBoolean();
+  // @GuardedBy("this")
+  private boolean closed;
+  private volatile Future<?> expiryTimer;
+
+  GuardedServerCall(ServerCall<ReqT, RespT> delegate, Principal principal, AuditLog audit, long startNanos) {
+    super(delegate);
+    this.principal = principal;
+    this.audit = audit;
+    this.startNanos = startNanos;
+  }
+
+  void expiryTimer(Future<?> timer) {
+    this.expiryTimer = timer;
+  }
+
+  @Override
+  public synchronized void sendHeaders(Metadata headers) {
+    if (!closed) {
+      super.sendHeaders(headers);
+    }
+  }
+
+  @Override
+  public synchronized void sendMessage(RespT message) {
+    if (!closed) {
+      super.sendMessage(message);
+    }
+  }
+
+  @Override
+  public synchronized boolean isReady() {
+    return !closed && super.isReady();
+  }
+
+  @Override
+  public synchronized boolean isCancelled() {
+    return closed || super.isCancelled();
+  }
+
+  @Override
+  public void close(Status status, Metadata trailers) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      super.close(status, trailers);
+    }
+    finished(status);
+  }
+
+  /** The token expired while the call was open: close it now. */
+  void closeExpired() {
+    close(Status.UNAUTHENTICATED.withDescription(TokenRejectedException.Reason.EXPIRED.message()),
+        new Metadata());
+  }
+
+  /** The call ended (closed here, completed or cancelled by the client). */
+  void finished(Status status) {
+    Future<?> t = expiryTimer;
+    if (t != null) {
+      t.cancel(false);
+    }
+    if (audited.compareAndSet(false, true)) {
+      audit.record(this, principal, status, startNanos);
+    }
+  }
+}

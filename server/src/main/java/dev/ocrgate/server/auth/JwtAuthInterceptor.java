@@ -1,0 +1,237 @@
+package dev.ocrgate.server.auth;
+
+import dev.ocrgate.server.auth.RevocationStore.StoreUnavailableException;
+import dev.ocrgate.server.auth.TokenRejectedException.Reason;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authenticates every non-public call with a Bearer JWT and authorizes it by scope.
+ *
+ * <p>Per call: public method → continue (audited, no Principal). Otherwise exactly one
+ * {@code authorization} value with scheme {@code Bearer} (case-insensitive) and a token of at most
+ * {@code maxTokenBytes}; the verified {@link Principal} comes from the cache (SHA-256 of the token)
+ * or the {@link JwtVerifier}; then, also on cache hits, the {@link RevocationStore} and the method's
+ * scopes. Failures close the call before the handler runs: UNAUTHENTICATED with a fixed reason,
+ * PERMISSION_DENIED naming the missing scope or "method not allowed" for a method without policy
+ * (deny by default; decided after authentication so unauthenticated callers learn nothing about
+ * the method table), UNAVAILABLE when the revocation store cannot answer (fail closed).
+ *
+ * <p>Streaming calls: with {@code closeStreamsOnExpiry}, a timer on the scheduler closes the call
+ * with UNAUTHENTICATED "token expired" at {@code exp + skew} (the instant the verifier starts to
+ * refuse the token) and cancels the handler's Context; the timer is cancelled when the call ends.
+ *
+ * <p>Thread-safe and stateless per call; all collaborators are injected.
+ */
+public final class JwtAuthInterceptor implements ServerInterceptor {
+  private static final Logger log = LoggerFactory.getLogger(JwtAuthInterceptor.class);
+  static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  private static final String BEARER = "bearer ";
+
+  private final JwtVerifier verifier;
+  private final VerifiedTokenCache cache;
+  private final RevocationStore revocations;
+  private final MethodPolicy policy;
+  private final ScheduledExecutorService scheduler;
+  private final Clock clock;
+  private final boolean closeStreamsOnExpiry;
+  private final int maxTokenBytes;
+  private final AuditLog audit;
+
+  JwtAuthInterceptor(JwtVerifier verifier, VerifiedTokenCache cache, RevocationStore revocations,
+      MethodPolicy policy, ScheduledExecutorService scheduler, Clock clock,
+      boolean closeStreamsOnExpiry, int maxTokenBytes, boolean audit) {
+    this.verifier = Objects.requireNonNull(verifier, "verifier");
+    this.cache = cache;
+    this.revocations = Objects.requireNonNull(revocations, "revocations");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.closeStreamsOnExpiry = closeStreamsOnExpiry;
+    if (maxTokenBytes <= 0) {
+      throw new IllegalArgumentException("maxTokenBytes must be > 0, was " + maxTokenBytes);
+    }
+    this.maxTokenBytes = maxTokenBytes;
+    this.audit = new AuditLog(audit);
+  }
+
+  /**
+   * An interceptor; see the class comment for the rules.
+   *
+   * @param cacheMaxEntries verified tokens to remember, 0 = no cache
+   * @param scheduler runs stream-expiry timers; owned by the caller
+   */
+  public static JwtAuthInterceptor create(JwtVerifier verifier, RevocationStore revocations,
+      MethodPolicy policy, ScheduledExecutorService scheduler, Clock clock, int cacheMaxEntries,
+      boolean closeStreamsOnExpiry, int maxTokenBytes, boolean audit) {
+    VerifiedTokenCache cache = cacheMaxEntries > 0
+        ? VerifiedTokenCache.create(cacheMaxEntries, clock, verifier.settings().skew()) : null;
+    return new JwtAuthInterceptor(verifier, cache, revocations, policy, scheduler, clock,
+        closeStreamsOnExpiry, maxTokenBytes, audit);
+  }
+
+  @Override
+  public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+      ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+    long start = System.nanoTime();
+    String method = call.getMethodDescriptor().getFullMethodName();
+    if (policy.isPublic(method)) {
+      GuardedServerCall<ReqT, RespT> guarded = new GuardedServerCall<>(call, null, audit, start);
+      return new EndWatcher<>(next.startCall(guarded, headers), guarded);
+    }
+    Principal principal;
+    try {
+      principal = authenticate(headers);
+    } catch (TokenRejectedException e) {
+      log.debug("rejected {} from {}: {} ({})", method, peer(call), e.reason().message(), e.detail());
+      return refuse(call, Status.UNAUTHENTICATED.withDescription(e.reason().message()), start);
+    } catch (StoreUnavailableException e) {
+      log.warn("revocation store unavailable, refusing {} (fail closed): {}", method, e.getMessage());
+      return refuse(call, Status.UNAVAILABLE.withDescription("revocation store unavailable"), start);
+    }
+    Set<String> required = policy.requiredScopes(method);
+    if (required == null) {
+      return refuse(call, Status.PERMISSION_DENIED.withDescription("method not allowed"), start);
+    }
+    String missing = MethodPolicy.firstMissing(required, principal.scopes());
+    if (missing != null) {
+      return refuse(call, Status.PERMISSION_DENIED.withDescription("missing scope: " + missing), start);
+    }
+    return proceed(call, headers, next, principal, start);
+  }
+
+  /** The verified, unrevoked principal for {@code headers}. */
+  Principal authenticate(Metadata headers) throws TokenRejectedException, StoreUnavailableException {
+    String token = bearerToken(headers);
+    Principal p;
+    if (cache == null) {
+      p = verifier.verify(token);
+    } else {
+      VerifiedTokenCache.Digest d = VerifiedTokenCache.digest(token);
+      p = cache.get(d);
+      if (p == null) {
+        p = verifier.verify(token);
+        cache.put(d, p);
+      }
+    }
+    if (revocations.isRevoked(p.tokenId(), p.subject(), p.issuedAt())) {
+      throw new TokenRejectedException(Reason.REVOKED, "jti or subject revoked");
+    }
+    return p;
+  }
+
+  private String bearerToken(Metadata headers) throws TokenRejectedException {
+    Iterable<String> values = headers.getAll(AUTHORIZATION);
+    if (values == null) {
+      throw new TokenRejectedException(Reason.MISSING, "no authorization header");
+    }
+    Iterator<String> it = values.iterator();
+    String value = it.next();
+    if (it.hasNext()) {
+      throw new TokenRejectedException(Reason.MALFORMED, "more than one authorization value");
+    }
+    if (value.length() > maxTokenBytes + BEARER.length()) {
+      throw new TokenRejectedException(Reason.TOO_LARGE, "authorization value of " + value.length() + " chars");
+    }
+    if (value.length() < BEARER.length()
+        || !value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      throw new TokenRejectedException(
+          Reason.MISSING, "scheme is not Bearer: " + scheme(value));
+    }
+    String token = value.substring(BEARER.length()).trim();
+    if (token.isEmpty()) {
+      throw new TokenRejectedException(Reason.MISSING, "empty bearer token");
+    }
+    return token;
+  }
+
+  private <ReqT, RespT> ServerCall.Listener<ReqT> proceed(ServerCall<ReqT, RespT> call,
+      Metadata headers, ServerCallHandler<ReqT, RespT> next, Principal principal, long start) {
+    GuardedServerCall<ReqT, RespT> guarded = new GuardedServerCall<>(call, principal, audit, start);
+    boolean streaming = call.getMethodDescriptor().getType() != MethodType.UNARY;
+    if (!streaming || !closeStreamsOnExpiry) {
+      Context ctx = Context.current().withValue(Principal.KEY, principal);
+      return new EndWatcher<>(Contexts.interceptCall(ctx, guarded, headers, next), guarded);
+    }
+    Context.CancellableContext cancellable = Context.current().withCancellation();
+    Context ctx = cancellable.withValue(Principal.KEY, principal);
+    Duration left = Duration.between(clock.instant(), principal.expiresAt().plus(verifier.settings().skew()));
+    guarded.expiryTimer(scheduler.schedule(() -> {
+      guarded.closeExpired();
+      cancellable.cancel(Status.UNAUTHENTICATED.withDescription(Reason.EXPIRED.message()).asRuntimeException());
+    }, Math.max(0, left.toNanos()), TimeUnit.NANOSECONDS));
+    ServerCall.Listener<ReqT> inner = Contexts.interceptCall(ctx, guarded, headers, next);
+    return new EndWatcher<>(inner, guarded) {
+      @Override
+      void ended() {
+        cancellable.cancel(null);
+      }
+    };
+  }
+
+  private <ReqT, RespT> ServerCall.Listener<ReqT> refuse(ServerCall<ReqT, RespT> call, Status status, long start) {
+    call.close(status, new Metadata());
+    audit.record(call, null, status, start);
+    return new ServerCall.Listener<>() {};
+  }
+
+  private static Object peer(ServerCall<?, ?> call) {
+    Object peer = call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+    return peer == null ? "-" : peer;
+  }
+
+  private static String scheme(String value) {
+    int sp = value.indexOf(' ');
+    return LogSafe.of((sp < 0 ? "(none)" : value.substring(0, Math.min(sp, 16))).toLowerCase(Locale.ROOT));
+  }
+
+  /** Ends the audit record and timers when the call completes or the client cancels it. */
+  private static class EndWatcher<ReqT> extends SimpleForwardingServerCallListener<ReqT> {
+    private final GuardedServerCall<?, ?> call;
+
+    EndWatcher(ServerCall.Listener<ReqT> delegate, GuardedServerCall<?, ?> call) {
+      super(delegate);
+      this.call = call;
+    }
+
+    void ended() {}
+
+    @Override
+    public void onComplete() {
+      try {
+        super.onComplete();
+      } finally {
+        call.finished(Status.OK);
+        ended();
+      }
+    }
+
+    @Override
+    public void onCancel() {
+      try {
+        super.onCancel();
+      } finally {
+        call.finished(Status.CANCELLED);
+        ended();
+      }
+    }
+  }
+}

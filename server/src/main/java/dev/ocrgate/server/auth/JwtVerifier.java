@@ -1,0 +1,288 @@
+package dev.ocrgate.server.auth;
+
+import dev.ocrgate.server.auth.TokenRejectedException.Reason;
+import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.ExpiredJwtException;
+import io.jsonwebtoken.JweHeader;
+import io.jsonwebtoken.JwsHeader;
+import io.jsonwebtoken.JwtException;
+import io.jsonwebtoken.JwtParser;
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.LocatorAdapter;
+import io.jsonwebtoken.MalformedJwtException;
+import io.jsonwebtoken.PrematureJwtException;
+import io.jsonwebtoken.UnsupportedJwtException;
+import io.jsonwebtoken.security.SecurityException;
+import java.security.Key;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Verifies a compact JWS access token (RFC 8725, RFC 9068) and returns its {@link Principal}.
+ *
+ * <p>Order of checks: shape (three base64url parts; five parts = JWE, refused), then inside jjwt's
+ * key lookup the header: {@code alg} in the allow-list ({@code none} never), {@code typ}, {@code kid}
+ * known, key type matches {@code alg}; then the signature (jjwt; unknown {@code crit} refused;
+ * {@code jku}/{@code x5u}/{@code jwk}/{@code x5c} are never used to find keys); then claims:
+ * {@code exp} required, {@code nbf}/{@code iat} with skew, {@code iss}, {@code aud}, {@code sub}.
+ *
+ * <p>Immutable and thread-safe (the jjwt parser is immutable); the clock is injected.
+ */
+public final class JwtVerifier {
+  private final JwtParser parser;
+  private final Settings settings;
+  private final Clock clock;
+
+  private JwtVerifier(Settings settings, KeySource keys, Clock clock) {
+    this.settings = settings;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.parser =
+        Jwts.parser()
+            .keyLocator(new HeaderChecks(settings, keys))
+            .clock(() -> Date.from(clock.instant()))
+            .clockSkewSeconds(settings.skew.toSeconds())
+            .build();
+  }
+
+  /** A verifier over {@code keys} with {@code settings}, reading time from {@code clock}. */
+  public static JwtVerifier create(Settings settings, KeySource keys, Clock clock) {
+    return new JwtVerifier(settings, Objects.requireNonNull(keys, "keys"), clock);
+  }
+
+  /** The caller described by {@code token}, or the reason it is refused. */
+  public Principal verify(String token) throws TokenRejectedException {
+    checkShape(token);
+    Claims claims;
+    try {
+      claims = parser.parseSignedClaims(token).getPayload();
+    } catch (RejectedInLocator e) {
+      throw e.rejection;
+    } catch (ExpiredJwtException e) {
+      throw new TokenRejectedException(Reason.EXPIRED, "exp passed");
+    } catch (PrematureJwtException e) {
+      throw new TokenRejectedException(Reason.NOT_YET_VALID, "nbf in the future");
+    } catch (SecurityException e) {
+      throw new TokenRejectedException(Reason.INVALID_SIGNATURE, e.getClass().getSimpleName());
+    } catch (UnsupportedJwtException e) {
+      throw new TokenRejectedException(
+          isCritical(e) ? Reason.UNSUPPORTED_CRITICAL : Reason.UNSUPPORTED_TOKEN, e.getClass().getSimpleName());
+    } catch (MalformedJwtException e) {
+      throw new TokenRejectedException(
+          isCritical(e) ? Reason.UNSUPPORTED_CRITICAL : Reason.MALFORMED, e.getClass().getSimpleName());
+    } catch (JwtException | IllegalArgumentException | ClassCastException e) {
+      throw new TokenRejectedException(Reason.MALFORMED, e.getClass().getSimpleName());
+    }
+    return principal(claims);
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  private static void checkShape(String token) throws TokenRejectedException {
+    if (token.isEmpty()) {
+      throw new TokenRejectedException(Reason.MISSING, "empty token");
+    }
+    int dots = 0;
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c == '.') {
+        dots++;
+      } else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_')) {
+        throw new TokenRejectedException(Reason.MALFORMED, "character outside base64url");
+      }
+    }
+    if (dots == 4) {
+      throw new TokenRejectedException(Reason.UNSUPPORTED_TOKEN, "JWE (five parts)");
+    }
+    if (dots != 2 || token.charAt(0) == '.' || token.endsWith(".")) {
+      throw new TokenRejectedException(Reason.MALFORMED, "not three non-empty parts");
+    }
+  }
+
+  private static boolean isCritical(JwtException e) {
+    String m = e.getMessage();
+    return m != null && m.contains("crit");
+  }
+
+  private Principal principal(Claims c) throws TokenRejectedException {
+    Instant now = clock.instant();
+    Date exp = c.getExpiration();
+    if (exp == null) {
+      throw new TokenRejectedException(Reason.MISSING_CLAIM, "no exp");
+    }
+    Date iat = c.getIssuedAt();
+    if (iat != null && iat.toInstant().isAfter(now.plus(settings.skew))) {
+      throw new TokenRejectedException(Reason.ISSUED_IN_FUTURE, "iat beyond skew");
+    }
+    if (c.getIssuer() == null || !settings.issuers.contains(c.getIssuer())) {
+      throw new TokenRejectedException(Reason.UNTRUSTED_ISSUER, "iss not in allow-list");
+    }
+    Set<String> aud = c.getAudience();
+    if (aud == null || !aud.contains(settings.audience)) {
+      throw new TokenRejectedException(Reason.INVALID_AUDIENCE, "aud lacks the configured audience");
+    }
+    String sub = c.getSubject();
+    if (sub == null || sub.isBlank()) {
+      throw new TokenRejectedException(Reason.MISSING_CLAIM, "no sub");
+    }
+    Object tenant = c.get(settings.tenantClaim);
+    return Principal.builder()
+        .subject(sub)
+        .tenant(tenant instanceof String ? (String) tenant : null)
+        .scopes(scopes(c))
+        .tokenId(c.getId())
+        .issuedAt(iat == null ? null : iat.toInstant())
+        .expiresAt(exp.toInstant())
+        .claims(c)
+        .build();
+  }
+
+  private static Set<String> scopes(Claims c) {
+    Set<String> out = new LinkedHashSet<>();
+    Object scope = c.get("scope");
+    if (scope instanceof String) {
+      for (String s : ((String) scope).split(" ")) {
+        if (!s.isEmpty()) {
+          out.add(s);
+        }
+      }
+    }
+    Object scp = c.get("scp");
+    if (scp instanceof Collection) {
+      for (Object o : (Collection<?>) scp) {
+        if (o instanceof String) {
+          out.add((String) o);
+        }
+      }
+    } else if (scp instanceof String) {
+      out.add((String) scp);
+    }
+    return out;
+  }
+
+  /** Carries a rejection out of jjwt's key locator (jjwt lets runtime exceptions pass). */
+  private static final class RejectedInLocator extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient TokenRejectedException rejection;
+
+    RejectedInLocator(TokenRejectedException rejection) {
+      super(null, null, false, false);
+      this.rejection = rejection;
+    }
+  }
+
+  /** Header rules, applied before any signature work, and the kid → key lookup. */
+  private static final class HeaderChecks extends LocatorAdapter<Key> {
+    private final Settings settings;
+    private final KeySource keys;
+
+    HeaderChecks(Settings settings, KeySource keys) {
+      this.settings = settings;
+      this.keys = keys;
+    }
+
+    @Override
+    protected Key locate(JweHeader header) {
+      throw reject(Reason.UNSUPPORTED_TOKEN, "JWE");
+    }
+
+    @Override
+    protected Key locate(JwsHeader header) {
+      String alg = header.getAlgorithm();
+      if (alg == null || !settings.algorithms.contains(alg)) {
+        throw reject(Reason.UNSUPPORTED_ALGORITHM, "alg not allowed: " + LogSafe.of(alg));
+      }
+      if (!settings.acceptsType(header.getType())) {
+        throw reject(Reason.INVALID_TYPE, "typ not accepted: " + LogSafe.of(header.getType()));
+      }
+      VerificationKey key = keys.find(header.getKeyId());
+      if (key == null) {
+        throw reject(Reason.UNKNOWN_KEY, "kid " + LogSafe.of(header.getKeyId()));
+      }
+      if (!key.usableFor(alg)) {
+        throw reject(Reason.INVALID_SIGNATURE, "key " + LogSafe.of(key.kid()) + " cannot verify " + alg);
+      }
+      return key.key();
+    }
+
+    private static RejectedInLocator reject(Reason reason, String detail) {
+      return new RejectedInLocator(new TokenRejectedException(reason, detail));
+    }
+  }
+
+  /** The verifier's rules. Immutable. */
+  public static final class Settings {
+    final Set<String> algorithms;
+    final Set<String> issuers;
+    final String audience;
+    final Duration skew;
+    final boolean strictTyp;
+    final String tenantClaim;
+
+    private Settings(Set<String> algorithms, Set<String> issuers, String audience, Duration skew,
+        boolean strictTyp, String tenantClaim) {
+      this.algorithms = Set.copyOf(algorithms);
+      this.issuers = Set.copyOf(issuers);
+      this.audience = Objects.requireNonNull(audience, "audience");
+      this.skew = Objects.requireNonNull(skew, "skew");
+      this.strictTyp = strictTyp;
+      this.tenantClaim = Objects.requireNonNull(tenantClaim, "tenantClaim");
+      if (this.algorithms.contains("none") || this.algorithms.isEmpty()) {
+        throw new IllegalArgumentException("algorithms must be non-empty and never 'none'");
+      }
+      if (skew.isNegative()) {
+        throw new IllegalArgumentException("skew must be >= 0, was " + skew);
+      }
+    }
+
+    /**
+     * @param algorithms accepted {@code alg} values (RS256, RS384, RS512, PS256..PS512, ES256,
+     *     ES384, EdDSA, HS256)
+     * @param issuers accepted {@code iss} values
+     * @param audience the value {@code aud} must contain
+     * @param skew tolerance for exp/nbf/iat
+     * @param strictTyp accept only {@code at+jwt}
+     * @param tenantClaim the claim holding the tenant
+     */
+    public static Settings of(Collection<String> algorithms, Collection<String> issuers,
+        String audience, Duration skew, boolean strictTyp, String tenantClaim) {
+      for (String a : algorithms) {
+        if (!SUPPORTED.contains(a)) {
+          throw new IllegalArgumentException("unsupported algorithm '" + a + "' (supported: " + SUPPORTED + ")");
+        }
+      }
+      return new Settings(new LinkedHashSet<>(algorithms), new LinkedHashSet<>(issuers), audience,
+          skew, strictTyp, tenantClaim);
+    }
+
+    public Duration skew() {
+      return skew;
+    }
+
+    public Set<String> algorithms() {
+      return algorithms;
+    }
+
+    boolean acceptsType(String typ) {
+      if (typ == null) {
+        return false;
+      }
+      if (typ.equalsIgnoreCase("at+jwt") || typ.equalsIgnoreCase("application/at+jwt")) {
+        return true;
+      }
+      return !strictTyp && typ.equalsIgnoreCase("JWT");
+    }
+
+    private static final List<String> SUPPORTED =
+        List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA", "HS256");
+  }
+}

@@ -1,0 +1,98 @@
+package dev.ocrgate.server.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Call authentication (JWT Bearer) and authorization (scopes per method): the {@code auth:} section.
+ *
+ * <p>Deny by default: a method that is neither in {@link #public_methods} nor in {@link
+ * #method_scopes} is rejected with PERMISSION_DENIED after the caller has authenticated (an
+ * unauthenticated caller always gets UNAUTHENTICATED first, so the method list is not probeable).
+ */
+public final class AuthConfig {
+  /** Check a Bearer JWT on every non-public call. Default true. */
+  @JsonProperty public boolean enabled = true;
+  /** Accepted JWS algorithms. Default RS256, ES256, EdDSA. HS256 also needs a secret of ≥ 256 bits. */
+  @JsonProperty public List<String> algorithms = new ArrayList<>(List.of("RS256", "ES256", "EdDSA"));
+  /** Accepted {@code iss} values (exact match). Default {@code ocrgate}. */
+  @JsonProperty public List<String> issuers = new ArrayList<>(List.of("ocrgate"));
+  /** The audience that {@code aud} must contain. Default {@code ocrgate}. */
+  @JsonProperty public String audience = "ocrgate";
+  /** Tolerance for {@code exp}, {@code nbf} and {@code iat}, seconds. Default 60. */
+  @JsonProperty public int clock_skew_seconds = 60;
+  /** Accept only {@code typ: at+jwt} (RFC 9068); otherwise {@code JWT} is accepted too. Default false. */
+  @JsonProperty public boolean strict_typ = false;
+  /** The claim that carries the tenant. Default {@code tenant_id}. */
+  @JsonProperty public String tenant_claim = "tenant_id";
+  /** Longest accepted token, bytes. Default 8192. */
+  @JsonProperty public int max_token_bytes = 8 * 1024;
+  /** Environment variable holding the HS256 secret (≥ 32 bytes). Default {@code OCRGATE_JWT_SECRET}. */
+  @JsonProperty public String hs256_secret_env = "OCRGATE_JWT_SECRET";
+  /** {@code kid} of the HS256 secret; null = tokens without a kid. Default null. */
+  @JsonProperty public String hs256_kid;
+  /** PEM public keys (SPKI {@code PUBLIC KEY} or {@code CERTIFICATE}), each with its kid. */
+  @JsonProperty public List<PemKey> pem_keys = new ArrayList<>();
+  /** A JWKS file, re-read when it changes (key rotation without restart). Default none. */
+  @JsonProperty public String jwks_file;
+  /** How often the JWKS file's modification time is checked, milliseconds. Default 1000. */
+  @JsonProperty public long jwks_file_check_interval_ms = 1000;
+  /** A JWKS URL (https in production), cached and refreshed in the background. Default none. */
+  @JsonProperty public String jwks_url;
+  /** How long a fetched JWKS is used before a background refresh, seconds. Default 300. */
+  @JsonProperty public int jwks_url_ttl_seconds = 300;
+  /** Minimum time between refetches triggered by an unknown kid, seconds. Default 30. */
+  @JsonProperty public int jwks_url_min_refetch_seconds = 30;
+  /** Connect + read timeout of one JWKS fetch, milliseconds. Default 2000. */
+  @JsonProperty public int jwks_url_timeout_ms = 2000;
+  /** Methods callable without a token; {@code Service/*} matches a whole service. */
+  @JsonProperty
+  public List<String> public_methods =
+      new ArrayList<>(
+          List.of(
+              "grpc.health.v1.Health/*",
+              "grpc.reflection.v1.ServerReflection/*",
+              "grpc.reflection.v1alpha.ServerReflection/*",
+              "ocrgate.v1.AuthService/IssueToken",
+              "ocrgate.v1.AuthService/RefreshToken",
+              "ocrgate.v1.AuthService/GetJwks"));
+  /** Method (full name) → scopes the token must all carry; an empty list = any valid token. */
+  @JsonProperty
+  public Map<String, List<String>> method_scopes =
+      new LinkedHashMap<>(
+          Map.of(
+              "ocrgate.v1.OcrService/Recognize", List.of("ocr:recognize"),
+              "ocrgate.v1.OcrService/StreamFrames", List.of("ocr:stream"),
+              "ocrgate.v1.AuthService/RevokeToken", List.of("ocr:admin")));
+  /** What a stream does when its token expires: {@code close} (default) or {@code allow}. */
+  @JsonProperty public String stream_expiry = "close";
+  /** Verified tokens kept (keyed by SHA-256 of the token). Default 10000; 0 disables the cache. */
+  @JsonProperty public int cache_max_entries = 10_000;
+  /** One line per call on logger {@code ocrgate.audit}. Default true. */
+  @JsonProperty public boolean audit = true;
+
+  /** A PEM public key file and the kid tokens use to select it. */
+  public static final class PemKey {
+    /** Key id; tokens carry it in their {@code kid} header. */
+    @JsonProperty public String kid;
+    /** Path of the PEM file. */
+    @JsonProperty public String path;
+
+    public PemKey() {}
+
+    public PemKey(String kid, String path) {
+      this.kid = kid;
+      this.path = path;
+    }
+  }
+
+  /** True when at least one key source is configured (the HS256 env secret is checked separately). */
+  public boolean hasKeySourceOtherThanSecret() {
+    return (jwks_file != null && !jwks_file.isBlank())
+        || (jwks_url != null && !jwks_url.isBlank())
+        || !pem_keys.isEmpty();
+  }
+}
