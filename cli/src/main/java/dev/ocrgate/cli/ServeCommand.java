@@ -3,12 +3,20 @@ package dev.ocrgate.cli;
 import dev.ocrgate.server.OcrgateServer;
 import dev.ocrgate.server.ServerAssembly;
 import dev.ocrgate.server.TerminationSignals;
+import dev.ocrgate.server.auth.DevKeys;
+import dev.ocrgate.server.auth.SigningKey;
+import dev.ocrgate.server.auth.SigningKeys;
+import dev.ocrgate.server.auth.TokenMinter;
+import dev.ocrgate.server.config.AuthConfig;
 import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.ConfigLoader;
 import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.observability.LogSetup;
 import dev.ocrgate.server.tls.DevCertificates;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +36,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--dev",
-      description = "Development mode: generate dev TLS material (certs/dev) when absent.")
+      description = "Development mode: generate dev TLS material and a dev signing key (certs/dev) when absent.")
   boolean dev;
 
   @Option(names = "--host", description = "Bind address (default 127.0.0.1).")
@@ -71,12 +79,42 @@ final class ServeCommand implements Callable<Integer> {
         certs.applyTo(config.tls);
         System.err.println("dev TLS: clients trust " + certs.caCert());
       }
+      if (config.dev.enabled) {
+        configureDevAuth(config);
+      }
       OcrgateServer server = ServerAssembly.assemble(config);
       return TerminationSignals.serveUntilSignalled(server);
     } catch (ConfigException e) {
       System.err.println("ocrgate serve: " + e.getMessage());
       return 2;
     }
+  }
+
+  /**
+   * Dev mode without a configured key source: make (or reuse) the dev RS256 key, point the
+   * verifier at its JWKS, and print a ready-to-use token and an example call.
+   */
+  private static void configureDevAuth(OcrgateConfig config) {
+    AuthConfig auth = config.auth;
+    String secret = auth.hs256_secret_env == null ? null : System.getenv(auth.hs256_secret_env);
+    if (!auth.enabled || auth.hasKeySourceOtherThanSecret() || (secret != null && !secret.isEmpty())) {
+      return;
+    }
+    Path dir = DevKeys.dir(Launcher.repoRoot().resolve(config.dev.certs_dir));
+    SigningKey key = DevKeys.ensure(dir);
+    auth.jwks_file = dir.resolve(SigningKeys.JWKS_FILE).toString();
+    String token = TokenMinter.of(key, auth.issuers.isEmpty() ? "ocrgate" : auth.issuers.get(0),
+            auth.tenant_claim, Clock.systemUTC())
+        .mint("dev", List.of("ocr:recognize", "ocr:stream", "ocr:admin"), Duration.ofHours(12),
+            auth.audience, "dev");
+    System.err.println("dev auth: key " + key.kid() + " in " + dir + "; a 12 h dev token (all scopes):");
+    System.err.println();
+    System.err.println("  export OCRGATE_TOKEN=" + token);
+    System.err.println();
+    System.err.println("example: grpcurl -cacert " + Launcher.repoRoot().resolve(config.dev.certs_dir).resolve("ca.crt")
+        + " -H \"authorization: Bearer $OCRGATE_TOKEN\" -d '{}' localhost:" + config.server.port
+        + " ocrgate.v1.OcrService/Recognize");
+    System.err.println("more tokens: bin/ocrgate token --sub alice --scope ocr:recognize --ttl 3600");
   }
 
   private void applyFlags(OcrgateConfig config) {
