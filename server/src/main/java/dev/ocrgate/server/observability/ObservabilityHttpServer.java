@@ -63,7 +63,7 @@ public final class ObservabilityHttpServer implements AutoCloseable {
     http.setExecutor(executor);
     http.createContext("/", exchange -> handle(exchange, metrics, readiness));
     http.start();
-    log.info("metrics and probes on http://{}:{} (/metrics /healthz /readyz)",
+    log.info("metrics and probes on {}:{} (HTTP /metrics /healthz /readyz)",
         config.host, http.getAddress().getPort());
     return new ObservabilityHttpServer(http, executor);
   }
