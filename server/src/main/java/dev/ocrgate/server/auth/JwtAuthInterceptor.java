@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JwtAuthInterceptor implements ServerInterceptor {
   private static final Logger log = LoggerFactory.getLogger(JwtAuthInterceptor.class);
-  static final Metadata.Key<String> AUTHORIZATION =
+  /** The {@code authorization} metadata key. */
+  public static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final String BEARER = "bearer ";
 
@@ -118,8 +119,11 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
     return proceed(call, headers, next, principal, start);
   }
 
-  /** The verified, unrevoked principal for {@code headers}. */
-  Principal authenticate(Metadata headers) throws TokenRejectedException, StoreUnavailableException {
+  /**
+   * The verified, unrevoked principal for {@code headers} (the authentication half of
+   * {@link #interceptCall}, without method policy). Public for benchmarks and in-process tools.
+   */
+  public Principal authenticate(Metadata headers) throws TokenRejectedException, StoreUnavailableException {
     String token = bearerToken(headers);
     Principal p;
     if (cache == null) {
