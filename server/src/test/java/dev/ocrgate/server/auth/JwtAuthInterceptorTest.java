@@ -159,4 +159,42 @@ class JwtAuthInterceptorTest {
           .as("a broken file keeps the last good keys").isEqualTo(Status.Code.OK);
     }
   }
+
+  @Test
+  void openStream_tokenRevoked_isClosedAtTheNextRecheck() throws Exception {
+    InMemoryRevocationStore store = InMemoryRevocationStore.create(clock);
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
+        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
+    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, store, defaultPolicy(), scheduler, clock, 100,
+        false, 8192, Duration.ofMillis(50), false);
+    try (InProcessAuth s = new InProcessAuth(i)) {
+      io.grpc.Metadata md = new io.grpc.Metadata();
+      md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + tokens.sign(RSA, b -> b.id("stream-jti")));
+      java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
+      var requests = dev.ocrgate.api.v1.OcrServiceGrpc.newStub(s.channel)
+          .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md))
+          .streamFrames(new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(dev.ocrgate.api.v1.StreamFramesResponse value) {}
+
+            @Override
+            public void onError(Throwable t) {
+              ended.complete(Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+              ended.complete(Status.OK);
+            }
+          });
+      requests.onNext(dev.ocrgate.api.v1.StreamFramesRequest.getDefaultInstance());
+      Thread.sleep(200);
+      assertThat(ended).as("still open while not revoked").isNotDone();
+      store.revokeJti("stream-jti", clock.instant().plusSeconds(600));
+      Status st = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(st.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(st.getDescription()).isEqualTo("token revoked");
+      assertThat(s.service.streamContextCancelled.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+  }
 }
