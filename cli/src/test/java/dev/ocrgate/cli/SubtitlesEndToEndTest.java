@@ -2,15 +2,6 @@ package dev.ocrgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
-import dev.ocrgate.api.v1.Frame;
-import dev.ocrgate.api.v1.FrameResult;
-import dev.ocrgate.api.v1.Image;
-import dev.ocrgate.api.v1.PixelFormat;
-import dev.ocrgate.api.v1.RawImage;
-import dev.ocrgate.api.v1.StreamConfig;
-import dev.ocrgate.client.BlockingFrameStream;
-import dev.ocrgate.client.OcrClient;
 import dev.ocrgate.client.SubtitleCue;
 import dev.ocrgate.client.SubtitleFormat;
 import dev.ocrgate.client.TokenSources;
@@ -21,8 +12,6 @@ import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.testing.ExternalTools;
 import dev.ocrgate.server.testing.RepoPaths;
 import dev.ocrgate.server.testing.TestTls;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +27,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -49,9 +37,6 @@ import picocli.CommandLine;
  * {@code ocrgate subtitles}, and the cues must match: text CER ≤ 5 %, times within one sampled
  * frame interval + 200 ms. The token is a self-signed service-account JWT (SDK) verified by the
  * server's real verifier against a PEM key configured for the test.
- *
- * <p>Needs the OCR and streaming services in ServerAssembly; until they are wired the server
- * answers UNIMPLEMENTED and the test is skipped with that reason.
  */
 class SubtitlesEndToEndTest {
   private static final int FPS = 5;
@@ -77,7 +62,6 @@ class SubtitlesEndToEndTest {
       Path tokenFile = Files.writeString(dir.resolve("token"), TokenSources.serviceAccount(
           keys.getPrivate(), "e2e-key", "svc-e2e", "ocrgate", Duration.ofMinutes(10), "ocr:stream", "ocr:recognize")
           .fetch().value());
-      assumeStreamingIsAssembled(server.port(), tokenFile);
 
       Path out = dir.resolve("out.srt");
       ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -94,6 +78,13 @@ class SubtitlesEndToEndTest {
       String expectedText = String.join("\n", EXPECTED.stream().map(SubtitleCue::text).toList());
       String gotText = String.join("\n", got.stream().map(SubtitleCue::text).toList());
       double cer = (double) editDistance(gotText, expectedText) / expectedText.length();
+      long worstOffset = 0;
+      for (int i = 0; i < Math.min(got.size(), EXPECTED.size()); i++) {
+        worstOffset = Math.max(worstOffset, Math.max(Math.abs(got.get(i).startMs() - EXPECTED.get(i).startMs()),
+            Math.abs(got.get(i).endMs() - EXPECTED.get(i).endMs())));
+      }
+      System.out.printf("subtitles e2e: %d cues, CER %.4f, worst time offset %d ms (limit %d ms)%n",
+          got.size(), cer, worstOffset, INTERVAL_MS + 200);
       assertThat(cer).as("CER of %s", gotText).isLessThanOrEqualTo(0.05);
       for (int i = 0; i < EXPECTED.size(); i++) {
         assertThat(got.get(i).startMs()).isCloseTo(EXPECTED.get(i).startMs(), org.assertj.core.data.Offset.offset(INTERVAL_MS + 200));
@@ -132,27 +123,6 @@ class SubtitlesEndToEndTest {
     config.auth.issuers = new ArrayList<>(List.of("svc-e2e"));
     config.auth.pem_keys = new ArrayList<>(List.of(new AuthConfig.PemKey("e2e-key", pub.toString())));
     return config;
-  }
-
-  /** Skips (with the reason) while ServerAssembly has no StreamFrames; fails on anything else. */
-  private static void assumeStreamingIsAssembled(int port, Path tokenFile) throws Exception {
-    try (OcrClient client = OcrClient.builder()
-            .target("127.0.0.1:" + port)
-            .trustedCertificates(TestTls.certs().caCert())
-            .tokenSource(TokenSources.file(tokenFile))
-            .build();
-        BlockingFrameStream stream = client.openFrameStream(StreamConfig.getDefaultInstance())) {
-      stream.send(Frame.newBuilder().setSeq(0).setImage(Image.newBuilder().setRaw(RawImage.newBuilder()
-          .setWidth(8).setHeight(8).setFormat(PixelFormat.PIXEL_FORMAT_RGB8).setData(ByteString.copyFrom(new byte[8 * 8 * 3])))).build());
-      stream.complete();
-      for (FrameResult r : stream) {
-        assertThat(r.getSeq()).isZero();
-      }
-    } catch (StatusRuntimeException e) {
-      Assumptions.assumeFalse(e.getStatus().getCode() == Status.Code.UNIMPLEMENTED,
-          "StreamFrames is not in ServerAssembly yet (OCR/streaming not merged): " + e.getStatus());
-      throw e;
-    }
   }
 
   private static KeyPair ecKeys() throws Exception {
