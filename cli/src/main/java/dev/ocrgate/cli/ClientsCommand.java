@@ -31,9 +31,9 @@ final class ClientsCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Prints a pbkdf2-sha256 secret_hash for the issuer's clients file.",
-        "The secret is read from the terminal without echo, or one line from stdin; never from",
-        "the command line (other users can read it there). --generate makes a random secret and",
-        "prints it once, with its hash."
+        "The secret is read from the terminal without echo, or as one line from stdin.",
+        "It is never taken from the command line, where other users could read it.",
+        "--generate makes a random secret and prints it once, with its hash."
       })
   static final class HashSecret implements Callable<Integer> {
     @Option(names = "--iterations", description = "PBKDF2 iterations (default and minimum ${DEFAULT-VALUE}).")
