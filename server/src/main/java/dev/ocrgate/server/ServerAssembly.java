@@ -14,10 +14,14 @@ import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.config.RateLimitSection;
 import dev.ocrgate.server.observability.GrpcServerMetrics;
 import dev.ocrgate.server.observability.Metrics;
+import dev.ocrgate.server.observability.PipelineMetrics;
+import dev.ocrgate.server.ocr.OcrModule;
 import dev.ocrgate.server.ratelimit.BucketSpec;
 import dev.ocrgate.server.ratelimit.RateKey;
 import dev.ocrgate.server.ratelimit.RateLimitInterceptor;
 import dev.ocrgate.server.ratelimit.RateLimitPolicy;
+import dev.ocrgate.server.stream.StreamFramesService;
+import dev.ocrgate.server.vision.ImageDecoder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,9 +56,34 @@ public final class ServerAssembly {
     addAuth(config, builder, state, clock);
     addRateLimit(config, builder, state, metrics);
     addIssuer(config, builder, state, issuerKeys, clock);
+    addOcr(config, builder, metrics);
     OcrgateServer server = builder.build();
     state.startHealth(server.health());
     return server;
+  }
+
+  /**
+   * Models, engine, batched pipeline, Recognize and StreamFrames; warmed up before SERVING. On
+   * shutdown the streams drain first (stop reading, answer accepted frames, end UNAVAILABLE), then
+   * the server drains calls, then the pipeline's batchers drain.
+   */
+  private static void addOcr(OcrgateConfig config, OcrgateServer.Builder builder, Metrics metrics) {
+    String provider = config.engine.provider;
+    OcrModule ocr = OcrModule.create(config,
+        PipelineMetrics.batches(metrics, "det", "detection", provider),
+        PipelineMetrics.batches(metrics, "rec", "recognition", provider));
+    metrics.registerQueueDepth("det", ocr.batchedPipeline().detectionBatcher()::queueDepth);
+    metrics.registerQueueDepth("rec", ocr.batchedPipeline().recognitionBatcher()::queueDepth);
+    StreamFramesService streams = StreamFramesService.create(ocr.pipeline(),
+        image -> ImageDecoder.decode(image, ocr.imageLimits()), config.streaming,
+        PipelineMetrics.streams(metrics));
+    builder
+        .addService(ocr.grpcService().withStreams(streams::open))
+        .onDrain(streams::drain)
+        .warmUp(ocr::warmUp)
+        .onClose(ocr)
+        .startupFact("provider", ocr.engine().provider())
+        .startupFact("models", ocr.engine().modelName());
   }
 
   /** Authentication comes right after metrics: nothing else runs for a caller it refuses. */

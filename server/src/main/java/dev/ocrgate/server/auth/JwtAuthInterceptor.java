@@ -102,18 +102,18 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
       principal = authenticate(headers);
     } catch (TokenRejectedException e) {
       log.debug("rejected {} from {}: {} ({})", method, peer(call), e.reason().message(), e.detail());
-      return refuse(call, Status.UNAUTHENTICATED.withDescription(e.reason().message()), start);
+      return refuse(call, Status.UNAUTHENTICATED.withDescription(e.reason().message()), start, null);
     } catch (StoreUnavailableException e) {
       log.warn("revocation store unavailable, refusing {} (fail closed): {}", method, e.getMessage());
-      return refuse(call, Status.UNAVAILABLE.withDescription("revocation store unavailable"), start);
+      return refuse(call, Status.UNAVAILABLE.withDescription("revocation store unavailable"), start, null);
     }
     Set<String> required = policy.requiredScopes(method);
     if (required == null) {
-      return refuse(call, Status.PERMISSION_DENIED.withDescription("method not allowed"), start);
+      return refuse(call, Status.PERMISSION_DENIED.withDescription("method not allowed"), start, principal);
     }
     String missing = MethodPolicy.firstMissing(required, principal.scopes());
     if (missing != null) {
-      return refuse(call, Status.PERMISSION_DENIED.withDescription("missing scope: " + missing), start);
+      return refuse(call, Status.PERMISSION_DENIED.withDescription("missing scope: " + missing), start, principal);
     }
     return proceed(call, headers, next, principal, start);
   }
@@ -187,9 +187,10 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
     };
   }
 
-  private <ReqT, RespT> ServerCall.Listener<ReqT> refuse(ServerCall<ReqT, RespT> call, Status status, long start) {
+  private <ReqT, RespT> ServerCall.Listener<ReqT> refuse(ServerCall<ReqT, RespT> call, Status status, long start,
+      Principal principal) {
     call.close(status, new Metadata());
-    audit.record(call, null, status, start);
+    audit.record(call, principal, status, start);
     return new ServerCall.Listener<>() {};
   }
 
