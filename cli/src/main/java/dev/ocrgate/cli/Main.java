@@ -11,6 +11,11 @@ import picocli.CommandLine.Command;
     description = "gRPC OCR inference service with JWT-authenticated calls.",
     subcommands = {
       ServeCommand.class,
+      KeysCommand.class,
+      TokenCommand.class,
+      RecognizeCommand.class,
+      SubtitlesCommand.class,
+      ConfigCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

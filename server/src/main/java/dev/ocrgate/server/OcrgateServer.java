@@ -49,6 +49,7 @@ public final class OcrgateServer implements AutoCloseable {
   private final List<ServerServiceDefinition> services;
   private final List<ServerInterceptor> interceptors;
   private final List<Runnable> warmUps;
+  private final List<Runnable> drainHooks;
   private final List<AutoCloseable> closeables;
   private final Map<String, String> startupFacts;
   private final Metrics metrics;
@@ -62,6 +63,7 @@ public final class OcrgateServer implements AutoCloseable {
     this.services = List.copyOf(b.services);
     this.interceptors = List.copyOf(b.interceptors);
     this.warmUps = List.copyOf(b.warmUps);
+    this.drainHooks = List.copyOf(b.drainHooks);
     this.closeables = List.copyOf(b.closeables);
     this.startupFacts = Map.copyOf(b.startupFacts);
     this.metrics = b.metrics;
@@ -195,6 +197,7 @@ public final class OcrgateServer implements AutoCloseable {
     if (srv != null) {
       log.info("draining: NOT_SERVING, no new calls, waiting up to {} s for in-flight calls",
           config.server.drain_timeout_seconds);
+      runDrainHooks();
       srv.shutdown();
       try {
         drained = srv.awaitTermination(config.server.drain_timeout_seconds, TimeUnit.SECONDS);
@@ -218,6 +221,16 @@ public final class OcrgateServer implements AutoCloseable {
     }
     log.info("stopped (drained={})", drained);
     return drained;
+  }
+
+  private void runDrainHooks() {
+    for (Runnable hook : drainHooks) {
+      try {
+        hook.run();
+      } catch (RuntimeException e) {
+        log.warn("drain hook failed: {}", e.toString());
+      }
+    }
   }
 
   /** Blocks until the server has terminated. */
@@ -253,6 +266,7 @@ public final class OcrgateServer implements AutoCloseable {
     private final List<ServerServiceDefinition> services = new ArrayList<>();
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
     private final List<Runnable> warmUps = new ArrayList<>();
+    private final List<Runnable> drainHooks = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final Map<String, String> startupFacts = new LinkedHashMap<>();
     private Metrics metrics;
@@ -287,6 +301,16 @@ public final class OcrgateServer implements AutoCloseable {
      */
     public Builder addInterceptor(ServerInterceptor interceptor) {
       interceptors.add(interceptor);
+      return this;
+    }
+
+    /**
+     * A task run at the start of a graceful shutdown, before the server stops taking calls, e.g.
+     * telling long-lived streams to finish so that the drain does not wait for them to time out.
+     * Must not block.
+     */
+    public Builder onDrain(Runnable task) {
+      drainHooks.add(task);
       return this;
     }
 

@@ -53,6 +53,9 @@ class ObservabilityEndpointTest {
     config.server.port = 0;
     config.metrics.port = 0;
     TestTls.certs().applyTo(config.tls);
+    // Dev mode: ServerAssembly generates a JWT signing key here (auth stays on).
+    config.dev.enabled = true;
+    config.dev.certs_dir = java.nio.file.Path.of("target/test-dev").toAbsolutePath().toString();
     return config;
   }
 
