@@ -12,9 +12,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Counts and times every gRPC call by method and final status:
@@ -27,15 +31,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (client gone, deadline) as CANCELLED; an atomic flag per call decides which comes first. The
  * time comes from the registry's clock, so a test drives it with a mock clock. Never records
  * metadata: the method name and status code are the only labels.
+ *
+ * <p>Calls closed with UNAUTHENTICATED or PERMISSION_DENIED also count as
+ * {@code ocrgate_auth_failures_total{reason}}, the reason being the status description's fixed
+ * text up to any colon, as a slug ({@code token expired} → {@code token_expired},
+ * {@code missing scope: ocr:stream} → {@code missing_scope}). The auth interceptor's descriptions
+ * are fixed strings, so the label set is small; it is capped at {@value #MAX_REASONS} values all
+ * the same ({@code other} beyond).
  */
 public final class GrpcServerMetrics implements ServerInterceptor {
   private final MeterRegistry registry;
   private final Meter.MeterProvider<Counter> calls;
   private final Meter.MeterProvider<Timer> duration;
+  static final int MAX_REASONS = 32;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Consumer<String> authFailures;
+  private final Set<String> reasons = ConcurrentHashMap.newKeySet();
 
   GrpcServerMetrics(MeterRegistry registry) {
+    this(registry, reason -> {});
+  }
+
+  GrpcServerMetrics(MeterRegistry registry, Consumer<String> authFailures) {
     this.registry = registry;
+    this.authFailures = authFailures;
     this.calls = Counter.builder("ocrgate.grpc.server.calls")
         .description("gRPC calls finished, by full method name and status code")
         .withRegistry(registry);
@@ -50,7 +69,7 @@ public final class GrpcServerMetrics implements ServerInterceptor {
 
   /** The interceptor that records into {@code metrics}. */
   public static GrpcServerMetrics create(Metrics metrics) {
-    return new GrpcServerMetrics(metrics.registry());
+    return new GrpcServerMetrics(metrics.registry(), metrics::authFailure);
   }
 
   @Override
@@ -61,6 +80,10 @@ public final class GrpcServerMetrics implements ServerInterceptor {
       @Override
       public void close(Status status, Metadata trailers) {
         recorder.finish(status.getCode());
+        if (status.getCode() == Status.Code.UNAUTHENTICATED
+            || status.getCode() == Status.Code.PERMISSION_DENIED) {
+          authFailures.accept(reason(status));
+        }
         super.close(status, trailers);
       }
     };
@@ -72,6 +95,23 @@ public final class GrpcServerMetrics implements ServerInterceptor {
         super.onCancel();
       }
     };
+  }
+
+  /** The bounded reason label for an auth failure status. */
+  String reason(Status status) {
+    String d = status.getDescription();
+    String text = d == null ? status.getCode().name() : d.split(":", 2)[0];
+    String slug = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
+    if (slug.length() > 40) {
+      slug = slug.substring(0, 40);
+    }
+    if (slug.isEmpty()) {
+      slug = "other";
+    }
+    if (!reasons.contains(slug) && (reasons.size() >= MAX_REASONS || !reasons.add(slug))) {
+      return reasons.contains(slug) ? slug : "other";
+    }
+    return slug;
   }
 
   /** One call's start time and once-only flag. */

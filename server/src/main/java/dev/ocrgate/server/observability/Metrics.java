@@ -124,8 +124,8 @@ public final class Metrics implements AutoCloseable {
   /**
    * {@code ocrgate_auth_failures_total{reason}}: a call rejected by the auth interceptor.
    *
-   * @param reason a fixed reason such as {@code missing}, {@code malformed}, {@code expired},
-   *     {@code bad_signature}, {@code revoked}, {@code insufficient_scope}
+   * @param reason a fixed reason such as {@code token_expired} ({@link GrpcServerMetrics} records
+   *     every UNAUTHENTICATED / PERMISSION_DENIED call this way already)
    */
   public void authFailure(String reason) {
     authFailures.withTag("reason", reason).increment();

@@ -111,4 +111,35 @@ class GrpcServerMetricsTest {
         .totalTime(TimeUnit.MILLISECONDS)).isEqualTo(3.0);
     assertThat(registry.get("ocrgate.grpc.server.calls.in.flight").gauge().value()).isZero();
   }
+
+  @Test
+  void verify_authRejections_countAsAuthFailuresByFixedReason() {
+    Metrics metrics = Metrics.using(registry);
+    GrpcServerMetrics withAuth = GrpcServerMetrics.create(metrics);
+    for (Status status : new Status[] {
+        Status.UNAUTHENTICATED.withDescription("token expired"),
+        Status.UNAUTHENTICATED.withDescription("token expired"),
+        Status.PERMISSION_DENIED.withDescription("missing scope: ocr:stream"),
+        Status.UNAUTHENTICATED,
+        Status.INVALID_ARGUMENT.withDescription("bad image")}) {
+      withAuth.interceptCall(new NoopServerCall(), new Metadata(), (c, h) -> {
+        c.close(status, new Metadata());
+        return new ServerCall.Listener<>() {};
+      });
+    }
+
+    assertThat(registry.get("ocrgate.auth.failures").tag("reason", "token_expired").counter().count()).isEqualTo(2.0);
+    assertThat(registry.get("ocrgate.auth.failures").tag("reason", "missing_scope").counter().count()).isEqualTo(1.0);
+    assertThat(registry.get("ocrgate.auth.failures").tag("reason", "unauthenticated").counter().count()).isEqualTo(1.0);
+    assertThat(registry.get("ocrgate.auth.failures").counters()).hasSize(3);
+  }
+
+  @Test
+  void verify_reasonLabels_areCapped() {
+    for (int i = 0; i < GrpcServerMetrics.MAX_REASONS; i++) {
+      assertThat(interceptor.reason(Status.UNAUTHENTICATED.withDescription("r" + i))).isEqualTo("r" + i);
+    }
+    assertThat(interceptor.reason(Status.UNAUTHENTICATED.withDescription("one more"))).isEqualTo("other");
+    assertThat(interceptor.reason(Status.UNAUTHENTICATED.withDescription("r3"))).isEqualTo("r3");
+  }
 }
