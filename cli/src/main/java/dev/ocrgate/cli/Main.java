@@ -13,6 +13,10 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       KeysCommand.class,
       TokenCommand.class,
+      RecognizeCommand.class,
+      SubtitlesCommand.class,
+      ConfigCommand.class,
+      ClientsCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

@@ -11,6 +11,7 @@ import dev.ocrgate.server.config.AuthConfig;
 import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.ConfigLoader;
 import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.observability.LogSetup;
 import dev.ocrgate.server.tls.DevCertificates;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the gRPC server (TLS) until SIGTERM or SIGINT, then drains in-flight calls and exits 0.",
-      "Precedence: flags > config file > defaults."
+      "Precedence: flags > OCRGATE_* environment > config file > defaults"
+          + " (docs/configuration.md)."
     })
 final class ServeCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "YAML config file.")
@@ -54,6 +56,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--tls-key", paramLabel = "PEM", description = "Server private key (PKCS#8).")
   String tlsKey;
 
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      description = "text (default) or json: one JSON object per log line.")
+  String logFormat;
+
   @Option(names = "--models", split = ",", paramLabel = "DIR", description = "Model folders (each with model.yaml).")
   java.util.List<String> models;
 
@@ -61,8 +69,9 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     OcrgateConfig config;
     try {
-      config = configFile == null ? ConfigLoader.defaults() : ConfigLoader.load(configFile);
+      config = ConfigLoader.load(configFile, System.getenv());
       applyFlags(config);
+      LogSetup.apply(config.log);
       if (config.dev.enabled && !config.server.plaintext && config.tls.cert_chain == null) {
         DevCertificates certs =
             DevCertificates.ensure(Launcher.repoRoot().resolve("certs/gen-dev.sh"),
@@ -126,6 +135,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (tlsKey != null) {
       config.tls.private_key = tlsKey;
+    }
+    if (logFormat != null) {
+      if (!logFormat.equals("text") && !logFormat.equals("json")) {
+        throw new ConfigException("--log-format must be text or json");
+      }
+      config.log.format = logFormat;
     }
     if (models != null) {
       config.models = models;

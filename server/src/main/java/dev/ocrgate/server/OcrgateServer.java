@@ -2,12 +2,18 @@ package dev.ocrgate.server;
 
 import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.observability.Metrics;
+import dev.ocrgate.server.observability.ObservabilityHttpServer;
 import dev.ocrgate.server.tls.ServerTls;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.StreamObserver;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -19,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,19 +49,24 @@ public final class OcrgateServer implements AutoCloseable {
   private final List<ServerServiceDefinition> services;
   private final List<ServerInterceptor> interceptors;
   private final List<Runnable> warmUps;
+  private final List<Runnable> drainHooks;
   private final List<AutoCloseable> closeables;
   private final Map<String, String> startupFacts;
+  private final Metrics metrics;
   private final HealthStatusManager health = new HealthStatusManager();
   private final AtomicBoolean shutdown = new AtomicBoolean();
   private volatile Server server;
+  private volatile ObservabilityHttpServer observability;
 
   private OcrgateServer(Builder b) {
     this.config = b.config;
     this.services = List.copyOf(b.services);
     this.interceptors = List.copyOf(b.interceptors);
     this.warmUps = List.copyOf(b.warmUps);
+    this.drainHooks = List.copyOf(b.drainHooks);
     this.closeables = List.copyOf(b.closeables);
     this.startupFacts = Map.copyOf(b.startupFacts);
+    this.metrics = b.metrics;
   }
 
   /** A builder for a server configured by {@code config}. */
@@ -96,9 +108,14 @@ public final class OcrgateServer implements AutoCloseable {
       nb.intercept(interceptors.get(i));
     }
     setAll(ServingStatus.NOT_SERVING);
+    if (metrics != null && config.metrics.enabled) {
+      // Up before the gRPC port so that liveness answers (and readiness says 503) during warm-up.
+      observability = ObservabilityHttpServer.start(config.metrics, metrics, this::servingStatus);
+    }
     try {
       server = nb.build().start();
     } catch (IOException e) {
+      closeObservability();
       throw new ConfigException("cannot listen on " + s.host + ":" + s.port + ": " + e.getMessage(), e);
     }
     for (Runnable warmUp : warmUps) {
@@ -125,6 +142,40 @@ public final class OcrgateServer implements AutoCloseable {
     return srv.getPort();
   }
 
+  /** The bound port of the HTTP metrics/probe endpoint, or -1 when it is not running. */
+  public int metricsPort() {
+    ObservabilityHttpServer o = observability;
+    return o == null ? -1 : o.port();
+  }
+
+  /**
+   * The overall status the gRPC health service reports right now (service name ""), read from
+   * the health service itself so that it reflects every {@link #health()} update, whoever made
+   * it. {@code /readyz} mirrors this.
+   */
+  public ServingStatus servingStatus() {
+    AtomicReference<ServingStatus> result = new AtomicReference<>(ServingStatus.UNKNOWN);
+    // HealthServiceImpl.check completes synchronously from its status map.
+    ((HealthGrpc.AsyncService) health.getHealthService())
+        .check(
+            HealthCheckRequest.newBuilder().setService(HealthStatusManager.SERVICE_NAME_ALL_SERVICES).build(),
+            new StreamObserver<HealthCheckResponse>() {
+              @Override
+              public void onNext(HealthCheckResponse value) {
+                result.set(value.getStatus());
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                result.set(ServingStatus.SERVICE_UNKNOWN);
+              }
+
+              @Override
+              public void onCompleted() {}
+            });
+    return result.get();
+  }
+
   /** The health service's manager, e.g. to report a degraded dependency. */
   public HealthStatusManager health() {
     return health;
@@ -146,6 +197,7 @@ public final class OcrgateServer implements AutoCloseable {
     if (srv != null) {
       log.info("draining: NOT_SERVING, no new calls, waiting up to {} s for in-flight calls",
           config.server.drain_timeout_seconds);
+      runDrainHooks();
       srv.shutdown();
       try {
         drained = srv.awaitTermination(config.server.drain_timeout_seconds, TimeUnit.SECONDS);
@@ -159,6 +211,7 @@ public final class OcrgateServer implements AutoCloseable {
         drained = false;
       }
     }
+    closeObservability();
     for (AutoCloseable c : closeables) {
       try {
         c.close();
@@ -168,6 +221,16 @@ public final class OcrgateServer implements AutoCloseable {
     }
     log.info("stopped (drained={})", drained);
     return drained;
+  }
+
+  private void runDrainHooks() {
+    for (Runnable hook : drainHooks) {
+      try {
+        hook.run();
+      } catch (RuntimeException e) {
+        log.warn("drain hook failed: {}", e.toString());
+      }
+    }
   }
 
   /** Blocks until the server has terminated. */
@@ -183,6 +246,13 @@ public final class OcrgateServer implements AutoCloseable {
     shutdownGracefully();
   }
 
+  private void closeObservability() {
+    ObservabilityHttpServer o = observability;
+    if (o != null) {
+      o.close();
+    }
+  }
+
   private void setAll(ServingStatus status) {
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
     for (ServerServiceDefinition def : services) {
@@ -196,8 +266,10 @@ public final class OcrgateServer implements AutoCloseable {
     private final List<ServerServiceDefinition> services = new ArrayList<>();
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
     private final List<Runnable> warmUps = new ArrayList<>();
+    private final List<Runnable> drainHooks = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final Map<String, String> startupFacts = new LinkedHashMap<>();
+    private Metrics metrics;
 
     private Builder(OcrgateConfig config) {
       if (config == null) {
@@ -232,6 +304,16 @@ public final class OcrgateServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * A task run at the start of a graceful shutdown, before the server stops taking calls, e.g.
+     * telling long-lived streams to finish so that the drain does not wait for them to time out.
+     * Must not block.
+     */
+    public Builder onDrain(Runnable task) {
+      drainHooks.add(task);
+      return this;
+    }
+
     /** A task run after bind and before health turns SERVING (model warm-up). */
     public Builder warmUp(Runnable task) {
       warmUps.add(task);
@@ -247,6 +329,18 @@ public final class OcrgateServer implements AutoCloseable {
     /** A fact for the one startup log line, e.g. {@code provider=CPU}. */
     public Builder startupFact(String key, String value) {
       startupFacts.put(key, value);
+      return this;
+    }
+
+    /**
+     * The meters that {@code /metrics} exposes; with {@code metrics.enabled} the server also
+     * serves {@code /healthz} and {@code /readyz} on {@code metrics.port}. Not set: no endpoint.
+     */
+    public Builder metrics(Metrics metrics) {
+      if (this.metrics != null) {
+        throw new IllegalStateException("metrics already set");
+      }
+      this.metrics = metrics;
       return this;
     }
 

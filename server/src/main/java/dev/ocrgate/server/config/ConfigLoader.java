@@ -2,19 +2,32 @@ package dev.ocrgate.server.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Reads {@link OcrgateConfig} from YAML. Unknown keys are errors that name the key and its path. */
+/**
+ * Reads {@link OcrgateConfig}: defaults, then the YAML file, then {@code OCRGATE_*} environment
+ * variables ({@link EnvOverrides}); the serve command applies its flags last. Unknown keys are
+ * errors that name the key and its path, in the file and in the environment alike.
+ */
 public final class ConfigLoader {
+  private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  private static final Set<String> LOG_FORMATS = Set.of("text", "json");
 
   private ConfigLoader() {}
 
@@ -23,22 +36,66 @@ public final class ConfigLoader {
     return new OcrgateConfig();
   }
 
-  /** Loads {@code file}; a missing file, bad YAML or an unknown key is a {@link ConfigException}. */
+  /** Loads {@code file} alone (no environment); a missing file, bad YAML or an unknown key is a {@link ConfigException}. */
   public static OcrgateConfig load(Path file) {
+    return load(file, Map.of());
+  }
+
+  /**
+   * The effective configuration: defaults, overridden by {@code file} (may be null: no file),
+   * overridden by the {@code OCRGATE_*} entries of {@code env}. {@code OCRGATE_} names that are
+   * neither keys nor known non-config variables are logged by name as warnings.
+   *
+   * @throws ConfigException for a missing file, bad YAML, an unknown key or a bad value
+   */
+  public static OcrgateConfig load(Path file, Map<String, String> env) {
+    String source = file == null ? "the environment" : file + " or the environment";
+    ObjectNode tree = file == null ? YAML.createObjectNode() : readTree(file);
+    List<String> ignored = EnvOverrides.apply(tree, env);
+    for (String name : ignored) {
+      log.warn("ignoring environment variable {}: not an ocrgate configuration key", name);
+    }
+    OcrgateConfig config;
+    try {
+      config = YAML.treeToValue(tree, OcrgateConfig.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(
+          "unknown config key '" + e.getPropertyName() + "' at " + e.getPathReference()
+              + " in " + source, e);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("invalid config in " + source + ": " + e.getOriginalMessage(), e);
+    }
+    validate(config == null ? defaults() : config);
+    return config == null ? defaults() : config;
+  }
+
+  private static ObjectNode readTree(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new ConfigException("config file not found: " + file);
     }
     try {
-      OcrgateConfig config = YAML.readValue(file.toFile(), OcrgateConfig.class);
-      return config == null ? defaults() : config;
-    } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException(
-          "unknown config key '" + e.getPropertyName() + "' at " + e.getPathReference()
-              + " in " + file, e);
+      JsonNode node = YAML.readTree(file.toFile());
+      if (node == null || node.isMissingNode() || node.isNull()) {
+        return YAML.createObjectNode();
+      }
+      if (!(node instanceof ObjectNode o)) {
+        throw new ConfigException("config " + file + " must be a YAML mapping of sections");
+      }
+      return o;
     } catch (JsonProcessingException e) {
       throw new ConfigException("cannot parse config " + file + ": " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new ConfigException("cannot read config " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Checks the values of the sections this package validates itself (log, metrics). */
+  private static void validate(OcrgateConfig config) {
+    if (config.log == null || !LOG_FORMATS.contains(config.log.format)) {
+      throw new ConfigException("log.format must be one of " + LOG_FORMATS);
+    }
+    if (config.metrics != null && (config.metrics.port < 0 || config.metrics.port > 65535)) {
+      throw new ConfigException("metrics.port must be in 0..65535");
     }
   }
 

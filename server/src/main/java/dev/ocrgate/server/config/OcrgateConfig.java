@@ -21,8 +21,24 @@ public final class OcrgateConfig {
   @JsonProperty public List<String> models = new ArrayList<>(List.of("models/ppocr-v4"));
   /** Dev mode: generated TLS material and signing key under {@code state_dir}. */
   @JsonProperty public DevSection dev = new DevSection();
+  /** ONNX Runtime: execution provider and threads. */
+  @JsonProperty public EngineSection engine = new EngineSection();
+  /** OCR requests: image limits, executor. */
+  @JsonProperty public OcrSection ocr = new OcrSection();
   /** Call authentication (Bearer JWT) and per-method scopes. */
   @JsonProperty public AuthConfig auth = new AuthConfig();
+  /** StreamFrames: flow-control window, change detection and cue defaults. */
+  @JsonProperty public StreamingSection streaming = new StreamingSection();
+  /** Plain-HTTP metrics and probe endpoint. */
+  @JsonProperty public MetricsSection metrics = new MetricsSection();
+  /** Log format and audit log destination. */
+  @JsonProperty public LogSection log = new LogSection();
+  /** Redis for state shared by replicas (revocations, rate limits, refresh tokens); unset = in-memory. */
+  @JsonProperty public RedisSection redis = new RedisSection();
+  /** Token-bucket rate limits per subject and tenant. */
+  @JsonProperty public RateLimitSection rate_limit = new RateLimitSection();
+  /** The built-in token issuer (AuthService). */
+  @JsonProperty public IssuerSection issuer = new IssuerSection();
 
   /** Listening socket and lifecycle. */
   public static final class ServerSection {

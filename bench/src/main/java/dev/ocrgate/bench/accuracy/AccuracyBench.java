@@ -1,0 +1,131 @@
+package dev.ocrgate.bench.accuracy;
+
+import dev.ocrgate.server.testing.ExternalTools;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs ocrgate, RapidOcr-Java and Tesseract over the evaluation sets made by
+ * bench/accuracy/make-dataset.sh and writes one Markdown table (bench/results/accuracy.md).
+ *
+ * <p>Each system reads every image once, sequentially, after one untimed warm-up image; its text
+ * per image goes to {@code <data>/out/<system>/<set>/<id>.txt} for inspection. Single-threaded
+ * driver; the systems themselves use {@code --threads} intra-op threads.
+ */
+@Command(name = "accuracy-bench", mixinStandardHelpOptions = true,
+    description = "CER / word F1 / images per second of ocrgate and its peers on real material")
+public final class AccuracyBench implements Callable<Integer> {
+  @Option(names = "--data", defaultValue = "bench/work/accuracy")
+  Path data;
+
+  @Option(names = "--models", defaultValue = "models/ppocr-v4")
+  Path models;
+
+  @Option(names = "--systems", split = ",", defaultValue = "ocrgate,rapidocr,tesseract")
+  List<String> systems;
+
+  @Option(names = "--sets", split = ",", defaultValue = "en-pages,zh-pages,zh-lines")
+  List<String> sets;
+
+  @Option(names = "--limit", defaultValue = "0", description = "images per set, 0 = all")
+  int limit;
+
+  @Option(names = "--threads", defaultValue = "2", description = "intra-op threads for the ONNX systems")
+  int threads;
+
+  @Option(names = "--out", defaultValue = "bench/results/accuracy.md")
+  Path out;
+
+  @Option(names = "--reuse", split = ",", defaultValue = "",
+      description = "systems whose scores are taken from a previous run's <data>/out/<system>/scores.tsv")
+  List<String> reuse;
+
+  @Option(names = "--command", defaultValue = "", description = "the command line, for the report")
+  String command;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new AccuracyBench()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<EvalSet> chosen = EvalSet.standard(data).stream().filter(s -> sets.contains(s.name())).toList();
+    List<SetScore> scores = new ArrayList<>();
+    List<String> descriptions = new ArrayList<>();
+    for (String name : systems) {
+      if (reuse.contains(name)) {
+        ScoreFile.Loaded loaded = ScoreFile.read(data, displayName(name));
+        descriptions.add("**" + displayName(name) + "**: " + loaded.description()
+            + " — scores reused from the run of " + loaded.takenAt());
+        loaded.scores().stream().filter(s -> sets.contains(s.set())).forEach(scores::add);
+        continue;
+      }
+      try (OcrSystem system = open(name)) {
+        descriptions.add("**" + system.name() + "**: " + system.describe());
+        List<SetScore> own = runSystem(system, chosen);
+        ScoreFile.write(data, system.name(), system.describe(), own);
+        scores.addAll(own);
+      }
+    }
+    scores.sort(java.util.Comparator.comparingInt((SetScore s) -> sets.indexOf(s.set())));
+    String report = AccuracyReport.markdown(scores, descriptions, command, data.resolve("manifest.txt"));
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, report, StandardCharsets.UTF_8);
+    System.out.println(report);
+    return 0;
+  }
+
+  private static String displayName(String name) {
+    return switch (name) {
+      case "rapidocr" -> "RapidOcr-Java";
+      case "tesseract" -> "Tesseract";
+      default -> name;
+    };
+  }
+
+  private OcrSystem open(String name) throws Exception {
+    return switch (name) {
+      case "ocrgate" -> OcrgateSystem.create(models, threads);
+      case "rapidocr" -> RapidOcrSystem.create(threads);
+      case "tesseract" -> TesseractSystem.create(ExternalTools.find("tesseract")
+          .orElseThrow(() -> new IllegalStateException("apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim")));
+      default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown system " + name);
+    };
+  }
+
+  private List<SetScore> runSystem(OcrSystem system, List<EvalSet> chosen) throws Exception {
+    List<SetScore> out = new ArrayList<>();
+    boolean warm = false;
+    for (EvalSet set : chosen) {
+      List<EvalSet.Sample> samples = set.samples(limit);
+      if (!warm && !samples.isEmpty()) {
+        system.read(samples.get(0).image(), set);
+        warm = true;
+      }
+      SetScore score = SetScore.empty(set.name(), system.name());
+      Path dump = data.resolve("out").resolve(system.name()).resolve(set.name());
+      Files.createDirectories(dump);
+      for (EvalSet.Sample s : samples) {
+        long t0 = System.nanoTime();
+        List<OcrLine> lines = system.read(s.image(), set);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        String own = LineOrder.asReturned(lines);
+        String geo = LineOrder.geometric(lines);
+        Files.writeString(dump.resolve(s.id() + ".txt"), own, StandardCharsets.UTF_8);
+        TextMetrics.CharErrors e = TextMetrics.charErrors(s.truth(), own);
+        score = score.plus(e, TextMetrics.charErrors(s.truth(), geo),
+            TextMetrics.wordCounts(s.truth(), own), secs);
+        System.err.printf("%-14s %-9s %-32s CER %.4f  %.2fs%n", system.name(), set.name(), s.id(), e.rate(), secs);
+      }
+      out.add(score);
+    }
+    return out;
+  }
+}

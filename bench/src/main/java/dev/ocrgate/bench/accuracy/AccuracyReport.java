@@ -1,0 +1,109 @@
+package dev.ocrgate.bench.accuracy;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Formats the accuracy table, the targets of issue 4, the machine and the material's versions. */
+final class AccuracyReport {
+  private AccuracyReport() {}
+
+  static String markdown(List<SetScore> scores, List<String> systems, String command, Path manifest)
+      throws IOException {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# OCR accuracy: ocrgate vs RapidOcr-Java vs Tesseract\n\n");
+    sb.append("Generated ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
+        .append(" by `dev.ocrgate.bench.accuracy.AccuracyBench`. Numbers were taken on a shared 2-core "
+            + "machine (other builds running), one image at a time: treat images/s as ±20%.\n\n");
+    sb.append("Command:\n\n```\n").append(command.isBlank() ? "(not given)" : command).append("\n```\n\n");
+    table(sb, scores);
+    targets(sb, scores);
+    sb.append("\n## How it is measured\n\n"
+        + "- **CER** = Levenshtein(reference, hypothesis) / reference length, over Unicode code points, "
+        + "micro-averaged over the set (total errors / total reference characters). Both texts are "
+        + "normalised first (NFKC; curly quotes, dashes, bullets folded; whitespace collapsed; no space "
+        + "next to a CJK character). The page reference is `pdftotext -layout` of the same page, its lines "
+        + "in order; the hypothesis is the system's lines joined in **its own order** (primary column). "
+        + "The **geometric** column re-orders every system's boxes the same way (rows top to bottom, boxes "
+        + "left to right) and so isolates recognition from reading order.\n"
+        + "- **Word F1** (English pages): multiset overlap of whitespace-separated normalised words, "
+        + "insensitive to line order.\n"
+        + "- **images/s** = images / wall time of the read calls, sequential, after one untimed warm-up "
+        + "image; each call starts from the PNG file (decode included; Tesseract includes process start).\n\n");
+    sb.append("## Systems\n\n");
+    for (String s : systems) {
+      sb.append("- ").append(s).append('\n');
+    }
+    sb.append("\n## Machine\n\n").append(machine()).append('\n');
+    sb.append("## Material (bench/accuracy/make-dataset.sh, manifest)\n\n```\n")
+        .append(Files.isRegularFile(manifest) ? Files.readString(manifest, StandardCharsets.UTF_8) : "(no manifest)\n")
+        .append("```\n");
+    return sb.toString();
+  }
+
+  private static void table(StringBuilder sb, List<SetScore> scores) {
+    sb.append("| set | system | images | CER (own order) | CER (geometric order) | word F1 | images/s |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|\n");
+    for (SetScore s : scores) {
+      boolean english = s.set().startsWith("en");
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.4f | %.4f | %s | %.2f |%n",
+          s.set(), s.system(), s.images(), s.ownOrder().rate(), s.geometricOrder().rate(),
+          english ? String.format(Locale.ROOT, "%.4f", s.words().f1()) : "–",
+          s.imagesPerSecond()));
+    }
+  }
+
+  private static void targets(StringBuilder sb, List<SetScore> scores) {
+    sb.append("\n## Targets of issue 4\n\n");
+    for (String set : scores.stream().map(SetScore::set).distinct().toList()) {
+      Optional<SetScore> ours = find(scores, set, "ocrgate");
+      Optional<SetScore> rapid = find(scores, set, "RapidOcr-Java");
+      Optional<SetScore> tess = find(scores, set, "Tesseract");
+      if (ours.isEmpty()) {
+        sb.append("- ").append(set).append(": ocrgate not run\n");
+        continue;
+      }
+      double cer = ours.get().ownOrder().rate();
+      if (rapid.isEmpty() && tess.isEmpty()) {
+        sb.append(String.format(Locale.ROOT, "- %s: CER %.4f, no peer run%n", set, cer));
+        continue;
+      }
+      double best = Math.min(rapid.map(s -> s.ownOrder().rate()).orElse(Double.MAX_VALUE),
+          tess.map(s -> s.ownOrder().rate()).orElse(Double.MAX_VALUE));
+      sb.append(String.format(Locale.ROOT, "- %s: CER %.4f vs best peer %.4f → %s", set, cer, best,
+          cer <= best ? "**met**" : "**not met**"));
+      rapid.ifPresent(r -> sb.append(String.format(Locale.ROOT, "; throughput %.2f× RapidOcr-Java (target ≥ 2×)",
+          ours.get().imagesPerSecond() / r.imagesPerSecond())));
+      tess.ifPresent(t -> sb.append(String.format(Locale.ROOT, "; %.2f× Tesseract (target > 1×)",
+          ours.get().imagesPerSecond() / t.imagesPerSecond())));
+      sb.append('\n');
+    }
+  }
+
+  private static Optional<SetScore> find(List<SetScore> scores, String set, String system) {
+    return scores.stream().filter(s -> s.set().equals(set) && s.system().equals(system)).findFirst();
+  }
+
+  private static String machine() {
+    String cpu = "?";
+    try {
+      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name")).findFirst()
+          .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("?");
+    } catch (IOException ignored) {
+      // not Linux: leave it unknown
+    }
+    return "- CPU: " + cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores visible\n"
+        + "- memory: " + (((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize() >> 30) + " GiB\n"
+        + "- OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + "\n"
+        + "- Java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "\n";
+  }
+}

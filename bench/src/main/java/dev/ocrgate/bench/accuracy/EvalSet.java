@@ -1,0 +1,53 @@
+package dev.ocrgate.bench.accuracy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * One evaluation set on disk: {@code <dir>/<id>.png} with its truth in {@code <dir>/<id>.txt}, as
+ * written by bench/accuracy/make-dataset.sh.
+ *
+ * @param name the folder name (en-pages, zh-pages, zh-lines)
+ * @param lines true when every image is one line of text (Tesseract is then run with --psm 7)
+ * @param chinese true for Chinese material (Tesseract -l chi_sim; word F1 is not reported)
+ */
+public record EvalSet(String name, Path dir, boolean lines, boolean chinese) {
+
+  /** One image and its reference text. */
+  public record Sample(String id, Path image, String truth) {}
+
+  /** The known sets under {@code root}, in report order. */
+  public static List<EvalSet> standard(Path root) {
+    return List.of(
+        new EvalSet("en-pages", root.resolve("en-pages"), false, false),
+        new EvalSet("zh-pages", root.resolve("zh-pages"), false, true),
+        new EvalSet("zh-lines", root.resolve("zh-lines"), true, true));
+  }
+
+  /** The samples, sorted by id; at most {@code limit} of them (0 = all). */
+  public List<Sample> samples(int limit) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      Stream<Path> pngs = files.filter(p -> p.toString().endsWith(".png")).sorted();
+      if (limit > 0) {
+        pngs = pngs.limit(limit);
+      }
+      return pngs.map(EvalSet::sample).toList();
+    }
+  }
+
+  private static Sample sample(Path png) {
+    String file = png.getFileName().toString();
+    String id = file.substring(0, file.length() - ".png".length());
+    try {
+      String truth = Files.readString(png.resolveSibling(id + ".txt"), StandardCharsets.UTF_8);
+      return new Sample(id, png, truth);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

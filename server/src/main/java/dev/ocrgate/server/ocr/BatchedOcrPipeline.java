@@ -1,0 +1,306 @@
+package dev.ocrgate.server.ocr;
+
+import dev.ocrgate.api.v1.TextLine;
+import dev.ocrgate.api.v1.Timing;
+import dev.ocrgate.server.batch.BatchListener;
+import dev.ocrgate.server.batch.BatchingSpec;
+import dev.ocrgate.server.batch.DynamicBatcher;
+import dev.ocrgate.server.engine.OnnxEngine;
+import dev.ocrgate.server.vision.CtcDecoder;
+import dev.ocrgate.server.vision.PixelRect;
+import dev.ocrgate.server.vision.Quad;
+import dev.ocrgate.server.vision.ReadingOrder;
+import dev.ocrgate.server.vision.RecResize;
+import dev.ocrgate.server.vision.RgbImage;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link OcrPipeline} with cross-request dynamic batching: a detection batcher (items = region
+ * crops, batched only with crops of the same size, so no padding) and a recognition batcher
+ * (items = line crops, batched by width bucket, padding ratio = 1 − width / bucket), each served
+ * by {@code instances} sessions with their own worker thread (see {@link BatchingSpec}). The
+ * pre/post-processing is {@link Detector}'s and {@link Recognizer}'s; between the stages (reading
+ * order, line crops, optional direction classifier, assembling lines) work runs on the
+ * completion executor, never on a gRPC thread or a batch worker.
+ *
+ * <p>Request lifecycle: region clipped (INVALID_ARGUMENT outside the image) → detection item →
+ * one recognition item per line → result. Cancelling the result future cancels the request's
+ * queued items (removed from the batch queues); its deadline is carried into both batchers as an
+ * absolute time (DEADLINE_EXCEEDED before inference). Full queues: RESOURCE_EXHAUSTED.
+ *
+ * <p>Shutdown ({@link #close}): both batchers drain (queued items still run), then the
+ * completion executor stops. The sessions belong to the {@link OnnxEngine}, closed by its owner.
+ */
+public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BatchedOcrPipeline.class);
+
+  /** A detection item's share of one batch run. */
+  record DetOut(List<Quad> boxes, long inferenceNanos) {}
+
+  /** A recognition item's share of one batch run. */
+  record RecOut(CtcDecoder.Decoded text, long inferenceNanos) {}
+
+  /** Detection items batch only with crops of the same size. */
+  record Size(int width, int height) {}
+
+  private final ModelConfig config;
+  private final RecResize recResize;
+  private final DirectionClassifier classifier;
+  private final boolean alwaysClassify;
+  private final ExecutorService completions;
+  private final DynamicBatcher<RgbImage, DetOut> det;
+  private final DynamicBatcher<RgbImage, RecOut> rec;
+  private final List<Detector> detectors;
+  private final List<Recognizer> recognizers;
+
+  private BatchedOcrPipeline(ModelRepository.ModelSet models, OnnxEngine onnx,
+      BatchingSpec.Provider spec, BatchListener detListener, BatchListener recListener,
+      boolean alwaysClassify) {
+    this.config = models.config();
+    this.recResize = config.recognition.resize();
+    this.alwaysClassify = alwaysClassify;
+    this.classifier = models.hasClassifier()
+        ? new DirectionClassifier(onnx.openSession("classifier", models.classifier()), config.classifier)
+        : null;
+    this.completions = Executors.newFixedThreadPool(
+        Math.max(2, Runtime.getRuntime().availableProcessors()), daemonThreads("ocr-complete-"));
+    this.detectors = new ArrayList<>();
+    for (int i = 0; i < spec.detection.instances; i++) {
+      detectors.add(new Detector(onnx.openSession("detection", models.detection(),
+          spec.detection.intra_op_threads), config.detection));
+    }
+    this.recognizers = new ArrayList<>();
+    for (int i = 0; i < spec.recognition.instances; i++) {
+      recognizers.add(new Recognizer(onnx.openSession("recognition", models.recognition(),
+          spec.recognition.intra_op_threads), config.recognition, models.dictionary(),
+          spec.recognition.max_batch_size));
+    }
+    String name = models.name();
+    this.det = DynamicBatcher.<RgbImage, DetOut>builder(name + "/det", spec.detection.policy())
+        .completionExecutor(completions).listener(detListener).drainTimeout(Duration.ofSeconds(30))
+        .start(detectors.stream().map(d -> (dev.ocrgate.server.batch.BatchRunner<RgbImage, DetOut>)
+            (shape, parts) -> detect(d, parts)).toList());
+    this.rec = DynamicBatcher.<RgbImage, RecOut>builder(name + "/rec", spec.recognition.policy())
+        .completionExecutor(completions).listener(recListener).drainTimeout(Duration.ofSeconds(30))
+        .start(recognizers.stream().map(r -> (dev.ocrgate.server.batch.BatchRunner<RgbImage, RecOut>)
+            (shape, crops) -> recognize(r, crops)).toList());
+  }
+
+  /**
+   * Opens {@code instances} sessions per stage on {@code onnx} as {@code spec} says and starts
+   * the batchers.
+   */
+  public static BatchedOcrPipeline create(ModelRepository.ModelSet models, OnnxEngine onnx,
+      BatchingSpec.Provider spec, BatchListener detListener, BatchListener recListener,
+      boolean alwaysClassify) {
+    return new BatchedOcrPipeline(models, onnx, spec, detListener, recListener, alwaysClassify);
+  }
+
+  /** One dummy run per session, so the first request is not slow. */
+  public void warmUp() {
+    detectors.forEach(Detector::warmUp);
+    recognizers.forEach(Recognizer::warmUp);
+    if (classifier != null) {
+      classifier.warmUp();
+    }
+  }
+
+  /** Items waiting in the detection and recognition queues (for tests and gauges). */
+  public int queuedItems() {
+    return det.queueDepth() + rec.queueDepth();
+  }
+
+  public DynamicBatcher<RgbImage, DetOut> detectionBatcher() {
+    return det;
+  }
+
+  public DynamicBatcher<RgbImage, RecOut> recognitionBatcher() {
+    return rec;
+  }
+
+  @Override
+  public CompletableFuture<OcrResult> recognize(OcrRequest request) {
+    PixelRect region;
+    try {
+      region = request.region() == null ? PixelRect.of(request.image()) : Regions.clip(
+          request.region().x(), request.region().y(), request.region().width(),
+          request.region().height(), request.image().width(), request.image().height());
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(
+          Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
+    }
+    RgbImage part = request.image().crop(region.x(), region.y(), region.width(), region.height());
+    PipelineRequest r = new PipelineRequest(request, region, det.deadlineNanos(request.deadline()));
+    CompletableFuture<DetOut> detected = det.submit(part, new Size(part.width(), part.height()), 1.0, r.deadlineNanos);
+    r.track(detected);
+    detected.whenComplete((out, error) -> {
+      if (error != null) {
+        r.fail(error);
+      } else {
+        afterDetection(r, part, out);
+      }
+    });
+    return r.result;
+  }
+
+  private void afterDetection(PipelineRequest r, RgbImage part, DetOut det) {
+    if (r.result.isDone()) {
+      return;
+    }
+    try {
+      r.detectionDone(det.inferenceNanos());
+      List<Quad> boxes = det.boxes();
+      int[] order = ReadingOrder.order(boxes);
+      List<RgbImage> crops = new ArrayList<>(order.length);
+      for (int i : order) {
+        crops.add(LineCrops.crop(part, boxes.get(i), config.recognition.tall_ratio));
+      }
+      if (classifier != null && (alwaysClassify || r.request.classifyDirection())) {
+        LineCrops.turnUpsideDown(crops, classifier.upsideDown(crops));
+      }
+      List<CompletableFuture<RecOut>> lines = new ArrayList<>(crops.size());
+      for (RgbImage crop : crops) {
+        int width = recResize.scaledWidth(crop);
+        int bucket = recResize.bucket(width);
+        CompletableFuture<RecOut> f = rec.submit(crop, bucket, Math.min(1.0, (double) width / bucket), r.deadlineNanos);
+        r.track(f);
+        lines.add(f);
+      }
+      CompletableFuture.allOf(lines.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
+        if (error != null) {
+          r.fail(error);
+        } else {
+          finish(r, boxes, order, lines);
+        }
+      });
+    } catch (RuntimeException e) {
+      log.error("OCR failed between detection and recognition", e);
+      r.fail(Status.INTERNAL.withDescription("OCR failed").asException());
+    }
+  }
+
+  private void finish(PipelineRequest r, List<Quad> boxes, int[] order, List<CompletableFuture<RecOut>> lines) {
+    List<CtcDecoder.Decoded> texts = new ArrayList<>(lines.size());
+    long inference = r.detectionInferenceNanos;
+    for (CompletableFuture<RecOut> f : lines) {
+      RecOut out = f.join();
+      texts.add(out.text());
+      inference += out.inferenceNanos();
+    }
+    float minConfidence = r.request.minConfidence() > 0
+        ? r.request.minConfidence() : config.recognition.score_threshold;
+    List<TextLine> result = OcrEngine.lines(boxes, order, texts, minConfidence, r.region);
+    long now = System.nanoTime();
+    Timing timing = Timing.newBuilder()
+        .setDetectionUs((r.detectedNanos - r.startNanos) / 1000)
+        .setRecognitionUs((now - r.detectedNanos) / 1000)
+        .setInferenceUs(inference / 1000)
+        .build();
+    r.result.complete(new OcrResult(result, timing));
+  }
+
+  private static List<DetOut> detect(Detector d, List<RgbImage> parts) {
+    Detector.Detections out = d.detect(parts);
+    long share = out.inferenceNanos() / parts.size();
+    return out.boxes().stream().map(b -> new DetOut(b, share)).toList();
+  }
+
+  private static List<RecOut> recognize(Recognizer r, List<RgbImage> crops) {
+    Recognizer.Recognitions out = r.recognize(crops);
+    long share = out.inferenceNanos() / crops.size();
+    return out.texts().stream().map(t -> new RecOut(t, share)).toList();
+  }
+
+  /** Drains both batchers (queued work still runs), then stops the completion threads. */
+  @Override
+  public void close() {
+    det.close();
+    rec.close();
+    completions.shutdown();
+    try {
+      if (!completions.awaitTermination(10, TimeUnit.SECONDS)) {
+        completions.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      completions.shutdownNow();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return task -> {
+      Thread t = new Thread(task, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /**
+   * One request's state across stages. The result future is the only thing callers see;
+   * cancelling it cancels every stage item still tracked.
+   */
+  private static final class PipelineRequest {
+    final OcrRequest request;
+    final PixelRect region;
+    final long deadlineNanos;
+    final long startNanos = System.nanoTime();
+    final CompletableFuture<OcrResult> result = new CompletableFuture<>();
+    private final List<CompletableFuture<?>> stages = new ArrayList<>();
+    volatile long detectedNanos;
+    volatile long detectionInferenceNanos;
+
+    PipelineRequest(OcrRequest request, PixelRect region, long deadlineNanos) {
+      this.request = request;
+      this.region = region;
+      this.deadlineNanos = deadlineNanos;
+      result.whenComplete((v, e) -> {
+        if (result.isCancelled()) {
+          cancelStages();
+        }
+      });
+    }
+
+    void track(CompletableFuture<?> stage) {
+      synchronized (stages) {
+        stages.add(stage);
+      }
+      if (result.isCancelled()) {
+        stage.cancel(false);
+      }
+    }
+
+    void detectionDone(long inferenceNanos) {
+      detectedNanos = System.nanoTime();
+      detectionInferenceNanos = inferenceNanos;
+    }
+
+    void fail(Throwable error) {
+      Throwable cause = error instanceof CompletionException && error.getCause() != null
+          ? error.getCause() : error;
+      if (!result.completeExceptionally(cause)) {
+        return;
+      }
+      cancelStages();
+    }
+
+    private void cancelStages() {
+      List<CompletableFuture<?>> copy;
+      synchronized (stages) {
+        copy = List.copyOf(stages);
+      }
+      copy.forEach(f -> f.cancel(false));
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package dev.ocrgate.server.ocr;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ocrgate.server.batch.BatchingSpec;
+import dev.ocrgate.server.vision.DbParams;
+import dev.ocrgate.server.vision.DetResize;
+import dev.ocrgate.server.vision.RecResize;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A model set's {@code model.yaml}: file names and every pre/post-processing number. Bound by
+ * Jackson (snake_case, unknown keys are errors), validated by {@link #validate}, read-only after.
+ */
+public final class ModelConfig {
+  /** Model set name reported to clients, e.g. {@code ppocr-v4}. */
+  @JsonProperty public String name;
+  /** File names relative to the model folder. */
+  @JsonProperty public Files files = new Files();
+  /** Text detection (DB). */
+  @JsonProperty public Detection detection = new Detection();
+  /** Text recognition (CTC). */
+  @JsonProperty public Recognition recognition = new Recognition();
+  /** Direction classifier (optional model). */
+  @JsonProperty public Classifier classifier = new Classifier();
+  /** Dynamic batching and instances per execution provider and stage. */
+  @JsonProperty public BatchingSpec batching = new BatchingSpec();
+
+  /** File names. */
+  public static final class Files {
+    @JsonProperty public String detection;
+    @JsonProperty public String recognition;
+    /** Optional: without it, direction classification is unavailable. */
+    @JsonProperty public String classifier;
+    @JsonProperty public String dictionary;
+  }
+
+  /** DB detection settings. */
+  public static final class Detection {
+    @JsonProperty public String limit_type = "max";
+    @JsonProperty public int limit_side_len = 960;
+    @JsonProperty public int max_side_len = 2000;
+    @JsonProperty public List<Float> mean = new ArrayList<>(List.of(0.485f, 0.456f, 0.406f));
+    @JsonProperty public List<Float> std = new ArrayList<>(List.of(0.229f, 0.224f, 0.225f));
+    @JsonProperty public String channel_order = "bgr";
+    @JsonProperty public float thresh = 0.3f;
+    @JsonProperty public float box_thresh = 0.5f;
+    @JsonProperty public float unclip_ratio = 1.6f;
+    @JsonProperty public int max_candidates = 1000;
+    @JsonProperty public float min_size = 3f;
+    @JsonProperty public boolean use_dilation = true;
+
+    DbParams dbParams() {
+      return new DbParams(thresh, box_thresh, unclip_ratio, max_candidates, min_size, use_dilation);
+    }
+
+    DetResize resize() {
+      return new DetResize(limit_type, limit_side_len, max_side_len);
+    }
+  }
+
+  /** CTC recognition settings. */
+  public static final class Recognition {
+    @JsonProperty public int height = 48;
+    @JsonProperty public List<Integer> width_buckets = new ArrayList<>(List.of(160, 320, 480, 640, 960, 1280));
+    @JsonProperty public String channel_order = "bgr";
+    @JsonProperty public float score_threshold = 0.5f;
+    @JsonProperty public float tall_ratio = 1.5f;
+
+    RecResize resize() {
+      return new RecResize(height, width_buckets.stream().mapToInt(Integer::intValue).toArray());
+    }
+  }
+
+  /** Direction classifier settings. */
+  public static final class Classifier {
+    @JsonProperty public int height = 48;
+    @JsonProperty public int width = 192;
+    @JsonProperty public String channel_order = "bgr";
+    @JsonProperty public List<String> labels = new ArrayList<>(List.of("0", "180"));
+    @JsonProperty public float threshold = 0.9f;
+  }
+
+  /** Checks the values; the message names the offending key. */
+  void validate() {
+    require(name != null && !name.isBlank(), "name is required");
+    require(batching != null, "batching must not be empty");
+    batching.validate();
+    require(files.detection != null, "files.detection is required");
+    require(files.recognition != null, "files.recognition is required");
+    require(files.dictionary != null, "files.dictionary is required");
+    require(mean(detection.mean) && mean(detection.std), "detection.mean and detection.std need 3 values");
+    require(detection.std.stream().allMatch(v -> v > 0), "detection.std values must be positive");
+    require(order(detection.channel_order), "detection.channel_order must be rgb or bgr");
+    require(order(recognition.channel_order), "recognition.channel_order must be rgb or bgr");
+    require(order(classifier.channel_order), "classifier.channel_order must be rgb or bgr");
+    require(unit(detection.thresh) && unit(detection.box_thresh), "detection thresholds must be in [0, 1]");
+    require(detection.unclip_ratio > 0, "detection.unclip_ratio must be positive");
+    require(detection.max_candidates > 0, "detection.max_candidates must be positive");
+    require(unit(recognition.score_threshold), "recognition.score_threshold must be in [0, 1]");
+    require(recognition.tall_ratio > 0, "recognition.tall_ratio must be positive");
+    require(classifier.labels.size() == 2 && classifier.labels.contains("180"),
+        "classifier.labels must be two labels, one of them \"180\"");
+    try {
+      detection.resize();
+      recognition.resize();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  private static boolean mean(List<Float> v) {
+    return v != null && v.size() == 3;
+  }
+
+  private static boolean order(String s) {
+    return "bgr".equals(s) || "rgb".equals(s);
+  }
+
+  private static boolean unit(float v) {
+    return v >= 0 && v <= 1;
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.ocrgate.server.ocr;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ocrgate.server.config.ConfigException;
+import dev.ocrgate.server.vision.CharDictionary;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Loads a model folder: its {@code model.yaml} (validated) and dictionary, and checks that every
+ * file it names is there. Startup fails with a {@link ConfigException} whose message names the
+ * missing or unreadable file; ONNX files that exist but are corrupt are reported by
+ * {@link dev.ocrgate.server.engine.OnnxEngine#openSession}, also naming the file.
+ *
+ * <p>Relative folders resolve against {@code $OCRGATE_HOME} (set by {@code bin/ocrgate}), else
+ * the working directory. Stateless; thread-safe.
+ */
+public final class ModelRepository {
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  private ModelRepository() {}
+
+  /** A loaded model folder: paths of its files, its settings and its dictionary. */
+  public record ModelSet(
+      Path dir, ModelConfig config, Path detection, Path recognition, Path classifier,
+      CharDictionary dictionary) {
+
+    /** The name reported to clients. */
+    public String name() {
+      return config.name;
+    }
+
+    /** True when the folder has a direction classifier. */
+    public boolean hasClassifier() {
+      return classifier != null;
+    }
+  }
+
+  /** {@code configured} as an absolute folder: relative to $OCRGATE_HOME, else the working directory. */
+  public static Path resolve(String configured) {
+    Path p = Path.of(configured);
+    if (p.isAbsolute()) {
+      return p.normalize();
+    }
+    String home = System.getenv("OCRGATE_HOME");
+    Path base = home != null && !home.isBlank() ? Path.of(home) : Path.of("");
+    return base.resolve(p).toAbsolutePath().normalize();
+  }
+
+  /**
+   * Loads the folder {@code dir}.
+   *
+   * @throws ConfigException naming the file when model.yaml, a model file or the dictionary is
+   *     missing, unreadable or invalid
+   */
+  public static ModelSet load(Path dir) {
+    Path yaml = dir.resolve("model.yaml");
+    ModelConfig config = readConfig(yaml);
+    Path det = requireFile(dir, config.files.detection, "files.detection", yaml);
+    Path rec = requireFile(dir, config.files.recognition, "files.recognition", yaml);
+    Path dict = requireFile(dir, config.files.dictionary, "files.dictionary", yaml);
+    Path cls = config.files.classifier == null
+        ? null
+        : requireFile(dir, config.files.classifier, "files.classifier", yaml);
+    return new ModelSet(dir, config, det, rec, cls, readDictionary(dict));
+  }
+
+  private static ModelConfig readConfig(Path yaml) {
+    if (!Files.isRegularFile(yaml)) {
+      throw new ConfigException("model config not found: " + yaml);
+    }
+    try {
+      ModelConfig config = YAML.readValue(yaml.toFile(), ModelConfig.class);
+      if (config == null) {
+        throw new ConfigException("model config is empty: " + yaml);
+      }
+      config.validate();
+      return config;
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(
+          "unknown key '" + e.getPropertyName() + "' at " + e.getPathReference() + " in " + yaml, e);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("cannot parse model config " + yaml + ": " + e.getOriginalMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("invalid model config " + yaml + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read model config " + yaml + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Path requireFile(Path dir, String name, String key, Path yaml) {
+    Path file = dir.resolve(name).normalize();
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException(
+          "model file not found: " + file + " (" + key + " in " + yaml
+              + "; the build unpacks the weights: mvn -pl server generate-resources)");
+    }
+    if (!Files.isReadable(file)) {
+      throw new ConfigException("model file not readable: " + file);
+    }
+    return file;
+  }
+
+  private static CharDictionary readDictionary(Path file) {
+    try {
+      CharDictionary dict = CharDictionary.load(file);
+      if (dict.classes() <= 2) {
+        throw new ConfigException("dictionary is empty: " + file);
+      }
+      return dict;
+    } catch (CharacterCodingException e) {
+      throw new ConfigException("dictionary is not UTF-8: " + file, e);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read dictionary " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

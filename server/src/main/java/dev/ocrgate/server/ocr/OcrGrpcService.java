@@ -1,0 +1,151 @@
+package dev.ocrgate.server.ocr;
+
+import dev.ocrgate.api.v1.OcrServiceGrpc;
+import dev.ocrgate.api.v1.RecognizeRequest;
+import dev.ocrgate.api.v1.RecognizeResponse;
+import dev.ocrgate.api.v1.StreamFramesRequest;
+import dev.ocrgate.api.v1.StreamFramesResponse;
+import dev.ocrgate.server.vision.ImageDecoder;
+import dev.ocrgate.server.vision.ImageLimits;
+import dev.ocrgate.server.vision.InvalidImageException;
+import dev.ocrgate.server.vision.PixelRect;
+import dev.ocrgate.server.vision.RgbImage;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code Recognize} RPC: decode and validate the image (on the calling gRPC thread), convert
+ * the region, hand the request to the {@link OcrPipeline}, answer with lines and timings.
+ * {@code StreamFrames} is delegated to a {@link StreamOpener} when one is given (see
+ * {@link #withStreams}), else UNIMPLEMENTED.
+ *
+ * <p>Errors are statuses with short fixed descriptions: INVALID_ARGUMENT for a bad image or
+ * region, and whatever the pipeline reports (RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, UNAVAILABLE,
+ * INTERNAL). Nothing from the client's bytes and no stack trace reaches the client; decoder
+ * details are logged at debug level.
+ *
+ * <p>Thread-safe: stateless apart from its immutable collaborators. Authentication is done by
+ * the server's interceptors, never here.
+ */
+public final class OcrGrpcService extends OcrServiceGrpc.OcrServiceImplBase {
+  private static final Logger log = LoggerFactory.getLogger(OcrGrpcService.class);
+
+  private final OcrPipeline pipeline;
+  private final ImageLimits limits;
+  private final String modelName;
+  private final LongSupplier nanoTime;
+  private final StreamOpener streams;
+
+  OcrGrpcService(OcrPipeline pipeline, ImageLimits limits, String modelName, LongSupplier nanoTime,
+      StreamOpener streams) {
+    this.pipeline = pipeline;
+    this.limits = limits;
+    this.modelName = modelName;
+    this.nanoTime = nanoTime;
+    this.streams = streams;
+  }
+
+  /** Opens one StreamFrames call (e.g. {@code StreamFramesService::open}). */
+  @FunctionalInterface
+  public interface StreamOpener {
+    StreamObserver<StreamFramesRequest> open(StreamObserver<StreamFramesResponse> responses);
+  }
+
+  /** The service over {@code pipeline}, reporting {@code modelName}; StreamFrames is UNIMPLEMENTED. */
+  public static OcrGrpcService create(OcrPipeline pipeline, ImageLimits limits, String modelName) {
+    return new OcrGrpcService(pipeline, limits, modelName, System::nanoTime, null);
+  }
+
+  /** The same service with StreamFrames delegated to {@code streams}. */
+  public OcrGrpcService withStreams(StreamOpener streams) {
+    return new OcrGrpcService(pipeline, limits, modelName, nanoTime, streams);
+  }
+
+  @Override
+  public void recognize(RecognizeRequest request, StreamObserver<RecognizeResponse> responses) {
+    long start = nanoTime.getAsLong();
+    RgbImage image;
+    PixelRect region;
+    try {
+      image = ImageDecoder.decode(request.getImage(), limits);
+      region = request.hasRegion() ? Regions.toPixels(request.getRegion(), image.width(), image.height()) : null;
+    } catch (InvalidImageException e) {
+      log.debug("refused image: {} ({})", e.getMessage(), e.getCause() == null ? "-" : e.getCause().toString());
+      responses.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
+      return;
+    } catch (IllegalArgumentException e) {
+      responses.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
+      return;
+    }
+    if (request.getMinConfidence() < 0 || request.getMinConfidence() > 1) {
+      responses.onError(Status.INVALID_ARGUMENT.withDescription("min_confidence must be in [0, 1]").asException());
+      return;
+    }
+    long decoded = nanoTime.getAsLong();
+    OcrRequest ocr = new OcrRequest(image, region, OcrRequest.Mode.FULL, request.getMinConfidence(),
+        request.getClassifyDirection(), Context.current().getDeadline());
+    CompletableFuture<OcrResult> future = pipeline.recognize(ocr);
+    if (responses instanceof ServerCallStreamObserver<RecognizeResponse> call) {
+      call.setOnCancelHandler(() -> future.cancel(false));
+    }
+    future.whenComplete((result, error) -> {
+      if (error != null) {
+        responses.onError(toStatus(error).asException());
+        return;
+      }
+      responses.onNext(response(result, image, start, decoded));
+      responses.onCompleted();
+    });
+  }
+
+  private RecognizeResponse response(OcrResult result, RgbImage image, long start, long decoded) {
+    return RecognizeResponse.newBuilder()
+        .addAllLines(result.lines())
+        .setImageWidth(image.width())
+        .setImageHeight(image.height())
+        .setModel(modelName)
+        .setTiming(result.timing().toBuilder()
+            .setDecodeUs((decoded - start) / 1000)
+            .setTotalUs((nanoTime.getAsLong() - start) / 1000))
+        .build();
+  }
+
+  @Override
+  public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> responses) {
+    if (streams != null) {
+      return streams.open(responses);
+    }
+    responses.onError(Status.UNIMPLEMENTED.withDescription("StreamFrames is not available yet").asException());
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(StreamFramesRequest value) {}
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {}
+    };
+  }
+
+  /** The status a pipeline failure maps to; unknown failures become a bare INTERNAL. */
+  static Status toStatus(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof StatusException se) {
+      return se.getStatus();
+    }
+    if (cause instanceof java.util.concurrent.CancellationException) {
+      return Status.CANCELLED.withDescription("cancelled");
+    }
+    log.error("OCR pipeline failed", cause);
+    return Status.INTERNAL.withDescription("OCR failed");
+  }
+}

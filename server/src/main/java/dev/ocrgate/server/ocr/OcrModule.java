@@ -1,0 +1,117 @@
+package dev.ocrgate.server.ocr;
+
+import dev.ocrgate.server.batch.BatchListener;
+import dev.ocrgate.server.batch.BatchingSpec;
+import dev.ocrgate.server.config.ConfigException;
+import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.engine.EngineException;
+import dev.ocrgate.server.engine.OnnxEngine;
+import dev.ocrgate.server.vision.ImageLimits;
+
+/**
+ * The OCR components of a production server, built from the config: model set, ONNX engine,
+ * {@link OcrEngine}, {@link BatchedOcrPipeline} (dynamic batching per model.yaml) and {@link OcrGrpcService}. {@code ServerAssembly}
+ * registers them; other services (streaming) reuse {@link #pipeline()}.
+ *
+ * <p>Closing closes the pipeline (draining its queue) and then the sessions. Thread-safe after
+ * construction.
+ */
+public final class OcrModule implements AutoCloseable {
+  private final OnnxEngine onnx;
+  private final OcrEngine engine;
+  private final BatchedOcrPipeline pipeline;
+  private final ImageLimits limits;
+
+  private OcrModule(OnnxEngine onnx, OcrEngine engine, BatchedOcrPipeline pipeline, ImageLimits limits) {
+    this.onnx = onnx;
+    this.engine = engine;
+    this.pipeline = pipeline;
+    this.limits = limits;
+  }
+
+  /**
+   * Loads the configured model set and opens its sessions.
+   *
+   * @throws ConfigException naming the missing or invalid file or setting, the model that
+   *     cannot be loaded, or why the configured provider cannot be used
+   */
+  public static OcrModule create(OcrgateConfig config) {
+    return create(config, BatchListener.NONE, BatchListener.NONE);
+  }
+
+  /**
+   * As {@link #create(OcrgateConfig)}, reporting the detection and recognition batchers' metrics
+   * to the given listeners.
+   */
+  public static OcrModule create(OcrgateConfig config, BatchListener detection, BatchListener recognition) {
+    if (config.models == null || config.models.size() != 1) {
+      throw new ConfigException("models must list exactly one model folder (Recognize has no model"
+          + " selection yet), got " + (config.models == null ? 0 : config.models.size()));
+    }
+    ModelRepository.ModelSet models = ModelRepository.load(ModelRepository.resolve(config.models.get(0)));
+    ImageLimits limits;
+    try {
+      limits = new ImageLimits(config.ocr.max_image_bytes, config.ocr.max_image_pixels);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("ocr.max_image_bytes and ocr.max_image_pixels must be positive");
+    }
+    OnnxEngine onnx;
+    try {
+      onnx = OnnxEngine.create(config.engine);
+    } catch (EngineException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+    try {
+      OcrEngine engine = OcrEngine.open(models, onnx);
+      BatchingSpec.Provider batching = models.config().batching.forProvider(onnx.providerLabel());
+      BatchedOcrPipeline pipeline = BatchedOcrPipeline.create(models, onnx, batching, detection,
+          recognition, config.ocr.always_classify_direction);
+      return new OcrModule(onnx, engine, pipeline, limits);
+    } catch (EngineException | IllegalArgumentException e) {
+      onnx.close();
+      throw new ConfigException(e.getMessage(), e);
+    } catch (RuntimeException e) {
+      onnx.close();
+      throw e;
+    }
+  }
+
+  public OcrEngine engine() {
+    return engine;
+  }
+
+  public OcrPipeline pipeline() {
+    return pipeline;
+  }
+
+  /** The batched pipeline itself (queue depths, batchers). */
+  public BatchedOcrPipeline batchedPipeline() {
+    return pipeline;
+  }
+
+  public ImageLimits imageLimits() {
+    return limits;
+  }
+
+  /** The unary Recognize service over the pipeline. */
+  public OcrGrpcService grpcService() {
+    return OcrGrpcService.create(pipeline, limits, engine.modelName());
+  }
+
+  /** One dummy batch per model. */
+  public void warmUp() {
+    engine.warmUp();
+    pipeline.warmUp();
+  }
+
+  @Override
+  public void close() {
+    pipeline.close();
+    onnx.close();
+  }
+
+  @Override
+  public String toString() {
+    return "OcrModule[" + engine.modelName() + " on " + engine.provider() + "]";
+  }
+}

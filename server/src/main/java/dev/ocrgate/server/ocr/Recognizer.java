@@ -1,0 +1,105 @@
+package dev.ocrgate.server.ocr;
+
+import dev.ocrgate.server.engine.InputBuffers;
+import dev.ocrgate.server.engine.ModelSession;
+import dev.ocrgate.server.engine.Tensor;
+import dev.ocrgate.server.vision.CharDictionary;
+import dev.ocrgate.server.vision.CtcDecoder;
+import dev.ocrgate.server.vision.RecResize;
+import dev.ocrgate.server.vision.RgbImage;
+import dev.ocrgate.server.vision.TensorFill;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Text recognition of upright line crops. Crops are ordered by width and cut into batches of at
+ * most {@code maxBatch}; each batch is scaled to height 48, normalised as {@code (x/255 − 0.5) /
+ * 0.5}, padded with 0 to the width bucket of its widest crop, run in one inference and decoded
+ * by greedy CTC. Results come back in the order of the input.
+ *
+ * <p>Thread-safe: the session is, the input buffer is per thread, everything else is immutable.
+ */
+public final class Recognizer {
+  private static final float[] HALF = {0.5f, 0.5f, 0.5f};
+
+  private final ModelSession session;
+  private final RecResize resize;
+  private final CtcDecoder decoder;
+  private final CharDictionary dictionary;
+  private final boolean bgr;
+  private final int maxBatch;
+
+  Recognizer(ModelSession session, ModelConfig.Recognition config, CharDictionary dictionary, int maxBatch) {
+    this.session = session;
+    this.resize = config.resize();
+    this.dictionary = dictionary;
+    this.decoder = new CtcDecoder(dictionary);
+    this.bgr = "bgr".equals(config.channel_order);
+    this.maxBatch = maxBatch;
+  }
+
+  /** Text of each crop, in input order, and the time spent inside ONNX Runtime. */
+  public record Recognitions(List<CtcDecoder.Decoded> texts, long inferenceNanos) {}
+
+  /** Recognises every crop (already upright). */
+  public Recognitions recognize(List<RgbImage> crops) {
+    int n = crops.size();
+    Integer[] order = new Integer[n];
+    int[] widths = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+      widths[i] = resize.scaledWidth(crops.get(i));
+    }
+    Arrays.sort(order, (a, b) -> Integer.compare(widths[a], widths[b]));
+    CtcDecoder.Decoded[] out = new CtcDecoder.Decoded[n];
+    long inference = 0;
+    for (int start = 0; start < n; start += maxBatch) {
+      int end = Math.min(n, start + maxBatch);
+      inference += runBatch(crops, order, widths, start, end, out);
+    }
+    List<CtcDecoder.Decoded> texts = new ArrayList<>(n);
+    Collections.addAll(texts, out);
+    return new Recognitions(texts, inference);
+  }
+
+  private long runBatch(List<RgbImage> crops, Integer[] order, int[] widths, int start, int end,
+      CtcDecoder.Decoded[] out) {
+    int n = end - start;
+    int planeW = resize.bucket(widths[order[end - 1]]);
+    int planeH = resize.height();
+    FloatBuffer buf = InputBuffers.acquire(n * 3 * planeW * planeH);
+    for (int k = 0; k < n; k++) {
+      RgbImage line = resize.resize(crops.get(order[start + k]), planeW);
+      TensorFill.write(buf, k, planeW, planeH, line, bgr, HALF, HALF, 0f);
+    }
+    long t0 = System.nanoTime();
+    Tensor probs = session.run(buf, new long[] {n, 3, planeH, planeW});
+    long inference = System.nanoTime() - t0;
+    int steps = probs.dim(1);
+    int classes = probs.dim(2);
+    for (int k = 0; k < n; k++) {
+      out[order[start + k]] = decoder.decode(probs.data(), k, steps, classes, steps);
+    }
+    return inference;
+  }
+
+  /**
+   * Runs one dummy line and checks that the model's classes match the dictionary.
+   *
+   * @throws IllegalStateException when they do not
+   */
+  void warmUp() {
+    int w = resize.bucket(1);
+    FloatBuffer buf = InputBuffers.acquire(3 * w * resize.height());
+    TensorFill.write(buf, 0, w, resize.height(), RgbImage.wrap(1, 1, new byte[3]), bgr, HALF, HALF, 0f);
+    Tensor probs = session.run(buf, new long[] {1, 3, resize.height(), w});
+    if (probs.dim(2) != dictionary.classes()) {
+      throw new IllegalStateException("recognition model has " + probs.dim(2)
+          + " classes but the dictionary gives " + dictionary.classes()
+          + " (blank + entries + space): wrong dictionary for this model");
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package dev.ocrgate.server.ratelimit;
+
+import dev.ocrgate.server.redis.LuaScript;
+import dev.ocrgate.server.redis.RedisLink;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
+import dev.ocrgate.server.observability.Metrics;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Token buckets in Redis, shared by every replica: one Lua script (EVALSHA, EVAL when Redis has
+ * forgotten it) refills and charges the subject and tenant buckets atomically.
+ *
+ * <p>Time: by default the script reads Redis {@code TIME}, so every replica measures refill on the
+ * same clock; with replica clocks skewed by a second, passing each replica's own time would let
+ * the fast one refill buckets early and the slow one see no refill at all. A {@code nowMicros}
+ * source can be injected instead, which tests use to drive the real script deterministically.
+ *
+ * <p>Fails OPEN: if Redis cannot answer in time the call is allowed, the counter
+ * {@code ocrgate_redis_errors_total{operation="ratelimit"}} is incremented and a warning is logged
+ * at most every 10 s.
+ * Metering is worth less than availability; revocation, which is security, fails closed instead.
+ *
+ * <p>Keys share a hash tag per tenant ({@code rl:{tenant}:s:<sub>}, {@code rl:{tenant}:t}) so the
+ * script's keys stay in one slot of a Redis Cluster. Thread-safe.
+ */
+public final class RedisRateLimiter implements RateLimiter {
+  private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
+  private static final LuaScript SCRIPT = LuaScript.load(RedisRateLimiter.class, "token_buckets.lua");
+  private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final RedisLink redis;
+  private final RateLimitPolicy policy;
+  private final LongSupplier nowMicros; // null = Redis TIME
+  private final Metrics metrics;
+  private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+
+  private RedisRateLimiter(RedisLink redis, RateLimitPolicy policy, LongSupplier nowMicros, Metrics metrics) {
+    this.redis = redis;
+    this.policy = policy;
+    this.nowMicros = nowMicros;
+    this.metrics = metrics;
+  }
+
+  /** A limiter on Redis time; the link is owned by the caller. */
+  public static RedisRateLimiter create(RedisLink redis, RateLimitPolicy policy, Metrics metrics) {
+    return new RedisRateLimiter(redis, policy, null, metrics);
+  }
+
+  /** A limiter on the given microsecond clock instead of Redis TIME (deterministic tests). */
+  static RedisRateLimiter withClock(RedisLink redis, RateLimitPolicy policy, LongSupplier nowMicros, Metrics metrics) {
+    return new RedisRateLimiter(redis, policy, nowMicros, metrics);
+  }
+
+  @Override
+  public Decision acquire(RateKey key, long cost) {
+    String[] keys;
+    String[] args;
+    String now = nowMicros == null ? "-1" : Long.toString(nowMicros.getAsLong());
+    BucketSpec s = policy.subjectSpec();
+    if (key.tenant() == null) {
+      keys = new String[] {"rl:{s:" + key.subject() + "}"};
+      args = new String[] {now, Long.toString(cost), rate(s), Long.toString(s.burst())};
+    } else {
+      BucketSpec t = policy.tenantSpec(key.tenant());
+      String tag = "rl:{" + key.tenant() + "}:";
+      keys = new String[] {tag + "s:" + key.subject(), tag + "t"};
+      args = new String[] {now, Long.toString(cost), rate(s), Long.toString(s.burst()),
+          rate(t), Long.toString(t.burst())};
+    }
+    try {
+      List<Long> r = redis.eval(SCRIPT, ScriptOutputType.MULTI, keys, args);
+      return r.get(0) == 1L
+          ? Decision.ALLOW
+          : Decision.deny(TimeUnit.MICROSECONDS.toNanos(r.get(1)), r.get(2) == 1L ? Decision.SUBJECT : Decision.TENANT);
+    } catch (RedisException e) {
+      return failOpen(e);
+    }
+  }
+
+  private Decision failOpen(RedisException e) {
+    metrics.redisError("ratelimit");
+    long now = System.nanoTime();
+    long last = lastWarnNanos.get();
+    if (now - last >= WARN_EVERY_NANOS && lastWarnNanos.compareAndSet(last, now)) {
+      log.warn("rate limiting FAILS OPEN: redis {} unreachable ({}); calls pass unmetered",
+          redis.target(), e.getClass().getSimpleName());
+    }
+    return Decision.ALLOW;
+  }
+
+  private static String rate(BucketSpec spec) {
+    return Double.toString(spec.ratePerSecond());
+  }
+}

@@ -1,0 +1,104 @@
+package dev.ocrgate.server.stream;
+
+import dev.ocrgate.api.v1.Cue;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns per-frame texts, fed in seq order, into subtitle cues. Consecutive frames whose text is
+ * similar enough ({@link TextSimilarity} ≥ the ratio, against the run's most frequent text) form
+ * one cue spanning [first pts, last pts + frame interval]. A cue is emitted when the text changes,
+ * when a frame is empty, or at {@link #finish()}. Empty frames start no cue. The cue's text is the
+ * run's most frequent exact text (first seen wins a tie), which irons out single-frame OCR noise.
+ *
+ * <p>The frame interval is the configured one, else the smallest positive pts step seen so far.
+ * Not thread-safe: one per stream, used from the stream's serialised context.
+ */
+public final class CueBuilder {
+  private final double similarity;
+  private final long configuredIntervalMs;
+  private long inferredIntervalMs = Long.MAX_VALUE;
+  private long previousPts = Long.MIN_VALUE;
+  private int nextIndex = 1;
+  private Run run;
+
+  private static final class Run {
+    final long firstSeq;
+    final long startMs;
+    long lastSeq;
+    long lastPts;
+    final Map<String, Integer> texts = new LinkedHashMap<>();
+    String best;
+    int bestCount;
+
+    Run(long seq, long pts, String text) {
+      firstSeq = seq;
+      startMs = pts;
+      add(seq, pts, text);
+    }
+
+    void add(long seq, long pts, String text) {
+      lastSeq = seq;
+      lastPts = pts;
+      int n = texts.merge(text, 1, Integer::sum);
+      if (n > bestCount) {
+        best = text;
+        bestCount = n;
+      }
+    }
+  }
+
+  /**
+   * @param similarity in (0, 1]
+   * @param frameIntervalMs the interval between sampled frames, or 0 to infer it from pts
+   */
+  public CueBuilder(double similarity, long frameIntervalMs) {
+    this.similarity = similarity;
+    this.configuredIntervalMs = frameIntervalMs;
+  }
+
+  /** Feeds one frame's text (lines joined with "\n"; empty = no text); returns a finished cue. */
+  public Optional<Cue> accept(long seq, long ptsMs, String text) {
+    if (previousPts != Long.MIN_VALUE && ptsMs > previousPts) {
+      inferredIntervalMs = Math.min(inferredIntervalMs, ptsMs - previousPts);
+    }
+    previousPts = ptsMs;
+    boolean empty = TextSimilarity.normalize(text).length == 0;
+    if (run != null && !empty && TextSimilarity.similarity(run.best, text) >= similarity) {
+      run.add(seq, ptsMs, text);
+      return Optional.empty();
+    }
+    Optional<Cue> finished = close();
+    run = empty ? null : new Run(seq, ptsMs, text);
+    return finished;
+  }
+
+  /** Ends the stream: the open cue, if any. */
+  public Optional<Cue> finish() {
+    return close();
+  }
+
+  private Optional<Cue> close() {
+    if (run == null) {
+      return Optional.empty();
+    }
+    Run r = run;
+    run = null;
+    return Optional.of(Cue.newBuilder()
+        .setStartMs(r.startMs)
+        .setEndMs(r.lastPts + intervalMs())
+        .setText(r.best)
+        .setFirstSeq(r.firstSeq)
+        .setLastSeq(r.lastSeq)
+        .setIndex(nextIndex++)
+        .build());
+  }
+
+  private long intervalMs() {
+    if (configuredIntervalMs > 0) {
+      return configuredIntervalMs;
+    }
+    return inferredIntervalMs == Long.MAX_VALUE ? 0 : inferredIntervalMs;
+  }
+}

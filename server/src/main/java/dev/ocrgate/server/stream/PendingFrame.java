@@ -1,0 +1,80 @@
+package dev.ocrgate.server.stream;
+
+import dev.ocrgate.api.v1.FrameResult;
+import dev.ocrgate.api.v1.Timing;
+import dev.ocrgate.server.ocr.OcrResult;
+import io.grpc.Status;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A frame accepted from the client and not yet answered: either failed at once (bad frame), or
+ * waiting for an OCR result, its own or the one it reuses. Confined to its stream's context.
+ */
+final class PendingFrame {
+  final long seq;
+  final long ptsMs;
+  final long arrivalNanos;
+  long decodeNanos;
+  Long reusedFromSeq;
+  Status error;
+  CompletableFuture<OcrResult> ocr;
+
+  PendingFrame(long seq, long ptsMs, long arrivalNanos) {
+    this.seq = seq;
+    this.ptsMs = ptsMs;
+    this.arrivalNanos = arrivalNanos;
+  }
+
+  void fail(Status status) {
+    error = status;
+  }
+
+  boolean isDone() {
+    return error != null || (ocr != null && ocr.isDone());
+  }
+
+  /** The answer, once {@link #isDone()}; {@code now} closes total_us. */
+  FrameResult toResult(long now) {
+    FrameResult.Builder r = FrameResult.newBuilder().setSeq(seq).setPtsMs(ptsMs);
+    Status status = error != null ? error : outcomeOf(ocr);
+    Timing.Builder timing = Timing.newBuilder();
+    if (status == null) {
+      OcrResult result = ocr.join();
+      r.addAllLines(result.lines());
+      if (reusedFromSeq != null) {
+        r.setReusedFromSeq(reusedFromSeq);
+      } else {
+        timing.mergeFrom(result.timing());
+      }
+    } else {
+      r.setError(com.google.rpc.Status.newBuilder()
+          .setCode(status.getCode().value())
+          .setMessage(status.getDescription() == null ? status.getCode().name() : status.getDescription()));
+    }
+    timing.setDecodeUs(decodeNanos / 1000).setTotalUs(Math.max(0, now - arrivalNanos) / 1000);
+    return r.setTiming(timing).build();
+  }
+
+  /** The status of a failed OCR future, or null if it succeeded. */
+  static Status outcomeOf(CompletableFuture<OcrResult> f) {
+    if (!f.isCompletedExceptionally()) {
+      return null;
+    }
+    try {
+      f.join();
+      return null;
+    } catch (CompletionException e) {
+      return statusOf(e.getCause());
+    } catch (java.util.concurrent.CancellationException e) {
+      return Status.CANCELLED.withDescription("cancelled");
+    }
+  }
+
+  static Status statusOf(Throwable t) {
+    Status s = Status.fromThrowable(t);
+    // Status.fromThrowable finds no status in a plain exception and says UNKNOWN with the
+    // exception's message: never show that to a client.
+    return s.getCode() == Status.Code.UNKNOWN ? Status.INTERNAL.withDescription("ocr failed") : s;
+  }
+}

@@ -1,0 +1,304 @@
+package dev.ocrgate.server.stream;
+
+import dev.ocrgate.api.v1.Cue;
+import dev.ocrgate.api.v1.Frame;
+import dev.ocrgate.api.v1.FrameResult;
+import dev.ocrgate.api.v1.StreamFramesRequest;
+import dev.ocrgate.api.v1.StreamFramesResponse;
+import dev.ocrgate.api.v1.TextLine;
+import dev.ocrgate.server.config.StreamingSection;
+import dev.ocrgate.server.ocr.OcrPipeline;
+import dev.ocrgate.server.ocr.OcrRequest;
+import dev.ocrgate.server.ocr.OcrResult;
+import dev.ocrgate.server.vision.InvalidImageException;
+import dev.ocrgate.server.vision.PixelRect;
+import dev.ocrgate.server.vision.RgbImage;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.SynchronizationContext;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One StreamFrames call.
+ *
+ * <p>Flow control: automatic inbound flow control is off. The call requests the config, then
+ * {@code window} frames, then one more frame per answered frame, so frames accepted but not yet
+ * answered never exceed {@code window}; a client sending faster is held back by HTTP/2 flow
+ * control. Answers are written only while the transport {@code isReady()}; the on-ready handler
+ * resumes them. A client that stops reading therefore stops the stream's reads too.
+ *
+ * <p>Order: frames are answered strictly in arrival order (= seq order; a non-increasing seq is a
+ * bad frame), exactly once each. A frame whose region barely changed since the last frame read
+ * reuses that frame's OCR future (if that read fails, the reusing frames fail with it).
+ *
+ * <p>Concurrency: every state change (inbound message, OCR completion, on-ready, cancel, drain)
+ * runs in the call's {@link SynchronizationContext}, so the fields below need no locks and
+ * responses are never written concurrently. OCR completions arrive on the pipeline's executor
+ * and only enqueue a flush.
+ */
+final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
+  private static final Logger log = LoggerFactory.getLogger(StreamFramesCall.class);
+
+  private final ServerCallStreamObserver<StreamFramesResponse> out;
+  private final OcrPipeline pipeline;
+  private final FrameDecoder decoder;
+  private final StreamingSection settings;
+  private final StreamListener listener;
+  private final Deadline deadline;
+  private final Consumer<StreamFramesCall> onClosed;
+  private final SynchronizationContext sync;
+
+  // Confined to sync.
+  private final ArrayDeque<PendingFrame> pending = new ArrayDeque<>();
+  private StreamPlan plan;
+  private CueBuilder cues;
+  private long lastSeq;
+  private boolean anyFrame;
+  private PendingFrame lastRead;
+  private FrameSignature lastReadSignature;
+  private boolean halfClosed;
+  private boolean draining;
+  private boolean closed;
+
+  StreamFramesCall(
+      ServerCallStreamObserver<StreamFramesResponse> out,
+      OcrPipeline pipeline,
+      FrameDecoder decoder,
+      StreamingSection settings,
+      StreamListener listener,
+      Deadline deadline,
+      Consumer<StreamFramesCall> onClosed) {
+    this.out = out;
+    this.pipeline = pipeline;
+    this.decoder = decoder;
+    this.settings = settings;
+    this.listener = listener;
+    this.deadline = deadline;
+    this.onClosed = onClosed;
+    this.sync = new SynchronizationContext((thread, e) -> {
+      log.error("StreamFrames: unexpected failure", e);
+      failNow(Status.INTERNAL.withDescription("internal error"));
+    });
+  }
+
+  /** Must run inside the service method (before it returns). */
+  void start(boolean alreadyDraining) {
+    out.disableAutoRequest();
+    out.setOnReadyHandler(() -> sync.execute(this::flush));
+    out.setOnCancelHandler(() -> sync.execute(this::cancelled));
+    draining = alreadyDraining;
+    out.request(1);
+    if (alreadyDraining) {
+      sync.execute(this::flush);
+    }
+  }
+
+  @Override
+  public void onNext(StreamFramesRequest request) {
+    sync.execute(() -> accept(request));
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    sync.execute(this::cancelled);
+  }
+
+  @Override
+  public void onCompleted() {
+    sync.execute(() -> {
+      halfClosed = true;
+      flush();
+    });
+  }
+
+  /** Stop reading; answer what was accepted; then end with UNAVAILABLE. */
+  void drain() {
+    sync.execute(() -> {
+      draining = true;
+      flush();
+    });
+  }
+
+  private void accept(StreamFramesRequest request) {
+    if (closed) {
+      return;
+    }
+    if (plan == null) {
+      configure(request);
+    } else if (request.hasFrame()) {
+      frame(request.getFrame());
+    } else {
+      failNow(Status.INVALID_ARGUMENT.withDescription("every message after the first must be a frame"));
+    }
+  }
+
+  private void configure(StreamFramesRequest request) {
+    if (!request.hasConfig()) {
+      failNow(Status.INVALID_ARGUMENT.withDescription("the first message must be a config"));
+      return;
+    }
+    try {
+      plan = StreamPlan.of(request.getConfig(), settings);
+    } catch (IllegalArgumentException e) {
+      failNow(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+      return;
+    }
+    cues = plan.emitCues() ? new CueBuilder(plan.cueSimilarity(), plan.frameIntervalMs()) : null;
+    if (!draining) {
+      out.request(settings.window);
+    }
+    flush();
+  }
+
+  private void frame(Frame frame) {
+    PendingFrame p = new PendingFrame(frame.getSeq(), frame.getPtsMs(), System.nanoTime());
+    pending.addLast(p);
+    listener.onPending(pending.size());
+    if (anyFrame && Long.compareUnsigned(frame.getSeq(), lastSeq) <= 0) {
+      p.fail(Status.INVALID_ARGUMENT.withDescription("seq must increase"));
+    } else {
+      anyFrame = true;
+      lastSeq = frame.getSeq();
+      read(frame, p);
+    }
+    if (p.ocr != null) {
+      p.ocr.whenComplete((r, e) -> sync.execute(this::flush));
+    }
+    flush();
+  }
+
+  private void read(Frame frame, PendingFrame p) {
+    RgbImage image;
+    try {
+      image = decoder.decode(frame.getImage());
+    } catch (InvalidImageException e) {
+      p.fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+      return;
+    }
+    p.decodeNanos = System.nanoTime() - p.arrivalNanos;
+    PixelRect roi = plan.region().resolve(image.width(), image.height());
+    if (roi == null) {
+      p.fail(Status.INVALID_ARGUMENT.withDescription("region lies outside the frame"));
+      return;
+    }
+    FrameSignature signature = plan.changeThreshold() >= 0 ? FrameSignature.of(image, roi) : null;
+    if (canReuse(signature)) {
+      p.reusedFromSeq = lastRead.seq;
+      p.ocr = lastRead.ocr;
+      return;
+    }
+    p.ocr = recognize(new OcrRequest(
+        image, roi, plan.mode(), plan.minConfidence(), false, deadline));
+    lastRead = p;
+    lastReadSignature = signature;
+  }
+
+  private boolean canReuse(FrameSignature signature) {
+    return signature != null
+        && lastRead != null
+        && !lastRead.ocr.isCompletedExceptionally()
+        && signature.difference(lastReadSignature) < plan.changeThreshold();
+  }
+
+  private CompletableFuture<OcrResult> recognize(OcrRequest request) {
+    try {
+      return pipeline.recognize(request);
+    } catch (RuntimeException e) {
+      log.error("OcrPipeline.recognize threw instead of failing its future", e);
+      return CompletableFuture.failedFuture(Status.INTERNAL.withDescription("ocr failed").asException());
+    }
+  }
+
+  /** Writes every answer that is ready, in order, while the transport takes them. */
+  private void flush() {
+    while (!closed && !pending.isEmpty() && pending.peekFirst().isDone() && out.isReady()) {
+      answer(pending.pollFirst());
+    }
+    if (!closed && pending.isEmpty() && (halfClosed || draining)) {
+      finish();
+    }
+  }
+
+  private void answer(PendingFrame p) {
+    FrameResult result = p.toResult(System.nanoTime());
+    out.onNext(StreamFramesResponse.newBuilder().setResult(result).build());
+    listener.onPending(pending.size());
+    Status.Code code = result.hasError()
+        ? Status.fromCodeValue(result.getError().getCode()).getCode() : Status.Code.OK;
+    listener.onFrameAnswered(p.reusedFromSeq != null, code);
+    if (lastRead == p && code != Status.Code.OK) {
+      lastRead = null;
+    }
+    if (cues != null && !result.hasError()) {
+      emit(cues.accept(p.seq, p.ptsMs, textOf(result)));
+    }
+    if (!halfClosed && !draining) {
+      out.request(1);
+    }
+  }
+
+  private void finish() {
+    if (cues != null) {
+      emit(cues.finish());
+    }
+    if (halfClosed) {
+      out.onCompleted();
+    } else {
+      out.onError(Status.UNAVAILABLE.withDescription("server shutting down").asRuntimeException());
+    }
+    close();
+  }
+
+  private void emit(Optional<Cue> cue) {
+    cue.ifPresent(c -> {
+      out.onNext(StreamFramesResponse.newBuilder().setCue(c).build());
+      listener.onCue();
+    });
+  }
+
+  private static String textOf(FrameResult result) {
+    return result.getLinesList().stream().map(TextLine::getText).collect(Collectors.joining("\n"));
+  }
+
+  /** Config error or internal failure: end the call at once, withdraw queued work. */
+  private void failNow(Status status) {
+    if (closed) {
+      return;
+    }
+    withdrawWork();
+    out.onError(status.asRuntimeException());
+    close();
+  }
+
+  /** The client cancelled (or its deadline passed): withdraw queued work. */
+  private void cancelled() {
+    if (!closed) {
+      withdrawWork();
+      close();
+    }
+  }
+
+  private void withdrawWork() {
+    for (PendingFrame p : pending) {
+      if (p.ocr != null) {
+        p.ocr.cancel(false);
+      }
+    }
+    pending.clear();
+    lastRead = null;
+    listener.onPending(0);
+  }
+
+  private void close() {
+    closed = true;
+    onClosed.accept(this);
+  }
+}

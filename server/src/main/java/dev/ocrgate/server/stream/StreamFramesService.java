@@ -1,0 +1,74 @@
+package dev.ocrgate.server.stream;
+
+import dev.ocrgate.api.v1.StreamFramesRequest;
+import dev.ocrgate.api.v1.StreamFramesResponse;
+import dev.ocrgate.server.config.StreamingSection;
+import dev.ocrgate.server.ocr.OcrPipeline;
+import io.grpc.Context;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The StreamFrames method: the gRPC service implementation delegates {@code streamFrames} here.
+ * Each call gets its own {@link StreamFramesCall}; this class only creates them and keeps the live
+ * ones so that {@link #drain()} can tell them the server is going away.
+ *
+ * <p>Thread safety: {@link #open} is called concurrently by gRPC; the live set is concurrent.
+ */
+public final class StreamFramesService {
+  private final OcrPipeline pipeline;
+  private final FrameDecoder decoder;
+  private final StreamingSection settings;
+  private final StreamListener listener;
+  private final Set<StreamFramesCall> live = ConcurrentHashMap.newKeySet();
+  private volatile boolean draining;
+
+  private StreamFramesService(
+      OcrPipeline pipeline, FrameDecoder decoder, StreamingSection settings, StreamListener listener) {
+    this.pipeline = pipeline;
+    this.decoder = decoder;
+    this.settings = settings;
+    this.listener = listener;
+  }
+
+  /** A service reading frames with {@code decoder} and OCR'ing them with {@code pipeline}. */
+  public static StreamFramesService create(
+      OcrPipeline pipeline, FrameDecoder decoder, StreamingSection settings, StreamListener listener) {
+    Objects.requireNonNull(settings, "settings").validate();
+    return new StreamFramesService(
+        Objects.requireNonNull(pipeline, "pipeline"), Objects.requireNonNull(decoder, "decoder"),
+        settings, Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Starts one call. Must be called from the gRPC service method itself (it disables automatic
+   * inbound flow control, which is only possible before the method returns).
+   */
+  public StreamObserver<StreamFramesRequest> open(StreamObserver<StreamFramesResponse> responses) {
+    ServerCallStreamObserver<StreamFramesResponse> out =
+        (ServerCallStreamObserver<StreamFramesResponse>) responses;
+    StreamFramesCall call = new StreamFramesCall(
+        out, pipeline, decoder, settings, listener, Context.current().getDeadline(), live::remove);
+    live.add(call);
+    call.start(draining);
+    return call;
+  }
+
+  /**
+   * The server is shutting down: every stream stops reading new frames, answers the ones it has
+   * accepted and then ends with UNAVAILABLE ("server shutting down") so clients reconnect
+   * elsewhere; streams opened afterwards end the same way at once. Idempotent.
+   */
+  public void drain() {
+    draining = true;
+    live.forEach(StreamFramesCall::drain);
+  }
+
+  /** Streams currently open (for tests and metrics). */
+  public int openStreams() {
+    return live.size();
+  }
+}

@@ -1,0 +1,46 @@
+package dev.ocrgate.server.stream;
+
+import dev.ocrgate.api.v1.StreamConfig;
+import dev.ocrgate.server.config.StreamingSection;
+import dev.ocrgate.server.ocr.OcrRequest;
+
+/**
+ * A stream's validated settings: the client's {@link StreamConfig} with server defaults filled
+ * in. Immutable.
+ *
+ * @param changeThreshold reuse a result below this difference; negative = never reuse
+ */
+record StreamPlan(
+    StreamRegion region,
+    OcrRequest.Mode mode,
+    double changeThreshold,
+    boolean emitCues,
+    double cueSimilarity,
+    long frameIntervalMs,
+    float minConfidence) {
+
+  /** Validates {@code c}; the IllegalArgumentException's message is fixed and client-safe. */
+  static StreamPlan of(StreamConfig c, StreamingSection defaults) {
+    StreamRegion region = StreamRegion.of(c.getRegion(), c.hasRegion());
+    OcrRequest.Mode mode = switch (c.getMode()) {
+      case STREAM_MODE_UNSPECIFIED, STREAM_MODE_SUBTITLE -> OcrRequest.Mode.SUBTITLE;
+      case STREAM_MODE_FULL -> OcrRequest.Mode.FULL;
+      default -> throw new IllegalArgumentException("unknown stream mode");
+    };
+    float t = c.getChangeThreshold();
+    if (Float.isNaN(t) || t > 1) {
+      throw new IllegalArgumentException("change_threshold must be <= 1");
+    }
+    double threshold = t == 0 ? defaults.change_threshold : t;
+    float s = c.getCueSimilarity();
+    if (!(s >= 0 && s <= 1)) {
+      throw new IllegalArgumentException("cue_similarity must be in [0, 1]");
+    }
+    float conf = c.getMinConfidence();
+    if (!(conf >= 0 && conf <= 1)) {
+      throw new IllegalArgumentException("min_confidence must be in [0, 1]");
+    }
+    return new StreamPlan(region, mode, threshold, c.getEmitCues(),
+        s == 0 ? defaults.cue_similarity : s, Integer.toUnsignedLong(c.getFrameIntervalMs()), conf);
+  }
+}

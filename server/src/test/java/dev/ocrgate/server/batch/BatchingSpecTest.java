@@ -1,0 +1,42 @@
+package dev.ocrgate.server.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ocrgate.server.testing.RepoPaths;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class BatchingSpecTest {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private static BatchingSpec committed() throws Exception {
+    JsonNode root = YAML.readTree(RepoPaths.modelDir().resolve("model.yaml").toFile());
+    return YAML.treeToValue(root.get("batching"), BatchingSpec.class).validate();
+  }
+
+  @Test
+  void verify_committedModelYaml_cpuDefaults_areTheMeasuredWinner() throws Exception {
+    BatchingSpec.Stage rec = committed().forProvider("CPU").recognition;
+    assertThat(rec.policy()).isEqualTo(new BatchPolicy(1, Duration.ZERO, 2048));
+    assertThat(rec.instances).isEqualTo(2);
+    assertThat(rec.intra_op_threads).isEqualTo(1);
+  }
+
+  @Test
+  void verify_cudaLabel_selectsLargeBatches() throws Exception {
+    assertThat(committed().forProvider("CUDA:0").recognition.max_batch_size).isGreaterThanOrEqualTo(8);
+  }
+
+  @Test
+  void verify_badStage_isRefused_namingTheKey() {
+    BatchingSpec spec = new BatchingSpec();
+    spec.cuda.detection.queue_capacity = 0;
+    assertThatThrownBy(spec::validate).hasMessageContaining("batching.cuda.detection");
+  }
+}

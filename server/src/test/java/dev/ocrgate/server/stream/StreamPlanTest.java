@@ -1,0 +1,65 @@
+package dev.ocrgate.server.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ocrgate.api.v1.NormalizedRect;
+import dev.ocrgate.api.v1.PixelRect;
+import dev.ocrgate.api.v1.Region;
+import dev.ocrgate.api.v1.StreamConfig;
+import dev.ocrgate.server.config.StreamingSection;
+import dev.ocrgate.server.ocr.OcrRequest;
+import org.junit.jupiter.api.Test;
+
+class StreamPlanTest {
+  private final StreamingSection defaults = new StreamingSection();
+
+  @Test
+  void verify_emptyConfig_takesDefaults_bottomBandSubtitleMode() {
+    StreamPlan p = StreamPlan.of(StreamConfig.getDefaultInstance(), defaults);
+    assertThat(p.mode()).isEqualTo(OcrRequest.Mode.SUBTITLE);
+    assertThat(p.changeThreshold()).isEqualTo(defaults.change_threshold, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(p.cueSimilarity()).isEqualTo(defaults.cue_similarity, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(p.region().resolve(1280, 720))
+        .isEqualTo(new dev.ocrgate.server.vision.PixelRect(0, 540, 1280, 180));
+  }
+
+  @Test
+  void verify_negativeThreshold_meansNeverReuse() {
+    StreamPlan p = StreamPlan.of(StreamConfig.newBuilder().setChangeThreshold(-1).build(), defaults);
+    assertThat(p.changeThreshold()).isNegative();
+  }
+
+  @Test
+  void verify_badNormalizedRegion_isRefused() {
+    StreamConfig c = StreamConfig.newBuilder().setRegion(Region.newBuilder().setNormalized(
+        NormalizedRect.newBuilder().setX(0.5f).setY(0).setWidth(0.8f).setHeight(1))).build();
+    assertThatThrownBy(() -> StreamPlan.of(c, defaults))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("region");
+  }
+
+  @Test
+  void verify_emptyPixelRegion_isRefused() {
+    StreamConfig c = StreamConfig.newBuilder().setRegion(Region.newBuilder().setPixels(
+        PixelRect.newBuilder().setX(0).setY(0).setWidth(0).setHeight(10))).build();
+    assertThatThrownBy(() -> StreamPlan.of(c, defaults)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void verify_pixelRegion_isClippedPerFrame_andOutsideIsNull() {
+    StreamConfig c = StreamConfig.newBuilder().setRegion(Region.newBuilder().setPixels(
+        PixelRect.newBuilder().setX(-10).setY(90).setWidth(50).setHeight(50))).build();
+    StreamPlan p = StreamPlan.of(c, defaults);
+    assertThat(p.region().resolve(100, 100))
+        .isEqualTo(new dev.ocrgate.server.vision.PixelRect(0, 90, 40, 10));
+    assertThat(p.region().resolve(100, 80)).isNull();
+  }
+
+  @Test
+  void verify_thresholdAboveOne_andBadSimilarity_areRefused() {
+    assertThatThrownBy(() -> StreamPlan.of(StreamConfig.newBuilder().setChangeThreshold(2).build(), defaults))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> StreamPlan.of(StreamConfig.newBuilder().setCueSimilarity(1.5f).build(), defaults))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}

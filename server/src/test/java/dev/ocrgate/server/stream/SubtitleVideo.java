@@ -1,0 +1,111 @@
+package dev.ocrgate.server.stream;
+
+import dev.ocrgate.server.testing.ExternalTools;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Burned-in subtitle videos made with the real ffmpeg: an SRT written by the test is rendered by
+ * ffmpeg's {@code subtitles} filter (libass) onto a noisy background, encoded with libx264, and
+ * decoded back into sampled RGB frames, as a client would.
+ */
+final class SubtitleVideo {
+  private SubtitleVideo() {}
+
+  /** One SRT entry. */
+  record SrtCue(int index, long startMs, long endMs, String text) {}
+
+  /** A decoded frame: presentation time and packed RGB8 pixels. */
+  record DecodedFrame(long ptsMs, byte[] rgb) {}
+
+  private static final Pattern TIMES = Pattern.compile(
+      "(\\d+):(\\d+):(\\d+),(\\d+) --> (\\d+):(\\d+):(\\d+),(\\d+)");
+
+  static void writeSrt(Path file, List<SrtCue> cues) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (SrtCue c : cues) {
+      sb.append(c.index()).append('\n')
+          .append(time(c.startMs())).append(" --> ").append(time(c.endMs())).append('\n')
+          .append(c.text()).append("\n\n");
+    }
+    Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+  }
+
+  static List<SrtCue> parseSrt(Path file) throws IOException {
+    List<SrtCue> cues = new ArrayList<>();
+    for (String block : Files.readString(file, StandardCharsets.UTF_8).strip().split("\n\\s*\n")) {
+      String[] lines = block.strip().split("\n");
+      Matcher m = TIMES.matcher(lines[1]);
+      if (!m.matches()) {
+        throw new IllegalArgumentException("bad SRT times: " + lines[1]);
+      }
+      cues.add(new SrtCue(Integer.parseInt(lines[0].strip()), ms(m, 1), ms(m, 5),
+          String.join("\n", java.util.Arrays.copyOfRange(lines, 2, lines.length))));
+    }
+    return cues;
+  }
+
+  /** Renders {@code srt} (in {@code dir}) onto a {@code w}×{@code h} video of {@code seconds}. */
+  static Path render(Path dir, Path srt, int w, int h, double seconds, int fps) throws Exception {
+    String ffmpeg = ExternalTools.require("ffmpeg", "ffmpeg");
+    Path out = dir.resolve("burned.mp4");
+    String bg = String.format(Locale.ROOT, "color=c=0x203040:s=%dx%d:d=%.3f:r=%d,noise=alls=6:allf=t",
+        w, h, seconds, fps);
+    String subs = "subtitles=" + srt.getFileName()
+        + ":force_style='FontName=DejaVu Sans,FontSize=22,Outline=2,MarginV=12'";
+    run(dir, ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", bg,
+        "-vf", subs, "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
+        out.getFileName().toString());
+    return out;
+  }
+
+  /** Decodes {@code video} at {@code sampleFps} into RGB8 frames with their pts. */
+  static List<DecodedFrame> sample(Path video, int w, int h, int sampleFps) throws Exception {
+    String ffmpeg = ExternalTools.require("ffmpeg", "ffmpeg");
+    Process p = new ProcessBuilder(ffmpeg, "-hide_banner", "-loglevel", "error", "-i",
+        video.toString(), "-vf", "fps=" + sampleFps, "-f", "rawvideo", "-pix_fmt", "rgb24", "-")
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    List<DecodedFrame> frames = new ArrayList<>();
+    int size = w * h * 3;
+    try (InputStream in = p.getInputStream()) {
+      while (true) {
+        byte[] buf = in.readNBytes(size);
+        if (buf.length < size) {
+          break;
+        }
+        frames.add(new DecodedFrame(frames.size() * 1000L / sampleFps, buf));
+      }
+    }
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("ffmpeg decode failed");
+    }
+    return frames;
+  }
+
+  private static void run(Path dir, String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("ffmpeg failed: " + log);
+    }
+  }
+
+  private static String time(long ms) {
+    return String.format(Locale.ROOT, "%02d:%02d:%02d,%03d",
+        ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+  }
+
+  private static long ms(Matcher m, int g) {
+    return Long.parseLong(m.group(g)) * 3_600_000 + Long.parseLong(m.group(g + 1)) * 60_000
+        + Long.parseLong(m.group(g + 2)) * 1000 + Long.parseLong(m.group(g + 3));
+  }
+}
