@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "gRPC OCR inference service with JWT-authenticated calls.",
     subcommands = {
       ServeCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {
