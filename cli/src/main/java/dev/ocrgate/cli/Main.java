@@ -11,6 +11,12 @@ import picocli.CommandLine.Command;
     description = "gRPC OCR inference service with JWT-authenticated calls.",
     subcommands = {
       ServeCommand.class,
+      KeysCommand.class,
+      TokenCommand.class,
+      RecognizeCommand.class,
+      SubtitlesCommand.class,
+      ConfigCommand.class,
+      ClientsCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class,
     })

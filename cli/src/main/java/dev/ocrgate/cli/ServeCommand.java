@@ -3,11 +3,20 @@ package dev.ocrgate.cli;
 import dev.ocrgate.server.OcrgateServer;
 import dev.ocrgate.server.ServerAssembly;
 import dev.ocrgate.server.TerminationSignals;
+import dev.ocrgate.server.auth.DevKeys;
+import dev.ocrgate.server.auth.SigningKey;
+import dev.ocrgate.server.auth.SigningKeys;
+import dev.ocrgate.server.auth.TokenMinter;
+import dev.ocrgate.server.config.AuthConfig;
 import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.ConfigLoader;
 import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.observability.LogSetup;
 import dev.ocrgate.server.tls.DevCertificates;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +27,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the gRPC server (TLS) until SIGTERM or SIGINT, then drains in-flight calls and exits 0.",
-      "Precedence: flags > config file > defaults."
+      "Precedence: flags > OCRGATE_* environment > config file > defaults"
+          + " (docs/configuration.md)."
     })
 final class ServeCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "YAML config file.")
@@ -26,7 +36,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--dev",
-      description = "Development mode: generate dev TLS material (certs/dev) when absent.")
+      description = "Development mode: generate dev TLS material and a dev signing key (certs/dev) when absent.")
   boolean dev;
 
   @Option(names = "--host", description = "Bind address (default 127.0.0.1).")
@@ -46,6 +56,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--tls-key", paramLabel = "PEM", description = "Server private key (PKCS#8).")
   String tlsKey;
 
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      description = "text (default) or json: one JSON object per log line.")
+  String logFormat;
+
   @Option(names = "--models", split = ",", paramLabel = "DIR", description = "Model folders (each with model.yaml).")
   java.util.List<String> models;
 
@@ -53,8 +69,9 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     OcrgateConfig config;
     try {
-      config = configFile == null ? ConfigLoader.defaults() : ConfigLoader.load(configFile);
+      config = ConfigLoader.load(configFile, System.getenv());
       applyFlags(config);
+      LogSetup.apply(config.log);
       if (config.dev.enabled && !config.server.plaintext && config.tls.cert_chain == null) {
         DevCertificates certs =
             DevCertificates.ensure(Launcher.repoRoot().resolve("certs/gen-dev.sh"),
@@ -62,12 +79,42 @@ final class ServeCommand implements Callable<Integer> {
         certs.applyTo(config.tls);
         System.err.println("dev TLS: clients trust " + certs.caCert());
       }
+      if (config.dev.enabled) {
+        configureDevAuth(config);
+      }
       OcrgateServer server = ServerAssembly.assemble(config);
       return TerminationSignals.serveUntilSignalled(server);
     } catch (ConfigException e) {
       System.err.println("ocrgate serve: " + e.getMessage());
       return 2;
     }
+  }
+
+  /**
+   * Dev mode without a configured key source: make (or reuse) the dev RS256 key, point the
+   * verifier at its JWKS, and print a ready-to-use token and an example call.
+   */
+  private static void configureDevAuth(OcrgateConfig config) {
+    AuthConfig auth = config.auth;
+    String secret = auth.hs256_secret_env == null ? null : System.getenv(auth.hs256_secret_env);
+    if (!auth.enabled || auth.hasKeySourceOtherThanSecret() || (secret != null && !secret.isEmpty())) {
+      return;
+    }
+    Path dir = DevKeys.dir(Launcher.repoRoot().resolve(config.dev.certs_dir));
+    SigningKey key = DevKeys.ensure(dir);
+    auth.jwks_file = dir.resolve(SigningKeys.JWKS_FILE).toString();
+    String token = TokenMinter.of(key, auth.issuers.isEmpty() ? "ocrgate" : auth.issuers.get(0),
+            auth.tenant_claim, Clock.systemUTC())
+        .mint("dev", List.of("ocr:recognize", "ocr:stream", "ocr:admin"), Duration.ofHours(12),
+            auth.audience, "dev");
+    System.err.println("dev auth: key " + key.kid() + " in " + dir + "; a 12 h dev token (all scopes):");
+    System.err.println();
+    System.err.println("  export OCRGATE_TOKEN=" + token);
+    System.err.println();
+    System.err.println("example: grpcurl -cacert " + Launcher.repoRoot().resolve(config.dev.certs_dir).resolve("ca.crt")
+        + " -H \"authorization: Bearer $OCRGATE_TOKEN\" -d '{}' localhost:"
+        + (config.server.port == 0 ? "<port>" : String.valueOf(config.server.port)) + " ocrgate.v1.OcrService/Recognize");
+    System.err.println("more tokens: bin/ocrgate token --sub alice --scope ocr:recognize --ttl 3600");
   }
 
   private void applyFlags(OcrgateConfig config) {
@@ -88,6 +135,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (tlsKey != null) {
       config.tls.private_key = tlsKey;
+    }
+    if (logFormat != null) {
+      if (!logFormat.equals("text") && !logFormat.equals("json")) {
+        throw new ConfigException("--log-format must be text or json");
+      }
+      config.log.format = logFormat;
     }
     if (models != null) {
       config.models = models;

@@ -27,12 +27,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Algorithm: every frame sent is kept in {@code unanswered} until its result arrives. When an
  * attempt (one gRPC call) ends with UNAUTHENTICATED (the token expired: the token it used is
- * invalidated), UNAVAILABLE (the server went away), or OK with frames still unanswered, a new
+ * invalidated), UNAVAILABLE or a CANCELLED the client did not ask for (the server went away or
+ * reset the stream), or OK with frames still unanswered, a new
  * attempt is opened after a backoff; it gets a fresh token from the credentials, and is sent the
  * config followed by every unanswered frame. Results whose seq is not above the last delivered
  * one are duplicates of an earlier attempt and are dropped, so the listener sees each result once
  * and in order. {@code StreamPolicy.maxResumes} failed attempts in a row without a result between
- * them end the stream with the last status.
+ * them end the stream with the last status; so does a second UNAUTHENTICATED without a result
+ * since the first (a fresh token did not help: like a unary call, one retry per credential).
  *
  * <p>Invariants, all guarded by {@code lock}: {@code unanswered.size() <= policy.window}; at most
  * one attempt is current and callbacks of any other attempt are ignored; every ClientCall method
@@ -59,10 +61,12 @@ final class ResumableFrameStream implements FrameStream {
   private long lastSentSeq = -1;
   private long lastDeliveredSeq = -1;
   private int failuresWithoutProgress;
+  private boolean authFailedWithoutProgress;
   private int attempts;
   private boolean halfClosed;
   private boolean cancelled;
   private boolean ended;
+  private Status endStatus; // why it ended, when it failed
 
   ResumableFrameStream(
       Channel channel,
@@ -105,7 +109,7 @@ final class ResumableFrameStream implements FrameStream {
     lock.lockInterruptibly();
     try {
       if (halfClosed || ended) {
-        throw new IllegalStateException(ended ? "the stream has ended" : "complete() was called");
+        throw new IllegalStateException(ended ? endedMessage() : "complete() was called");
       }
       if (frame.getSeq() <= lastSentSeq || frame.getSeq() < 0) {
         throw new IllegalArgumentException(
@@ -115,7 +119,7 @@ final class ResumableFrameStream implements FrameStream {
         room.await();
       }
       if (ended) {
-        throw new IllegalStateException("the stream has ended");
+        throw new IllegalStateException(endedMessage());
       }
       unanswered.addLast(frame);
       lastSentSeq = frame.getSeq();
@@ -165,6 +169,13 @@ final class ResumableFrameStream implements FrameStream {
     if (notify) {
       listener.onError(cancelledError());
     }
+  }
+
+  // Lock held.
+  private String endedMessage() {
+    return endStatus == null
+        ? "the stream has ended"
+        : "the stream has ended: " + endStatus.getCode() + " " + endStatus.getDescription();
   }
 
   // Lock held. Room for one more frame: window not full and the transport takes more bytes
@@ -220,6 +231,7 @@ final class ResumableFrameStream implements FrameStream {
           }
           lastDeliveredSeq = seq;
           failuresWithoutProgress = 0;
+          authFailedWithoutProgress = false;
           deliver = true;
           room.signalAll();
         }
@@ -266,11 +278,19 @@ final class ResumableFrameStream implements FrameStream {
 
   // Lock held. Returns the status to fail with, or null when a new attempt is scheduled.
   private Status scheduleResumeOrFail(Attempt attempt, Status reason) {
-    if (cancelled || !resumable(reason) || failuresWithoutProgress >= policy.maxResumes()) {
+    boolean auth = reason.getCode() == Status.Code.UNAUTHENTICATED;
+    if (cancelled
+        || !resumable(reason)
+        || failuresWithoutProgress >= policy.maxResumes()
+        || (auth && authFailedWithoutProgress)) {
       ended = true;
+      endStatus = reason;
       return reason;
     }
-    if (reason.getCode() == Status.Code.UNAUTHENTICATED && tokens != null) {
+    if (auth) {
+      authFailedWithoutProgress = true;
+    }
+    if (auth && tokens != null) {
       AccessToken rejected = attempt.usedToken.get();
       if (rejected != null) {
         tokens.invalidate(rejected);
@@ -289,8 +309,12 @@ final class ResumableFrameStream implements FrameStream {
     }
   }
 
+  // CANCELLED here was not our doing (`cancelled` is checked first): the server or a proxy reset
+  // the stream, which is how a stopping grpc-java server ends the streams it still has.
   private static boolean resumable(Status status) {
-    return status.getCode() == Status.Code.UNAVAILABLE || AuthRetry.retryable(status);
+    return status.getCode() == Status.Code.UNAVAILABLE
+        || status.getCode() == Status.Code.CANCELLED
+        || AuthRetry.retryable(status);
   }
 
   /** One gRPC call of the stream and the token it was sent with. */

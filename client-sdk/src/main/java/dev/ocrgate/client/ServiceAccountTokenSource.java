@@ -5,6 +5,7 @@ import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
@@ -42,7 +43,7 @@ final class ServiceAccountTokenSource implements TokenSource {
 
   @Override
   public AccessToken fetch() {
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS); // JWT times are whole seconds
     Instant exp = now.plus(lifetime);
     var builder =
         Jwts.builder()

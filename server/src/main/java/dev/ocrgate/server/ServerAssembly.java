@@ -1,17 +1,32 @@
 package dev.ocrgate.server;
 
 import dev.ocrgate.server.auth.DevKeys;
-import dev.ocrgate.server.auth.InMemoryRevocationStore;
 import dev.ocrgate.server.auth.JwtAuth;
+import dev.ocrgate.server.auth.Principal;
+import dev.ocrgate.server.auth.issuer.ClientRegistry;
+import dev.ocrgate.server.auth.issuer.IssuerSettings;
+import dev.ocrgate.server.auth.issuer.Issuers;
+import dev.ocrgate.server.auth.issuer.JwksHttpEndpoint;
+import dev.ocrgate.server.auth.issuer.KeyRing;
+import dev.ocrgate.server.config.ConfigException;
+import dev.ocrgate.server.config.IssuerSection;
 import dev.ocrgate.server.config.OcrgateConfig;
-import dev.ocrgate.server.ocr.OcrModule;
+import dev.ocrgate.server.config.RateLimitSection;
 import dev.ocrgate.server.observability.GrpcServerMetrics;
 import dev.ocrgate.server.observability.Metrics;
 import dev.ocrgate.server.observability.PipelineMetrics;
+import dev.ocrgate.server.ocr.OcrModule;
+import dev.ocrgate.server.ratelimit.BucketSpec;
+import dev.ocrgate.server.ratelimit.RateKey;
+import dev.ocrgate.server.ratelimit.RateLimitInterceptor;
+import dev.ocrgate.server.ratelimit.RateLimitPolicy;
 import dev.ocrgate.server.stream.StreamFramesService;
 import dev.ocrgate.server.vision.ImageDecoder;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * Wires the production server from a validated config: interceptors (outermost first), services,
  * warm-up tasks and the resources to close. The one place that knows every package; each package
  * knows only its own configuration section.
+ *
+ * <p>Interceptor order: metrics → authentication (revocation check) → rate limit (needs the
+ * Principal) → services.
  */
 public final class ServerAssembly {
   private static final Logger log = LoggerFactory.getLogger(ServerAssembly.class);
@@ -28,13 +46,20 @@ public final class ServerAssembly {
   /** The server for {@code config}, not yet started. */
   public static OcrgateServer assemble(OcrgateConfig config) {
     Metrics metrics = Metrics.prometheus();
+    Clock clock = Clock.systemUTC();
     OcrgateServer.Builder builder = OcrgateServer.builder(config).metrics(metrics);
     // Outermost: every call is counted and timed, including those the auth interceptor rejects.
     builder.addInterceptor(GrpcServerMetrics.create(metrics));
     builder.onClose(metrics);
-    addAuth(config, builder);
+    SharedState state = SharedState.open(config, builder, metrics, clock);
+    Supplier<KeyRing> issuerKeys = issuerKeys(config, clock);
+    addAuth(config, builder, state, clock);
+    addRateLimit(config, builder, state, metrics);
+    addIssuer(config, builder, state, issuerKeys, clock);
     addOcr(config, builder, metrics);
-    return builder.build();
+    OcrgateServer server = builder.build();
+    state.startHealth(server.health());
+    return server;
   }
 
   /**
@@ -62,16 +87,91 @@ public final class ServerAssembly {
   }
 
   /** Authentication comes right after metrics: nothing else runs for a caller it refuses. */
-  private static void addAuth(OcrgateConfig config, OcrgateServer.Builder builder) {
+  private static void addAuth(OcrgateConfig config, OcrgateServer.Builder builder, SharedState state, Clock clock) {
     if (!config.auth.enabled) {
       log.warn("AUTH DISABLED (auth.enabled: false): every caller can call every method");
       builder.startupFact("auth", "OFF");
       return;
     }
-    Clock clock = Clock.systemUTC();
     Path devKeyDir = config.dev.enabled ? DevKeys.dir(Path.of(config.dev.certs_dir)) : null;
-    InMemoryRevocationStore revocations = InMemoryRevocationStore.create(clock);
-    JwtAuth auth = JwtAuth.fromConfig(config.auth, System::getenv, devKeyDir, revocations, clock);
-    builder.addInterceptor(auth.interceptor()).onClose(auth).onClose(revocations).startupFact("auth", "jwt");
+    JwtAuth auth = JwtAuth.fromConfig(config.auth, System::getenv, devKeyDir, state.revocations(), clock);
+    builder.addInterceptor(auth.interceptor()).onClose(auth).startupFact("auth", "jwt");
   }
+
+  /** After authentication: charges the Principal's subject and tenant buckets. */
+  private static void addRateLimit(OcrgateConfig config, OcrgateServer.Builder builder, SharedState state,
+      Metrics metrics) {
+    RateLimitSection rl = config.rate_limit;
+    if (!rl.enabled) {
+      return;
+    }
+    RateLimitPolicy policy;
+    try {
+      RateLimitPolicy.Builder b = RateLimitPolicy.builder(bucket(rl.subject), bucket(rl.tenant))
+          .defaultCost(rl.default_cost).frameCost(rl.frame_cost);
+      rl.tenants.forEach((tenant, spec) -> b.tenant(tenant, bucket(spec)));
+      rl.method_costs.forEach(b::methodCost);
+      policy = b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("rate_limit: " + e.getMessage(), e);
+    }
+    builder.addInterceptor(RateLimitInterceptor.create(state.rateLimiter(policy, metrics), policy, headers -> {
+      Principal p = Principal.current();
+      return p == null ? null : new RateKey(p.subject(), p.tenant());
+    }, metrics));
+    builder.startupFact("rate_limit", "subject=" + rl.subject.rate_per_second + "/s tenant=" + rl.tenant.rate_per_second + "/s");
+  }
+
+  private static BucketSpec bucket(RateLimitSection.Bucket b) {
+    return new BucketSpec(b.rate_per_second, b.burst);
+  }
+
+  /**
+   * The issuer's key ring (created on first start). When the verifier has no key source of its
+   * own, it is pointed at the ring's published JWKS so the issued tokens verify here too.
+   */
+  private static Supplier<KeyRing> issuerKeys(OcrgateConfig config, Clock clock) {
+    IssuerSection is = config.issuer;
+    is.validate();
+    if (!is.enabled) {
+      return null;
+    }
+    Path dir = Path.of(is.keys_dir);
+    try {
+      Supplier<KeyRing> keys = Issuers.reloadingKeyRing(dir, is.algorithm, clock);
+      if (config.auth.enabled && !config.auth.hasKeySourceOtherThanSecret()) {
+        config.auth.jwks_file = dir.resolve("jwks.json").toString();
+        log.info("auth verifies the issuer's keys from {}", config.auth.jwks_file);
+      }
+      return keys;
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("issuer: cannot create or read signing keys in " + dir + " ("
+          + e.getClass().getSimpleName() + ")", e);
+    }
+  }
+
+  private static void addIssuer(OcrgateConfig config, OcrgateServer.Builder builder, SharedState state,
+      Supplier<KeyRing> keys, Clock clock) {
+    IssuerSection is = config.issuer;
+    if (!is.enabled) {
+      return;
+    }
+    ClientRegistry clients = ClientRegistry.load(Path.of(is.clients_file));
+    IssuerSettings settings = new IssuerSettings(config.auth.issuers.get(0), config.auth.audience,
+        config.auth.tenant_claim, Duration.ofSeconds(is.access_ttl_seconds), Duration.ofSeconds(is.refresh_ttl_seconds),
+        Duration.ofSeconds(config.auth.clock_skew_seconds), is.max_failed_attempts,
+        Duration.ofSeconds(is.failure_window_seconds));
+    builder.addService(Issuers.authService(clients, keys, state.refreshTokens(), state.revocations(), settings,
+        clock, System::nanoTime));
+    builder.startupFact("issuer", clients.size() + " clients, kid " + keys.get().current().kid());
+    if (is.jwks_http_port >= 0) {
+      try {
+        JwksHttpEndpoint http = JwksHttpEndpoint.start(is.jwks_http_host, is.jwks_http_port, () -> keys.get().jwksJson());
+        builder.onClose(http).startupFact("jwks_http", is.jwks_http_host + ":" + http.port());
+      } catch (IOException e) {
+        throw new ConfigException("issuer: cannot listen on " + is.jwks_http_host + ":" + is.jwks_http_port, e);
+      }
+    }
+  }
+
 }

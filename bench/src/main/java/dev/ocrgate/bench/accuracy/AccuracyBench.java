@@ -43,6 +43,10 @@ public final class AccuracyBench implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "bench/results/accuracy.md")
   Path out;
 
+  @Option(names = "--reuse", split = ",", defaultValue = "",
+      description = "systems whose scores are taken from a previous run's <data>/out/<system>/scores.tsv")
+  List<String> reuse;
+
   @Option(names = "--command", defaultValue = "", description = "the command line, for the report")
   String command;
 
@@ -56,16 +60,34 @@ public final class AccuracyBench implements Callable<Integer> {
     List<SetScore> scores = new ArrayList<>();
     List<String> descriptions = new ArrayList<>();
     for (String name : systems) {
+      if (reuse.contains(name)) {
+        ScoreFile.Loaded loaded = ScoreFile.read(data, displayName(name));
+        descriptions.add("**" + displayName(name) + "**: " + loaded.description()
+            + " — scores reused from the run of " + loaded.takenAt());
+        loaded.scores().stream().filter(s -> sets.contains(s.set())).forEach(scores::add);
+        continue;
+      }
       try (OcrSystem system = open(name)) {
         descriptions.add("**" + system.name() + "**: " + system.describe());
-        scores.addAll(runSystem(system, chosen));
+        List<SetScore> own = runSystem(system, chosen);
+        ScoreFile.write(data, system.name(), system.describe(), own);
+        scores.addAll(own);
       }
     }
+    scores.sort(java.util.Comparator.comparingInt((SetScore s) -> sets.indexOf(s.set())));
     String report = AccuracyReport.markdown(scores, descriptions, command, data.resolve("manifest.txt"));
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, report, StandardCharsets.UTF_8);
     System.out.println(report);
     return 0;
+  }
+
+  private static String displayName(String name) {
+    return switch (name) {
+      case "rapidocr" -> "RapidOcr-Java";
+      case "tesseract" -> "Tesseract";
+      default -> name;
+    };
   }
 
   private OcrSystem open(String name) throws Exception {

@@ -78,13 +78,18 @@ public final class LineSetMaker implements java.util.concurrent.Callable<Integer
     return picked;
   }
 
-  /** Prose: 8–28 code points, not a numbered heading, at least 60% Han or CJK punctuation, no table or markup characters. */
+  /** Prose: 8–28 code points, not a numbered heading or a wrapped tail, at least 60% Han or CJK punctuation, no table or markup characters. */
   static boolean eligible(String t) {
     int len = t.codePointCount(0, t.length());
-    if (len < 8 || len > 28 || Character.isDigit(t.charAt(0)) || t.chars().anyMatch(c -> "|+=*#<>$\\{}[]~_^".indexOf(c) >= 0)) {
+    if (len < 8 || len > 28 || !startsLikeALine(t.codePointAt(0)) || t.chars().anyMatch(c -> "|+=*#<>$\\{}[]~_^".indexOf(c) >= 0)) {
       return false;
     }
     long cjk = t.codePoints().filter(TextNormalizer::isCjk).count();
     return cjk * 10 >= len * 6L;
+  }
+
+  /** Not a digit (numbered headings) nor punctuation (the tail of a sentence wrapped mid-way). */
+  private static boolean startsLikeALine(int cp) {
+    return Character.isLetter(cp) && !Character.isDigit(cp);
   }
 }

@@ -30,6 +30,24 @@ public record SetScore(
         images + 1, seconds + secs);
   }
 
+  /** One tab-separated line, read back by {@link #parse}. */
+  public String toTsv() {
+    return String.join("\t", set, system,
+        Integer.toString(ownOrder.errors()), Integer.toString(ownOrder.referenceLength()),
+        Integer.toString(geometricOrder.errors()), Integer.toString(geometricOrder.referenceLength()),
+        Integer.toString(words.matched()), Integer.toString(words.referenceWords()),
+        Integer.toString(words.hypothesisWords()), Integer.toString(images), Double.toString(seconds));
+  }
+
+  public static SetScore parse(String tsv) {
+    String[] c = tsv.split("\t");
+    return new SetScore(c[0], c[1],
+        new TextMetrics.CharErrors(Integer.parseInt(c[2]), Integer.parseInt(c[3])),
+        new TextMetrics.CharErrors(Integer.parseInt(c[4]), Integer.parseInt(c[5])),
+        new TextMetrics.WordCounts(Integer.parseInt(c[6]), Integer.parseInt(c[7]), Integer.parseInt(c[8])),
+        Integer.parseInt(c[9]), Double.parseDouble(c[10]));
+  }
+
   public double imagesPerSecond() {
     return seconds == 0 ? 0 : images / seconds;
   }

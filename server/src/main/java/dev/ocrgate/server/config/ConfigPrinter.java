@@ -16,16 +16,19 @@ import java.util.regex.Pattern;
 
 /**
  * Renders a configuration as YAML with secrets masked, for {@code ocrgate config check}: a
- * non-empty string value whose key contains {@code secret}, {@code password},
- * {@code private_key} or {@code token} (anywhere in the tree, lists included) becomes
- * {@code ****}. Numbers and booleans under such names (e.g. a token lifetime) stay visible.
+ * non-empty string (or non-empty list/map) whose key contains {@code private_key} or has a
+ * word (split at {@code _ . / -}) {@code secret}, {@code password}, {@code passwd}, {@code token},
+ * {@code tokens} or {@code credential(s)} becomes {@code ****}, anywhere in the tree. Numbers and
+ * booleans under such names (e.g. a token lifetime) stay visible, and so do map keys such as the
+ * method name {@code ocrgate.v1.AuthService/RevokeToken}.
  */
 public final class ConfigPrinter {
   /** The mask that replaces a secret. */
   public static final String MASK = "****";
 
-  private static final Pattern SECRET_NAME =
-      Pattern.compile(".*(secret|password|passwd|private_key|token|credential).*");
+  private static final Pattern WORD = Pattern.compile("[_./\\-]+");
+  private static final java.util.Set<String> SECRET_WORDS = java.util.Set.of(
+      "secret", "secrets", "password", "passwd", "token", "tokens", "credential", "credentials");
   private static final ObjectMapper OUT = new ObjectMapper(
       YAMLFactory.builder()
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -36,7 +39,16 @@ public final class ConfigPrinter {
 
   /** True when a key of this name holds a secret. */
   public static boolean isSecretName(String key) {
-    return SECRET_NAME.matcher(key.toLowerCase(Locale.ROOT)).matches();
+    String k = key.toLowerCase(Locale.ROOT);
+    if (k.contains("private_key")) {
+      return true;
+    }
+    for (String word : WORD.split(k)) {
+      if (SECRET_WORDS.contains(word)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code config} as YAML, secrets masked. */

@@ -46,10 +46,11 @@ public final class EnvOverrides {
    */
   public static List<String> apply(ObjectNode tree, Map<String, String> env) {
     ConfigSchema schema = ConfigSchema.get();
+    Set<String> referenced = namedByEnvKeys(schema, tree);
     List<String> ignored = new ArrayList<>();
     for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
       String name = e.getKey();
-      if (!name.startsWith("OCRGATE_") || NOT_CONFIG.contains(name)) {
+      if (!name.startsWith("OCRGATE_") || NOT_CONFIG.contains(name) || referenced.contains(name)) {
         continue;
       }
       Optional<ConfigSchema.Key> key =
@@ -64,6 +65,50 @@ public final class EnvOverrides {
       }
     }
     return ignored;
+  }
+
+  /**
+   * Variables that the configuration itself names as secret holders (keys ending in
+   * {@code _env}, such as {@code auth.hs256_secret_env}): they are read by their component, not
+   * keys, even when their name starts with a section's prefix.
+   */
+  private static Set<String> namedByEnvKeys(ConfigSchema schema, ObjectNode tree) {
+    Set<String> names = new java.util.HashSet<>();
+    OcrgateConfig defaults = new OcrgateConfig();
+    for (ConfigSchema.Key key : schema.keys()) {
+      if (!key.name().endsWith("_env") || key.field().getType() != String.class) {
+        continue;
+      }
+      JsonNode fromFile = tree.at("/" + key.path().replace('.', '/'));
+      if (fromFile.isTextual()) {
+        names.add(fromFile.asText());
+      }
+      Object section = defaults;
+      try {
+        String[] parts = key.path().split("\\.");
+        for (int i = 0; i < parts.length - 1 && section != null; i++) {
+          section = section.getClass().getField(fieldName(schema, section.getClass(), parts[i])).get(section);
+        }
+        Object v = section == null ? null : key.field().get(section);
+        if (v instanceof String str) {
+          names.add(str);
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return names;
+  }
+
+  private static String fieldName(ConfigSchema schema, Class<?> owner, String yamlName) {
+    for (java.lang.reflect.Field f : owner.getFields()) {
+      com.fasterxml.jackson.annotation.JsonProperty jp =
+          f.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+      if ((jp != null && jp.value().equals(yamlName)) || f.getName().equals(yamlName)) {
+        return f.getName();
+      }
+    }
+    return yamlName;
   }
 
   private static boolean looksLikeConfig(ConfigSchema schema, String name) {

@@ -8,7 +8,7 @@ public final class LogSection {
   @JsonProperty public String format = "text";
   /**
    * Where the {@code ocrgate.audit} logger writes: empty (default) = standard error next to the
-   * other logs but through its own appender; otherwise a file path, appended to.
+   * other logs but through its own appender; otherwise a file path, appended to as JSON lines whatever {@code format} says.
    */
   @JsonProperty public String audit_file = "";
 }

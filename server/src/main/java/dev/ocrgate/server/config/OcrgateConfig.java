@@ -33,6 +33,12 @@ public final class OcrgateConfig {
   @JsonProperty public MetricsSection metrics = new MetricsSection();
   /** Log format and audit log destination. */
   @JsonProperty public LogSection log = new LogSection();
+  /** Redis for state shared by replicas (revocations, rate limits, refresh tokens); unset = in-memory. */
+  @JsonProperty public RedisSection redis = new RedisSection();
+  /** Token-bucket rate limits per subject and tenant. */
+  @JsonProperty public RateLimitSection rate_limit = new RateLimitSection();
+  /** The built-in token issuer (AuthService). */
+  @JsonProperty public IssuerSection issuer = new IssuerSection();
 
   /** Listening socket and lifecycle. */
   public static final class ServerSection {

@@ -51,8 +51,12 @@ public final class OnnxEngine implements AutoCloseable {
     ExecutionProvider requested = ExecutionProvider.parse(settings.provider);
     OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "ocrgate");
     ProviderChoice choice = choose(requested, settings);
-    log.info("ONNX Runtime {}: provider {} ({})", env.getVersion(), choice.label(settings.device_id),
-        choice.reason());
+    if (requested == ExecutionProvider.AUTO && choice.provider() == ExecutionProvider.CPU) {
+      log.warn("ONNX Runtime {}: provider CPU ({})", env.getVersion(), choice.reason());
+    } else {
+      log.info("ONNX Runtime {}: provider {} ({})", env.getVersion(), choice.label(settings.device_id),
+          choice.reason());
+    }
     return new OnnxEngine(env, settings, choice);
   }
 
@@ -68,7 +72,6 @@ public final class OnnxEngine implements AutoCloseable {
     if (requested == ExecutionProvider.CUDA) {
       throw new EngineException("engine.provider is cuda but CUDA cannot be used: " + failure);
     }
-    log.warn("engine.provider auto: CUDA unavailable, using CPU: {}", failure);
     return new ProviderChoice(ExecutionProvider.CPU, "auto: CUDA unavailable: " + failure);
   }
 
@@ -79,7 +82,9 @@ public final class OnnxEngine implements AutoCloseable {
       return null;
     } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
       String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      return msg.replaceAll("\\s+", " ").trim();
+      // Keep ONNX Runtime's explanation, drop its source-file prefix.
+      int at = msg.indexOf(" : FAIL : ");
+      return (at >= 0 ? msg.substring(at + " : FAIL : ".length()) : msg).replaceAll("\\s+", " ").trim();
     }
   }
 

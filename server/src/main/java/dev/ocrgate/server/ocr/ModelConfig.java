@@ -37,8 +37,8 @@ public final class ModelConfig {
 
   /** DB detection settings. */
   public static final class Detection {
-    @JsonProperty public String limit_type = "min";
-    @JsonProperty public int limit_side_len = 736;
+    @JsonProperty public String limit_type = "max";
+    @JsonProperty public int limit_side_len = 960;
     @JsonProperty public int max_side_len = 2000;
     @JsonProperty public List<Float> mean = new ArrayList<>(List.of(0.485f, 0.456f, 0.406f));
     @JsonProperty public List<Float> std = new ArrayList<>(List.of(0.229f, 0.224f, 0.225f));

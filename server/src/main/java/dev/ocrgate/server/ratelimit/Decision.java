@@ -9,20 +9,25 @@ import java.time.Duration;
  * @param allowed whether the cost was taken from every bucket
  * @param retryAfterNanos when denied, the wait after which the buckets hold enough tokens (&gt; 0);
  *     0 when allowed
+ * @param limit when denied, the bucket that needs the longest wait: {@link #SUBJECT} or
+ *     {@link #TENANT}; null when allowed
  */
-public record Decision(boolean allowed, long retryAfterNanos) {
+public record Decision(boolean allowed, long retryAfterNanos, String limit) {
+  public static final String SUBJECT = "subject";
+  public static final String TENANT = "tenant";
+
   /** The shared "allowed" answer. */
-  public static final Decision ALLOW = new Decision(true, 0);
+  public static final Decision ALLOW = new Decision(true, 0, null);
 
   public Decision {
-    if (allowed ? retryAfterNanos != 0 : retryAfterNanos <= 0) {
-      throw new IllegalArgumentException("allowed=" + allowed + " retryAfterNanos=" + retryAfterNanos);
+    if (allowed ? retryAfterNanos != 0 || limit != null : retryAfterNanos <= 0 || limit == null) {
+      throw new IllegalArgumentException("allowed=" + allowed + " retryAfterNanos=" + retryAfterNanos + " limit=" + limit);
     }
   }
 
-  /** A denial with a retry delay of at least one nanosecond. */
-  public static Decision deny(long retryAfterNanos) {
-    return new Decision(false, Math.max(1, retryAfterNanos));
+  /** A denial by {@code limit} with a retry delay of at least one nanosecond. */
+  public static Decision deny(long retryAfterNanos, String limit) {
+    return new Decision(false, Math.max(1, retryAfterNanos), limit);
   }
 
   public Duration retryAfter() {

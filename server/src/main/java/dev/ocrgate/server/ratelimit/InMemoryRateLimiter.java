@@ -56,12 +56,17 @@ public final class InMemoryRateLimiter implements RateLimiter {
   private static Decision takeFrom(TokenBucket subject, TokenBucket tenant, long cost, long now) {
     subject.refill(now);
     long wait = subject.nanosUntil(cost);
+    String limit = Decision.SUBJECT;
     if (tenant != null) {
       tenant.refill(now);
-      wait = Math.max(wait, tenant.nanosUntil(cost));
+      long tenantWait = tenant.nanosUntil(cost);
+      if (tenantWait > wait) {
+        wait = tenantWait;
+        limit = Decision.TENANT;
+      }
     }
     if (wait > 0) {
-      return Decision.deny(wait);
+      return Decision.deny(wait, limit);
     }
     subject.take(cost);
     if (tenant != null) {

@@ -7,8 +7,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.ocrgate.server.observability.Metrics;
 
 /**
  * Charges each call's cost (by method) to its subject's and tenant's buckets when it starts, and
@@ -23,23 +22,21 @@ public final class RateLimitInterceptor implements ServerInterceptor {
   private final RateLimiter limiter;
   private final RateLimitPolicy policy;
   private final RateKeyResolver resolver;
-  private final Counter rejected;
+  private final Metrics metrics;
   private final RateLimiter framesLimiter;
 
-  RateLimitInterceptor(RateLimiter limiter, RateLimitPolicy policy, RateKeyResolver resolver, MeterRegistry meters) {
+  RateLimitInterceptor(RateLimiter limiter, RateLimitPolicy policy, RateKeyResolver resolver, Metrics metrics) {
     this.limiter = limiter;
     this.policy = policy;
     this.resolver = resolver;
-    this.rejected = Counter.builder("ocrgate.ratelimit.rejected")
-        .description("Calls and frames refused with RESOURCE_EXHAUSTED")
-        .register(meters);
-    this.framesLimiter = new CountingLimiter(limiter, rejected);
+    this.metrics = metrics;
+    this.framesLimiter = new CountingLimiter(limiter, metrics);
   }
 
   /** An interceptor charging {@code limiter} by {@code policy}, finding callers with {@code resolver}. */
   public static RateLimitInterceptor create(
-      RateLimiter limiter, RateLimitPolicy policy, RateKeyResolver resolver, MeterRegistry meters) {
-    return new RateLimitInterceptor(limiter, policy, resolver, meters);
+      RateLimiter limiter, RateLimitPolicy policy, RateKeyResolver resolver, Metrics metrics) {
+    return new RateLimitInterceptor(limiter, policy, resolver, metrics);
   }
 
   @Override
@@ -53,7 +50,7 @@ public final class RateLimitInterceptor implements ServerInterceptor {
     if (cost > 0) {
       Decision d = limiter.acquire(key, cost);
       if (!d.allowed()) {
-        rejected.increment();
+        metrics.rateLimitRejected(d.limit());
         StatusRuntimeException e = RateLimitStatus.exhausted(d);
         call.close(e.getStatus(), e.getTrailers());
         return new ServerCall.Listener<>() {};
@@ -64,12 +61,12 @@ public final class RateLimitInterceptor implements ServerInterceptor {
   }
 
   /** Counts frame denials in the same counter as call denials. */
-  private record CountingLimiter(RateLimiter delegate, Counter rejected) implements RateLimiter {
+  private record CountingLimiter(RateLimiter delegate, Metrics metrics) implements RateLimiter {
     @Override
     public Decision acquire(RateKey key, long cost) {
       Decision d = delegate.acquire(key, cost);
       if (!d.allowed()) {
-        rejected.increment();
+        metrics.rateLimitRejected(d.limit());
       }
       return d;
     }

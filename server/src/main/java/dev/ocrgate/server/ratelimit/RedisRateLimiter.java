@@ -4,8 +4,7 @@ import dev.ocrgate.server.redis.LuaScript;
 import dev.ocrgate.server.redis.RedisLink;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.ocrgate.server.observability.Metrics;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * source can be injected instead, which tests use to drive the real script deterministically.
  *
  * <p>Fails OPEN: if Redis cannot answer in time the call is allowed, the counter
- * {@code ocrgate.ratelimit.fail_open} is incremented and a warning is logged at most every 10 s.
+ * {@code ocrgate_redis_errors_total{operation="ratelimit"}} is incremented and a warning is logged
+ * at most every 10 s.
  * Metering is worth less than availability; revocation, which is security, fails closed instead.
  *
  * <p>Keys share a hash tag per tenant ({@code rl:{tenant}:s:<sub>}, {@code rl:{tenant}:t}) so the
@@ -37,27 +37,24 @@ public final class RedisRateLimiter implements RateLimiter {
   private final RedisLink redis;
   private final RateLimitPolicy policy;
   private final LongSupplier nowMicros; // null = Redis TIME
-  private final Counter failOpen;
+  private final Metrics metrics;
   private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
-  private RedisRateLimiter(RedisLink redis, RateLimitPolicy policy, LongSupplier nowMicros, MeterRegistry meters) {
+  private RedisRateLimiter(RedisLink redis, RateLimitPolicy policy, LongSupplier nowMicros, Metrics metrics) {
     this.redis = redis;
     this.policy = policy;
     this.nowMicros = nowMicros;
-    this.failOpen =
-        Counter.builder("ocrgate.ratelimit.fail_open")
-            .description("Calls let through unmetered because Redis was unreachable")
-            .register(meters);
+    this.metrics = metrics;
   }
 
   /** A limiter on Redis time; the link is owned by the caller. */
-  public static RedisRateLimiter create(RedisLink redis, RateLimitPolicy policy, MeterRegistry meters) {
-    return new RedisRateLimiter(redis, policy, null, meters);
+  public static RedisRateLimiter create(RedisLink redis, RateLimitPolicy policy, Metrics metrics) {
+    return new RedisRateLimiter(redis, policy, null, metrics);
   }
 
   /** A limiter on the given microsecond clock instead of Redis TIME (deterministic tests). */
-  static RedisRateLimiter withClock(RedisLink redis, RateLimitPolicy policy, LongSupplier nowMicros, MeterRegistry meters) {
-    return new RedisRateLimiter(redis, policy, nowMicros, meters);
+  static RedisRateLimiter withClock(RedisLink redis, RateLimitPolicy policy, LongSupplier nowMicros, Metrics metrics) {
+    return new RedisRateLimiter(redis, policy, nowMicros, metrics);
   }
 
   @Override
@@ -78,14 +75,16 @@ public final class RedisRateLimiter implements RateLimiter {
     }
     try {
       List<Long> r = redis.eval(SCRIPT, ScriptOutputType.MULTI, keys, args);
-      return r.get(0) == 1L ? Decision.ALLOW : Decision.deny(TimeUnit.MICROSECONDS.toNanos(r.get(1)));
+      return r.get(0) == 1L
+          ? Decision.ALLOW
+          : Decision.deny(TimeUnit.MICROSECONDS.toNanos(r.get(1)), r.get(2) == 1L ? Decision.SUBJECT : Decision.TENANT);
     } catch (RedisException e) {
       return failOpen(e);
     }
   }
 
   private Decision failOpen(RedisException e) {
-    failOpen.increment();
+    metrics.redisError("ratelimit");
     long now = System.nanoTime();
     long last = lastWarnNanos.get();
     if (now - last >= WARN_EVERY_NANOS && lastWarnNanos.compareAndSet(last, now)) {

@@ -3,14 +3,15 @@
 -- ARGV[1]  : now in microseconds, or -1 to use this server's TIME (one clock for every replica)
 -- ARGV[2]  : cost in tokens
 -- ARGV[2i+1], ARGV[2i+2] : rate (tokens per second) and burst of KEYS[i]
--- Returns {allowed (1|0), retry_after_microseconds (0 when allowed)}.
+-- Returns {allowed (1|0), retry_after_microseconds (0 when allowed), index of the key needing the
+-- longest wait (0 when allowed)}.
 local now = tonumber(ARGV[1])
 if now < 0 then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 end
 local cost = tonumber(ARGV[2])
-local tokens, stamps, wait = {}, {}, 0
+local tokens, stamps, wait, worst = {}, {}, 0, 0
 for i = 1, #KEYS do
   local rate, burst = tonumber(ARGV[2 * i + 1]), tonumber(ARGV[2 * i + 2])
   local st = redis.call('HMGET', KEYS[i], 't', 'ts')
@@ -25,7 +26,7 @@ for i = 1, #KEYS do
   tokens[i], stamps[i] = tk, ts
   if tk < cost then
     local w = math.ceil((cost - tk) * 1000000 / rate)
-    if w > wait then wait = w end
+    if w > wait then wait, worst = w, i end
   end
 end
 local allowed = 0
@@ -37,4 +38,4 @@ for i = 1, #KEYS do
   redis.call('HSET', KEYS[i], 't', tostring(tk), 'ts', string.format('%d', stamps[i]))
   redis.call('PEXPIRE', KEYS[i], math.ceil(burst * 1000 / rate) + 1000)
 end
-return {allowed, wait}
+return {allowed, wait, worst}

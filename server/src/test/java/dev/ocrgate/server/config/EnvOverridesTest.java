@@ -84,6 +84,15 @@ class EnvOverridesTest {
   }
 
   @Test
+  void verify_secretVariableNamedByTheConfig_isNotTakenForAKey() throws Exception {
+    Path f = file("auth:\n  hs256_secret_env: OCRGATE_AUTH_SIGNING_SECRET\n");
+    OcrgateConfig c = ConfigLoader.load(f, Map.of("OCRGATE_AUTH_SIGNING_SECRET", "x".repeat(40)));
+    assertThat(c.auth.hs256_secret_env).isEqualTo("OCRGATE_AUTH_SIGNING_SECRET");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("OCRGATE_AUTH_SIGNING_SECRET", "x")))
+        .isInstanceOf(ConfigException.class);
+  }
+
+  @Test
   void verify_invalidLogFormat_isRefused() {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("OCRGATE_LOG_FORMAT", "xml")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("log.format");
@@ -124,5 +133,8 @@ class EnvOverridesTest {
     assertThat(ConfigPrinter.isSecretName("client_secret_hash")).isTrue();
     assertThat(ConfigPrinter.isSecretName("redis_password")).isTrue();
     assertThat(ConfigPrinter.isSecretName("port")).isFalse();
+    assertThat(ConfigPrinter.isSecretName("ocrgate.v1.AuthService/RevokeToken")).isFalse();
+    assertThat(ConfigPrinter.isSecretName("refresh_token")).isTrue();
+    assertThat(yaml).contains("ocrgate.v1.AuthService/RevokeToken");
   }
 }

@@ -98,6 +98,10 @@ class InMemoryRateLimiterTest {
 
     // subject a: 1 token at 10/s = 100 ms; tenant: 1 token at 20/s = 50 ms
     assertThat(d.retryAfter()).isEqualTo(Duration.ofMillis(100));
+    assertThat(d.limit()).isEqualTo(Decision.SUBJECT);
+    Decision byTenant = limiter.acquire(new RateKey("c", "acme"), 1);
+    assertThat(byTenant.limit()).isEqualTo(Decision.TENANT);
+    assertThat(byTenant.retryAfter()).isEqualTo(Duration.ofMillis(50));
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import dev.ocrgate.server.observability.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ class RateLimitInterceptorTest {
 
   private final FakeNanoClock clock = new FakeNanoClock();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final Metrics metrics = Metrics.using(meters);
   private final RateLimitPolicy policy =
       RateLimitPolicy.builder(new BucketSpec(2, 3), new BucketSpec(100, 100)).frameCost(1).build();
   private final InMemoryRateLimiter limiter = InMemoryRateLimiter.create(policy, clock);
@@ -55,7 +57,7 @@ class RateLimitInterceptorTest {
     };
     server = InProcessServerBuilder.forName(name).directExecutor()
         .addService(ServerInterceptors.intercept(health,
-            RateLimitInterceptor.create(limiter, policy, resolver, meters)))
+            RateLimitInterceptor.create(limiter, policy, resolver, metrics)))
         .build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
@@ -89,7 +91,7 @@ class RateLimitInterceptorTest {
               .isEqualTo(Duration.ofMillis(500)); // 1 token at 2/s
         });
     assertThat(gatesSeen).hasSize(3);
-    assertThat(meters.counter("ocrgate.ratelimit.rejected").count()).isEqualTo(1.0);
+    assertThat(meters.counter("ocrgate.ratelimit.rejections", "limit", "subject").count()).isEqualTo(1.0);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ocrgate.server.redis.RedisLink;
 import dev.ocrgate.server.testing.RedisServerExtension;
+import dev.ocrgate.server.observability.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +18,7 @@ class RedisRateLimiterTest {
 
   private final FakeNanoClock clock = new FakeNanoClock();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final Metrics metrics = Metrics.using(meters);
   private final RateLimitPolicy policy =
       RateLimitPolicy.builder(new BucketSpec(10, 5), new BucketSpec(20, 8)).build();
   private RedisLink link;
@@ -25,7 +27,7 @@ class RedisRateLimiterTest {
   @BeforeEach
   void setUp() {
     link = RedisLink.create(REDIS.server().url(), Duration.ofSeconds(1));
-    limiter = RedisRateLimiter.withClock(link, policy, clock::micros, meters);
+    limiter = RedisRateLimiter.withClock(link, policy, clock::micros, metrics);
   }
 
   @AfterEach
@@ -44,6 +46,7 @@ class RedisRateLimiterTest {
 
     assertThat(d.allowed()).isFalse();
     assertThat(d.retryAfter()).isEqualTo(Duration.ofMillis(100));
+    assertThat(d.limit()).isEqualTo(Decision.SUBJECT);
   }
 
   @Test
@@ -66,6 +69,9 @@ class RedisRateLimiterTest {
       allowed += limiter.acquire(new RateKey("b", "acme"), 1).allowed() ? 1 : 0;
     }
     assertThat(allowed).isEqualTo(8);
+    Decision denied = limiter.acquire(new RateKey("c", "acme"), 1);
+    assertThat(denied.limit()).isEqualTo(Decision.TENANT);
+    assertThat(denied.retryAfter()).isEqualTo(Duration.ofMillis(50));
     // a and b got 4 each; the denials took nothing from them
     assertThat(limiter.acquire(new RateKey("a", "other"), 1).allowed()).isTrue();
   }
@@ -74,7 +80,7 @@ class RedisRateLimiterTest {
   void acquire_twoLimitersOnOneRedis_shareTheBuckets() {
     RedisLink other = RedisLink.create(REDIS.server().url(), Duration.ofSeconds(1));
     try {
-      RedisRateLimiter replicaB = RedisRateLimiter.withClock(other, policy, clock::micros, meters);
+      RedisRateLimiter replicaB = RedisRateLimiter.withClock(other, policy, clock::micros, metrics);
       limiter.acquire(new RateKey("a", "acme"), 5);
 
       assertThat(replicaB.acquire(new RateKey("a", "acme"), 1).allowed()).isFalse();
@@ -88,7 +94,7 @@ class RedisRateLimiterTest {
   @Test
   void acquire_onRedisTime_refillsWithRealTime() throws Exception {
     RedisRateLimiter onRedisTime = RedisRateLimiter.create(link,
-        RateLimitPolicy.builder(new BucketSpec(1000, 3), new BucketSpec(1000, 3)).build(), meters);
+        RateLimitPolicy.builder(new BucketSpec(1000, 3), new BucketSpec(1000, 3)).build(), metrics);
     RateKey k = new RateKey("t", null);
     assertThat(onRedisTime.acquire(k, 3).allowed()).isTrue();
     Decision d = onRedisTime.acquire(k, 3);
@@ -108,7 +114,7 @@ class RedisRateLimiterTest {
 
     assertThat(limiter.acquire(alice, 4).allowed()).isTrue();
     assertThat(limiter.acquire(alice, 1).allowed()).isFalse();
-    assertThat(meters.counter("ocrgate.ratelimit.fail_open").count()).isZero();
+    assertThat(meters.counter("ocrgate.redis.errors", "operation", "ratelimit").count()).isZero();
   }
 
   @Test
@@ -125,11 +131,11 @@ class RedisRateLimiterTest {
     RateKey alice = new RateKey("alice", null);
     assertThat(limiter.acquire(alice, 5).allowed()).isTrue();
     assertThat(limiter.acquire(alice, 5).allowed()).isFalse();
-    assertThat(meters.counter("ocrgate.ratelimit.fail_open").count()).isZero();
+    assertThat(meters.counter("ocrgate.redis.errors", "operation", "ratelimit").count()).isZero();
     REDIS.server().stop();
 
     assertThat(limiter.acquire(alice, 5).allowed()).isTrue();
     assertThat(limiter.acquire(alice, 5).allowed()).isTrue();
-    assertThat(meters.counter("ocrgate.ratelimit.fail_open").count()).isEqualTo(2.0);
+    assertThat(meters.counter("ocrgate.redis.errors", "operation", "ratelimit").count()).isEqualTo(2.0);
   }
 }

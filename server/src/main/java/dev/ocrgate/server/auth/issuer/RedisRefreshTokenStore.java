@@ -24,11 +24,11 @@ import java.util.Map;
  */
 public final class RedisRefreshTokenStore implements RefreshTokenStore {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Returns nil (unknown) or {grant json, previous used flag} and sets used=1, keeping the TTL. */
+  /** Returns {} (unknown) or {grant json, previous used flag} and sets used=1, keeping the TTL. */
   private static final LuaScript REDEEM =
       LuaScript.of(
           "local v = redis.call('HMGET', KEYS[1], 'g', 'used')\n"
-              + "if not v[1] then return nil end\n"
+              + "if not v[1] then return {} end\n"
               + "redis.call('HSET', KEYS[1], 'used', '1')\n"
               + "return {v[1], v[2] or '0'}\n");
 

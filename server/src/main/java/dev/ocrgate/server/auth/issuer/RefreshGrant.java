@@ -8,8 +8,10 @@ import java.util.Objects;
  * of the original grant. Immutable.
  *
  * @param familyId random id shared by every token rotated from one IssueToken
+ * @param issuedAtMillis when this refresh token was issued (a subject cut-off after it revokes it)
  */
-public record RefreshGrant(String familyId, String clientId, String subject, String tenant, List<String> scopes) {
+public record RefreshGrant(String familyId, String clientId, String subject, String tenant, List<String> scopes,
+    long issuedAtMillis) {
   public RefreshGrant {
     Objects.requireNonNull(familyId, "familyId");
     Objects.requireNonNull(clientId, "clientId");

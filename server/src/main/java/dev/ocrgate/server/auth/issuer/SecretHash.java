@@ -25,9 +25,6 @@ public final class SecretHash {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
 
-  /** Hashed when the client id is unknown, so that answer takes as long as a wrong secret. */
-  private static final SecretHash DUMMY = hash("no such client".toCharArray(), MIN_ITERATIONS);
-
   private final int iterations;
   private final byte[] salt;
   private final byte[] hash;
@@ -84,7 +81,7 @@ public final class SecretHash {
 
   /** Spends the time of one verification on nothing (unknown client ids). */
   static void burnOneVerification(char[] secret) {
-    DUMMY.matches(secret);
+    Dummy.HASH.matches(secret);
   }
 
   /** The stored form. */
@@ -110,6 +107,11 @@ public final class SecretHash {
     } finally {
       spec.clearPassword();
     }
+  }
+
+  /** Hashed when the client id is unknown, so that answer takes as long as a wrong secret (lazy). */
+  private static final class Dummy {
+    static final SecretHash HASH = hash("no such client".toCharArray(), MIN_ITERATIONS);
   }
 
   static byte[] utf8(String s) {

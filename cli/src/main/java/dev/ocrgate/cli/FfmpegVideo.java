@@ -1,0 +1,177 @@
+package dev.ocrgate.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A video decoded by {@code ffmpeg} in a subprocess: {@code ffprobe} gives the size and duration,
+ * then ffmpeg samples {@code fps} frames per second, crops the region of interest and writes raw
+ * {@code rgb24} frames to a pipe, read here one frame at a time into a reused buffer.
+ *
+ * <p>Not thread-safe: one reader. {@link #close} ends ffmpeg if it still runs.
+ */
+final class FfmpegVideo implements AutoCloseable {
+  /** Thrown when ffmpeg or ffprobe is not installed. */
+  static final class MissingToolException extends IOException {
+    MissingToolException(String tool) {
+      super(tool + " is not installed or not on PATH; install it (Debian/Ubuntu: apt-get install ffmpeg)");
+    }
+  }
+
+  /** What ffprobe says about the first video stream. */
+  record Probe(int width, int height, long durationMs) {}
+
+  /** A crop in pixels. */
+  record Crop(int x, int y, int width, int height) {
+    /** The pixel crop of a normalised {@code x,y,w,h} region, clipped to the frame, at least 1×1. */
+    static Crop of(double[] roi, int frameWidth, int frameHeight) {
+      int x = clamp((int) Math.round(roi[0] * frameWidth), 0, frameWidth - 1);
+      int y = clamp((int) Math.round(roi[1] * frameHeight), 0, frameHeight - 1);
+      int w = clamp((int) Math.round(roi[2] * frameWidth), 1, frameWidth - x);
+      int h = clamp((int) Math.round(roi[3] * frameHeight), 1, frameHeight - y);
+      return new Crop(x, y, w, h);
+    }
+
+    private static int clamp(int v, int lo, int hi) {
+      return Math.max(lo, Math.min(hi, v));
+    }
+  }
+
+  private final Process process;
+  private final DataInputStream frames;
+  private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+  private final Thread stderrPump;
+  private final Crop crop;
+
+  private FfmpegVideo(Process process, Crop crop) {
+    this.process = process;
+    this.crop = crop;
+    this.frames = new DataInputStream(process.getInputStream());
+    this.stderrPump = new Thread(() -> pump(process.getErrorStream(), stderr), "ffmpeg-stderr");
+    this.stderrPump.setDaemon(true);
+    this.stderrPump.start();
+  }
+
+  /** Runs ffprobe on {@code video}. */
+  static Probe probe(String ffprobe, Path video) throws IOException, InterruptedException {
+    List<String> cmd = List.of(
+        ffprobe, "-v", "error", "-select_streams", "v:0",
+        "-show_entries", "stream=width,height:format=duration",
+        "-of", "default=noprint_wrappers=1", video.toString());
+    Process p = start(cmd, ffprobe);
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException("ffprobe cannot read " + video + ": " + err.strip());
+    }
+    int w = 0;
+    int h = 0;
+    double duration = 0;
+    for (String line : out.split("\n")) {
+      String[] kv = line.strip().split("=", 2);
+      if (kv.length == 2 && !kv[1].equals("N/A")) {
+        switch (kv[0]) {
+          case "width" -> w = Integer.parseInt(kv[1]);
+          case "height" -> h = Integer.parseInt(kv[1]);
+          case "duration" -> duration = Double.parseDouble(kv[1]);
+          default -> { }
+        }
+      }
+    }
+    if (w <= 0 || h <= 0) {
+      throw new IOException(video + " has no video stream");
+    }
+    return new Probe(w, h, Math.round(duration * 1000));
+  }
+
+  /** Starts decoding {@code video} at {@code fps}, cropped to {@code crop}. */
+  static FfmpegVideo open(String ffmpeg, Path video, double fps, Crop crop) throws IOException {
+    String filter = String.format(Locale.ROOT, "fps=%s,crop=%d:%d:%d:%d",
+        trim(fps), crop.width(), crop.height(), crop.x(), crop.y());
+    List<String> cmd = new ArrayList<>(List.of(
+        ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-i", video.toString(),
+        "-an", "-sn", "-vf", filter, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"));
+    return new FfmpegVideo(start(cmd, ffmpeg), crop);
+  }
+
+  Crop crop() {
+    return crop;
+  }
+
+  /** Bytes of one frame. */
+  int frameBytes() {
+    return crop.width() * crop.height() * 3;
+  }
+
+  /**
+   * Reads the next frame into {@code buffer} (of {@link #frameBytes()} bytes).
+   *
+   * @return false at the end of the video
+   * @throws IOException if ffmpeg stopped in the middle of a frame or failed
+   */
+  boolean next(byte[] buffer) throws IOException {
+    try {
+      frames.readFully(buffer, 0, frameBytes());
+      return true;
+    } catch (EOFException e) {
+      return false;
+    }
+  }
+
+  /** Waits for ffmpeg to exit; throws with its messages if it failed. */
+  void finish() throws IOException, InterruptedException {
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IOException("ffmpeg did not exit");
+    }
+    stderrPump.join(5_000);
+    if (process.exitValue() != 0) {
+      throw new IOException("ffmpeg failed (exit " + process.exitValue() + "): "
+          + stderr.toString(StandardCharsets.UTF_8).strip());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroy();
+    }
+  }
+
+  private static Process start(List<String> cmd, String tool) throws IOException {
+    try {
+      return new ProcessBuilder(cmd).start();
+    } catch (IOException e) {
+      throw new MissingToolException(tool);
+    }
+  }
+
+  private static String trim(double fps) {
+    return fps == Math.rint(fps) ? Long.toString((long) fps) : Double.toString(fps);
+  }
+
+  private static void pump(InputStream in, ByteArrayOutputStream sink) {
+    byte[] buf = new byte[4096];
+    try {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        synchronized (sink) {
+          if (sink.size() < 64 * 1024) {
+            sink.write(buf, 0, n);
+          }
+        }
+      }
+    } catch (IOException e) {
+      // ffmpeg went away; its exit status tells the rest
+    }
+  }
+}

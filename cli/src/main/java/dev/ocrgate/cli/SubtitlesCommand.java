@@ -1,0 +1,229 @@
+package dev.ocrgate.cli;
+
+import com.google.protobuf.ByteString;
+import dev.ocrgate.api.v1.Frame;
+import dev.ocrgate.api.v1.FrameResult;
+import dev.ocrgate.api.v1.Image;
+import dev.ocrgate.api.v1.NormalizedRect;
+import dev.ocrgate.api.v1.PixelFormat;
+import dev.ocrgate.api.v1.RawImage;
+import dev.ocrgate.api.v1.Region;
+import dev.ocrgate.api.v1.StreamConfig;
+import dev.ocrgate.api.v1.StreamMode;
+import dev.ocrgate.client.FrameListener;
+import dev.ocrgate.client.FrameStream;
+import dev.ocrgate.client.OcrClient;
+import dev.ocrgate.client.SubtitleCue;
+import dev.ocrgate.client.SubtitleCues;
+import dev.ocrgate.client.SubtitleFormat;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code ocrgate subtitles VIDEO}: burned-in subtitles to an SRT or WebVTT file. ffmpeg samples
+ * the video at {@code --fps}, crops the {@code --roi} band and pipes raw RGB frames; they are
+ * streamed through the SDK (which survives token expiry and server restarts) and the results are
+ * turned into cues on the client. Exit status: 0 done, 1 failed, 2 bad usage, 3 ffmpeg missing.
+ */
+@Command(
+    name = "subtitles",
+    mixinStandardHelpOptions = true,
+    description = "Extracts burned-in subtitles from a video (needs ffmpeg) into SRT or WebVTT.")
+final class SubtitlesCommand implements Callable<Integer> {
+  static final int EXIT_FAILED = 1;
+  static final int EXIT_NO_FFMPEG = 3;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "VIDEO", description = "Video file (anything ffmpeg reads).")
+  Path video;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Output file (default: standard output).")
+  Path output;
+
+  @Option(names = "--format", description = "srt or vtt (default: from the output file's extension, else srt).")
+  SubtitleFormat format;
+
+  @Option(names = "--fps", description = "Frames sampled per second, in (0, 30] (default ${DEFAULT-VALUE}).", defaultValue = "5")
+  double fps;
+
+  @Option(
+      names = "--roi",
+      paramLabel = "X,Y,W,H",
+      description = "Region to read, as fractions of the frame (default ${DEFAULT-VALUE}: the bottom quarter).",
+      defaultValue = "0,0.75,1,0.25")
+  String roi;
+
+  @Mixin ClientOptions client;
+
+  PrintStream err = System.err;
+  PrintStream out = System.out;
+  Boolean terminal; // null: System.console() decides
+  String ffmpeg = "ffmpeg"; // program names; tests point them elsewhere
+  String ffprobe = "ffprobe";
+
+  @Override
+  public Integer call() throws Exception {
+    double[] region = parseRoi();
+    if (!(fps > 0 && fps <= 30)) {
+      throw new ParameterException(spec.commandLine(), "--fps must be in (0, 30], was " + fps);
+    }
+    SubtitleFormat fmt = format != null ? format : output != null ? SubtitleFormat.forFileName(output.toString()) : SubtitleFormat.SRT;
+    try {
+      FfmpegVideo.Probe probe = FfmpegVideo.probe(ffprobe, video);
+      List<SubtitleCue> cues = extract(probe, FfmpegVideo.Crop.of(region, probe.width(), probe.height()));
+      write(cues, fmt);
+      err.println("subtitles: " + cues.size() + " cues" + (output != null ? " written to " + output : ""));
+      return 0;
+    } catch (FfmpegVideo.MissingToolException e) {
+      err.println("ocrgate subtitles: " + e.getMessage());
+      return EXIT_NO_FFMPEG;
+    } catch (IOException e) {
+      err.println("ocrgate subtitles: " + e.getMessage());
+      return EXIT_FAILED;
+    } catch (StatusRuntimeException e) {
+      err.println("ocrgate subtitles: the server ended the stream: " + e.getStatus().getCode()
+          + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()));
+      return EXIT_FAILED;
+    }
+  }
+
+  private List<SubtitleCue> extract(FfmpegVideo.Probe probe, FfmpegVideo.Crop crop) throws Exception {
+    long intervalMs = Math.max(1, Math.round(1000 / fps));
+    SubtitleCues cues = new SubtitleCues(0.8, intervalMs);
+    Progress progress = new Progress(err, terminal != null ? terminal : System.console() != null, System::nanoTime, probe.durationMs());
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    FrameListener listener = new FrameListener() {
+      @Override
+      public void onResult(FrameResult result) {
+        cues.accept(result);
+        progress.frameDone(result.getPtsMs());
+      }
+
+      @Override
+      public void onCompleted() {
+        done.complete(null);
+      }
+
+      @Override
+      public void onError(StatusRuntimeException error) {
+        done.completeExceptionally(error);
+      }
+    };
+    try (OcrClient c = client.build(); FfmpegVideo decoder = FfmpegVideo.open(ffmpeg, video, fps, crop)) {
+      FrameStream stream = c.streamFrames(config(intervalMs), listener);
+      try {
+        if (send(decoder, stream, done)) {
+          decoder.finish();
+        }
+      } catch (Exception e) {
+        stream.cancel();
+        throw e;
+      }
+      awaitEnd(done);
+    }
+    progress.finish();
+    return cues.finish();
+  }
+
+  /** Sends every frame and completes the stream; false when the stream failed first. */
+  private boolean send(FfmpegVideo decoder, FrameStream stream, CompletableFuture<Void> done) throws Exception {
+    byte[] buffer = new byte[decoder.frameBytes()];
+    for (long seq = 0; !done.isDone() && decoder.next(buffer); seq++) {
+      RawImage raw = RawImage.newBuilder()
+          .setWidth(decoder.crop().width())
+          .setHeight(decoder.crop().height())
+          .setFormat(PixelFormat.PIXEL_FORMAT_RGB8)
+          .setData(ByteString.copyFrom(buffer))
+          .build();
+      Frame frame = Frame.newBuilder()
+          .setSeq(seq)
+          .setPtsMs(Math.round(seq * 1000 / fps))
+          .setImage(Image.newBuilder().setRaw(raw))
+          .build();
+      try {
+        stream.send(frame);
+      } catch (IllegalStateException e) {
+        if (done.isDone()) {
+          return false; // the stream failed; awaitEnd reports its status
+        }
+        throw e;
+      }
+    }
+    if (done.isDone()) {
+      return false;
+    }
+    stream.complete();
+    return true;
+  }
+
+  private static void awaitEnd(CompletableFuture<Void> done) throws InterruptedException {
+    try {
+      done.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof StatusRuntimeException s) {
+        throw s;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** The frames are already cropped by ffmpeg, so the server reads the whole frame. */
+  private static StreamConfig config(long intervalMs) {
+    return StreamConfig.newBuilder()
+        .setRegion(Region.newBuilder().setNormalized(NormalizedRect.newBuilder().setX(0).setY(0).setWidth(1).setHeight(1)))
+        .setMode(StreamMode.STREAM_MODE_SUBTITLE)
+        .setFrameIntervalMs((int) intervalMs)
+        .build();
+  }
+
+  private void write(List<SubtitleCue> cues, SubtitleFormat fmt) throws IOException {
+    if (output == null) {
+      Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+      fmt.write(cues, w);
+      w.flush();
+      return;
+    }
+    Path tmp = output.resolveSibling(output.getFileName() + ".part");
+    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      fmt.write(cues, w);
+    }
+    Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private double[] parseRoi() {
+    String[] parts = roi.split(",");
+    double[] r = new double[4];
+    try {
+      if (parts.length != 4) {
+        throw new NumberFormatException();
+      }
+      for (int i = 0; i < 4; i++) {
+        r[i] = Double.parseDouble(parts[i].strip());
+      }
+    } catch (NumberFormatException e) {
+      throw new ParameterException(spec.commandLine(), "--roi must be X,Y,W,H fractions, e.g. 0,0.75,1,0.25; was " + roi);
+    }
+    boolean ok = r[0] >= 0 && r[1] >= 0 && r[2] > 0 && r[3] > 0 && r[0] + r[2] <= 1.0001 && r[1] + r[3] <= 1.0001;
+    if (!ok) {
+      throw new ParameterException(spec.commandLine(), "--roi must satisfy x,y >= 0, w,h > 0, x+w <= 1, y+h <= 1; was " + roi);
+    }
+    return r;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.ocrgate.server;
+
+import dev.ocrgate.server.auth.InMemoryRevocationStore;
+import dev.ocrgate.server.auth.RedisRevocationStore;
+import dev.ocrgate.server.auth.RevocationStore;
+import dev.ocrgate.server.auth.issuer.InMemoryRefreshTokenStore;
+import dev.ocrgate.server.auth.issuer.RedisRefreshTokenStore;
+import dev.ocrgate.server.auth.issuer.RefreshTokenStore;
+import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.observability.Metrics;
+import dev.ocrgate.server.ratelimit.InMemoryRateLimiter;
+import dev.ocrgate.server.ratelimit.RateLimitPolicy;
+import dev.ocrgate.server.ratelimit.RateLimiter;
+import dev.ocrgate.server.ratelimit.RedisRateLimiter;
+import dev.ocrgate.server.redis.RedisHealthWatcher;
+import dev.ocrgate.server.redis.RedisLink;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The stores whose state outlives a call: in memory for one node, in Redis when {@code redis.url}
+ * is set (one lettuce connection shared by every store, its reachability reported to health and
+ * the {@code ocrgate_redis_up} gauge). Registered on the server for closing: the watcher first,
+ * then the stores, then the connection. Built once at assembly; immutable afterwards.
+ */
+final class SharedState implements AutoCloseable {
+  private final RedisLink redis; // null = in-memory
+  private final RedisHealthWatcher watcher; // null = in-memory
+  private final RevocationStore revocations;
+  private final Clock clock;
+
+  private SharedState(RedisLink redis, RedisHealthWatcher watcher, RevocationStore revocations, Clock clock) {
+    this.redis = redis;
+    this.watcher = watcher;
+    this.revocations = revocations;
+    this.clock = clock;
+  }
+
+  /** Opens the stores for {@code config} and registers them on {@code builder} for closing. */
+  static SharedState open(OcrgateConfig config, OcrgateServer.Builder builder, Metrics metrics, Clock clock) {
+    config.redis.validate();
+    SharedState state;
+    if (config.redis.enabled()) {
+      RedisLink link = RedisLink.create(config.redis.url, Duration.ofMillis(config.redis.timeout_ms));
+      RedisHealthWatcher watcher = RedisHealthWatcher.create(link);
+      metrics.registerRedisUp(watcher::up);
+      state = new SharedState(link, watcher, RedisRevocationStore.create(link, clock), clock);
+      builder.startupFact("state", "redis:" + link.target());
+    } else {
+      state = new SharedState(null, null, InMemoryRevocationStore.create(clock), clock);
+      builder.startupFact("state", "memory");
+    }
+    builder.onClose(state);
+    return state;
+  }
+
+  RevocationStore revocations() {
+    return revocations;
+  }
+
+  RefreshTokenStore refreshTokens() {
+    return redis == null ? InMemoryRefreshTokenStore.create(clock) : RedisRefreshTokenStore.create(redis);
+  }
+
+  RateLimiter rateLimiter(RateLimitPolicy policy, Metrics metrics) {
+    return redis == null
+        ? InMemoryRateLimiter.create(policy, System::nanoTime)
+        : RedisRateLimiter.create(redis, policy, metrics);
+  }
+
+  /** Starts reporting Redis reachability into the built server's health (no-op in memory). */
+  void startHealth(HealthStatusManager health) {
+    if (watcher != null) {
+      watcher.start(health);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (watcher != null) {
+      watcher.close();
+    }
+    revocations.close();
+    if (redis != null) {
+      redis.close();
+    }
+  }
+}

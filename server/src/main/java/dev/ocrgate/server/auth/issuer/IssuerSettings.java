@@ -1,0 +1,51 @@
+package dev.ocrgate.server.auth.issuer;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The issuer's tunables. Immutable.
+ *
+ * @param issuer the {@code iss} claim (must be in the verifier's {@code auth.issuers})
+ * @param audience the {@code aud} claim (the verifier's {@code auth.audience})
+ * @param tenantClaim claim name carrying the tenant (the verifier's {@code auth.tenant_claim})
+ * @param accessTtl access token lifetime (default 15 min)
+ * @param refreshTtl refresh token lifetime, renewed by each rotation
+ * @param clockSkew verifier tolerance, added to how long a revocation of a jti is kept
+ * @param maxFailures failed secret checks per client before throttling
+ * @param failureWindow how long those failures count
+ */
+public record IssuerSettings(String issuer, String audience, String tenantClaim, Duration accessTtl,
+    Duration refreshTtl, Duration clockSkew, int maxFailures, Duration failureWindow) {
+  public IssuerSettings {
+    Objects.requireNonNull(issuer, "issuer");
+    Objects.requireNonNull(audience, "audience");
+    Objects.requireNonNull(tenantClaim, "tenantClaim");
+    positive(accessTtl, "access ttl");
+    positive(refreshTtl, "refresh ttl");
+    positive(failureWindow, "failure window");
+    if (clockSkew.isNegative()) {
+      throw new IllegalArgumentException("clock skew must be >= 0");
+    }
+    if (maxFailures < 1) {
+      throw new IllegalArgumentException("max failures must be >= 1");
+    }
+  }
+
+  /** Defaults: iss/aud {@code ocrgate}, tenant claim {@code tenant_id}, 15 min / 24 h, 60 s skew, 5 failures per 5 min. */
+  public static IssuerSettings defaults() {
+    return new IssuerSettings("ocrgate", "ocrgate", "tenant_id", Duration.ofMinutes(15), Duration.ofHours(24),
+        Duration.ofSeconds(60), 5, Duration.ofMinutes(5));
+  }
+
+  /** How long a revocation must be remembered to outlive any token it concerns. */
+  Duration revocationRetention() {
+    return (accessTtl.compareTo(refreshTtl) > 0 ? accessTtl : refreshTtl).plus(clockSkew);
+  }
+
+  private static void positive(Duration d, String what) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive");
+    }
+  }
+}

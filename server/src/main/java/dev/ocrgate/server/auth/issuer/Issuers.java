@@ -1,0 +1,36 @@
+package dev.ocrgate.server.auth.issuer;
+
+import dev.ocrgate.server.auth.RevocationStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/** Static factories for the issuer's pieces (the service, its key ring). */
+public final class Issuers {
+  private Issuers() {}
+
+  /**
+   * The AuthService.
+   *
+   * @param keys the key ring to sign with, e.g. {@link #reloadingKeyRing}
+   * @param nanoTime monotonic clock of the failure throttle
+   */
+  public static AuthServiceImpl authService(ClientRegistry clients, Supplier<KeyRing> keys,
+      RefreshTokenStore refreshTokens, RevocationStore revocations, IssuerSettings settings, Clock clock,
+      LongSupplier nanoTime) {
+    FailureThrottle throttle = new FailureThrottle(settings.maxFailures(), settings.failureWindow(), nanoTime, 100_000);
+    TokenIssuer issuer = new TokenIssuer(clients, keys, refreshTokens, revocations, throttle, settings, clock);
+    return new AuthServiceImpl(issuer, keys, revocations, settings, clock);
+  }
+
+  /**
+   * The key ring in {@code dir} (created with one {@code algorithm} key when absent), re-read
+   * within a second after {@code ocrgate keys rotate} changes it.
+   */
+  public static Supplier<KeyRing> reloadingKeyRing(Path dir, String algorithm, Clock clock) throws IOException {
+    KeyRing ring = KeyRing.ensure(dir, algorithm, clock);
+    return new ReloadingKeyRing(dir, ring, clock, 1000);
+  }
+}

@@ -1,0 +1,65 @@
+package dev.ocrgate.server.auth.issuer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The current {@link KeyRing} of a keys folder, re-read when {@code ring.json} changes (checked at
+ * most once per interval), so {@code ocrgate keys rotate} takes effect without a restart; a ring
+ * that cannot be read keeps the previous one and logs a warning.
+ *
+ * <p>Thread-safe: the ring is an immutable snapshot in a volatile field; a reload is done under
+ * {@code this}'s lock by at most one thread while the others keep using the old snapshot.
+ */
+final class ReloadingKeyRing implements Supplier<KeyRing> {
+  private static final Logger log = LoggerFactory.getLogger(ReloadingKeyRing.class);
+
+  private final Path dir;
+  private final Clock clock;
+  private final long checkEveryMillis;
+  private volatile KeyRing ring;
+  private volatile long nextCheckMillis;
+  private FileTime loadedVersion; // guarded by this
+
+  ReloadingKeyRing(Path dir, KeyRing initial, Clock clock, long checkEveryMillis) throws IOException {
+    this.dir = dir;
+    this.clock = clock;
+    this.checkEveryMillis = checkEveryMillis;
+    this.ring = initial;
+    this.loadedVersion = Files.getLastModifiedTime(dir.resolve(KeyRing.RING_FILE));
+    this.nextCheckMillis = clock.millis() + checkEveryMillis;
+  }
+
+  @Override
+  public KeyRing get() {
+    if (clock.millis() >= nextCheckMillis) {
+      maybeReload();
+    }
+    return ring;
+  }
+
+  private synchronized void maybeReload() {
+    long now = clock.millis();
+    if (now < nextCheckMillis) {
+      return;
+    }
+    nextCheckMillis = now + checkEveryMillis;
+    try {
+      FileTime version = Files.getLastModifiedTime(dir.resolve(KeyRing.RING_FILE));
+      if (!version.equals(loadedVersion)) {
+        ring = KeyRing.load(dir, clock);
+        loadedVersion = version;
+        log.info("signing keys reloaded from {}: current kid {}, published {}", dir, ring.current().kid(), ring.kids());
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot reload signing keys from {} ({}); keeping kid {}", dir, e.getClass().getSimpleName(),
+          ring.current().kid());
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package dev.ocrgate.server.auth.issuer;
+
+import dev.ocrgate.api.v1.TokenResponse;
+import dev.ocrgate.server.auth.RevocationStore;
+import dev.ocrgate.server.auth.RevocationStore.StoreUnavailableException;
+import dev.ocrgate.server.auth.TokenMinter;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Client-credentials grant and refresh-token rotation. Every failure is a {@link StatusException}
+ * with a fixed short description; logs name the client id or family, never a secret or token.
+ *
+ * <ul>
+ *   <li>Issue: throttled client → RESOURCE_EXHAUSTED; unknown client or wrong secret (PBKDF2,
+ *       constant-time compare; an unknown id burns the same time) → UNAUTHENTICATED; a scope beyond
+ *       the client's → PERMISSION_DENIED. Success starts a new grant family.
+ *   <li>Refresh: a refresh token is opaque (32 random bytes, base64url), stored as its SHA-256,
+ *       valid once. Presenting a used one is reuse: the family is revoked with every access token
+ *       it produced, and the call is UNAUTHENTICATED.
+ *   <li>Stores unreachable → UNAVAILABLE (never issue what could not be recorded).
+ * </ul>
+ *
+ * <p>Thread-safe: all state is in the injected stores, the throttle and the key ring supplier.
+ */
+public final class TokenIssuer {
+  private static final Logger log = LoggerFactory.getLogger(TokenIssuer.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+  private static final int MAX_INPUT_CHARS = 1024;
+
+  private final ClientRegistry clients;
+  private final Supplier<KeyRing> keys;
+  private final RefreshTokenStore refreshTokens;
+  private final RevocationStore revocations;
+  private final FailureThrottle throttle;
+  private final IssuerSettings settings;
+  private final Clock clock;
+
+  TokenIssuer(ClientRegistry clients, Supplier<KeyRing> keys, RefreshTokenStore refreshTokens,
+      RevocationStore revocations, FailureThrottle throttle, IssuerSettings settings, Clock clock) {
+    this.clients = clients;
+    this.keys = keys;
+    this.refreshTokens = refreshTokens;
+    this.revocations = revocations;
+    this.throttle = throttle;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** The client-credentials grant. */
+  public TokenResponse issue(String clientId, String secret, List<String> requestedScopes) throws StatusException {
+    if (clientId.isEmpty() || clientId.length() > 256 || secret.isEmpty() || secret.length() > MAX_INPUT_CHARS) {
+      throw status(Status.UNAUTHENTICATED, "invalid client credentials");
+    }
+    if (throttle.blocked(clientId)) {
+      log.warn("token request refused: too many failed attempts for client_id={}", clientId);
+      throw status(Status.RESOURCE_EXHAUSTED, "too many failed attempts, try later");
+    }
+    RegisteredClient client = authenticate(clientId, secret);
+    List<String> scopes = grantedScopes(requestedScopes, client.scopes());
+    String familyId = random(16);
+    RefreshGrant grant = new RefreshGrant(familyId, client.id(), client.subject(), client.tenant(), scopes, clock.millis());
+    TokenResponse response = tokens(grant, scopes);
+    log.info("token issued: client_id={} sub={} scopes={}", client.id(), client.subject(), scopes);
+    return response;
+  }
+
+  /** Rotates a refresh token: a new access token and a new refresh token in the same family. */
+  public TokenResponse refresh(String refreshToken, List<String> requestedScopes) throws StatusException {
+    if (refreshToken.isEmpty() || refreshToken.length() > MAX_INPUT_CHARS) {
+      throw status(Status.UNAUTHENTICATED, "invalid refresh token");
+    }
+    try {
+      RefreshTokenStore.Redemption r = refreshTokens.redeem(sha256(refreshToken));
+      switch (r.outcome()) {
+        case UNKNOWN:
+          throw status(Status.UNAUTHENTICATED, "invalid refresh token");
+        case REUSED:
+          revokeFamily(r.grant());
+          throw status(Status.UNAUTHENTICATED, "invalid refresh token");
+        default:
+          return rotate(r.grant(), requestedScopes);
+      }
+    } catch (StoreUnavailableException e) {
+      throw unavailable(e);
+    }
+  }
+
+  private TokenResponse rotate(RefreshGrant old, List<String> requestedScopes)
+      throws StatusException, StoreUnavailableException {
+    RegisteredClient client = clients.find(old.clientId()).orElse(null);
+    if (client == null
+        || refreshTokens.familyRevoked(old.familyId())
+        || revocations.isRevoked(null, old.subject(), Instant.ofEpochMilli(old.issuedAtMillis()))) {
+      throw status(Status.UNAUTHENTICATED, "invalid refresh token");
+    }
+    List<String> scopes = grantedScopes(requestedScopes, Set.copyOf(old.scopes()));
+    scopes.retainAll(client.scopes()); // a client whose allowance shrank gets only what it still has
+    RefreshGrant next = new RefreshGrant(old.familyId(), old.clientId(), old.subject(), old.tenant(),
+        old.scopes(), clock.millis());
+    return tokens(next, scopes);
+  }
+
+  private void revokeFamily(RefreshGrant grant) throws StoreUnavailableException {
+    Map<String, Instant> jtis = refreshTokens.revokeFamily(grant.familyId(), settings.refreshTtl());
+    for (Map.Entry<String, Instant> e : jtis.entrySet()) {
+      revocations.revokeJti(e.getKey(), e.getValue().plus(settings.clockSkew()));
+    }
+    log.warn("refresh token REUSE detected: client_id={} family={} revoked with {} access tokens",
+        grant.clientId(), grant.familyId(), jtis.size());
+  }
+
+  private RegisteredClient authenticate(String clientId, String secret) throws StatusException {
+    char[] chars = secret.toCharArray();
+    try {
+      RegisteredClient client = clients.find(clientId).orElse(null);
+      boolean ok;
+      if (client == null) {
+        SecretHash.burnOneVerification(chars);
+        ok = false;
+      } else {
+        ok = client.secret().matches(chars);
+      }
+      if (!ok) {
+        throttle.recordFailure(clientId);
+        log.warn("client authentication failed: client_id={}", clientId);
+        throw status(Status.UNAUTHENTICATED, "invalid client credentials");
+      }
+      return client;
+    } finally {
+      SecretHash.wipe(chars);
+    }
+  }
+
+  private static List<String> grantedScopes(List<String> requested, Set<String> allowed) throws StatusException {
+    if (requested.isEmpty()) {
+      return new java.util.ArrayList<>(new java.util.TreeSet<>(allowed));
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (String s : requested) {
+      if (!allowed.contains(s)) {
+        throw status(Status.PERMISSION_DENIED, "scope not allowed for this client");
+      }
+      out.add(s);
+    }
+    return new java.util.ArrayList<>(out);
+  }
+
+  /** Signs an access token, records it in the family, stores a new refresh token. */
+  private TokenResponse tokens(RefreshGrant grant, List<String> scopes) throws StatusException {
+    TokenMinter minter = TokenMinter.of(keys.get().current(), settings.issuer(), settings.tenantClaim(), clock);
+    MintedToken access = MintedToken.of(minter.mint(grant.subject(), scopes, settings.accessTtl(),
+        settings.audience(), grant.tenant(), Map.of("client_id", grant.clientId())));
+    String refresh = random(32);
+    try {
+      refreshTokens.addAccessToken(grant.familyId(), access.jti(), access.expiresAt(), settings.refreshTtl());
+      refreshTokens.save(sha256(refresh), grant, settings.refreshTtl());
+    } catch (StoreUnavailableException e) {
+      throw unavailable(e);
+    }
+    return TokenResponse.newBuilder()
+        .setAccessToken(access.token())
+        .setTokenType("Bearer")
+        .setExpiresIn((int) settings.accessTtl().toSeconds())
+        .setRefreshToken(refresh)
+        .setRefreshExpiresIn((int) settings.refreshTtl().toSeconds())
+        .addAllScopes(scopes)
+        .build();
+  }
+
+  static String sha256(String token) {
+    try {
+      return B64URL.encodeToString(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String random(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return B64URL.encodeToString(b);
+  }
+
+  private static StatusException status(Status code, String description) {
+    return code.withDescription(description).asException();
+  }
+
+  private static StatusException unavailable(StoreUnavailableException e) {
+    log.warn("token store unavailable: {}", e.getMessage());
+    return Status.UNAVAILABLE.withDescription("token store unavailable").asException();
+  }
+}

@@ -1,0 +1,245 @@
+package dev.ocrgate.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.ocrgate.api.v1.RecognizeRequest;
+import dev.ocrgate.server.config.AuthConfig;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The interceptor in-process, with a fake clock: cache, revocation, deny-by-default, rotation. */
+class JwtAuthInterceptorTest {
+  static final SigningKey RSA = SigningKeys.generate("RS256");
+  @TempDir Path dir;
+  final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  final Tokens tokens = new Tokens(clock);
+  final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+  @AfterEach
+  void stop() {
+    scheduler.shutdownNow();
+  }
+
+  JwtAuthInterceptor interceptor(RevocationStore store, MethodPolicy policy, KeySource keys) {
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
+        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), keys, clock);
+    return JwtAuthInterceptor.create(v, store, policy, scheduler, clock, 100, true, 8192, true);
+  }
+
+  static KeySource rsaKeys() {
+    return KeySet.of(List.of(VerificationKey.of(RSA.kid(), RSA.publicKey(), null)));
+  }
+
+  static MethodPolicy defaultPolicy() {
+    AuthConfig c = new AuthConfig();
+    return MethodPolicy.of(c.public_methods, c.method_scopes);
+  }
+
+  static Status.Code code(Runnable call) {
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call::run);
+    return e == null ? Status.Code.OK : e.getStatus().getCode();
+  }
+
+  @Test
+  void cacheHit_stillChecksRevocation() throws Exception {
+    InMemoryRevocationStore store = InMemoryRevocationStore.create(clock);
+    JwtAuthInterceptor i = interceptor(store, defaultPolicy(), rsaKeys());
+    String t = tokens.sign(RSA, b -> b.id("jti-1"));
+    try (InProcessAuth s = new InProcessAuth(i)) {
+      assertThat(code(() -> s.stub("Bearer " + t).recognize(RecognizeRequest.getDefaultInstance()))).isEqualTo(Status.Code.OK);
+      store.revokeJti("jti-1", clock.instant().plusSeconds(300));
+      assertThat(code(() -> s.stub("Bearer " + t).recognize(RecognizeRequest.getDefaultInstance())))
+          .isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(s.service.recognizeCalls.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void cacheHit_stillChecksScopes_andExpiry() throws Exception {
+    JwtAuthInterceptor i = interceptor(InMemoryRevocationStore.create(clock), defaultPolicy(), rsaKeys());
+    String t = tokens.sign(RSA, b -> b.claim("scope", "ocr:recognize"));
+    try (InProcessAuth s = new InProcessAuth(i)) {
+      assertThat(code(() -> s.stub("Bearer " + t).recognize(RecognizeRequest.getDefaultInstance()))).isEqualTo(Status.Code.OK);
+      assertThat(code(() -> s.stub("Bearer " + t).recognize(RecognizeRequest.getDefaultInstance()))).isEqualTo(Status.Code.OK);
+      clock.advance(Duration.ofMinutes(5).plusSeconds(61));
+      StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+          () -> s.stub("Bearer " + t).recognize(RecognizeRequest.getDefaultInstance()));
+      assertThat(e.getStatus().getDescription()).isEqualTo("token expired");
+    }
+  }
+
+  @Test
+  void methodWithoutPolicy_isPermissionDenied_afterAuthentication() throws Exception {
+    MethodPolicy onlyStream = MethodPolicy.of(List.of(), Map.of("ocrgate.v1.OcrService/StreamFrames", List.of()));
+    JwtAuthInterceptor i = interceptor(InMemoryRevocationStore.create(clock), onlyStream, rsaKeys());
+    try (InProcessAuth s = new InProcessAuth(i)) {
+      StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+          () -> s.stub("Bearer " + tokens.sign(RSA)).recognize(RecognizeRequest.getDefaultInstance()));
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(e.getStatus().getDescription()).isEqualTo("method not allowed");
+      assertThat(code(() -> s.stub(null).recognize(RecognizeRequest.getDefaultInstance())))
+          .as("no token: UNAUTHENTICATED first").isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(s.service.handlerRuns()).isZero();
+    }
+  }
+
+  @Test
+  void publicMethod_runsWithoutToken_andWithoutPrincipal() throws Exception {
+    MethodPolicy open = MethodPolicy.of(List.of("ocrgate.v1.OcrService/*"), Map.of());
+    try (InProcessAuth s = new InProcessAuth(interceptor(InMemoryRevocationStore.create(clock), open, rsaKeys()))) {
+      assertThat(code(() -> s.stub(null).recognize(RecognizeRequest.getDefaultInstance()))).isEqualTo(Status.Code.OK);
+      assertThat(s.service.recognizeCalls.get()).isEqualTo(1);
+      assertThat(s.service.principals).isEmpty();
+    }
+  }
+
+  @Test
+  void revocationStoreDown_isUnavailable_failClosed() throws Exception {
+    RevocationStore down = new RevocationStore() {
+      @Override
+      public boolean isRevoked(String jti, String subject, Instant issuedAt) throws StoreUnavailableException {
+        throw new StoreUnavailableException("store down", null);
+      }
+
+      @Override
+      public void revokeJti(String jti, Instant expiresAt) {}
+
+      @Override
+      public void revokeSubjectBefore(String subject, Instant cutoff, Duration retention) {}
+    };
+    try (InProcessAuth s = new InProcessAuth(interceptor(down, defaultPolicy(), rsaKeys()))) {
+      StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+          () -> s.stub("Bearer " + tokens.sign(RSA)).recognize(RecognizeRequest.getDefaultInstance()));
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(s.service.handlerRuns()).isZero();
+    }
+  }
+
+  @Test
+  void jwksFileChange_rotatesKeys_withoutRestart() throws Exception {
+    SigningKey oldKey = SigningKeys.generate("RS256");
+    SigningKey newKey = SigningKeys.generate("ES256");
+    Path file = dir.resolve("jwks.json");
+    Files.writeString(file, oldKey.publicJwksJson());
+    JwksFileKeySource keys = JwksFileKeySource.open(file, clock, Duration.ofSeconds(1));
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256", "ES256"), List.of("ocrgate"),
+        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), keys, clock);
+    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
+        scheduler, clock, 100, true, 8192, false);
+    try (InProcessAuth s = new InProcessAuth(i)) {
+      String oldToken = tokens.sign(oldKey);
+      String newToken = tokens.sign(newKey);
+      assertThat(code(() -> s.stub("Bearer " + oldToken).recognize(RecognizeRequest.getDefaultInstance()))).isEqualTo(Status.Code.OK);
+      assertThat(code(() -> s.stub("Bearer " + newToken).recognize(RecognizeRequest.getDefaultInstance())))
+          .isEqualTo(Status.Code.UNAUTHENTICATED);
+
+      Files.writeString(file, SigningKey.jwksJson(List.of(newKey.publicJwk())));
+      clock.advance(Duration.ofSeconds(2));
+      assertThat(code(() -> s.stub("Bearer " + newToken).recognize(RecognizeRequest.getDefaultInstance()))).isEqualTo(Status.Code.OK);
+      String oldFresh = tokens.sign(oldKey);
+      assertThat(code(() -> s.stub("Bearer " + oldFresh).recognize(RecognizeRequest.getDefaultInstance())))
+          .as("retired key").isEqualTo(Status.Code.UNAUTHENTICATED);
+
+      Files.writeString(file, "{\"keys\": [ half-written");
+      clock.advance(Duration.ofSeconds(2));
+      String another = tokens.sign(newKey);
+      assertThat(code(() -> s.stub("Bearer " + another).recognize(RecognizeRequest.getDefaultInstance())))
+          .as("a broken file keeps the last good keys").isEqualTo(Status.Code.OK);
+    }
+  }
+
+  @Test
+  void openStream_tokenRevoked_isClosedAtTheNextRecheck() throws Exception {
+    InMemoryRevocationStore store = InMemoryRevocationStore.create(clock);
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
+        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
+    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, store, defaultPolicy(), scheduler, clock, 100,
+        false, 8192, Duration.ofMillis(50), false);
+    try (InProcessAuth s = new InProcessAuth(i)) {
+      io.grpc.Metadata md = new io.grpc.Metadata();
+      md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + tokens.sign(RSA, b -> b.id("stream-jti")));
+      java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
+      var requests = dev.ocrgate.api.v1.OcrServiceGrpc.newStub(s.channel)
+          .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md))
+          .streamFrames(new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(dev.ocrgate.api.v1.StreamFramesResponse value) {}
+
+            @Override
+            public void onError(Throwable t) {
+              ended.complete(Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+              ended.complete(Status.OK);
+            }
+          });
+      requests.onNext(dev.ocrgate.api.v1.StreamFramesRequest.getDefaultInstance());
+      Thread.sleep(200);
+      assertThat(ended).as("still open while not revoked").isNotDone();
+      store.revokeJti("stream-jti", clock.instant().plusSeconds(600));
+      Status st = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(st.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(st.getDescription()).isEqualTo("token revoked");
+      assertThat(s.service.streamContextCancelled.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void openStream_tokenExpiry_closesUnderPolicyClose_andNotUnderAllow(boolean close) throws Exception {
+    String token = tokens.sign(RSA);
+    // 300 ms (real time) before exp + skew by the fake clock
+    clock.advance(Duration.ofMinutes(5).plusSeconds(60).minusMillis(300));
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
+        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
+    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
+        scheduler, clock, 100, close, 8192, Duration.ZERO, false);
+    try (InProcessAuth s = new InProcessAuth(i)) {
+      io.grpc.Metadata md = new io.grpc.Metadata();
+      md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + token);
+      java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
+      var requests = dev.ocrgate.api.v1.OcrServiceGrpc.newStub(s.channel)
+          .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md))
+          .streamFrames(new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(dev.ocrgate.api.v1.StreamFramesResponse value) {}
+
+            @Override
+            public void onError(Throwable t) {
+              ended.complete(Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+              ended.complete(Status.OK);
+            }
+          });
+      requests.onNext(dev.ocrgate.api.v1.StreamFramesRequest.getDefaultInstance());
+      if (close) {
+        Status st = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(st.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(st.getDescription()).isEqualTo("token expired");
+      } else {
+        Thread.sleep(1200);
+        assertThat(ended).as("allow: the stream outlives its token").isNotDone();
+        requests.onCompleted();
+        assertThat(ended.get(10, java.util.concurrent.TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+      }
+      assertThat(s.service.streamCalls.get()).isEqualTo(1);
+    }
+  }
+}
