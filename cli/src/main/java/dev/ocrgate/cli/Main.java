@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       RecognizeCommand.class,
       SubtitlesCommand.class,
       ConfigCommand.class,
+      ClientsCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

@@ -32,6 +32,7 @@ import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.config.RateLimitSection;
 import dev.ocrgate.server.redis.RedisHealthWatcher;
 import dev.ocrgate.server.testing.RedisServerExtension;
+import dev.ocrgate.server.testing.RepoPaths;
 import dev.ocrgate.server.testing.TestTls;
 import io.grpc.CallCredentials;
 import io.grpc.Grpc;
@@ -113,6 +114,7 @@ class TwoReplicasSharedStateTest {
     c.server.port = 0;
     c.server.drain_timeout_seconds = 1;
     c.metrics.enabled = false;
+    c.models = List.of(RepoPaths.modelDir().toString());
     TestTls.certs().applyTo(c.tls);
     c.redis.url = REDIS.server().url();
     c.redis.timeout_ms = 2000;
