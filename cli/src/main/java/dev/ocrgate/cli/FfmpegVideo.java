@@ -62,12 +62,12 @@ final class FfmpegVideo implements AutoCloseable {
   }
 
   /** Runs ffprobe on {@code video}. */
-  static Probe probe(Path video) throws IOException, InterruptedException {
+  static Probe probe(String ffprobe, Path video) throws IOException, InterruptedException {
     List<String> cmd = List.of(
-        "ffprobe", "-v", "error", "-select_streams", "v:0",
+        ffprobe, "-v", "error", "-select_streams", "v:0",
         "-show_entries", "stream=width,height:format=duration",
         "-of", "default=noprint_wrappers=1", video.toString());
-    Process p = start(cmd, "ffprobe");
+    Process p = start(cmd, ffprobe);
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -94,13 +94,13 @@ final class FfmpegVideo implements AutoCloseable {
   }
 
   /** Starts decoding {@code video} at {@code fps}, cropped to {@code crop}. */
-  static FfmpegVideo open(Path video, double fps, Crop crop) throws IOException {
+  static FfmpegVideo open(String ffmpeg, Path video, double fps, Crop crop) throws IOException {
     String filter = String.format(Locale.ROOT, "fps=%s,crop=%d:%d:%d:%d",
         trim(fps), crop.width(), crop.height(), crop.x(), crop.y());
     List<String> cmd = new ArrayList<>(List.of(
-        "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-i", video.toString(),
+        ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-i", video.toString(),
         "-an", "-sn", "-vf", filter, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"));
-    return new FfmpegVideo(start(cmd, "ffmpeg"), crop);
+    return new FfmpegVideo(start(cmd, ffmpeg), crop);
   }
 
   Crop crop() {

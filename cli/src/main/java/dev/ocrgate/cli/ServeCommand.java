@@ -112,8 +112,8 @@ final class ServeCommand implements Callable<Integer> {
     System.err.println("  export OCRGATE_TOKEN=" + token);
     System.err.println();
     System.err.println("example: grpcurl -cacert " + Launcher.repoRoot().resolve(config.dev.certs_dir).resolve("ca.crt")
-        + " -H \"authorization: Bearer $OCRGATE_TOKEN\" -d '{}' localhost:" + config.server.port
-        + " ocrgate.v1.OcrService/Recognize");
+        + " -H \"authorization: Bearer $OCRGATE_TOKEN\" -d '{}' localhost:"
+        + (config.server.port == 0 ? "<port>" : String.valueOf(config.server.port)) + " ocrgate.v1.OcrService/Recognize");
     System.err.println("more tokens: bin/ocrgate token --sub alice --scope ocr:recognize --ttl 3600");
   }
 

@@ -75,6 +75,8 @@ final class SubtitlesCommand implements Callable<Integer> {
   PrintStream err = System.err;
   PrintStream out = System.out;
   Boolean terminal; // null: System.console() decides
+  String ffmpeg = "ffmpeg"; // program names; tests point them elsewhere
+  String ffprobe = "ffprobe";
 
   @Override
   public Integer call() throws Exception {
@@ -84,7 +86,7 @@ final class SubtitlesCommand implements Callable<Integer> {
     }
     SubtitleFormat fmt = format != null ? format : output != null ? SubtitleFormat.forFileName(output.toString()) : SubtitleFormat.SRT;
     try {
-      FfmpegVideo.Probe probe = FfmpegVideo.probe(video);
+      FfmpegVideo.Probe probe = FfmpegVideo.probe(ffprobe, video);
       List<SubtitleCue> cues = extract(probe, FfmpegVideo.Crop.of(region, probe.width(), probe.height()));
       write(cues, fmt);
       err.println("subtitles: " + cues.size() + " cues" + (output != null ? " written to " + output : ""));
@@ -124,11 +126,12 @@ final class SubtitlesCommand implements Callable<Integer> {
         done.completeExceptionally(error);
       }
     };
-    try (OcrClient c = client.build(); FfmpegVideo decoder = FfmpegVideo.open(video, fps, crop)) {
+    try (OcrClient c = client.build(); FfmpegVideo decoder = FfmpegVideo.open(ffmpeg, video, fps, crop)) {
       FrameStream stream = c.streamFrames(config(intervalMs), listener);
       try {
-        send(decoder, stream, done);
-        decoder.finish();
+        if (send(decoder, stream, done)) {
+          decoder.finish();
+        }
       } catch (Exception e) {
         stream.cancel();
         throw e;
@@ -139,7 +142,8 @@ final class SubtitlesCommand implements Callable<Integer> {
     return cues.finish();
   }
 
-  private void send(FfmpegVideo decoder, FrameStream stream, CompletableFuture<Void> done) throws Exception {
+  /** Sends every frame and completes the stream; false when the stream failed first. */
+  private boolean send(FfmpegVideo decoder, FrameStream stream, CompletableFuture<Void> done) throws Exception {
     byte[] buffer = new byte[decoder.frameBytes()];
     for (long seq = 0; !done.isDone() && decoder.next(buffer); seq++) {
       RawImage raw = RawImage.newBuilder()
@@ -148,13 +152,25 @@ final class SubtitlesCommand implements Callable<Integer> {
           .setFormat(PixelFormat.PIXEL_FORMAT_RGB8)
           .setData(ByteString.copyFrom(buffer))
           .build();
-      stream.send(Frame.newBuilder()
+      Frame frame = Frame.newBuilder()
           .setSeq(seq)
           .setPtsMs(Math.round(seq * 1000 / fps))
           .setImage(Image.newBuilder().setRaw(raw))
-          .build());
+          .build();
+      try {
+        stream.send(frame);
+      } catch (IllegalStateException e) {
+        if (done.isDone()) {
+          return false; // the stream failed; awaitEnd reports its status
+        }
+        throw e;
+      }
+    }
+    if (done.isDone()) {
+      return false;
     }
     stream.complete();
+    return true;
   }
 
   private static void awaitEnd(CompletableFuture<Void> done) throws InterruptedException {

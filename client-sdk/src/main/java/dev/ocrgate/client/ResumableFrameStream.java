@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * config followed by every unanswered frame. Results whose seq is not above the last delivered
  * one are duplicates of an earlier attempt and are dropped, so the listener sees each result once
  * and in order. {@code StreamPolicy.maxResumes} failed attempts in a row without a result between
- * them end the stream with the last status.
+ * them end the stream with the last status; so does a second UNAUTHENTICATED without a result
+ * since the first (a fresh token did not help: like a unary call, one retry per credential).
  *
  * <p>Invariants, all guarded by {@code lock}: {@code unanswered.size() <= policy.window}; at most
  * one attempt is current and callbacks of any other attempt are ignored; every ClientCall method
@@ -60,6 +61,7 @@ final class ResumableFrameStream implements FrameStream {
   private long lastSentSeq = -1;
   private long lastDeliveredSeq = -1;
   private int failuresWithoutProgress;
+  private boolean authFailedWithoutProgress;
   private int attempts;
   private boolean halfClosed;
   private boolean cancelled;
@@ -229,6 +231,7 @@ final class ResumableFrameStream implements FrameStream {
           }
           lastDeliveredSeq = seq;
           failuresWithoutProgress = 0;
+          authFailedWithoutProgress = false;
           deliver = true;
           room.signalAll();
         }
@@ -275,12 +278,19 @@ final class ResumableFrameStream implements FrameStream {
 
   // Lock held. Returns the status to fail with, or null when a new attempt is scheduled.
   private Status scheduleResumeOrFail(Attempt attempt, Status reason) {
-    if (cancelled || !resumable(reason) || failuresWithoutProgress >= policy.maxResumes()) {
+    boolean auth = reason.getCode() == Status.Code.UNAUTHENTICATED;
+    if (cancelled
+        || !resumable(reason)
+        || failuresWithoutProgress >= policy.maxResumes()
+        || (auth && authFailedWithoutProgress)) {
       ended = true;
       endStatus = reason;
       return reason;
     }
-    if (reason.getCode() == Status.Code.UNAUTHENTICATED && tokens != null) {
+    if (auth) {
+      authFailedWithoutProgress = true;
+    }
+    if (auth && tokens != null) {
       AccessToken rejected = attempt.usedToken.get();
       if (rejected != null) {
         tokens.invalidate(rejected);

@@ -210,6 +210,23 @@ class ResumableFrameStreamTest {
   }
 
   @Test
+  void verify_tokenRejectedAgainAfterRefresh_endsTheStream_withUnauthenticated() throws Exception {
+    OcrgateServer s = server(0);
+    String token = authority.mint(Duration.ofHours(1));
+    authority.revoke(token);
+    OcrClient client = client(s.port(), TokenSources.staticToken(token), 4);
+    Collector results = new Collector();
+    ResumableFrameStream stream = (ResumableFrameStream) client.streamFrames(StreamConfig.getDefaultInstance(), results);
+    stream.send(frame(0));
+
+    StatusRuntimeException error = results.done.get(30, TimeUnit.SECONDS);
+
+    assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(error.getStatus().getDescription()).isEqualTo("invalid token");
+    assertThat(stream.attempts()).as("one retry with a fresh token, then give up").isEqualTo(2);
+  }
+
+  @Test
   void verify_serverGoneForGood_failsAfterBoundedRetries_withUnavailable() throws Exception {
     OcrgateServer s = server(0);
     OcrClient client = OcrClient.builder()

@@ -70,9 +70,13 @@ final class AccuracyReport {
         sb.append("- ").append(set).append(": ocrgate not run\n");
         continue;
       }
+      double cer = ours.get().ownOrder().rate();
+      if (rapid.isEmpty() && tess.isEmpty()) {
+        sb.append(String.format(Locale.ROOT, "- %s: CER %.4f, no peer run%n", set, cer));
+        continue;
+      }
       double best = Math.min(rapid.map(s -> s.ownOrder().rate()).orElse(Double.MAX_VALUE),
           tess.map(s -> s.ownOrder().rate()).orElse(Double.MAX_VALUE));
-      double cer = ours.get().ownOrder().rate();
       sb.append(String.format(Locale.ROOT, "- %s: CER %.4f vs best peer %.4f → %s", set, cer, best,
           cer <= best ? "**met**" : "**not met**"));
       rapid.ifPresent(r -> sb.append(String.format(Locale.ROOT, "; throughput %.2f× RapidOcr-Java (target ≥ 2×)",

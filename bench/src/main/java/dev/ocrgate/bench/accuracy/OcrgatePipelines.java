@@ -1,6 +1,15 @@
 package dev.ocrgate.bench.accuracy;
 
+import com.google.protobuf.ByteString;
+import dev.ocrgate.api.v1.EncodedImage;
+import dev.ocrgate.api.v1.Image;
+import dev.ocrgate.server.config.EngineSection;
+import dev.ocrgate.server.config.OcrSection;
+import dev.ocrgate.server.ocr.OcrEngine;
 import dev.ocrgate.server.ocr.OcrPipeline;
+import dev.ocrgate.server.ocr.OnnxOcrPipeline;
+import dev.ocrgate.server.vision.ImageDecoder;
+import dev.ocrgate.server.vision.ImageLimits;
 import dev.ocrgate.server.vision.RgbImage;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -32,16 +41,33 @@ public final class OcrgatePipelines {
 
   /** True when this build contains the ocrgate pipeline implementation. */
   public static boolean available() {
-    return false;
+    return true;
   }
 
   /**
    * Opens the PP-OCRv4 pipeline from {@code modelDir} on CPU with {@code threads} intra-op threads.
    *
-   * @throws UnsupportedOperationException while the pipeline is not on main
+   * <p>One worker thread (each inference already uses {@code threads} cores); images are decoded
+   * by the server's {@link ImageDecoder} with its default limits.
    */
   public static Opened open(Path modelDir, int threads) throws Exception {
-    throw new UnsupportedOperationException("the ocrgate OCR pipeline is not in this build yet");
+    EngineSection engine = new EngineSection();
+    engine.provider = "cpu";
+    engine.intra_op_threads = threads;
+    OcrEngine ocr = OcrEngine.open(modelDir, engine);
+    ocr.warmUp();
+    OcrSection section = new OcrSection();
+    section.workers = 1;
+    section.max_queued_requests = 1024;
+    OnnxOcrPipeline pipeline = OnnxOcrPipeline.create(ocr, section);
+    Decoder decoder = bytes -> ImageDecoder.decode(
+        Image.newBuilder().setEncoded(EncodedImage.newBuilder().setData(ByteString.copyFrom(bytes))).build(),
+        ImageLimits.defaults());
+    String description = ocr.modelName() + " on " + ocr.provider() + ", " + threads + " intra-op threads";
+    return new Opened(pipeline, decoder, description, () -> {
+      pipeline.close();
+      ocr.close();
+    });
   }
 
   /** ImageIO decoding to RGB, for use until vision.ImageDecoder is wired here. */

@@ -4,7 +4,6 @@ import io.grpc.Grpc;
 import io.grpc.ServerCall;
 import io.grpc.Status;
 import java.net.SocketAddress;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +17,11 @@ final class AuditLog {
   private static final Logger audit = LoggerFactory.getLogger(LOGGER);
 
   private final boolean enabled;
+  private final java.time.Clock clock;
 
-  AuditLog(boolean enabled) {
+  AuditLog(boolean enabled, java.time.Clock clock) {
     this.enabled = enabled;
+    this.clock = clock;
   }
 
   void record(ServerCall<?, ?> call, Principal p, Status status, long startNanos) {
@@ -30,7 +31,7 @@ final class AuditLog {
     long micros = (System.nanoTime() - startNanos) / 1_000;
     SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     audit.info("time={} method={} subject={} tenant={} jti={} status={} latency_us={} peer={}",
-        Instant.now(),
+        clock.instant(),
         call.getMethodDescriptor().getFullMethodName(),
         p == null ? "-" : LogSafe.of(p.subject()),
         p == null || p.tenant() == null ? "-" : LogSafe.of(p.tenant()),

@@ -4,12 +4,14 @@ import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The authenticated call as the handler sees it: writes the audit line when the call ends, and
- * can be closed by the token-expiry timer.
+ * can be closed by the token-expiry and revocation re-check timers (cancelled when it ends).
  *
  * <p>Concurrency: {@code ServerCall} is not thread-safe, and the expiry timer runs on a scheduler
  * thread while the handler may be sending. Every outbound operation therefore runs under
@@ -23,7 +25,10 @@ final class GuardedServerCall<ReqT, RespT> extends SimpleForwardingServerCall<Re
   private final AtomicBoolean audited = new AtomicBoolean();
   // @GuardedBy("this")
   private boolean closed;
-  private volatile Future<?> expiryTimer;
+  // @GuardedBy("timers")
+  private final List<Future<?>> timers = new ArrayList<>(2);
+  // @GuardedBy("timers")
+  private boolean ended;
 
   GuardedServerCall(ServerCall<ReqT, RespT> delegate, Principal principal, AuditLog audit, long startNanos) {
     super(delegate);
@@ -32,8 +37,15 @@ final class GuardedServerCall<ReqT, RespT> extends SimpleForwardingServerCall<Re
     this.startNanos = startNanos;
   }
 
-  void expiryTimer(Future<?> timer) {
-    this.expiryTimer = timer;
+  /** A timer to cancel when the call ends; cancelled at once if it has already ended. */
+  void addTimer(Future<?> timer) {
+    synchronized (timers) {
+      if (!ended) {
+        timers.add(timer);
+        return;
+      }
+    }
+    timer.cancel(false);
   }
 
   @Override
@@ -72,16 +84,20 @@ final class GuardedServerCall<ReqT, RespT> extends SimpleForwardingServerCall<Re
     finished(status);
   }
 
-  /** The token expired while the call was open: close it now. */
-  void closeExpired() {
-    close(Status.UNAUTHENTICATED.withDescription(TokenRejectedException.Reason.EXPIRED.message()),
-        new Metadata());
+  /** The credential stopped being valid while the call was open (expired, revoked): close now. */
+  void closeWith(Status status) {
+    close(status, new Metadata());
   }
 
   /** The call ended (closed here, completed or cancelled by the client). */
   void finished(Status status) {
-    Future<?> t = expiryTimer;
-    if (t != null) {
+    List<Future<?>> toCancel;
+    synchronized (timers) {
+      ended = true;
+      toCancel = List.copyOf(timers);
+      timers.clear();
+    }
+    for (Future<?> t : toCancel) {
       t.cancel(false);
     }
     if (audited.compareAndSet(false, true)) {

@@ -73,11 +73,16 @@ public final class JwtAuth implements AutoCloseable {
         DevKeys.ensure(devKeyDir);
         addJwksFile(devKeyDir.resolve(SigningKeys.JWKS_FILE).toString(), c, clock, sources, described);
       }
+      if (c.stream_revocation_recheck_seconds < 0 || c.max_token_bytes <= 0 || c.cache_max_entries < 0) {
+        throw new ConfigException("auth: stream_revocation_recheck_seconds and cache_max_entries must be >= 0,"
+            + " max_token_bytes > 0");
+      }
       KeySource keys = new CompositeKeySource(sources);
       JwtVerifier verifier = JwtVerifier.create(settings(c, algorithms), keys, clock);
       MethodPolicy policy = policy(c);
       JwtAuthInterceptor interceptor = JwtAuthInterceptor.create(verifier, revocations, policy,
-          scheduler, clock, c.cache_max_entries, closeOnExpiry(c.stream_expiry), c.max_token_bytes, c.audit);
+          scheduler, clock, c.cache_max_entries, closeOnExpiry(c.stream_expiry), c.max_token_bytes,
+          Duration.ofSeconds(c.stream_revocation_recheck_seconds), c.audit);
       String summary = "algs=" + algorithms + " keys=" + described + " iss=" + c.issuers + " aud=" + c.audience;
       log.info("auth: {}", summary);
       return new JwtAuth(interceptor, keys, scheduler, summary);

@@ -36,13 +36,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Streaming calls: with {@code closeStreamsOnExpiry}, a timer on the scheduler closes the call
  * with UNAUTHENTICATED "token expired" at {@code exp + skew} (the instant the verifier starts to
- * refuse the token) and cancels the handler's Context; the timer is cancelled when the call ends.
+ * refuse the token) and cancels the handler's Context; with a {@code streamRecheck} interval, the
+ * revocation store is asked again at that interval and a revoked token closes the stream with
+ * "token revoked". Timers are cancelled when the call ends. Unary calls get no timers: they are
+ * short, and the token was valid when they started.
  *
  * <p>Thread-safe and stateless per call; all collaborators are injected.
  */
 public final class JwtAuthInterceptor implements ServerInterceptor {
   private static final Logger log = LoggerFactory.getLogger(JwtAuthInterceptor.class);
-  static final Metadata.Key<String> AUTHORIZATION =
+  /** The {@code authorization} metadata key. */
+  public static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final String BEARER = "bearer ";
 
@@ -54,11 +58,12 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
   private final Clock clock;
   private final boolean closeStreamsOnExpiry;
   private final int maxTokenBytes;
+  private final Duration streamRecheck;
   private final AuditLog audit;
 
   JwtAuthInterceptor(JwtVerifier verifier, VerifiedTokenCache cache, RevocationStore revocations,
       MethodPolicy policy, ScheduledExecutorService scheduler, Clock clock,
-      boolean closeStreamsOnExpiry, int maxTokenBytes, boolean audit) {
+      boolean closeStreamsOnExpiry, int maxTokenBytes, Duration streamRecheck, boolean audit) {
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.cache = cache;
     this.revocations = Objects.requireNonNull(revocations, "revocations");
@@ -70,7 +75,11 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
       throw new IllegalArgumentException("maxTokenBytes must be > 0, was " + maxTokenBytes);
     }
     this.maxTokenBytes = maxTokenBytes;
-    this.audit = new AuditLog(audit);
+    this.streamRecheck = Objects.requireNonNull(streamRecheck, "streamRecheck");
+    if (streamRecheck.isNegative()) {
+      throw new IllegalArgumentException("streamRecheck must be >= 0, was " + streamRecheck);
+    }
+    this.audit = new AuditLog(audit, clock);
   }
 
   /**
@@ -82,10 +91,22 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
   public static JwtAuthInterceptor create(JwtVerifier verifier, RevocationStore revocations,
       MethodPolicy policy, ScheduledExecutorService scheduler, Clock clock, int cacheMaxEntries,
       boolean closeStreamsOnExpiry, int maxTokenBytes, boolean audit) {
+    return create(verifier, revocations, policy, scheduler, clock, cacheMaxEntries,
+        closeStreamsOnExpiry, maxTokenBytes, Duration.ZERO, audit);
+  }
+
+  /**
+   * As above, plus {@code streamRecheck}: how often an open stream re-asks the revocation store
+   * about its token ({@link Duration#ZERO} = never), so a revoked credential cannot keep a long
+   * stream alive.
+   */
+  public static JwtAuthInterceptor create(JwtVerifier verifier, RevocationStore revocations,
+      MethodPolicy policy, ScheduledExecutorService scheduler, Clock clock, int cacheMaxEntries,
+      boolean closeStreamsOnExpiry, int maxTokenBytes, Duration streamRecheck, boolean audit) {
     VerifiedTokenCache cache = cacheMaxEntries > 0
         ? VerifiedTokenCache.create(cacheMaxEntries, clock, verifier.settings().skew()) : null;
     return new JwtAuthInterceptor(verifier, cache, revocations, policy, scheduler, clock,
-        closeStreamsOnExpiry, maxTokenBytes, audit);
+        closeStreamsOnExpiry, maxTokenBytes, streamRecheck, audit);
   }
 
   @Override
@@ -118,8 +139,11 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
     return proceed(call, headers, next, principal, start);
   }
 
-  /** The verified, unrevoked principal for {@code headers}. */
-  Principal authenticate(Metadata headers) throws TokenRejectedException, StoreUnavailableException {
+  /**
+   * The verified, unrevoked principal for {@code headers} (the authentication half of
+   * {@link #interceptCall}, without method policy). Public for benchmarks and in-process tools.
+   */
+  public Principal authenticate(Metadata headers) throws TokenRejectedException, StoreUnavailableException {
     String token = bearerToken(headers);
     Principal p;
     if (cache == null) {
@@ -167,24 +191,48 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
       Metadata headers, ServerCallHandler<ReqT, RespT> next, Principal principal, long start) {
     GuardedServerCall<ReqT, RespT> guarded = new GuardedServerCall<>(call, principal, audit, start);
     boolean streaming = call.getMethodDescriptor().getType() != MethodType.UNARY;
-    if (!streaming || !closeStreamsOnExpiry) {
+    boolean recheck = streaming && !streamRecheck.isZero();
+    if (!streaming || (!closeStreamsOnExpiry && !recheck)) {
       Context ctx = Context.current().withValue(Principal.KEY, principal);
       return new EndWatcher<>(Contexts.interceptCall(ctx, guarded, headers, next), guarded);
     }
     Context.CancellableContext cancellable = Context.current().withCancellation();
     Context ctx = cancellable.withValue(Principal.KEY, principal);
-    Duration left = Duration.between(clock.instant(), principal.expiresAt().plus(verifier.settings().skew()));
-    guarded.expiryTimer(scheduler.schedule(() -> {
-      guarded.closeExpired();
-      cancellable.cancel(Status.UNAUTHENTICATED.withDescription(Reason.EXPIRED.message()).asRuntimeException());
-    }, Math.max(0, left.toNanos()), TimeUnit.NANOSECONDS));
     ServerCall.Listener<ReqT> inner = Contexts.interceptCall(ctx, guarded, headers, next);
+    if (closeStreamsOnExpiry) {
+      Duration left = Duration.between(clock.instant(), principal.expiresAt().plus(verifier.settings().skew()));
+      guarded.addTimer(scheduler.schedule(() -> end(guarded, cancellable, Reason.EXPIRED.message()),
+          Math.max(0, left.toNanos()), TimeUnit.NANOSECONDS));
+    }
+    if (recheck) {
+      long every = streamRecheck.toNanos();
+      guarded.addTimer(scheduler.scheduleWithFixedDelay(() -> recheck(guarded, cancellable, principal),
+          every, every, TimeUnit.NANOSECONDS));
+    }
     return new EndWatcher<>(inner, guarded) {
       @Override
       void ended() {
         cancellable.cancel(null);
       }
     };
+  }
+
+  private void recheck(GuardedServerCall<?, ?> call, Context.CancellableContext ctx, Principal p) {
+    try {
+      if (revocations.isRevoked(p.tokenId(), p.subject(), p.issuedAt())) {
+        end(call, ctx, Reason.REVOKED.message());
+      }
+    } catch (StoreUnavailableException e) {
+      log.warn("revocation store unavailable during a stream re-check, closing it (fail closed): {}", e.getMessage());
+      call.closeWith(Status.UNAVAILABLE.withDescription("revocation store unavailable"));
+      ctx.cancel(null);
+    }
+  }
+
+  private static void end(GuardedServerCall<?, ?> call, Context.CancellableContext ctx, String reason) {
+    Status status = Status.UNAUTHENTICATED.withDescription(reason);
+    call.closeWith(status);
+    ctx.cancel(status.asRuntimeException());
   }
 
   private <ReqT, RespT> ServerCall.Listener<ReqT> refuse(ServerCall<ReqT, RespT> call, Status status, long start,

@@ -69,6 +69,8 @@ public final class AuthConfig {
               "ocrgate.v1.AuthService/RevokeToken", List.of("ocr:admin")));
   /** What a stream does when its token expires: {@code close} (default) or {@code allow}. */
   @JsonProperty public String stream_expiry = "close";
+  /** How often an open stream re-checks revocation of its token, seconds; 0 = never. Default 30. */
+  @JsonProperty public int stream_revocation_recheck_seconds = 30;
   /** Verified tokens kept (keyed by SHA-256 of the token). Default 10000; 0 disables the cache. */
   @JsonProperty public int cache_max_entries = 10_000;
   /** One line per call on logger {@code ocrgate.audit}. Default true. */

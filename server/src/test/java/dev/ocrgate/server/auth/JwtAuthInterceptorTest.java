@@ -159,4 +159,87 @@ class JwtAuthInterceptorTest {
           .as("a broken file keeps the last good keys").isEqualTo(Status.Code.OK);
     }
   }
+
+  @Test
+  void openStream_tokenRevoked_isClosedAtTheNextRecheck() throws Exception {
+    InMemoryRevocationStore store = InMemoryRevocationStore.create(clock);
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
+        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
+    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, store, defaultPolicy(), scheduler, clock, 100,
+        false, 8192, Duration.ofMillis(50), false);
+    try (InProcessAuth s = new InProcessAuth(i)) {
+      io.grpc.Metadata md = new io.grpc.Metadata();
+      md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + tokens.sign(RSA, b -> b.id("stream-jti")));
+      java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
+      var requests = dev.ocrgate.api.v1.OcrServiceGrpc.newStub(s.channel)
+          .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md))
+          .streamFrames(new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(dev.ocrgate.api.v1.StreamFramesResponse value) {}
+
+            @Override
+            public void onError(Throwable t) {
+              ended.complete(Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+              ended.complete(Status.OK);
+            }
+          });
+      requests.onNext(dev.ocrgate.api.v1.StreamFramesRequest.getDefaultInstance());
+      Thread.sleep(200);
+      assertThat(ended).as("still open while not revoked").isNotDone();
+      store.revokeJti("stream-jti", clock.instant().plusSeconds(600));
+      Status st = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(st.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(st.getDescription()).isEqualTo("token revoked");
+      assertThat(s.service.streamContextCancelled.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void openStream_tokenExpiry_closesUnderPolicyClose_andNotUnderAllow(boolean close) throws Exception {
+    String token = tokens.sign(RSA);
+    // 300 ms (real time) before exp + skew by the fake clock
+    clock.advance(Duration.ofMinutes(5).plusSeconds(60).minusMillis(300));
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
+        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
+    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
+        scheduler, clock, 100, close, 8192, Duration.ZERO, false);
+    try (InProcessAuth s = new InProcessAuth(i)) {
+      io.grpc.Metadata md = new io.grpc.Metadata();
+      md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + token);
+      java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
+      var requests = dev.ocrgate.api.v1.OcrServiceGrpc.newStub(s.channel)
+          .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md))
+          .streamFrames(new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(dev.ocrgate.api.v1.StreamFramesResponse value) {}
+
+            @Override
+            public void onError(Throwable t) {
+              ended.complete(Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+              ended.complete(Status.OK);
+            }
+          });
+      requests.onNext(dev.ocrgate.api.v1.StreamFramesRequest.getDefaultInstance());
+      if (close) {
+        Status st = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(st.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(st.getDescription()).isEqualTo("token expired");
+      } else {
+        Thread.sleep(1200);
+        assertThat(ended).as("allow: the stream outlives its token").isNotDone();
+        requests.onCompleted();
+        assertThat(ended.get(10, java.util.concurrent.TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+      }
+      assertThat(s.service.streamCalls.get()).isEqualTo(1);
+    }
+  }
 }

@@ -92,8 +92,7 @@ class StreamExpiryTest {
   }
 
   @Test
-  void policyAllow_doesNotScheduleClosing() {
-    JwtAuth.policy(new dev.ocrgate.server.config.AuthConfig());
+  void streamExpiry_unknownMode_isRefusedAtStartup() {
     dev.ocrgate.server.config.AuthConfig c = new dev.ocrgate.server.config.AuthConfig();
     c.stream_expiry = "sometimes";
     c.jwks_file = null;

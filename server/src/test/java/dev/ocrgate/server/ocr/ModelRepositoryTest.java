@@ -1,0 +1,85 @@
+package dev.ocrgate.server.ocr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ocrgate.server.config.ConfigException;
+import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.testing.RepoPaths;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading model folders; every startup failure names the file at fault. */
+class ModelRepositoryTest {
+  private static Path copyOfModelFolder(Path dir) throws Exception {
+    try (var files = Files.list(RepoPaths.modelDir())) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        try {
+          Files.createLink(dir.resolve(f.getFileName()), f);
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+          Files.copy(f, dir.resolve(f.getFileName()));
+        }
+      }
+    }
+    return dir;
+  }
+
+  @Test
+  void verify_shippedModelFolder_loads() {
+    ModelRepository.ModelSet set = ModelRepository.load(RepoPaths.modelDir());
+    assertThat(set.name()).isEqualTo("ppocr-v4");
+    assertThat(set.hasClassifier()).isTrue();
+    // ppocr_keys_v1.txt has 6623 entries; + blank + space = the rec model's 6625 classes.
+    assertThat(set.dictionary().classes()).isEqualTo(6625);
+  }
+
+  @Test
+  void verify_missingModelFile_failsStartupNamingTheFile(@TempDir Path tmp) throws Exception {
+    Path dir = copyOfModelFolder(tmp);
+    Files.delete(dir.resolve("ch_PP-OCRv4_rec_infer.onnx"));
+    assertThatThrownBy(() -> ModelRepository.load(dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("model file not found: " + dir.resolve("ch_PP-OCRv4_rec_infer.onnx")
+            + " (files.recognition in " + dir.resolve("model.yaml") + ";");
+  }
+
+  @Test
+  void verify_missingModelYaml_failsStartupNamingTheFile(@TempDir Path tmp) {
+    assertThatThrownBy(() -> ModelRepository.load(tmp))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("model config not found: " + tmp.resolve("model.yaml"));
+  }
+
+  @Test
+  void verify_unknownKeyInModelYaml_isNamed(@TempDir Path tmp) throws Exception {
+    Files.writeString(tmp.resolve("model.yaml"), "name: x\ndetection:\n  box_threshold: 0.5\n");
+    assertThatThrownBy(() -> ModelRepository.load(tmp))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("unknown key 'box_threshold'")
+        .hasMessageContaining(tmp.resolve("model.yaml").toString());
+  }
+
+  @Test
+  void verify_corruptModelFile_failsServerStartupNamingTheFile(@TempDir Path tmp) throws Exception {
+    Path dir = copyOfModelFolder(tmp);
+    Path det = dir.resolve("ch_PP-OCRv4_det_infer.onnx");
+    Files.delete(det);
+    Files.writeString(det, "not an onnx model");
+    OcrgateConfig config = new OcrgateConfig();
+    config.models = new java.util.ArrayList<>(java.util.List.of(dir.toString()));
+    config.engine.provider = "cpu";
+    assertThatThrownBy(() -> OcrModule.create(config))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("cannot load detection model " + det + ": ");
+  }
+
+  @Test
+  void verify_relativeFolder_resolvesAgainstHomeOrWorkingDirectory() {
+    Path resolved = ModelRepository.resolve("models/ppocr-v4");
+    assertThat(resolved.isAbsolute()).isTrue();
+    assertThat(resolved.endsWith(Path.of("models", "ppocr-v4"))).isTrue();
+    assertThat(ModelRepository.resolve("/abs/models")).isEqualTo(Path.of("/abs/models"));
+  }
+}

@@ -1,0 +1,71 @@
+package dev.ocrgate.server.vision;
+
+import com.google.protobuf.ByteString;
+import dev.ocrgate.api.v1.EncodedImage;
+import dev.ocrgate.api.v1.Image;
+import dev.ocrgate.api.v1.PixelFormat;
+import dev.ocrgate.api.v1.RawImage;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
+
+/** Encoded and raw test images, including hostile ones built byte by byte. */
+public final class TestImages {
+  private TestImages() {}
+
+  /** {@code img} encoded as {@code format} (png, jpg, bmp). */
+  public static byte[] encode(BufferedImage img, String format) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      if (!ImageIO.write(img, format, out)) {
+        throw new IllegalStateException("no writer for " + format);
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static Image encoded(byte[] data) {
+    return Image.newBuilder()
+        .setEncoded(EncodedImage.newBuilder().setData(ByteString.copyFrom(data)))
+        .build();
+  }
+
+  public static Image raw(int w, int h, PixelFormat format, byte[] data) {
+    return Image.newBuilder()
+        .setRaw(RawImage.newBuilder().setWidth(w).setHeight(h).setFormat(format)
+            .setData(ByteString.copyFrom(data)))
+        .build();
+  }
+
+  /**
+   * A PNG whose header declares {@code w} × {@code h} RGB pixels followed by one tiny IDAT: a
+   * decompression bomb's header (decoding it for real would need w·h·3 bytes).
+   */
+  public static byte[] pngHeaderOnly(int w, int h) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(w).putInt(h)
+        .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+    chunk(out, "IHDR", ihdr.array());
+    chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
+    chunk(out, "IEND", new byte[0]);
+    return out.toByteArray();
+  }
+
+  private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+    byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+    out.writeBytes(t);
+    out.writeBytes(data);
+    CRC32 crc = new CRC32();
+    crc.update(t);
+    crc.update(data);
+    out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+}
