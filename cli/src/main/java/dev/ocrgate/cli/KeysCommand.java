@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
     name = "keys",
     mixinStandardHelpOptions = true,
     description = "Signing keys for tokens.",
-    subcommands = {KeysCommand.Generate.class})
+    subcommands = {KeysCommand.Generate.class, KeysRotateCommand.class})
 final class KeysCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

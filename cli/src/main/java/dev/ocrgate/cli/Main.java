@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       RecognizeCommand.class,
       SubtitlesCommand.class,
       ConfigCommand.class,
+      ClientsCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

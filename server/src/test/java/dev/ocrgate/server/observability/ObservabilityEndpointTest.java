@@ -52,6 +52,7 @@ class ObservabilityEndpointTest {
     OcrgateConfig config = new OcrgateConfig();
     config.server.port = 0;
     config.metrics.port = 0;
+    config.models = new java.util.ArrayList<>(java.util.List.of(dev.ocrgate.server.testing.RepoPaths.modelDir().toString()));
     TestTls.certs().applyTo(config.tls);
     // Dev mode: ServerAssembly generates a JWT signing key here (auth stays on).
     config.dev.enabled = true;
@@ -152,7 +153,7 @@ class ObservabilityEndpointTest {
   void verify_metricsDisabled_servesNoEndpoint() {
     OcrgateConfig config = config();
     config.metrics.enabled = false;
-    try (OcrgateServer server = ServerAssembly.assemble(config).start()) {
+    try (OcrgateServer server = OcrgateServer.builder(config).metrics(Metrics.prometheus()).build().start()) {
       assertThat(server.metricsPort()).isEqualTo(-1);
     }
   }

@@ -32,6 +32,7 @@ import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.config.RateLimitSection;
 import dev.ocrgate.server.redis.RedisHealthWatcher;
 import dev.ocrgate.server.testing.RedisServerExtension;
+import dev.ocrgate.server.testing.RepoPaths;
 import dev.ocrgate.server.testing.TestTls;
 import io.grpc.CallCredentials;
 import io.grpc.Grpc;
@@ -113,6 +114,7 @@ class TwoReplicasSharedStateTest {
     c.server.port = 0;
     c.server.drain_timeout_seconds = 1;
     c.metrics.enabled = false;
+    c.models = List.of(RepoPaths.modelDir().toString());
     TestTls.certs().applyTo(c.tls);
     c.redis.url = REDIS.server().url();
     c.redis.timeout_ms = 2000;
@@ -120,6 +122,7 @@ class TwoReplicasSharedStateTest {
     c.issuer.clients_file = clients.toString();
     c.issuer.keys_dir = dir.resolve("keys").toString();
     c.issuer.max_failed_attempts = 2;
+    c.issuer.jwks_http_port = 0; // exercises start-at-warm-up and close
     c.rate_limit.enabled = true;
     c.rate_limit.subject = new RateLimitSection.Bucket(1000, 1000);
     c.rate_limit.tenant = new RateLimitSection.Bucket(1000, 1000);

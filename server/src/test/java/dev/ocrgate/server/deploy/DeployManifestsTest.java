@@ -1,0 +1,233 @@
+package dev.ocrgate.server.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ocrgate.server.config.ConfigLoader;
+import dev.ocrgate.server.config.ConfigSchema;
+import dev.ocrgate.server.config.EnvOverrides;
+import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.testing.RepoPaths;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Offline structural validation of deploy/k8s: every document parses and names itself, selectors
+ * match the pods they mean, probes and Services point at declared container ports, the HPA, PDB,
+ * volumes and env point at things that exist, and the ConfigMap is a config the real loader
+ * accepts, with the Deployment's environment applied.
+ */
+class DeployManifestsTest {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final List<JsonNode> DOCS = new ArrayList<>();
+  private static final Map<String, JsonNode> BY_KIND_NAME = new LinkedHashMap<>();
+  private static Path dir;
+
+  @BeforeAll
+  static void load() throws IOException {
+    dir = RepoPaths.root().resolve("deploy/k8s");
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(f.toFile())) {
+          while (it.hasNext()) {
+            JsonNode doc = it.next();
+            if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
+              DOCS.add(doc);
+              BY_KIND_NAME.put(doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText(), doc);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static List<JsonNode> kind(String kind) {
+    return DOCS.stream().filter(d -> d.path("kind").asText().equals(kind)).toList();
+  }
+
+  private static JsonNode get(String kind, String name) {
+    JsonNode d = BY_KIND_NAME.get(kind + "/" + name);
+    assertThat(d).as("%s/%s exists in deploy/k8s", kind, name).isNotNull();
+    return d;
+  }
+
+  private static Map<String, String> map(JsonNode node) {
+    Map<String, String> m = new HashMap<>();
+    node.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+    return m;
+  }
+
+  private static boolean selects(JsonNode selector, Map<String, String> labels) {
+    Map<String, String> sel = map(selector);
+    return !sel.isEmpty() && labels.entrySet().containsAll(sel.entrySet());
+  }
+
+  private static JsonNode serverDeployment() {
+    return get("Deployment", "ocrgate");
+  }
+
+  private static JsonNode serverContainer() {
+    return serverDeployment().path("spec").path("template").path("spec").path("containers").get(0);
+  }
+
+  @Test
+  void verify_everyDocument_hasApiVersionKindAndName_andKustomizationListsEveryFile() throws IOException {
+    assertThat(DOCS).hasSizeGreaterThanOrEqualTo(10);
+    for (JsonNode d : DOCS) {
+      assertThat(d.path("apiVersion").asText()).as(d.toString()).isNotEmpty();
+      assertThat(d.path("kind").asText()).as(d.toString()).isNotEmpty();
+      if (!d.path("kind").asText().equals("Kustomization")) {
+        assertThat(d.path("metadata").path("name").asText()).as(d.toString()).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+      }
+    }
+    Set<String> listed = new java.util.TreeSet<>();
+    get("Kustomization", "").path("resources").forEach(r -> listed.add(r.asText()));
+    try (Stream<Path> files = Files.list(dir)) {
+      Set<String> present = files.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml"))
+          .collect(Collectors.toCollection(java.util.TreeSet::new));
+      assertThat(listed).isEqualTo(present);
+    }
+  }
+
+  @Test
+  void verify_deployments_selectTheirOwnPodTemplates() {
+    assertThat(kind("Deployment")).hasSize(2);
+    for (JsonNode d : kind("Deployment")) {
+      Map<String, String> labels = map(d.path("spec").path("template").path("metadata").path("labels"));
+      assertThat(selects(d.path("spec").path("selector").path("matchLabels"), labels))
+          .as("selector of %s matches its template", d.path("metadata").path("name")).isTrue();
+    }
+  }
+
+  @Test
+  void verify_probes_useDeclaredPorts_andTheObservabilityPaths() {
+    for (JsonNode d : kind("Deployment")) {
+      for (JsonNode c : d.path("spec").path("template").path("spec").path("containers")) {
+        Set<String> ports = new java.util.HashSet<>();
+        c.path("ports").forEach(p -> {
+          ports.add(p.path("name").asText());
+          ports.add(p.path("containerPort").asText());
+        });
+        for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+          JsonNode p = c.path(probe);
+          if (p.isMissingNode()) {
+            continue;
+          }
+          JsonNode action = p.has("httpGet") ? p.path("httpGet") : p.has("tcpSocket") ? p.path("tcpSocket") : p.path("grpc");
+          assertThat(ports).as("%s of %s", probe, c.path("name")).contains(action.path("port").asText());
+        }
+      }
+    }
+    JsonNode c = serverContainer();
+    assertThat(c.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/readyz");
+    assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/healthz");
+    assertThat(c.path("resources").path("limits").path("nvidia.com/gpu").asInt()).isPositive();
+    assertThat(c.path("resources").path("limits").path("memory").asText()).isNotEmpty();
+    assertThat(c.path("lifecycle").path("preStop").isMissingNode()).isFalse();
+    assertThat(serverDeployment().path("spec").path("template").path("spec").path("nodeSelector").size()).isPositive();
+  }
+
+  @Test
+  void verify_services_selectPods_andTargetDeclaredPorts_andOcrgateIsHeadless() {
+    assertThat(get("Service", "ocrgate").path("spec").path("clusterIP").asText()).isEqualTo("None");
+    for (JsonNode svc : kind("Service")) {
+      List<JsonNode> targets = kind("Deployment").stream()
+          .filter(d -> selects(svc.path("spec").path("selector"),
+              map(d.path("spec").path("template").path("metadata").path("labels"))))
+          .toList();
+      assertThat(targets).as("pods of Service %s", svc.path("metadata").path("name")).hasSize(1);
+      Set<String> ports = new java.util.HashSet<>();
+      targets.get(0).path("spec").path("template").path("spec").path("containers")
+          .forEach(c -> c.path("ports").forEach(p -> {
+            ports.add(p.path("name").asText());
+            ports.add(p.path("containerPort").asText());
+          }));
+      svc.path("spec").path("ports").forEach(p -> assertThat(ports).contains(p.path("targetPort").asText()));
+    }
+  }
+
+  @Test
+  void verify_hpaAndPdb_targetTheServerDeployment_andTheHpaMetricIsOneWeExport() throws IOException {
+    JsonNode hpa = get("HorizontalPodAutoscaler", "ocrgate");
+    JsonNode ref = hpa.path("spec").path("scaleTargetRef");
+    assertThat(get(ref.path("kind").asText(), ref.path("name").asText())).isSameAs(serverDeployment());
+    String metric = hpa.path("spec").path("metrics").get(0).path("pods").path("metric").path("name").asText();
+    assertThat(Files.readString(RepoPaths.root().resolve("docs/metrics.md"))).contains("`" + metric + "`");
+    assertThat(get("ConfigMap", "ocrgate-prometheus-adapter-rules").path("data").path("config.yaml").asText())
+        .contains(metric);
+    assertThat(hpa.path("spec").path("minReplicas").asInt())
+        .isLessThanOrEqualTo(hpa.path("spec").path("maxReplicas").asInt());
+
+    JsonNode pdb = get("PodDisruptionBudget", "ocrgate");
+    assertThat(selects(pdb.path("spec").path("selector").path("matchLabels"),
+        map(serverDeployment().path("spec").path("template").path("metadata").path("labels")))).isTrue();
+    assertThat(pdb.path("spec").path("minAvailable").asInt())
+        .isLessThan(hpa.path("spec").path("minReplicas").asInt());
+  }
+
+  @Test
+  void verify_volumes_referenceExistingConfigMapsAndSecrets_andMountsReferenceVolumes() {
+    JsonNode pod = serverDeployment().path("spec").path("template").path("spec");
+    Set<String> volumes = new java.util.HashSet<>();
+    for (JsonNode v : pod.path("volumes")) {
+      volumes.add(v.path("name").asText());
+      if (v.has("configMap")) {
+        get("ConfigMap", v.path("configMap").path("name").asText());
+      }
+      if (v.has("secret")) {
+        get("Secret", v.path("secret").path("secretName").asText());
+      }
+    }
+    serverContainer().path("volumeMounts").forEach(m -> assertThat(volumes).contains(m.path("name").asText()));
+  }
+
+  @Test
+  void verify_configMap_isAValidConfig_withTheDeploymentEnvironmentApplied(@TempDir Path tmp)
+      throws IOException {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (JsonNode e : serverContainer().path("env")) {
+      String name = e.path("name").asText();
+      assertThat(name).matches("[A-Z_][A-Z0-9_]*");
+      if (name.startsWith("OCRGATE_")) {
+        boolean isKey = ConfigSchema.get().keys().stream().anyMatch(k -> k.envName().equals(name));
+        assertThat(isKey || EnvOverrides.NOT_CONFIG.contains(name))
+            .as("%s is a config key (docs/configuration.md) or a known non-config variable", name).isTrue();
+      }
+      env.put(name, e.path("value").asText());
+    }
+    Path file = tmp.resolve("ocrgate.yaml");
+    Files.writeString(file, get("ConfigMap", "ocrgate-config").path("data").path("ocrgate.yaml").asText());
+    OcrgateConfig config = ConfigLoader.load(file, env);
+
+    Map<String, Integer> ports = new HashMap<>();
+    serverContainer().path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
+    assertThat(ports.get("grpc")).isEqualTo(config.server.port);
+    assertThat(ports.get("metrics")).isEqualTo(config.metrics.port);
+    assertThat(config.metrics.enabled).isTrue();
+    assertThat(config.metrics.host).isEqualTo("0.0.0.0");
+    assertThat(config.server.host).isEqualTo("0.0.0.0");
+    assertThat(config.server.plaintext).isFalse();
+
+    int preStopSleep = Integer.parseInt(serverContainer().path("lifecycle").path("preStop").path("exec")
+        .path("command").get(1).asText());
+    int grace = serverDeployment().path("spec").path("template").path("spec")
+        .path("terminationGracePeriodSeconds").asInt();
+    assertThat(grace).as("grace period > preStop + drain").isGreaterThan(preStopSleep + config.server.drain_timeout_seconds);
+  }
+}
