@@ -52,6 +52,9 @@ echo "tool poppler-utils $(dpkg-query -W -f='${Version}' poppler-utils)" >> "$MA
 for f in fonts-noto-cjk fonts-wqy-zenhei; do
   echo "font $f $(dpkg-query -W -f='${Version}' $f 2>/dev/null || echo missing)" >> "$MANIFEST"
 done
+for t in tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim; do
+  echo "peer $t $(dpkg-query -W -f='${Version}' $t 2>/dev/null || echo missing)" >> "$MANIFEST"
+done
 
 SHARE="$OUT/extracted/usr/share"
 GV="$SHARE/doc/graphviz/pdf"

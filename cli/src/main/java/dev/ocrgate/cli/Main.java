@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       SubtitlesCommand.class,
       ConfigCommand.class,
       ClientsCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,13 +166,24 @@ public final class ServerAssembly {
         clock, System::nanoTime));
     builder.startupFact("issuer", clients.size() + " clients, kid " + keys.get().current().kid());
     if (is.jwks_http_port >= 0) {
-      try {
-        JwksHttpEndpoint http = JwksHttpEndpoint.start(is.jwks_http_host, is.jwks_http_port, () -> keys.get().jwksJson());
-        builder.onClose(http).startupFact("jwks_http", is.jwks_http_host + ":" + http.port());
-      } catch (IOException e) {
-        throw new ConfigException("issuer: cannot listen on " + is.jwks_http_host + ":" + is.jwks_http_port, e);
-      }
+      // Bound at start (with the gRPC port), not at assembly, so a failed assembly leaks no socket.
+      AtomicReference<JwksHttpEndpoint> http = new AtomicReference<>();
+      builder.warmUp(() -> http.set(startJwksHttp(is, keys))).onClose(() -> {
+        JwksHttpEndpoint h = http.get();
+        if (h != null) {
+          h.close();
+        }
+      });
     }
   }
 
+  private static JwksHttpEndpoint startJwksHttp(IssuerSection is, Supplier<KeyRing> keys) {
+    try {
+      JwksHttpEndpoint http = JwksHttpEndpoint.start(is.jwks_http_host, is.jwks_http_port, () -> keys.get().jwksJson());
+      log.info("JWKS on http://{}:{}{}", is.jwks_http_host, http.port(), JwksHttpEndpoint.PATH);
+      return http;
+    } catch (IOException e) {
+      throw new ConfigException("issuer: cannot listen on " + is.jwks_http_host + ":" + is.jwks_http_port, e);
+    }
+  }
 }

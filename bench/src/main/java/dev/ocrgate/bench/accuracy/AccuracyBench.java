@@ -37,7 +37,7 @@ public final class AccuracyBench implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "0", description = "images per set, 0 = all")
   int limit;
 
-  @Option(names = "--threads", defaultValue = "2", description = "intra-op threads for the ONNX systems")
+  @Option(names = "--threads", defaultValue = "2", description = "intra-op threads for RapidOcr-Java (ocrgate takes its CPU batching spec from model.yaml)")
   int threads;
 
   @Option(names = "--out", defaultValue = "bench/results/accuracy.md")
@@ -92,7 +92,7 @@ public final class AccuracyBench implements Callable<Integer> {
 
   private OcrSystem open(String name) throws Exception {
     return switch (name) {
-      case "ocrgate" -> OcrgateSystem.create(models, threads);
+      case "ocrgate" -> OcrgateSystem.create(models);
       case "rapidocr" -> RapidOcrSystem.create(threads);
       case "tesseract" -> TesseractSystem.create(ExternalTools.find("tesseract")
           .orElseThrow(() -> new IllegalStateException("apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim")));

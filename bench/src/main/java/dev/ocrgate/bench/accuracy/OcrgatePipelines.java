@@ -3,19 +3,14 @@ package dev.ocrgate.bench.accuracy;
 import com.google.protobuf.ByteString;
 import dev.ocrgate.api.v1.EncodedImage;
 import dev.ocrgate.api.v1.Image;
-import dev.ocrgate.server.config.EngineSection;
-import dev.ocrgate.server.config.OcrSection;
-import dev.ocrgate.server.ocr.OcrEngine;
+import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.ocr.OcrModule;
 import dev.ocrgate.server.ocr.OcrPipeline;
-import dev.ocrgate.server.ocr.OnnxOcrPipeline;
 import dev.ocrgate.server.vision.ImageDecoder;
 import dev.ocrgate.server.vision.ImageLimits;
 import dev.ocrgate.server.vision.RgbImage;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
+import java.util.List;
 
 /**
  * The one place the accuracy bench and its regression test build ocrgate's production OCR pipeline,
@@ -39,48 +34,34 @@ public final class OcrgatePipelines {
     }
   }
 
-  /** True when this build contains the ocrgate pipeline implementation. */
-  public static boolean available() {
-    return true;
-  }
-
   /**
-   * Opens the PP-OCRv4 pipeline from {@code modelDir} on CPU with {@code threads} intra-op threads.
-   *
-   * <p>One worker thread (each inference already uses {@code threads} cores); images are decoded
-   * by the server's {@link ImageDecoder} with its default limits.
+   * Opens the production pipeline exactly as the server builds it ({@link OcrModule}: the batched
+   * pipeline, thresholds and CPU batching spec from {@code modelDir}/model.yaml) on the CPU
+   * provider, warmed up; images are decoded by the server's {@link ImageDecoder} with the
+   * server's default limits.
    */
-  public static Opened open(Path modelDir, int threads) throws Exception {
-    EngineSection engine = new EngineSection();
-    engine.provider = "cpu";
-    engine.intra_op_threads = threads;
-    OcrEngine ocr = OcrEngine.open(modelDir, engine);
-    ocr.warmUp();
-    OcrSection section = new OcrSection();
-    section.workers = 1;
-    section.max_queued_requests = 1024;
-    OnnxOcrPipeline pipeline = OnnxOcrPipeline.create(ocr, section);
-    Decoder decoder = bytes -> ImageDecoder.decode(
-        Image.newBuilder().setEncoded(EncodedImage.newBuilder().setData(ByteString.copyFrom(bytes))).build(),
-        ImageLimits.defaults());
-    String description = ocr.modelName() + " on " + ocr.provider() + ", " + threads + " intra-op threads";
-    return new Opened(pipeline, decoder, description, () -> {
-      pipeline.close();
-      ocr.close();
-    });
+  public static Opened open(Path modelDir) {
+    OcrgateConfig config = new OcrgateConfig();
+    config.models = List.of(modelDir.toAbsolutePath().toString());
+    config.engine.provider = "cpu";
+    OcrModule module = OcrModule.create(config);
+    try {
+      module.warmUp();
+    } catch (RuntimeException e) {
+      module.close();
+      throw e;
+    }
+    ImageLimits limits = module.imageLimits();
+    String description = module + ": OcrModule + BatchedOcrPipeline with the CPU batching spec and "
+        + "thresholds of " + modelDir.getFileName() + "/model.yaml; ImageDecoder";
+    return new Opened(module.pipeline(), bytes -> decode(bytes, limits), description, module::close);
   }
 
-  /** ImageIO decoding to RGB, for use until vision.ImageDecoder is wired here. */
-  public static RgbImage decodeWithImageIo(byte[] encoded) throws IOException {
-    BufferedImage img = ImageIO.read(new ByteArrayInputStream(encoded));
-    if (img == null) {
-      throw new IOException("cannot decode image");
-    }
-    if (img.getType() != BufferedImage.TYPE_3BYTE_BGR) {
-      BufferedImage bgr = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
-      bgr.createGraphics().drawImage(img, 0, 0, null);
-      img = bgr;
-    }
-    return LineRenderer.toRgb(img);
+  /** The server's own decoder, as the Recognize call uses it. */
+  public static RgbImage decode(byte[] encoded, ImageLimits limits) throws Exception {
+    Image image = Image.newBuilder()
+        .setEncoded(EncodedImage.newBuilder().setData(ByteString.copyFrom(encoded)))
+        .build();
+    return ImageDecoder.decode(image, limits);
   }
 }

@@ -24,8 +24,8 @@ public final class OcrgateSystem implements OcrSystem {
     this.opened = opened;
   }
 
-  public static OcrgateSystem create(Path modelDir, int threads) throws Exception {
-    return new OcrgateSystem(OcrgatePipelines.open(modelDir, threads));
+  public static OcrgateSystem create(Path modelDir) {
+    return new OcrgateSystem(OcrgatePipelines.open(modelDir));
   }
 
   @Override

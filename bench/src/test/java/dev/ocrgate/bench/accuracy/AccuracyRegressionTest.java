@@ -30,10 +30,17 @@ import org.junit.jupiter.api.Test;
  * (bench/results/accuracy.md); this test needs nothing but the fonts and the models.
  */
 class AccuracyRegressionTest {
-  /** Ten Chinese lines, Noto Sans/Serif CJK SC at 28 and 36 px (RapidOcr-Java, same models: 0.000). */
-  static final double ZH_LINES_CER_CEILING = 0.02;
-  /** Eight English lines of a manual, Noto Serif CJK SC (its Latin glyphs) at 24 px (RapidOcr-Java: 0.0017). */
-  static final double EN_BLOCK_CER_CEILING = 0.02;
+  /**
+   * Ten Chinese lines (225 characters), Noto Sans/Serif CJK SC at 28 and 36 px. Measured
+   * 2026-11-27: ocrgate 0.0000 (0 errors), RapidOcr-Java on the same images 0.0000. The ceiling
+   * allows 2 errors, for font rasteriser differences between machines.
+   */
+  static final double ZH_LINES_CER_CEILING = 0.01;
+  /**
+   * Eight English lines of a manual (572 characters), Noto Serif CJK SC (its Latin glyphs) at
+   * 24 px. Measured 2026-11-27: ocrgate 0.0000, RapidOcr-Java 0.0017. The ceiling allows 5 errors.
+   */
+  static final double EN_BLOCK_CER_CEILING = 0.01;
 
   private static OcrgatePipelines.Opened opened;
 
@@ -42,8 +49,7 @@ class AccuracyRegressionTest {
     for (LineRenderer.CjkFont f : List.of(LineRenderer.CjkFont.NOTO_SANS_SC, LineRenderer.CjkFont.NOTO_SERIF_SC)) {
       requireFont(f);
     }
-    Assumptions.assumeTrue(OcrgatePipelines.available(), "the ocrgate pipeline is not in this build yet");
-    opened = OcrgatePipelines.open(RepoPaths.modelDir(), 2);
+    opened = OcrgatePipelines.open(RepoPaths.modelDir());
   }
 
   @AfterAll
@@ -86,6 +92,8 @@ class AccuracyRegressionTest {
   }
 
   private static void assertWithin(TextMetrics.CharErrors e, double ceiling, List<String> detail) {
+    System.out.printf(Locale.ROOT, "AccuracyRegressionTest: CER %.4f (%d/%d), ceiling %.4f%n",
+        e.rate(), e.errors(), e.referenceLength(), ceiling);
     assertTrue(e.rate() <= ceiling, String.format(Locale.ROOT,
         "CER %.4f (%d errors / %d chars) above the ceiling %.4f; read:%n%s",
         e.rate(), e.errors(), e.referenceLength(), ceiling, String.join("\n", detail)));

@@ -10,11 +10,15 @@ import dev.ocrgate.server.config.StreamingSection;
 import dev.ocrgate.server.ocr.OcrPipeline;
 import dev.ocrgate.server.ocr.OcrRequest;
 import dev.ocrgate.server.ocr.OcrResult;
+import dev.ocrgate.server.ratelimit.Decision;
+import dev.ocrgate.server.ratelimit.FrameGate;
+import dev.ocrgate.server.ratelimit.RateLimitStatus;
 import dev.ocrgate.server.vision.InvalidImageException;
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.RgbImage;
 import io.grpc.Deadline;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.SynchronizationContext;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -38,6 +42,12 @@ import org.slf4j.LoggerFactory;
  * <p>Order: frames are answered strictly in arrival order (= seq order; a non-increasing seq is a
  * bad frame), exactly once each. A frame whose region barely changed since the last frame read
  * reuses that frame's OCR future (if that read fails, the reusing frames fail with it).
+ *
+ * <p>Rate limits: every frame is charged to the caller's {@link FrameGate} (installed by the
+ * rate-limit interceptor in the call's Context) before it is read. A refused frame is not read;
+ * the call stops requesting frames, answers every frame it had accepted, then ends with
+ * RESOURCE_EXHAUSTED carrying a {@code google.rpc.RetryInfo}. Frames already in flight after the
+ * refused one are not read either: the client sees exactly which seqs were answered.
  *
  * <p>Concurrency: every state change (inbound message, OCR completion, on-ready, cancel, drain)
  * runs in the call's {@link SynchronizationContext}, so the fields below need no locks and
@@ -67,6 +77,9 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private boolean halfClosed;
   private boolean draining;
   private boolean closed;
+  /** Set when a frame was refused by the rate limiter: answer what was accepted, then end with it. */
+  private StatusRuntimeException stopWith;
+  private final FrameGate gate;
 
   StreamFramesCall(
       ServerCallStreamObserver<StreamFramesResponse> out,
@@ -83,6 +96,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     this.listener = listener;
     this.deadline = deadline;
     this.onClosed = onClosed;
+    this.gate = FrameGate.current(); // constructed inside the service method, in the call's Context
     this.sync = new SynchronizationContext((thread, e) -> {
       log.error("StreamFrames: unexpected failure", e);
       failNow(Status.INTERNAL.withDescription("internal error"));
@@ -159,6 +173,15 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   }
 
   private void frame(Frame frame) {
+    if (stopWith != null) {
+      return; // refused by the rate limiter: nothing after the refused frame is read
+    }
+    Decision admitted = gate.admitFrame();
+    if (!admitted.allowed()) {
+      stopWith = RateLimitStatus.exhausted(admitted);
+      flush();
+      return;
+    }
     PendingFrame p = new PendingFrame(frame.getSeq(), frame.getPtsMs(), System.nanoTime());
     pending.addLast(p);
     listener.onPending(pending.size());
@@ -222,7 +245,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     while (!closed && !pending.isEmpty() && pending.peekFirst().isDone() && out.isReady()) {
       answer(pending.pollFirst());
     }
-    if (!closed && pending.isEmpty() && (halfClosed || draining)) {
+    if (!closed && pending.isEmpty() && (halfClosed || draining || stopWith != null)) {
       finish();
     }
   }
@@ -240,7 +263,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     if (cues != null && !result.hasError()) {
       emit(cues.accept(p.seq, p.ptsMs, textOf(result)));
     }
-    if (!halfClosed && !draining) {
+    if (!halfClosed && !draining && stopWith == null) {
       out.request(1);
     }
   }
@@ -249,7 +272,9 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     if (cues != null) {
       emit(cues.finish());
     }
-    if (halfClosed) {
+    if (stopWith != null) {
+      out.onError(stopWith);
+    } else if (halfClosed) {
       out.onCompleted();
     } else {
       out.onError(Status.UNAVAILABLE.withDescription("server shutting down").asRuntimeException());

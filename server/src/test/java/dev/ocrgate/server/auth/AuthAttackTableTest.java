@@ -306,11 +306,18 @@ class AuthAttackTableTest {
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
     appender.start();
     root.addAppender(appender);
+    // the audit logger may be routed apart (additivity=false): capture it directly too
+    Logger auditLog = (Logger) LoggerFactory.getLogger(AuditLog.LOGGER);
+    boolean auditSeparate = !auditLog.isAdditive();
+    if (auditSeparate) {
+      auditLog.addAppender(appender);
+    }
     sentTokens.clear();
     try {
       rows().forEach(this::call);
     } finally {
       root.detachAppender(appender);
+      auditLog.detachAppender(appender);
       authLog.setLevel(old);
     }
     List<String> lines = new ArrayList<>();

@@ -13,7 +13,7 @@ class BatchPackageArchitectureTest {
   void verify_batchPackage_importsNothingFromOcrVisionEngineOrStream() {
     JavaClasses classes = new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("dev.ocrgate.server");
+        .importPackages("dev.ocrgate.server.batch");
     noClasses().that().resideInAPackage("dev.ocrgate.server.batch..")
         .should().dependOnClassesThat().resideInAnyPackage(
             "dev.ocrgate.server.ocr..", "dev.ocrgate.server.vision..",

@@ -20,6 +20,8 @@ final class TestStream implements ClientResponseObserver<StreamFramesRequest, St
   final List<StreamFramesResponse> responses = Collections.synchronizedList(new ArrayList<>());
   final CompletableFuture<Status> done = new CompletableFuture<>();
   final AtomicInteger sent = new AtomicInteger();
+  /** The error the stream ended with, trailers included (null while open or after OK). */
+  volatile Throwable failure;
   private final List<StreamFramesRequest> toSend;
   private final boolean autoRead;
   private final boolean halfClose;
@@ -80,6 +82,7 @@ final class TestStream implements ClientResponseObserver<StreamFramesRequest, St
 
   @Override
   public void onError(Throwable t) {
+    failure = t;
     done.complete(Status.fromThrowable(t));
   }
 

@@ -1,4 +1,4 @@
-package dev.ocrgate.bench.streaming;
+package dev.ocrgate.cli;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * reused direct buffers (no copy into ONNX Runtime), so this is the ceiling the service can reach
  * on the machine: no decoding, no pre/post-processing, no gRPC.
  */
-public final class EngineSweep {
+final class EngineSweep {
   /** One measured configuration. */
   public record Point(String model, int sessions, int threads, int batch, double itemsPerSecond,
       double msPerBatch) {}

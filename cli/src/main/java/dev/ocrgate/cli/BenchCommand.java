@@ -1,22 +1,21 @@
-package dev.ocrgate.bench.streaming;
+package dev.ocrgate.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench sweep}: measures the raw engine over sessions × intra-op threads × batch size for
+ * {@code ocrgate bench}: measures the raw engine over sessions × intra-op threads × batch size for
  * the recognition (and detection) model on this machine and prints the batching policy it
  * recommends, as a {@code model.yaml} snippet.
  */
-@Command(name = "sweep", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Sweep the raw ONNX Runtime engine and print the recommended batching policy.")
-public final class SweepCommand implements Callable<Integer> {
+final class BenchCommand implements Callable<Integer> {
   @Option(names = "--models", description = "Model folder (default: ${DEFAULT-VALUE}).")
   Path models = Path.of("models/ppocr-v4");
 
@@ -35,10 +34,6 @@ public final class SweepCommand implements Callable<Integer> {
 
   @Option(names = "--skip-detection", description = "Only sweep recognition.")
   boolean skipDetection;
-
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new SweepCommand()).execute(args));
-  }
 
   @Override
   public Integer call() throws Exception {
