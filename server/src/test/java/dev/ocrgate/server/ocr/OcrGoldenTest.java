@@ -131,7 +131,12 @@ class OcrGoldenTest {
     }
   }
 
-  /** Each box overlaps the ink of the line drawn there: IoU at least 0.6 of their bounds. */
+  /**
+   * Each box covers the ink of the line drawn there (at least 80 % of the ink's bounds) without
+   * running away from it (at most 3x its area). Not IoU: DB post-processing unclips boxes by a
+   * margin proportional to the text height by design (PaddleOCR's unclip_ratio), so for small text
+   * a correct box has a low IoU with the tight ink bounds.
+   */
   private static void assertBoxesCover(OcrResult res, List<Rectangle> ink) {
     assertThat(res.lines()).hasSameSizeAs(ink);
     for (int i = 0; i < ink.size(); i++) {
@@ -139,8 +144,10 @@ class OcrGoldenTest {
       Rectangle want = ink.get(i);
       Rectangle both = box.intersection(want);
       double inter = both.isEmpty() ? 0 : (double) both.width * both.height;
-      double union = (double) box.width * box.height + (double) want.width * want.height - inter;
-      assertThat(inter / union).as("IoU of box %s and ink %s", box, want).isGreaterThanOrEqualTo(0.6);
+      double inkArea = (double) want.width * want.height;
+      assertThat(inter / inkArea).as("ink of %s covered by box %s", want, box).isGreaterThanOrEqualTo(0.8);
+      assertThat((double) box.width * box.height / inkArea)
+          .as("box %s vs ink %s", box, want).isLessThanOrEqualTo(3.0);
     }
   }
 
