@@ -3,7 +3,7 @@ package dev.ocrgate.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ocrgate.client.testing.MutableClock;
+import dev.ocrgate.server.testing.MutableClock;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

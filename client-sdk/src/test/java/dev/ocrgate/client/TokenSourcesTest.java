@@ -3,7 +3,7 @@ package dev.ocrgate.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ocrgate.client.testing.MutableClock;
+import dev.ocrgate.server.testing.MutableClock;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.Jws;
 import io.jsonwebtoken.Jwts;

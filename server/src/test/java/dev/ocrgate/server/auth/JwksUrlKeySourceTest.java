@@ -1,5 +1,7 @@
 package dev.ocrgate.server.auth;
 
+import dev.ocrgate.server.testing.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ocrgate.api.v1.TokenResponse;
 import dev.ocrgate.server.auth.InMemoryRevocationStore;
-import dev.ocrgate.server.auth.MutableClock;
+import dev.ocrgate.server.testing.MutableClock;
 import dev.ocrgate.server.auth.SigningKeys;
 import io.grpc.Status;
 import io.grpc.StatusException;

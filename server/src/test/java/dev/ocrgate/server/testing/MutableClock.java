@@ -1,4 +1,4 @@
-package dev.ocrgate.server.auth;
+package dev.ocrgate.server.testing;
 
 import java.time.Clock;
 import java.time.Duration;
