@@ -41,7 +41,7 @@ public final class InMemoryRevocationStore implements RevocationStore {
       return false;
     }
     Instant iat = issuedAt == null ? Instant.EPOCH : issuedAt;
-    return iat.isBefore(c.cutoff);
+    return !iat.isAfter(c.cutoff); // inclusive, as the interface says and the Redis store does
   }
 
   @Override
