@@ -83,8 +83,8 @@ public final class ServerAssembly {
         .onDrain(streams::drain)
         .warmUp(ocr::warmUp)
         .onClose(ocr)
-        .startupFact("provider", ocr.engine().provider())
-        .startupFact("models", ocr.engine().modelName());
+        .startupFact("provider", ocr.provider())
+        .startupFact("models", ocr.modelName());
   }
 
   /** Authentication comes right after metrics: nothing else runs for a caller it refuses. */

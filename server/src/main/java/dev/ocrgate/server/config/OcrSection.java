@@ -8,9 +8,15 @@ public final class OcrSection {
   @JsonProperty public long max_image_bytes = 20L * 1000 * 1000;
   /** Largest image accepted, pixels (width × height, from the header). Default 40 MP. */
   @JsonProperty public long max_image_pixels = 40L * 1000 * 1000;
-  /** Threads running OCR requests. Default 1 (each inference already uses the cores). */
+  /**
+   * Threads of the unbatched {@code OnnxOcrPipeline} (tests and tools only). Not used by the
+   * server: its queues and sessions come from model.yaml {@code batching}. Default 1.
+   */
   @JsonProperty public int workers = 1;
-  /** Requests that may wait for a worker; more is RESOURCE_EXHAUSTED. Default 64. */
+  /**
+   * Queue of the unbatched {@code OnnxOcrPipeline} (tests and tools only). Not used by the
+   * server: see model.yaml {@code batching.*.queue_capacity}. Default 64.
+   */
   @JsonProperty public int max_queued_requests = 64;
   /** Run the direction classifier on every line even when the request does not ask. Default false. */
   @JsonProperty public boolean always_classify_direction = false;

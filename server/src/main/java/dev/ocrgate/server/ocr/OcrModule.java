@@ -10,21 +10,22 @@ import dev.ocrgate.server.vision.ImageLimits;
 
 /**
  * The OCR components of a production server, built from the config: model set, ONNX engine,
- * {@link OcrEngine}, {@link BatchedOcrPipeline} (dynamic batching per model.yaml) and {@link OcrGrpcService}. {@code ServerAssembly}
- * registers them; other services (streaming) reuse {@link #pipeline()}.
+ * {@link BatchedOcrPipeline} (dynamic batching per model.yaml; it owns every ONNX session) and
+ * {@link OcrGrpcService}. {@code ServerAssembly} registers them; other services (streaming) reuse
+ * {@link #pipeline()}.
  *
  * <p>Closing closes the pipeline (draining its queue) and then the sessions. Thread-safe after
  * construction.
  */
 public final class OcrModule implements AutoCloseable {
+  private final String modelName;
   private final OnnxEngine onnx;
-  private final OcrEngine engine;
   private final BatchedOcrPipeline pipeline;
   private final ImageLimits limits;
 
-  private OcrModule(OnnxEngine onnx, OcrEngine engine, BatchedOcrPipeline pipeline, ImageLimits limits) {
+  private OcrModule(String modelName, OnnxEngine onnx, BatchedOcrPipeline pipeline, ImageLimits limits) {
+    this.modelName = modelName;
     this.onnx = onnx;
-    this.engine = engine;
     this.pipeline = pipeline;
     this.limits = limits;
   }
@@ -62,11 +63,10 @@ public final class OcrModule implements AutoCloseable {
       throw new ConfigException(e.getMessage(), e);
     }
     try {
-      OcrEngine engine = OcrEngine.open(models, onnx);
       BatchingSpec.Provider batching = models.config().batching.forProvider(onnx.providerLabel());
       BatchedOcrPipeline pipeline = BatchedOcrPipeline.create(models, onnx, batching, detection,
           recognition, config.ocr.always_classify_direction);
-      return new OcrModule(onnx, engine, pipeline, limits);
+      return new OcrModule(models.name(), onnx, pipeline, limits);
     } catch (EngineException | IllegalArgumentException e) {
       onnx.close();
       throw new ConfigException(e.getMessage(), e);
@@ -76,8 +76,14 @@ public final class OcrModule implements AutoCloseable {
     }
   }
 
-  public OcrEngine engine() {
-    return engine;
+  /** The model set's name, e.g. {@code ppocr-v4}. */
+  public String modelName() {
+    return modelName;
+  }
+
+  /** The execution provider in use: {@code CPU} or {@code CUDA:<device>}. */
+  public String provider() {
+    return onnx.providerLabel();
   }
 
   public OcrPipeline pipeline() {
@@ -95,12 +101,11 @@ public final class OcrModule implements AutoCloseable {
 
   /** The unary Recognize service over the pipeline. */
   public OcrGrpcService grpcService() {
-    return OcrGrpcService.create(pipeline, limits, engine.modelName());
+    return OcrGrpcService.create(pipeline, limits, modelName);
   }
 
-  /** One dummy batch per model. */
+  /** One dummy batch per session (and the dictionary check), so the first request is not slow. */
   public void warmUp() {
-    engine.warmUp();
     pipeline.warmUp();
   }
 
@@ -112,6 +117,6 @@ public final class OcrModule implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "OcrModule[" + engine.modelName() + " on " + engine.provider() + "]";
+    return "OcrModule[" + modelName + " on " + provider() + "]";
   }
 }
