@@ -52,6 +52,12 @@ public final class BatchingSpec {
     @JsonProperty public int instances = 1;
     /** ONNX Runtime intra-op threads per instance. Default 1. */
     @JsonProperty public int intra_op_threads = 1;
+    /**
+     * Recognition only: 0 = pad line crops to the model's {@code width_buckets} (few shapes, what
+     * GPUs want); n > 0 = pad each crop only to the next multiple of n (a batch holds crops of one
+     * padded width). Default 0.
+     */
+    @JsonProperty public int width_step = 0;
 
     /** The batcher policy. */
     public BatchPolicy policy() {
@@ -66,6 +72,9 @@ public final class BatchingSpec {
       if (instances < 1 || instances > 64 || intra_op_threads < 1 || intra_op_threads > 256) {
         throw new IllegalArgumentException(where + ": instances must be in [1, 64] and"
             + " intra_op_threads in [1, 256]");
+      }
+      if (width_step < 0 || width_step > 4096) {
+        throw new IllegalArgumentException(where + ": width_step must be in [0, 4096]");
       }
     }
   }

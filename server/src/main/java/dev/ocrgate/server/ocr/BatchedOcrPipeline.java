@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link OcrPipeline} with cross-request dynamic batching: a detection batcher (items = region
  * crops, batched only with crops of the same size, so no padding) and a recognition batcher
- * (items = line crops, batched by width bucket, padding ratio = 1 − width / bucket), each served
+ * (items = line crops, batched by padded width: the model's width bucket, or the provider's
+ * {@code width_step} multiple; padding ratio = 1 − width / padded width), each served
  * by {@code instances} sessions with their own worker thread (see {@link BatchingSpec}). The
  * pre/post-processing is {@link Detector}'s and {@link Recognizer}'s; between the stages (reading
  * order, line crops, optional direction classifier, assembling lines) work runs on the
@@ -68,7 +69,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
       BatchingSpec.Provider spec, BatchListener detListener, BatchListener recListener,
       boolean alwaysClassify) {
     this.config = models.config();
-    this.recResize = config.recognition.resize();
+    this.recResize = config.recognition.resize().withStep(spec.recognition.width_step);
     this.alwaysClassify = alwaysClassify;
     this.classifier = models.hasClassifier()
         ? new DirectionClassifier(onnx.openSession("classifier", models.classifier()), config.classifier)
@@ -83,7 +84,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     this.recognizers = new ArrayList<>();
     for (int i = 0; i < spec.recognition.instances; i++) {
       recognizers.add(new Recognizer(onnx.openSession("recognition", models.recognition(),
-          spec.recognition.intra_op_threads), config.recognition, models.dictionary(),
+          spec.recognition.intra_op_threads), config.recognition, recResize, models.dictionary(),
           spec.recognition.max_batch_size));
     }
     String name = models.name();

@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * Text recognition of upright line crops. Crops are ordered by width and cut into batches of at
  * most {@code maxBatch}; each batch is scaled to height 48, normalised as {@code (x/255 − 0.5) /
- * 0.5}, padded with 0 to the width bucket of its widest crop, run in one inference and decoded
+ * 0.5}, padded with 0 to the width bucket (or width step, see {@link RecResize}) of its widest crop, run in one inference and decoded
  * by greedy CTC. Results come back in the order of the input.
  *
  * <p>Thread-safe: the session is, the input buffer is per thread, everything else is immutable.
@@ -33,8 +33,14 @@ public final class Recognizer {
   private final int maxBatch;
 
   Recognizer(ModelSession session, ModelConfig.Recognition config, CharDictionary dictionary, int maxBatch) {
+    this(session, config, config.resize(), dictionary, maxBatch);
+  }
+
+  /** With {@code resize} deciding the padded widths (e.g. a provider's width step). */
+  Recognizer(ModelSession session, ModelConfig.Recognition config, RecResize resize,
+      CharDictionary dictionary, int maxBatch) {
     this.session = session;
-    this.resize = config.resize();
+    this.resize = resize;
     this.dictionary = dictionary;
     this.decoder = new CtcDecoder(dictionary);
     this.bgr = "bgr".equals(config.channel_order);

@@ -26,6 +26,21 @@ class BatchingSpecTest {
     assertThat(rec.policy()).isEqualTo(new BatchPolicy(1, Duration.ZERO, 2048));
     assertThat(rec.instances).isEqualTo(2);
     assertThat(rec.intra_op_threads).isEqualTo(1);
+    // CPU has no per-shape cost: a crop is padded to a multiple of 32, not to its width bucket
+    // (bench/results/accuracy-findings.md: zh-pages 0.66 -> 1.14 images/s, same CER).
+    assertThat(rec.width_step).isEqualTo(32);
+  }
+
+  @Test
+  void verify_cuda_keepsTheModelsWidthBuckets() throws Exception {
+    assertThat(committed().forProvider("CUDA:0").recognition.width_step).isZero();
+  }
+
+  @Test
+  void verify_negativeWidthStep_isRefused() {
+    BatchingSpec spec = new BatchingSpec();
+    spec.cpu.recognition.width_step = -8;
+    assertThatThrownBy(spec::validate).hasMessageContaining("batching.cpu.recognition: width_step");
   }
 
   @Test

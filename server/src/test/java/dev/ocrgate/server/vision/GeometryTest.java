@@ -1,6 +1,7 @@
 package dev.ocrgate.server.vision;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
@@ -112,6 +113,17 @@ class GeometryTest {
     assertThat(r.bucket(321)).isEqualTo(640);
     assertThat(r.bucket(641)).isEqualTo(1280);
     assertThat(r.scaledWidth(RgbImage.wrap(100, 24, new byte[100 * 24 * 3]))).isEqualTo(200);
+  }
+
+  @Test
+  void verify_recResize_withStep_padsOnlyToTheNextMultiple() {
+    RecResize r = new RecResize(48, new int[] {160, 320, 640}).withStep(32);
+    assertThat(r.bucket(100)).isEqualTo(128);
+    assertThat(r.bucket(672)).isEqualTo(672);
+    assertThat(r.bucket(673)).isEqualTo(704);
+    assertThat(r.bucket(2650)).isEqualTo(2656);
+    assertThat(r.withStep(0).bucket(673)).isEqualTo(1280);
+    assertThatThrownBy(() -> r.withStep(-1)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
