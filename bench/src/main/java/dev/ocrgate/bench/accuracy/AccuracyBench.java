@@ -40,6 +40,10 @@ public final class AccuracyBench implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "2", description = "intra-op threads for RapidOcr-Java (ocrgate takes its CPU batching spec from model.yaml)")
   int threads;
 
+  @Option(names = "--concurrency", defaultValue = "2",
+      description = "read calls in flight in the throughput pass, for systems that take concurrent calls (1 = no throughput pass)")
+  int concurrency;
+
   @Option(names = "--out", defaultValue = "bench/results/accuracy.md")
   Path out;
 
@@ -124,8 +128,43 @@ public final class AccuracyBench implements Callable<Integer> {
             TextMetrics.wordCounts(s.truth(), own), secs);
         System.err.printf("%-14s %-9s %-32s CER %.4f  %.2fs%n", system.name(), set.name(), s.id(), e.rate(), secs);
       }
-      out.add(score);
+      out.add(throughputPass(system, samples, set, score));
     }
     return out;
+  }
+
+  /**
+   * Reads the same images again with up to {@code --concurrency} calls in flight (what a server
+   * sees under load) and records the wall time; the texts were scored in the sequential pass.
+   */
+  private SetScore throughputPass(OcrSystem system, List<EvalSet.Sample> samples, EvalSet set,
+      SetScore score) throws Exception {
+    int inFlight = Math.min(concurrency, system.maxConcurrency());
+    if (inFlight <= 1 || samples.isEmpty()) {
+      return score.withThroughput(1, score.seconds());
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(inFlight);
+    try {
+      java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      long t0 = System.nanoTime();
+      for (int t = 0; t < inFlight; t++) {
+        done.add(pool.submit(() -> {
+          for (int i; (i = next.getAndIncrement()) < samples.size(); ) {
+            system.read(samples.get(i).image(), set);
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+      double secs = (System.nanoTime() - t0) / 1e9;
+      System.err.printf("%-14s %-9s throughput pass, %d in flight: %.2f images/s%n", system.name(),
+          set.name(), inFlight, samples.size() / secs);
+      return score.withThroughput(inFlight, secs);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

