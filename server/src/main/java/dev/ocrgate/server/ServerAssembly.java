@@ -69,10 +69,9 @@ public final class ServerAssembly {
    * the server drains calls, then the pipeline's batchers drain.
    */
   private static void addOcr(OcrgateConfig config, OcrgateServer.Builder builder, Metrics metrics) {
-    String provider = config.engine.provider;
     OcrModule ocr = OcrModule.create(config,
-        PipelineMetrics.batches(metrics, "det", "detection", provider),
-        PipelineMetrics.batches(metrics, "rec", "recognition", provider));
+        provider -> PipelineMetrics.batches(metrics, "det", "detection", provider),
+        provider -> PipelineMetrics.batches(metrics, "rec", "recognition", provider));
     metrics.registerQueueDepth("det", ocr.batchedPipeline().detectionBatcher()::queueDepth);
     metrics.registerQueueDepth("rec", ocr.batchedPipeline().recognitionBatcher()::queueDepth);
     StreamFramesService streams = StreamFramesService.create(ocr.pipeline(),

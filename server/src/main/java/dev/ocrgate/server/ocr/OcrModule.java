@@ -37,14 +37,17 @@ public final class OcrModule implements AutoCloseable {
    *     cannot be loaded, or why the configured provider cannot be used
    */
   public static OcrModule create(OcrgateConfig config) {
-    return create(config, BatchListener.NONE, BatchListener.NONE);
+    return create(config, provider -> BatchListener.NONE, provider -> BatchListener.NONE);
   }
 
   /**
    * As {@link #create(OcrgateConfig)}, reporting the detection and recognition batchers' metrics
-   * to the given listeners.
+   * to listeners made for the provider in use ({@code CPU} or {@code CUDA:<device>}, known only
+   * once the engine has chosen it: the configuration may say {@code auto}).
    */
-  public static OcrModule create(OcrgateConfig config, BatchListener detection, BatchListener recognition) {
+  public static OcrModule create(OcrgateConfig config,
+      java.util.function.Function<String, BatchListener> detection,
+      java.util.function.Function<String, BatchListener> recognition) {
     if (config.models == null || config.models.size() != 1) {
       throw new ConfigException("models must list exactly one model folder (Recognize has no model"
           + " selection yet), got " + (config.models == null ? 0 : config.models.size()));
@@ -64,8 +67,9 @@ public final class OcrModule implements AutoCloseable {
     }
     try {
       BatchingSpec.Provider batching = models.config().batching.forProvider(onnx.providerLabel());
-      BatchedOcrPipeline pipeline = BatchedOcrPipeline.create(models, onnx, batching, detection,
-          recognition, config.ocr.always_classify_direction);
+      BatchedOcrPipeline pipeline = BatchedOcrPipeline.create(models, onnx, batching,
+          detection.apply(onnx.providerLabel()), recognition.apply(onnx.providerLabel()),
+          config.ocr.always_classify_direction);
       return new OcrModule(models.name(), onnx, pipeline, limits);
     } catch (EngineException | IllegalArgumentException e) {
       onnx.close();

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The production wiring (ServerAssembly, auth off for a closed network): StreamFrames reaches the
  * batched real-model pipeline, and a graceful shutdown ends open streams through the drain hook
- * (answered frames, then UNAVAILABLE) instead of waiting out the drain timeout.
+ * (answered frames, then UNAVAILABLE) instead of waiting out the drain timeout; the batch metrics
+ * name the provider the engine resolved {@code auto} to.
  */
 class StreamFramesAssemblyTest {
   @Test
@@ -62,6 +63,13 @@ class StreamFramesAssemblyTest {
       TestStream s = new TestStream(msgs, true, false);
       OcrServiceGrpc.newStub(channel).streamFrames(s);
       await().atMost(Duration.ofSeconds(60)).until(() -> s.results().size() == 3);
+      // engine.provider is "auto": the inference metrics name the provider it resolved to
+      String scrape = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(scrape)
+          .contains("ocrgate_inference_duration_seconds_count{model=\"recognition\",provider=\"CPU\"}")
+          .doesNotContain("provider=\"auto\"");
       CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(server::shutdownGracefully);
       assertThat(s.done.get(30, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(drained.get(60, TimeUnit.SECONDS)).isTrue();
