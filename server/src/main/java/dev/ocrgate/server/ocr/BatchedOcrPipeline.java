@@ -130,6 +130,19 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     return rec;
   }
 
+  /**
+   * The detection stage of each detection instance, as the batcher runs it (for benchmarks that
+   * time a stage alone). Thread-safe to call; running it competes with the batcher's worker.
+   */
+  public List<Detector> detectors() {
+    return List.copyOf(detectors);
+  }
+
+  /** The recognition stage of each recognition instance; see {@link #detectors()}. */
+  public List<Recognizer> recognizers() {
+    return List.copyOf(recognizers);
+  }
+
   @Override
   public CompletableFuture<OcrResult> recognize(OcrRequest request) {
     PixelRect region;
