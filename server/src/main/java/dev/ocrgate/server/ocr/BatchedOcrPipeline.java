@@ -214,7 +214,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     }
     float minConfidence = r.request.minConfidence() > 0
         ? r.request.minConfidence() : config.recognition.score_threshold;
-    List<TextLine> result = OcrEngine.lines(boxes, order, texts, minConfidence, r.region);
+    List<TextLine> result = TextLines.assemble(boxes, order, texts, minConfidence, r.region);
     long now = System.nanoTime();
     Timing timing = Timing.newBuilder()
         .setDetectionUs((r.detectedNanos - r.startNanos) / 1000)
