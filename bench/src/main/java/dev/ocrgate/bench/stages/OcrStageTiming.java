@@ -1,8 +1,14 @@
 package dev.ocrgate.bench.stages;
 
+import dev.ocrgate.api.v1.TextLine;
+import dev.ocrgate.api.v1.Timing;
+import dev.ocrgate.server.batch.BatchListener;
+import dev.ocrgate.server.batch.BatchingSpec;
 import dev.ocrgate.server.config.EngineSection;
+import dev.ocrgate.server.engine.OnnxEngine;
+import dev.ocrgate.server.ocr.BatchedOcrPipeline;
 import dev.ocrgate.server.ocr.Detector;
-import dev.ocrgate.server.ocr.OcrEngine;
+import dev.ocrgate.server.ocr.ModelRepository;
 import dev.ocrgate.server.ocr.OcrRequest;
 import dev.ocrgate.server.ocr.OcrResult;
 import dev.ocrgate.server.ocr.Recognizer;
@@ -18,13 +24,24 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
- * Per-stage wall time of ocrgate's OCR on one machine: a 900×260 image with 4 printed lines
- * (detection, recognition of its 4 lines in one batch, whole read) and one 48×320 line
- * (recognition only). Prints a Markdown table; medians and 90th percentiles over
- * {@code --iterations} runs after {@code --warmup} runs.
+ * Per-stage wall time of ocrgate's production OCR on one machine, on a 900×260 image with 4
+ * printed lines and one 48×320 line. The pipeline is the server's {@link BatchedOcrPipeline}
+ * with the CPU batching spec of the model folder's model.yaml; each stage is timed alone through
+ * the pipeline's own {@link Detector} and {@link Recognizer} (one session each; the recogniser
+ * cuts the lines into batches of at most the spec's {@code max_batch_size}), then whole reads go
+ * through the pipeline's batchers, with the split the pipeline reports in its {@link Timing}.
+ * Prints a Markdown table; medians and 90th percentiles over {@code --iterations} runs after
+ * {@code --warmup} runs.
+ *
+ * <p>{@code --threads n} sets the intra-op threads of every detection and recognition session
+ * (model.yaml's {@code batching.cpu.*.intra_op_threads}, used when it is not given).
  *
  * <pre>
  * mvn -B -q -pl bench -am package -DskipTests
@@ -36,39 +53,83 @@ public final class OcrStageTiming {
   private OcrStageTiming() {}
 
   public static void main(String[] args) throws Exception {
-    int threads = intArg(args, "--threads", 2);
+    int threads = intArg(args, "--threads", 0);
     int iterations = intArg(args, "--iterations", 30);
     int warmup = intArg(args, "--warmup", 5);
-    Path models = Path.of(System.getProperty("ocrgate.models", "models/ppocr-v4"));
+    if (threads < 0 || iterations < 1 || warmup < 0) {
+      throw new IllegalArgumentException("need --threads >= 0, --iterations >= 1, --warmup >= 0");
+    }
+    Path modelDir = Path.of(System.getProperty("ocrgate.models", "models/ppocr-v4")).toAbsolutePath();
+    ModelRepository.ModelSet models = ModelRepository.load(modelDir);
     EngineSection s = new EngineSection();
     s.provider = "cpu";
     s.intra_op_threads = threads;
-    try (OcrEngine engine = OcrEngine.open(models.toAbsolutePath(), s)) {
-      engine.warmUp();
-      RgbImage page = page();
-      RgbImage line = line();
-      Detector det = engine.detector();
-      Recognizer rec = engine.recognizer();
-      List<Quad> boxes = det.detect(List.of(page)).boxes().get(0);
-      List<RgbImage> crops = new ArrayList<>();
-      for (Quad q : boxes) {
-        crops.add(Warp.crop(page, q));
+    try (OnnxEngine onnx = OnnxEngine.create(s)) {
+      // This run's own copy of model.yaml: the override goes no further.
+      BatchingSpec.Provider spec = models.config().batching.forProvider(onnx.providerLabel());
+      if (threads > 0) {
+        spec.detection.intra_op_threads = threads;
+        spec.recognition.intra_op_threads = threads;
       }
-      OcrResult sample = engine.read(OcrRequest.of(page));
-      System.out.println("| stage | median ms | p90 ms |");
-      System.out.println("| --- | ---: | ---: |");
-      row("900x260, 4 lines: detection (resize, normalise, infer, DB post)",
-          time(warmup, iterations, () -> det.detect(List.of(page))));
-      row("900x260, 4 lines: recognition of the " + crops.size() + " lines (one batch)",
-          time(warmup, iterations, () -> rec.recognize(crops)));
-      row("900x260, 4 lines: whole read (det + crops + rec)",
-          time(warmup, iterations, () -> engine.read(OcrRequest.of(page))));
-      row("one 48x320 line: recognition", time(warmup, iterations, () -> rec.recognize(List.of(line))));
-      System.out.println();
-      System.out.println("lines read: " + sample.lines().stream().map(l -> l.getText()).toList());
-      System.out.println("provider " + engine.provider() + ", intra-op threads " + threads
-          + ", iterations " + iterations + " after " + warmup + " warm-up runs");
+      try (BatchedOcrPipeline pipeline = BatchedOcrPipeline.create(models, onnx, spec,
+          BatchListener.NONE, BatchListener.NONE, false)) {
+        pipeline.warmUp();
+        run(pipeline, spec, onnx.providerLabel(), iterations, warmup);
+      }
     }
+  }
+
+  private static void run(BatchedOcrPipeline pipeline, BatchingSpec.Provider spec, String provider,
+      int iterations, int warmup) {
+    RgbImage page = page();
+    RgbImage line = line();
+    Detector det = pipeline.detectors().get(0);
+    Recognizer rec = pipeline.recognizers().get(0);
+    List<Quad> boxes = det.detect(List.of(page)).boxes().get(0);
+    List<RgbImage> crops = new ArrayList<>();
+    for (Quad q : boxes) {
+      crops.add(Warp.crop(page, q));
+    }
+    OcrResult sample = read(pipeline, page);
+    System.out.println("| stage | median ms | p90 ms |");
+    System.out.println("| --- | ---: | ---: |");
+    row("900x260, 4 lines: detection alone (resize, normalise, infer, DB post)",
+        time(warmup, iterations, () -> det.detect(List.of(page))));
+    row("900x260, 4 lines: recognition alone of the " + crops.size() + " lines (batches of at most "
+        + spec.recognition.max_batch_size + ")", time(warmup, iterations, () -> rec.recognize(crops)));
+    row("one 48x320 line: recognition alone", time(warmup, iterations, () -> rec.recognize(List.of(line))));
+    List<Timing> timings = new ArrayList<>();
+    row("900x260, 4 lines: whole read through the pipeline (det + crops + rec, batchers)",
+        time(warmup, iterations, () -> timings.add(read(pipeline, page).timing())));
+    List<Timing> measured = timings.subList(warmup, timings.size());
+    row("whole read as the pipeline reports it: detection_us (queue + detection)",
+        micros(measured, Timing::getDetectionUs));
+    row("whole read as the pipeline reports it: recognition_us (crops, queues, recognition)",
+        micros(measured, Timing::getRecognitionUs));
+    row("whole read as the pipeline reports it: inference_us (inside ONNX Runtime, summed over"
+        + " sessions running in parallel)",
+        micros(measured, Timing::getInferenceUs));
+    System.out.println();
+    System.out.println("lines read: " + sample.lines().stream().map(TextLine::getText).toList());
+    System.out.println("provider " + provider + "; detection " + stage(spec.detection)
+        + "; recognition " + stage(spec.recognition) + ", width_step " + spec.recognition.width_step
+        + "; iterations " + iterations + " after " + warmup + " warm-up runs");
+  }
+
+  private static OcrResult read(BatchedOcrPipeline pipeline, RgbImage image) {
+    try {
+      return pipeline.recognize(OcrRequest.of(image)).get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("OCR failed", e);
+    }
+  }
+
+  private static String stage(BatchingSpec.Stage s) {
+    return s.instances + " instance(s) x " + s.intra_op_threads + " intra-op thread(s), max batch "
+        + s.max_batch_size;
   }
 
   private static void row(String name, double[] ms) {
@@ -85,8 +146,18 @@ public final class OcrStageTiming {
       task.get();
       t[i] = (System.nanoTime() - t0) / 1e6;
     }
+    return medianAndP90(t);
+  }
+
+  private static double[] micros(List<Timing> timings, ToLongFunction<Timing> field) {
+    return medianAndP90(timings.stream().mapToDouble(t -> field.applyAsLong(t) / 1e3).toArray());
+  }
+
+  private static double[] medianAndP90(double[] ms) {
+    double[] t = ms.clone();
     Arrays.sort(t);
-    return new double[] {t[iterations / 2], t[(int) Math.min(iterations - 1, Math.ceil(iterations * 0.9) - 1)]};
+    int n = t.length;
+    return new double[] {t[n / 2], t[(int) Math.min(n - 1, Math.ceil(n * 0.9) - 1)]};
   }
 
   private static RgbImage page() {

@@ -130,6 +130,19 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     return rec;
   }
 
+  /**
+   * The detection stage of each detection instance, as the batcher runs it (for benchmarks that
+   * time a stage alone). Thread-safe to call; running it competes with the batcher's worker.
+   */
+  public List<Detector> detectors() {
+    return List.copyOf(detectors);
+  }
+
+  /** The recognition stage of each recognition instance; see {@link #detectors()}. */
+  public List<Recognizer> recognizers() {
+    return List.copyOf(recognizers);
+  }
+
   @Override
   public CompletableFuture<OcrResult> recognize(OcrRequest request) {
     PixelRect region;
@@ -201,7 +214,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     }
     float minConfidence = r.request.minConfidence() > 0
         ? r.request.minConfidence() : config.recognition.score_threshold;
-    List<TextLine> result = OcrEngine.lines(boxes, order, texts, minConfidence, r.region);
+    List<TextLine> result = TextLines.assemble(boxes, order, texts, minConfidence, r.region);
     long now = System.nanoTime();
     Timing timing = Timing.newBuilder()
         .setDetectionUs((r.detectedNanos - r.startNanos) / 1000)

@@ -32,11 +32,7 @@ public final class Recognizer {
   private final boolean bgr;
   private final int maxBatch;
 
-  Recognizer(ModelSession session, ModelConfig.Recognition config, CharDictionary dictionary, int maxBatch) {
-    this(session, config, config.resize(), dictionary, maxBatch);
-  }
-
-  /** With {@code resize} deciding the padded widths (e.g. a provider's width step). */
+  /** With {@code resize} deciding the padded widths (the model's buckets or a provider's width step). */
   Recognizer(ModelSession session, ModelConfig.Recognition config, RecResize resize,
       CharDictionary dictionary, int maxBatch) {
     this.session = session;

@@ -15,13 +15,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Golden tests of the whole OCR (real PP-OCRv4 models on CPU) on text rendered here with real
- * fonts: the recognised text must equal what was drawn, and each box must cover where it was
- * drawn. One shared engine for the class.
+ * Golden tests of the whole OCR as the server runs it ({@link BatchedOcrPipeline} built by
+ * {@link OcrModule}, real PP-OCRv4 models on CPU) on text rendered here with real fonts: the
+ * recognised text must equal what was drawn, and each box must cover where it was drawn. One
+ * pipeline shared by the test JVM ({@link SharedPipeline}).
  */
 class OcrGoldenTest {
-  private static OcrResult read(RgbImage image) {
-    return SharedEngine.get().read(OcrRequest.of(image));
+  private static OcrResult read(RgbImage image) throws Exception {
+    return SharedPipeline.read(OcrRequest.of(image));
   }
 
   private static List<String> texts(OcrResult r) {
@@ -29,7 +30,7 @@ class OcrGoldenTest {
   }
 
   @Test
-  void verify_englishLines_areReadExactlyInReadingOrder() {
+  void verify_englishLines_areReadExactlyInReadingOrder() throws Exception {
     Rendered r = TextImages.render(900, 260, Color.WHITE, Color.BLACK, List.of(
         new Line("The quick brown fox jumps", TextImages.latin(32), 20, 10),
         new Line("over the lazy dog 12345", TextImages.latin(32), 20, 70),
@@ -44,7 +45,7 @@ class OcrGoldenTest {
   }
 
   @Test
-  void verify_chineseLines_areReadExactly() {
+  void verify_chineseLines_areReadExactly() throws Exception {
     Rendered r = TextImages.render(700, 160, Color.WHITE, Color.BLACK, List.of(
         new Line("快速的棕色狐狸跳过了懒狗", TextImages.chinese(36), 20, 15),
         new Line("人工智能正在改变世界", TextImages.chinese(36), 20, 90)));
@@ -54,7 +55,7 @@ class OcrGoldenTest {
   }
 
   @Test
-  void verify_mixedChineseAndLatin_isReadExactly() {
+  void verify_mixedChineseAndLatin_isReadExactly() throws Exception {
     Rendered r = TextImages.render(760, 90, Color.WHITE, Color.BLACK, List.of(
         new Line("版本 Version 2.5 已发布", TextImages.chinese(34), 20, 20)));
     OcrResult res = read(r.rgb());
@@ -63,7 +64,7 @@ class OcrGoldenTest {
   }
 
   @Test
-  void verify_lineTurned90Degrees_isReadFromATallBox() {
+  void verify_lineTurned90Degrees_isReadFromATallBox() throws Exception {
     Rendered r = TextImages.render(600, 80, Color.WHITE, Color.BLACK, List.of(
         new Line("Rotated text line", TextImages.latin(34), 20, 15)));
     RgbImage turned = TextImages.toRgb(TextImages.rotateClockwise(r.image()));
@@ -79,7 +80,7 @@ class OcrGoldenTest {
   }
 
   @Test
-  void verify_smallFont_isReadExactly() {
+  void verify_smallFont_isReadExactly() throws Exception {
     Rendered r = TextImages.render(400, 60, Color.WHITE, Color.BLACK, List.of(
         new Line("small print: terms apply", TextImages.latin(13), 10, 10),
         new Line("Version 1.0.3 build 42", TextImages.latin(13), 10, 35)));
@@ -89,7 +90,7 @@ class OcrGoldenTest {
   }
 
   @Test
-  void verify_whiteTextOnDarkBackground_isReadExactly() {
+  void verify_whiteTextOnDarkBackground_isReadExactly() throws Exception {
     Rendered r = TextImages.render(720, 120, new Color(20, 24, 40), Color.WHITE, List.of(
         new Line("Subtitles are often white", TextImages.latin(34), 30, 10),
         new Line("字幕通常是白色的", TextImages.chinese(34), 30, 65)));
@@ -99,19 +100,19 @@ class OcrGoldenTest {
   }
 
   @Test
-  void verify_region_isReadAndBoxesAreInWholeImageCoordinates() {
+  void verify_region_isReadAndBoxesAreInWholeImageCoordinates() throws Exception {
     Rendered r = TextImages.render(800, 300, Color.WHITE, Color.BLACK, List.of(
         new Line("Header outside the region", TextImages.latin(30), 20, 20),
         new Line("Only this line is read", TextImages.latin(30), 300, 220)));
     PixelRect region = new PixelRect(250, 180, 550, 120);
-    OcrResult res = SharedEngine.get().read(
+    OcrResult res = SharedPipeline.read(
         new OcrRequest(r.rgb(), region, OcrRequest.Mode.FULL, 0f, false, null));
     assertTexts(res, "Only this line is read");
     assertBoxesCover(res, List.of(r.bounds().get(1)));
   }
 
   @Test
-  void verify_blankImage_hasNoLines() {
+  void verify_blankImage_hasNoLines() throws Exception {
     Rendered r = TextImages.render(320, 120, Color.WHITE, Color.BLACK, List.of());
     assertThat(read(r.rgb()).lines()).isEmpty();
   }

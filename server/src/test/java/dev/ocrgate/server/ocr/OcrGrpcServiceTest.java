@@ -11,11 +11,9 @@ import dev.ocrgate.api.v1.RecognizeRequest;
 import dev.ocrgate.api.v1.RecognizeResponse;
 import dev.ocrgate.api.v1.Region;
 import dev.ocrgate.api.v1.TextLine;
-import dev.ocrgate.server.config.OcrSection;
 import dev.ocrgate.server.testing.TextImages;
 import dev.ocrgate.server.testing.TextImages.Line;
 import dev.ocrgate.server.testing.TextImages.Rendered;
-import dev.ocrgate.server.vision.ImageLimits;
 import dev.ocrgate.server.vision.TestImages;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -33,19 +31,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Recognize over a real gRPC transport (in-process) on the real engine. The service is bound
- * directly: authentication is the interceptor's job and is tested with it.
+ * Recognize over a real gRPC transport (in-process): the service {@link OcrModule#grpcService()}
+ * builds over the production {@link BatchedOcrPipeline} on the real models ({@link
+ * SharedPipeline}), with the default image limits. The service is bound directly:
+ * authentication is the interceptor's job and is tested with it.
  */
 class OcrGrpcServiceTest {
   private static Server server;
   private static ManagedChannel channel;
-  private static OnnxOcrPipeline pipeline;
   private static OcrServiceGrpc.OcrServiceBlockingStub stub;
 
   @BeforeAll
   static void start() throws Exception {
-    pipeline = OnnxOcrPipeline.create(SharedEngine.get(), new OcrSection());
-    OcrGrpcService service = OcrGrpcService.create(pipeline, ImageLimits.defaults(), "ppocr-v4");
+    OcrGrpcService service = SharedPipeline.module().grpcService();
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).addService(service).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
@@ -56,7 +54,6 @@ class OcrGrpcServiceTest {
   static void stop() {
     channel.shutdownNow();
     server.shutdownNow();
-    pipeline.close();
   }
 
   @Test

@@ -1,0 +1,149 @@
+package dev.ocrgate.server.ocr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ocrgate.api.v1.Point;
+import dev.ocrgate.api.v1.TextLine;
+import dev.ocrgate.server.testing.TextImages;
+import dev.ocrgate.server.testing.TextImages.Line;
+import dev.ocrgate.server.testing.TextImages.Rendered;
+import dev.ocrgate.server.vision.PixelRect;
+import dev.ocrgate.server.vision.RgbImage;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import java.awt.Color;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What {@link BatchedOcrPipeline} adds to its {@link dev.ocrgate.server.batch.DynamicBatcher}s
+ * (whose queueing, deadlines, cancellation and shutdown {@code DynamicBatcherTest} covers): the
+ * region is clipped before detection, the request's deadline reaches the batcher, and cancelling
+ * a request withdraws its queued detection item or its queued line crops. On the production
+ * pipeline with the real models ({@link SharedPipeline}); the batchers' counts show what ran.
+ */
+class BatchedOcrPipelineTest {
+  private static final RgbImage BLANK = TextImages.render(64, 32, Color.WHITE, Color.BLACK, List.of()).rgb();
+
+  private static BatchedOcrPipeline pipeline() {
+    return SharedPipeline.module().batchedPipeline();
+  }
+
+  private static Status statusOf(CompletableFuture<OcrResult> f) {
+    Throwable t = f.handle((r, e) -> e).orTimeout(SharedPipeline.TIMEOUT_SECONDS, TimeUnit.SECONDS).join();
+    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    assertThat(cause).as("failure of the request").isInstanceOf(StatusException.class);
+    return ((StatusException) cause).getStatus();
+  }
+
+  private static List<String> texts(OcrResult r) {
+    return r.lines().stream().map(l -> l.getText().replace(" ", "")).toList();
+  }
+
+  @Test
+  void verify_deadlinePassedBeforeInference_isDeadlineExceeded_andNothingRuns() {
+    SharedPipeline.StageCounts det = SharedPipeline.detection();
+    long ran = det.run();
+    long expired = det.dropped(Status.Code.DEADLINE_EXCEEDED);
+    Deadline past = Deadline.after(-1, TimeUnit.SECONDS);
+    CompletableFuture<OcrResult> f =
+        pipeline().recognize(new OcrRequest(BLANK, null, OcrRequest.Mode.FULL, 0f, false, past));
+    // Failed by the caller's own call, before any worker could have taken it.
+    assertThat(f).isCompletedExceptionally();
+    assertThat(statusOf(f).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(det.dropped(Status.Code.DEADLINE_EXCEEDED)).isEqualTo(expired + 1);
+    assertThat(det.run()).isEqualTo(ran);
+    assertThat(pipeline().queuedItems()).isZero();
+  }
+
+  @Test
+  void verify_regionOutsideImage_isInvalidArgument_andNothingIsQueued() {
+    long ran = SharedPipeline.detection().run();
+    CompletableFuture<OcrResult> f = pipeline().recognize(
+        new OcrRequest(BLANK, new PixelRect(100, 0, 10, 10), OcrRequest.Mode.FULL, 0f, false, null));
+    assertThat(f).isCompletedExceptionally();
+    Status s = statusOf(f);
+    assertThat(s.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(s.getDescription()).isEqualTo("region does not overlap the image");
+    assertThat(SharedPipeline.detection().run()).isEqualTo(ran);
+  }
+
+  @Test
+  void verify_regionPartlyOutsideImage_isClipped_andBoxesAreInWholeImageCoordinates() throws Exception {
+    Rendered r = TextImages.render(600, 200, Color.WHITE, Color.BLACK, List.of(
+        new Line("Above the region", TextImages.latin(30), 20, 20),
+        new Line("Inside the region", TextImages.latin(30), 300, 140)));
+    OcrResult res = SharedPipeline.read(new OcrRequest(r.rgb(), new PixelRect(250, 110, 1000, 1000),
+        OcrRequest.Mode.FULL, 0f, false, null));
+    assertThat(texts(res)).containsExactly("Insidetheregion");
+    for (Point p : res.lines().get(0).getBox().getPointsList()) {
+      assertThat(p.getX()).isBetween(250f, 600f);
+      assertThat(p.getY()).isBetween(110f, 200f);
+    }
+  }
+
+  @Test
+  void verify_cancelledRequest_waitingForDetection_isWithdrawn_othersAreRead() throws Exception {
+    Rendered page = TextImages.render(640, 120, Color.WHITE, Color.BLACK, List.of(
+        new Line("Queued for detection", TextImages.latin(32), 20, 40)));
+    SharedPipeline.StageCounts det = SharedPipeline.detection();
+    long ran = det.run();
+    long cancelled = det.dropped(Status.Code.CANCELLED);
+    // More requests than detection instances: the last ones wait in the queue. Every crop has
+    // the same size (one shape), so the queue is FIFO and the last request is queued as long as
+    // anything is.
+    int n = pipeline().detectionBatcher().instances() + 3;
+    List<CompletableFuture<OcrResult>> fs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      fs.add(pipeline().recognize(OcrRequest.of(page.rgb())));
+    }
+    assertThat(pipeline().detectionBatcher().queueDepth()).isPositive();
+    CompletableFuture<OcrResult> last = fs.remove(n - 1);
+    assertThat(last.cancel(false)).isTrue();
+    assertThat(det.dropped(Status.Code.CANCELLED)).isEqualTo(cancelled + 1);
+    for (CompletableFuture<OcrResult> f : fs) {
+      assertThat(texts(f.get(SharedPipeline.TIMEOUT_SECONDS, TimeUnit.SECONDS)))
+          .containsExactly("Queuedfordetection");
+    }
+    assertThat(det.run()).isEqualTo(ran + n - 1);
+    assertThat(last).isCancelled();
+    assertThat(pipeline().queuedItems()).isZero();
+  }
+
+  @Test
+  void verify_cancelledRequest_waitingForRecognition_withdrawsItsQueuedLines() throws Exception {
+    List<Line> lines = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      lines.add(new Line("Line number " + (i + 1) + " of the page", TextImages.latin(22), 20, 10 + 36 * i));
+    }
+    RgbImage page = TextImages.render(560, 450, Color.WHITE, Color.BLACK, lines).rgb();
+    SharedPipeline.StageCounts rec = SharedPipeline.recognition();
+    long before = rec.run();
+    OcrResult whole = SharedPipeline.read(OcrRequest.of(page));
+    long crops = rec.run() - before;
+    assertThat(whole.lines()).extracting(TextLine::getText).hasSizeGreaterThanOrEqualTo(10);
+    assertThat(crops).isGreaterThanOrEqualTo(whole.lines().size());
+
+    long ran = rec.run();
+    long cancelled = rec.dropped(Status.Code.CANCELLED);
+    CompletableFuture<OcrResult> f = pipeline().recognize(OcrRequest.of(page));
+    await().atMost(Duration.ofSeconds(SharedPipeline.TIMEOUT_SECONDS)).pollInterval(Duration.ofMillis(1))
+        .until(() -> pipeline().recognitionBatcher().queueDepth() >= 3);
+    assertThat(f.cancel(false)).isTrue();
+    // Every crop either ran (it was running when the request was cancelled) or was withdrawn,
+    // including crops still being submitted at that moment (withdrawn as they come).
+    await().atMost(Duration.ofSeconds(SharedPipeline.TIMEOUT_SECONDS))
+        .until(() -> rec.run() - ran + rec.dropped(Status.Code.CANCELLED) - cancelled >= crops);
+    assertThat(rec.dropped(Status.Code.CANCELLED) - cancelled).as("crops withdrawn").isGreaterThanOrEqualTo(3);
+    assertThat(rec.run() - ran).as("crops run").isEqualTo(crops - (rec.dropped(Status.Code.CANCELLED) - cancelled));
+    assertThat(f).isCancelled();
+    assertThat(pipeline().queuedItems()).isZero();
+  }
+}

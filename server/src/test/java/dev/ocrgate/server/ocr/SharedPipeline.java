@@ -1,0 +1,87 @@
+package dev.ocrgate.server.ocr;
+
+import dev.ocrgate.server.batch.BatchListener;
+import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.testing.RepoPaths;
+import io.grpc.Status;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The production OCR once per test JVM (loading takes seconds): {@link OcrModule} as the server
+ * builds it, i.e. {@link BatchedOcrPipeline} on the real PP-OCRv4 models with the CPU batching
+ * spec and thresholds of their model.yaml, warmed up once. Its batchers report to {@link
+ * StageCounts} (where the server reports to its metrics), so that tests can see what ran.
+ *
+ * <p>Thread-safe. Never closed: its sessions and (daemon) batch workers live as long as the
+ * forked test JVM, so tests must not close the module or its pipeline. Tests that read the
+ * counts take differences and rely on JUnit running test methods one at a time.
+ */
+final class SharedPipeline {
+  /** How long a test waits for one image. */
+  static final long TIMEOUT_SECONDS = 60;
+
+  private static final StageCounts DETECTION = new StageCounts();
+  private static final StageCounts RECOGNITION = new StageCounts();
+  private static OcrModule module;
+
+  private SharedPipeline() {}
+
+  static synchronized OcrModule module() {
+    if (module == null) {
+      OcrgateConfig config = new OcrgateConfig();
+      config.models = List.of(RepoPaths.modelDir().toString());
+      config.engine.provider = "cpu";
+      module = OcrModule.create(config, provider -> DETECTION, provider -> RECOGNITION);
+      module.warmUp();
+    }
+    return module;
+  }
+
+  /** Reads {@code request} through the production pipeline, waiting at most {@link #TIMEOUT_SECONDS}. */
+  static OcrResult read(OcrRequest request) throws Exception {
+    return module().pipeline().recognize(request).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** The detection batcher's counts (items = region crops). */
+  static StageCounts detection() {
+    module();
+    return DETECTION;
+  }
+
+  /** The recognition batcher's counts (items = line crops). */
+  static StageCounts recognition() {
+    module();
+    return RECOGNITION;
+  }
+
+  /** Items one batcher ran and dropped since the JVM started. Thread-safe. */
+  static final class StageCounts implements BatchListener {
+    private final AtomicLong run = new AtomicLong();
+    private final Map<Status.Code, AtomicLong> dropped = new ConcurrentHashMap<>();
+
+    @Override
+    public void onBatch(int size, long inferenceNanos, double paddingRatio) {
+      run.addAndGet(size);
+    }
+
+    @Override
+    public void onDropped(Status.Code code) {
+      dropped.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Items that went through inference (counted before their futures complete). */
+    long run() {
+      return run.get();
+    }
+
+    /** Items that completed with {@code code} without running. */
+    long dropped(Status.Code code) {
+      AtomicLong n = dropped.get(code);
+      return n == null ? 0 : n.get();
+    }
+  }
+}
