@@ -40,17 +40,18 @@ import org.slf4j.LoggerFactory;
  * queued items (removed from the batch queues); its deadline is carried into both batchers as an
  * absolute time (DEADLINE_EXCEEDED before inference). Full queues: RESOURCE_EXHAUSTED.
  *
- * <p>Shutdown ({@link #close}): both batchers drain (queued items still run), then the
+ * <p>Shutdown ({@link #close}): detection drains, then recognition once every detected request has
+ * handed over its lines (queued items still run), then the
  * completion executor stops. The sessions belong to the {@link OnnxEngine}, closed by its owner.
  */
 public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BatchedOcrPipeline.class);
 
-  /** A detection item's share of one batch run. */
-  record DetOut(List<Quad> boxes, long inferenceNanos) {}
+  /** A detection item's share of one batch run, and when that run started. */
+  record DetOut(List<Quad> boxes, long inferenceNanos, long startedNanos) {}
 
-  /** A recognition item's share of one batch run. */
-  record RecOut(CtcDecoder.Decoded text, long inferenceNanos) {}
+  /** A recognition item's share of one batch run, and when that run started. */
+  record RecOut(CtcDecoder.Decoded text, long inferenceNanos, long startedNanos) {}
 
   /** Detection items batch only with crops of the same size. */
   record Size(int width, int height) {}
@@ -64,6 +65,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
   private final DynamicBatcher<RgbImage, RecOut> rec;
   private final List<Detector> detectors;
   private final List<Recognizer> recognizers;
+  private final HandOvers handOvers = new HandOvers();
 
   private BatchedOcrPipeline(ModelRepository.ModelSet models, OnnxEngine onnx,
       BatchingSpec.Provider spec, BatchListener detListener, BatchListener recListener,
@@ -156,13 +158,18 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     }
     RgbImage part = request.image().crop(region.x(), region.y(), region.width(), region.height());
     PipelineRequest r = new PipelineRequest(request, region, det.deadlineNanos(request.deadline()));
+    handOvers.enter();
     CompletableFuture<DetOut> detected = det.submit(part, new Size(part.width(), part.height()), 1.0, r.deadlineNanos);
     r.track(detected);
     detected.whenComplete((out, error) -> {
-      if (error != null) {
-        r.fail(error);
-      } else {
-        afterDetection(r, part, out);
+      try {
+        if (error != null) {
+          r.fail(error);
+        } else {
+          afterDetection(r, part, out);
+        }
+      } finally {
+        handOvers.leave();
       }
     });
     return r.result;
@@ -173,7 +180,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
       return;
     }
     try {
-      r.detectionDone(det.inferenceNanos());
+      r.detectionDone(det.inferenceNanos(), det.startedNanos());
       List<Quad> boxes = det.boxes();
       int[] order = ReadingOrder.order(boxes);
       List<RgbImage> crops = new ArrayList<>(order.length);
@@ -184,6 +191,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
         LineCrops.turnUpsideDown(crops, classifier.upsideDown(crops));
       }
       List<CompletableFuture<RecOut>> lines = new ArrayList<>(crops.size());
+      r.recognitionSubmittedNanos = System.nanoTime();
       for (RgbImage crop : crops) {
         int width = recResize.scaledWidth(crop);
         int bucket = recResize.bucket(width);
@@ -207,39 +215,61 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
   private void finish(PipelineRequest r, List<Quad> boxes, int[] order, List<CompletableFuture<RecOut>> lines) {
     List<CtcDecoder.Decoded> texts = new ArrayList<>(lines.size());
     long inference = r.detectionInferenceNanos;
+    long recQueue = 0;
     for (CompletableFuture<RecOut> f : lines) {
       RecOut out = f.join();
       texts.add(out.text());
       inference += out.inferenceNanos();
+      recQueue = Math.max(recQueue, out.startedNanos() - r.recognitionSubmittedNanos);
     }
     float minConfidence = r.request.minConfidence() > 0
         ? r.request.minConfidence() : config.recognition.score_threshold;
     List<TextLine> result = TextLines.assemble(boxes, order, texts, minConfidence, r.region);
     long now = System.nanoTime();
+    // Queue time: the detection item's wait, plus the longest wait of the request's line items
+    // (they wait side by side); detection_us and recognition_us are the rest of each stage.
+    long detQueue = Math.max(0, r.detectionStartedNanos - r.startNanos);
+    recQueue = Math.max(0, recQueue);
     Timing timing = Timing.newBuilder()
-        .setDetectionUs((r.detectedNanos - r.startNanos) / 1000)
-        .setRecognitionUs((now - r.detectedNanos) / 1000)
+        .setQueueUs((detQueue + recQueue) / 1000)
+        .setDetectionUs(Math.max(0, r.detectedNanos - r.startNanos - detQueue) / 1000)
+        .setRecognitionUs(Math.max(0, now - r.detectedNanos - recQueue) / 1000)
         .setInferenceUs(inference / 1000)
         .build();
     r.result.complete(new OcrResult(result, timing));
   }
 
   private static List<DetOut> detect(Detector d, List<RgbImage> parts) {
+    long started = System.nanoTime();
     Detector.Detections out = d.detect(parts);
     long share = out.inferenceNanos() / parts.size();
-    return out.boxes().stream().map(b -> new DetOut(b, share)).toList();
+    return out.boxes().stream().map(b -> new DetOut(b, share, started)).toList();
   }
 
   private static List<RecOut> recognize(Recognizer r, List<RgbImage> crops) {
+    long started = System.nanoTime();
     Recognizer.Recognitions out = r.recognize(crops);
     long share = out.inferenceNanos() / crops.size();
-    return out.texts().stream().map(t -> new RecOut(t, share)).toList();
+    return out.texts().stream().map(t -> new RecOut(t, share, started)).toList();
   }
 
-  /** Drains both batchers (queued work still runs), then stops the completion threads. */
+  /**
+   * Drains the detection batcher (queued work still runs), waits until every detected request
+   * has handed its lines to recognition, drains the recognition batcher, then stops the
+   * completion threads. Closing recognition as soon as detection was drained would refuse the
+   * lines of requests whose detection had just finished (UNAVAILABLE for a call the server had
+   * accepted).
+   */
   @Override
   public void close() {
     det.close();
+    try {
+      if (!handOvers.awaitNone(Duration.ofSeconds(30))) {
+        log.warn("OCR pipeline: requests still between detection and recognition after 30 s; closing");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     rec.close();
     completions.shutdown();
     try {
@@ -261,6 +291,33 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     };
   }
 
+  /** Counts requests submitted to detection whose lines are not yet handed to recognition. */
+  private static final class HandOvers {
+    private int pending;
+
+    synchronized void enter() {
+      pending++;
+    }
+
+    synchronized void leave() {
+      if (--pending == 0) {
+        notifyAll();
+      }
+    }
+
+    synchronized boolean awaitNone(Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (pending > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return true;
+    }
+  }
+
   /**
    * One request's state across stages. The result future is the only thing callers see;
    * cancelling it cancels every stage item still tracked.
@@ -274,6 +331,8 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     private final List<CompletableFuture<?>> stages = new ArrayList<>();
     volatile long detectedNanos;
     volatile long detectionInferenceNanos;
+    volatile long detectionStartedNanos;
+    volatile long recognitionSubmittedNanos;
 
     PipelineRequest(OcrRequest request, PixelRect region, long deadlineNanos) {
       this.request = request;
@@ -295,9 +354,10 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
       }
     }
 
-    void detectionDone(long inferenceNanos) {
+    void detectionDone(long inferenceNanos, long startedNanos) {
       detectedNanos = System.nanoTime();
       detectionInferenceNanos = inferenceNanos;
+      detectionStartedNanos = startedNanos;
     }
 
     void fail(Throwable error) {

@@ -146,4 +146,54 @@ class BatchedOcrPipelineTest {
     assertThat(f).isCancelled();
     assertThat(pipeline().queuedItems()).isZero();
   }
+
+  @Test
+  void verify_timing_splitsQueueWaitFromStageWork_andThePartsFitTheWallTime() throws Exception {
+    RgbImage page = TextImages.render(480, 120, Color.WHITE, Color.BLACK, List.of(
+        new Line("Waiting in line", TextImages.latin(30), 20, 20),
+        new Line("for a free session", TextImages.latin(30), 20, 70))).rgb();
+    // Six requests at once on two detection and two recognition sessions: some must wait.
+    long t0 = System.nanoTime();
+    List<CompletableFuture<OcrResult>> all = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      all.add(pipeline().recognize(OcrRequest.of(page)));
+    }
+    long maxQueue = 0;
+    for (CompletableFuture<OcrResult> f : all) {
+      OcrResult r = f.get(SharedPipeline.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      long wallUs = (System.nanoTime() - t0) / 1000;
+      dev.ocrgate.api.v1.Timing t = r.timing();
+      assertThat(texts(r)).containsExactly("Waitinginline", "forafreesession");
+      assertThat(t.getDetectionUs()).isPositive();
+      assertThat(t.getRecognitionUs()).isPositive();
+      assertThat(t.getQueueUs() + t.getDetectionUs() + t.getRecognitionUs()).isLessThanOrEqualTo(wallUs);
+      maxQueue = Math.max(maxQueue, t.getQueueUs());
+    }
+    assertThat(maxQueue).as("queue_us of the requests that waited for a session").isPositive();
+  }
+
+  @Test
+  void verify_close_answersEveryAcceptedRequest_evenThoseBetweenDetectionAndRecognition() throws Exception {
+    RgbImage page = TextImages.render(480, 120, Color.WHITE, Color.BLACK, List.of(
+        new Line("Drain me gently", TextImages.latin(30), 20, 20),
+        new Line("before you go", TextImages.latin(30), 20, 70))).rgb();
+    dev.ocrgate.server.config.OcrgateConfig config = new dev.ocrgate.server.config.OcrgateConfig();
+    config.models = List.of(dev.ocrgate.server.testing.RepoPaths.modelDir().toString());
+    config.engine.provider = "cpu";
+    for (int round = 0; round < 3; round++) {
+      OcrModule own = OcrModule.create(config);
+      own.warmUp();
+      List<CompletableFuture<OcrResult>> all = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        all.add(own.pipeline().recognize(OcrRequest.of(page)));
+      }
+      // Closing right away: detection drains, and every request it finishes must still reach a
+      // recognition batcher that accepts its lines (not UNAVAILABLE "server shutting down").
+      own.close();
+      for (CompletableFuture<OcrResult> f : all) {
+        assertThat(f).isDone();
+        assertThat(texts(f.join())).containsExactly("Drainmegently", "beforeyougo");
+      }
+    }
+  }
 }
