@@ -160,10 +160,11 @@ final class SubtitlesCommand implements Callable<Integer> {
       try {
         stream.send(frame);
       } catch (IllegalStateException e) {
-        if (done.isDone()) {
-          return false; // the stream failed; awaitEnd reports its status
-        }
-        throw e;
+        // We never complete() before sending, so the stream has ended. The SDK marks it ended
+        // before it calls the listener, so `done` may not be completed yet: awaitEnd waits for
+        // the listener and reports the status (checking done.isDone() here raced with it and
+        // let the exception escape to picocli, exit 1 with a stack trace).
+        return false;
       }
     }
     if (done.isDone()) {

@@ -19,8 +19,10 @@ public final class EngineSection {
    */
   @JsonProperty public long gpu_mem_limit_mb = 0;
   /**
-   * Threads one CPU inference may use; 0 = ONNX Runtime's default (one per physical core).
-   * Default 0.
+   * Threads one CPU inference may use in sessions the model.yaml batching spec does not size
+   * (the direction classifier); detection and recognition sessions take {@code
+   * batching.<provider>.<stage>.intra_op_threads} from model.yaml. 0 = ONNX Runtime's default
+   * (one per physical core). Default 0.
    */
   @JsonProperty public int intra_op_threads = 0;
   /** Threads for running independent graph nodes in parallel; 0 = default. Default 0. */
