@@ -45,7 +45,7 @@ async function send() {
   const write = (msg) => new Promise((resolve) => {
     if (call.write(msg)) resolve(); else call.once('drain', resolve);
   });
-  // Whole frame, full OCR of it (the default region is the bottom subtitle band).
+  // Whole frame, full OCR of it (FULL reads the whole frame by default; said explicitly here).
   await write({
     config: {
       region: { normalized: { x: 0, y: 0, width: 1, height: 1 } },

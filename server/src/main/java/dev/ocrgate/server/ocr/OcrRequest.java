@@ -22,7 +22,11 @@ public record OcrRequest(
     boolean classifyDirection,
     Deadline deadline) {
 
-  /** How the region is read. */
+  /**
+   * Which kind of call asked (Recognize and FULL streams: FULL; subtitle streams: SUBTITLE). The
+   * pipeline reads both the same way — text detected inside the region, then recognised; the
+   * modes differ in the region a stream reads when it names none (see StreamPlan).
+   */
   public enum Mode {
     FULL,
     SUBTITLE

@@ -21,12 +21,15 @@ record StreamPlan(
 
   /** Validates {@code c}; the IllegalArgumentException's message is fixed and client-safe. */
   static StreamPlan of(StreamConfig c, StreamingSection defaults) {
-    StreamRegion region = StreamRegion.of(c.getRegion(), c.hasRegion());
     OcrRequest.Mode mode = switch (c.getMode()) {
       case STREAM_MODE_UNSPECIFIED, STREAM_MODE_SUBTITLE -> OcrRequest.Mode.SUBTITLE;
       case STREAM_MODE_FULL -> OcrRequest.Mode.FULL;
       default -> throw new IllegalArgumentException("unknown stream mode");
     };
+    // The modes differ in what is read when no region is given: the subtitle band, or the whole
+    // frame. Either way the pipeline detects text inside the region and recognises it.
+    StreamRegion region = StreamRegion.of(c.getRegion(), c.hasRegion(),
+        mode == OcrRequest.Mode.FULL ? StreamRegion.WHOLE_FRAME : StreamRegion.SUBTITLE_BAND);
     float t = c.getChangeThreshold();
     if (Float.isNaN(t) || t > 1) {
       throw new IllegalArgumentException("change_threshold must be <= 1");

@@ -9,9 +9,13 @@ import dev.ocrgate.server.vision.PixelRect;
  * may change resolution). Immutable.
  */
 final class StreamRegion {
-  /** The default: the bottom subtitle band. */
+  /** The default in SUBTITLE mode: the bottom subtitle band. */
   static final NormalizedRect SUBTITLE_BAND =
       NormalizedRect.newBuilder().setX(0).setY(0.75f).setWidth(1).setHeight(0.25f).build();
+
+  /** The default in FULL mode: the whole frame. */
+  static final NormalizedRect WHOLE_FRAME =
+      NormalizedRect.newBuilder().setX(0).setY(0).setWidth(1).setHeight(1).build();
 
   private static final float SLACK = 1e-4f;
 
@@ -23,10 +27,13 @@ final class StreamRegion {
     this.pixels = pixels;
   }
 
-  /** Validates {@code region} (unset = subtitle band); the message is a fixed, client-safe text. */
-  static StreamRegion of(Region region, boolean present) {
+  /**
+   * Validates {@code region} (unset = {@code whenUnset}); the message is a fixed, client-safe
+   * text.
+   */
+  static StreamRegion of(Region region, boolean present, NormalizedRect whenUnset) {
     if (!present || region.getRectCase() == Region.RectCase.RECT_NOT_SET) {
-      return new StreamRegion(SUBTITLE_BAND, null);
+      return new StreamRegion(whenUnset, null);
     }
     if (region.hasPixels()) {
       dev.ocrgate.api.v1.PixelRect p = region.getPixels();

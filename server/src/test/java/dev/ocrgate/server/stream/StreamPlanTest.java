@@ -25,6 +25,18 @@ class StreamPlanTest {
   }
 
   @Test
+  void verify_fullMode_withoutRegion_readsTheWholeFrame_andARegionStillWins() {
+    StreamPlan full = StreamPlan.of(StreamConfig.newBuilder()
+        .setMode(dev.ocrgate.api.v1.StreamMode.STREAM_MODE_FULL).build(), defaults);
+    assertThat(full.mode()).isEqualTo(OcrRequest.Mode.FULL);
+    assertThat(full.region().resolve(1280, 720)).isEqualTo(new dev.ocrgate.server.vision.PixelRect(0, 0, 1280, 720));
+    StreamPlan band = StreamPlan.of(StreamConfig.newBuilder()
+        .setMode(dev.ocrgate.api.v1.StreamMode.STREAM_MODE_FULL)
+        .setRegion(dev.ocrgate.api.v1.Region.newBuilder().setNormalized(StreamRegion.SUBTITLE_BAND)).build(), defaults);
+    assertThat(band.region().resolve(1280, 720)).isEqualTo(new dev.ocrgate.server.vision.PixelRect(0, 540, 1280, 180));
+  }
+
+  @Test
   void verify_negativeThreshold_meansNeverReuse() {
     StreamPlan p = StreamPlan.of(StreamConfig.newBuilder().setChangeThreshold(-1).build(), defaults);
     assertThat(p.changeThreshold()).isNegative();
