@@ -11,7 +11,9 @@ import org.HdrHistogram.Recorder;
 
 /**
  * One load-generating StreamFrames call: sends its frames as fast as flow control allows and
- * records each frame's latency (sent → its FrameResult received) into a shared recorder.
+ * records each frame's latency (sent → its FrameResult received) into a shared recorder, and the
+ * server's own time for it ({@code FrameResult.timing.total_us}: read by the server → answered)
+ * into another.
  */
 final class FrameStreamClient
     implements ClientResponseObserver<StreamFramesRequest, StreamFramesResponse> {
@@ -19,16 +21,18 @@ final class FrameStreamClient
   private final List<StreamFramesRequest> messages;
   private final long[] sentNanos;
   private final Recorder latencies;
+  private final Recorder serverLatencies;
   private ClientCallStreamObserver<StreamFramesRequest> requests;
   private int next;
   private boolean halfClosed;
   volatile int answered;
   volatile int errors;
 
-  FrameStreamClient(List<StreamFramesRequest> messages, Recorder latencies) {
+  FrameStreamClient(List<StreamFramesRequest> messages, Recorder latencies, Recorder serverLatencies) {
     this.messages = messages;
     this.sentNanos = new long[messages.size()];
     this.latencies = latencies;
+    this.serverLatencies = serverLatencies;
   }
 
   @Override
@@ -58,6 +62,7 @@ final class FrameStreamClient
         sent = sentNanos[index];
       }
       latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
+      serverLatencies.recordValue(Math.max(1, r.getResult().getTiming().getTotalUs()));
       if (r.getResult().hasError()) {
         errors++;
       }

@@ -57,7 +57,8 @@ final class StreamLoad implements AutoCloseable {
 
   /** One measured run. */
   record Result(String variant, String mode, int streams, int frames, double framesPerSecond,
-      double p50Ms, double p99Ms, double detBatch, double recBatch, long heapMb, double cpuPercent) {}
+      double p50Ms, double p99Ms, double serverP50Ms, double serverP99Ms, double detBatch,
+      double recBatch, long heapMb, double cpuPercent) {}
 
   private final String variant;
   private final OnnxEngine onnx;
@@ -110,6 +111,7 @@ final class StreamLoad implements AutoCloseable {
   /** N streams × M frames over TLS. */
   Result overTls(int streams, int framesPerStream) throws Exception {
     Recorder latencies = new Recorder(3);
+    Recorder serverLatencies = new Recorder(3);
     resetCounts();
     Sampler sampler = Sampler.start();
     long t0 = System.nanoTime();
@@ -124,14 +126,15 @@ final class StreamLoad implements AutoCloseable {
         msgs.add(StreamFramesRequest.newBuilder().setFrame(
             Frame.newBuilder().setSeq(i).setPtsMs(i * 40L).setImage(img)).build());
       }
-      FrameStreamClient c = new FrameStreamClient(msgs, latencies);
+      FrameStreamClient c = new FrameStreamClient(msgs, latencies, serverLatencies);
       clients.add(c);
       OcrServiceGrpc.newStub(channel).streamFrames(c);
     }
     for (FrameStreamClient c : clients) {
       c.done.get(30, TimeUnit.MINUTES);
     }
-    return result("TLS stream", streams, streams * framesPerStream, t0, latencies.getIntervalHistogram(), sampler);
+    return result("TLS stream", streams, streams * framesPerStream, t0, latencies.getIntervalHistogram(),
+        serverLatencies.getIntervalHistogram(), sampler);
   }
 
   /** The same pipeline called in process with {@code concurrency} requests in flight. */
@@ -154,7 +157,8 @@ final class StreamLoad implements AutoCloseable {
           }));
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
-    return result("in-process", concurrency, total, t0, latencies.getIntervalHistogram(), sampler);
+    Histogram h = latencies.getIntervalHistogram();
+    return result("in-process", concurrency, total, t0, h, h, sampler);
   }
 
   private void resetCounts() {
@@ -163,11 +167,13 @@ final class StreamLoad implements AutoCloseable {
     }
   }
 
-  private Result result(String mode, int streams, int frames, long t0, Histogram h, Sampler sampler) {
+  private Result result(String mode, int streams, int frames, long t0, Histogram h, Histogram server,
+      Sampler sampler) {
     double seconds = (System.nanoTime() - t0) / 1e9;
     Sampler.Usage u = sampler.stop();
     return new Result(variant, mode, streams, frames, frames / seconds,
         h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+        server.getValueAtPercentile(50) / 1000.0, server.getValueAtPercentile(99) / 1000.0,
         ratio(batchCounts[0], batchCounts[1]), ratio(batchCounts[2], batchCounts[3]),
         u.maxHeapMb(), u.cpuPercent());
   }

@@ -122,8 +122,8 @@ public final class StreamingBench implements Callable<Integer> {
     System.out.println("## End to end over TLS vs the pipeline in process (model.yaml CPU policy: "
         + describe(policy) + ")\n");
     System.out.println("| mode | streams | frames | frames/s (median) | min–max | p50 ms | p99 ms "
-        + "| det batch | rec batch | heap MB | CPU % | TLS / best in-process |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        + "| server p50 ms | server p99 ms | det batch | rec batch | heap MB | CPU % | TLS / best in-process |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (int n : tls.keySet()) {
       // The ceiling: the best configuration in process at this concurrency. When the sweep's
       // best is the model.yaml policy, every in-process run of that policy at N is a measurement
@@ -146,8 +146,8 @@ public final class StreamingBench implements Callable<Integer> {
         + (policyIsBest ? " = the model.yaml CPU policy." : " — NOT the model.yaml CPU policy ("
             + describe(policy) + "): the ceiling at " + sweepStreams + " streams is this sweep's run.") + "\n");
     System.out.println("| mode | streams | frames | frames/s | min–max | p50 ms | p99 ms "
-        + "| det batch | rec batch | heap MB | CPU % | policy |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        + "| server p50 ms | server p99 ms | det batch | rec batch | heap MB | CPU % | policy |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     List<Row> sorted = new ArrayList<>(sweep);
     sorted.sort(Comparator.comparingDouble((Row r) -> r.median().framesPerSecond()).reversed());
     for (Row r : sorted) {
@@ -165,9 +165,10 @@ public final class StreamingBench implements Callable<Integer> {
 
   private static void printRow(Row row, String last) {
     StreamLoad.Result r = row.median();
-    System.out.printf(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f–%.1f | %.0f | %.0f | %.2f | %.2f | %d | %.0f | %s |%n",
+    System.out.printf(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f–%.1f | %.0f | %.0f | %.0f | %.0f | %.2f | %.2f | %d | %.0f | %s |%n",
         r.mode(), r.streams(), r.frames(), r.framesPerSecond(), row.min(), row.max(), r.p50Ms(),
-        r.p99Ms(), r.detBatch(), r.recBatch(), r.heapMb(), r.cpuPercent(), last);
+        r.p99Ms(), r.serverP50Ms(), r.serverP99Ms(), r.detBatch(), r.recBatch(), r.heapMb(),
+        r.cpuPercent(), last);
   }
 
   private static Row row(List<StreamLoad.Result> reps) {
