@@ -72,15 +72,19 @@ final class BenchCommand implements Callable<Integer> {
 
   /**
    * The fastest configuration; its queue delay is half a batch's run time when it batches (long
-   * enough to fill under load, short next to the inference itself), 0 when it does not.
+   * enough to fill under load, short next to the inference itself), 0 when it does not. For
+   * recognition also the padding: a crop that runs alone is padded only to a multiple of 32
+   * ({@code width_step: 32}; padding it to its width bucket cost up to 1.5x the inference on
+   * CPU), while batches keep the model's width buckets so that crops share shapes.
    */
   static String recommend(String model, List<EngineSweep.Point> points) {
     EngineSweep.Point best = points.stream()
         .max(Comparator.comparingDouble(EngineSweep.Point::itemsPerSecond)).orElseThrow();
     long delayMs = best.batch() == 1 ? 0 : Math.max(1, Math.round(best.msPerBatch() / 2));
+    String step = "recognition".equals(model) ? ", width_step: " + (best.batch() == 1 ? 32 : 0) : "";
     return String.format(
-        "  %s: {max_batch_size: %d, max_queue_delay_ms: %d, instances: %d, intra_op_threads: %d}"
+        "  %s: {max_batch_size: %d, max_queue_delay_ms: %d, instances: %d, intra_op_threads: %d%s}"
             + "  # %.1f items/s%n",
-        model, best.batch(), delayMs, best.sessions(), best.threads(), best.itemsPerSecond());
+        model, best.batch(), delayMs, best.sessions(), best.threads(), step, best.itemsPerSecond());
   }
 }
