@@ -13,6 +13,7 @@ import dev.ocrgate.server.ServerAssembly;
 import dev.ocrgate.server.auth.issuer.SecretHash;
 import dev.ocrgate.server.config.AuthConfig;
 import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.stream.TextSimilarity;
 import dev.ocrgate.server.testing.ExternalTools;
 import dev.ocrgate.server.testing.RepoPaths;
 import dev.ocrgate.server.testing.TestTls;
@@ -226,20 +227,6 @@ class SubtitlesEndToEndTest {
   }
 
   private static int editDistance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return TextSimilarity.editDistance(a.codePoints().toArray(), b.codePoints().toArray());
   }
 }

@@ -7,6 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -149,10 +153,10 @@ public final class AccuracyBench implements Callable<Integer> {
     if (inFlight <= 1 || samples.isEmpty()) {
       return score.withThroughput(1, score.seconds());
     }
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(inFlight);
+    ExecutorService pool = Executors.newFixedThreadPool(inFlight);
     try {
-      java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      AtomicInteger next = new AtomicInteger();
+      List<Future<?>> done = new ArrayList<>();
       long t0 = System.nanoTime();
       for (int t = 0; t < inFlight; t++) {
         done.add(pool.submit(() -> {
@@ -162,7 +166,7 @@ public final class AccuracyBench implements Callable<Integer> {
           return null;
         }));
       }
-      for (java.util.concurrent.Future<?> f : done) {
+      for (Future<?> f : done) {
         f.get();
       }
       double secs = (System.nanoTime() - t0) / 1e9;

@@ -1,5 +1,6 @@
 package dev.ocrgate.bench.accuracy;
 
+import dev.ocrgate.server.stream.TextSimilarity;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -21,28 +22,8 @@ public final class TextMetrics {
   public static int levenshtein(String a, String b) {
     int[] x = a.codePoints().toArray();
     int[] y = b.codePoints().toArray();
-    if (x.length < y.length) {
-      int[] t = x;
-      x = y;
-      y = t;
-    }
-    int[] prev = new int[y.length + 1];
-    int[] cur = new int[y.length + 1];
-    for (int j = 0; j <= y.length; j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= x.length; i++) {
-      cur[0] = i;
-      int xi = x[i - 1];
-      for (int j = 1; j <= y.length; j++) {
-        int sub = prev[j - 1] + (xi == y[j - 1] ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[y.length];
+    // The server's implementation (cue grouping); its rows are as long as the second argument.
+    return x.length < y.length ? TextSimilarity.editDistance(y, x) : TextSimilarity.editDistance(x, y);
   }
 
   /** Errors and reference length, so rates over a set are micro-averaged (total errors / total chars). */

@@ -7,6 +7,7 @@ import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.engine.EngineException;
 import dev.ocrgate.server.engine.OnnxEngine;
 import dev.ocrgate.server.vision.ImageLimits;
+import java.util.function.Function;
 
 /**
  * The OCR components of a production server, built from the config: model set, ONNX engine,
@@ -46,8 +47,8 @@ public final class OcrModule implements AutoCloseable {
    * once the engine has chosen it: the configuration may say {@code auto}).
    */
   public static OcrModule create(OcrgateConfig config,
-      java.util.function.Function<String, BatchListener> detection,
-      java.util.function.Function<String, BatchListener> recognition) {
+      Function<String, BatchListener> detection,
+      Function<String, BatchListener> recognition) {
     if (config.models == null || config.models.size() != 1) {
       throw new ConfigException("models must list exactly one model folder (Recognize has no model"
           + " selection yet), got " + (config.models == null ? 0 : config.models.size()));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ocrgate.api.v1.Point;
 import dev.ocrgate.api.v1.TextLine;
+import dev.ocrgate.server.stream.TextSimilarity;
 import dev.ocrgate.server.testing.TextImages;
 import dev.ocrgate.server.testing.TextImages.Line;
 import dev.ocrgate.server.testing.TextImages.Rendered;
@@ -168,21 +169,7 @@ class OcrGoldenTest {
 
   /** Character error rate: edit distance / length of the truth. */
   static double cer(String got, String want) {
-    int[] prev = new int[want.length() + 1];
-    int[] cur = new int[want.length() + 1];
-    for (int j = 0; j <= want.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= got.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= want.length(); j++) {
-        int sub = prev[j - 1] + (got.charAt(i - 1) == want.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return (double) prev[want.length()] / want.length();
+    int[] w = want.codePoints().toArray();
+    return (double) TextSimilarity.editDistance(got.codePoints().toArray(), w) / w.length;
   }
 }
