@@ -96,9 +96,14 @@ class DynamicBatcherTest {
   @Test
   void verify_completions_runOnTheExecutor_notTheWorker() throws Exception {
     DynamicBatcher<String, String> b = batcher(1, 4);
-    String thread = b.submit("x").thenApply(r -> Thread.currentThread().getName())
-        .get(10, TimeUnit.SECONDS);
-    assertThat(thread).isEqualTo("completion");
+    // The batch is held until the dependent stage is registered: a stage added to an already
+    // completed future runs on the caller's thread, which would make this test race.
+    CompletableFuture<String> result = b.submit("block");
+    await().until(() -> batches.size() == 1);
+    CompletableFuture<String> thread = result.thenApply(r -> Thread.currentThread().getName());
+    assertThat(result).isNotDone();
+    release.countDown();
+    assertThat(thread.get(10, TimeUnit.SECONDS)).isEqualTo("completion");
   }
 
   @Test
