@@ -62,6 +62,13 @@ public final class AccuracyBench implements Callable<Integer> {
   @Option(names = "--command", defaultValue = "", description = "the command line, for the report")
   String command;
 
+  /** Opens a system by its {@code --systems} name; tests put fakes here. */
+  interface Opener {
+    OcrSystem open(String name) throws Exception;
+  }
+
+  Opener opener = this::open;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new AccuracyBench()).execute(args));
   }
@@ -79,7 +86,7 @@ public final class AccuracyBench implements Callable<Integer> {
         loaded.scores().stream().filter(s -> sets.contains(s.set())).forEach(scores::add);
         continue;
       }
-      try (OcrSystem system = open(name)) {
+      try (OcrSystem system = opener.open(name)) {
         descriptions.add("**" + system.name() + "**: " + system.describe());
         List<SetScore> own = runSystem(system, chosen);
         ScoreFile.write(data, system.name(), system.describe(), own);
