@@ -4,8 +4,13 @@ import dev.ocrgate.server.testing.ExternalTools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,14 +18,18 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs ocrgate, RapidOcr-Java and Tesseract over the evaluation sets made by
  * bench/accuracy/make-dataset.sh and writes one Markdown table (bench/results/accuracy.md).
  *
  * <p>Each system reads every image once, sequentially, after one untimed warm-up image; its text
- * per image goes to {@code <data>/out/<system>/<set>/<id>.txt} for inspection. Single-threaded
+ * per image goes to {@code <data>/out/<system>/<set>/<id>.txt} for inspection, its score on each
+ * set to {@link ScoreFile} (for {@code --reuse}) as soon as the set is done. Single-threaded
  * driver; the systems themselves use {@code --threads} intra-op threads.
  */
 @Command(name = "accuracy-bench", mixinStandardHelpOptions = true,
@@ -56,7 +65,9 @@ public final class AccuracyBench implements Callable<Integer> {
   Path out;
 
   @Option(names = "--reuse", split = ",", defaultValue = "",
-      description = "systems whose scores are taken from a previous run's <data>/out/<system>/scores.tsv")
+      description = "systems whose scores are taken from previous runs (<data>/out/<system>/<set>.scores.tsv, "
+          + "or <set>.first-<n>.scores.tsv with --limit n); refused unless every set has a stored score "
+          + "of exactly the images this run reads")
   List<String> reuse;
 
   @Option(names = "--command", defaultValue = "", description = "the command line, for the report")
@@ -69,6 +80,9 @@ public final class AccuracyBench implements Callable<Integer> {
 
   Opener opener = this::open;
 
+  @Spec
+  CommandSpec spec;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new AccuracyBench()).execute(args));
   }
@@ -76,21 +90,32 @@ public final class AccuracyBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<EvalSet> chosen = EvalSet.standard(data).stream().filter(s -> sets.contains(s.name())).toList();
+    String runStarted = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    // Reused scores are checked before anything runs: a refusal should not come after minutes of OCR.
+    Map<String, List<ScoreFile.Stored>> reused = new LinkedHashMap<>();
+    List<String> refusals = new ArrayList<>();
+    for (String name : systems) {
+      if (reuse.contains(name)) {
+        List<ScoreFile.Stored> found = new ArrayList<>();
+        reuseRefusal(name, chosen, found).ifPresentOrElse(refusals::add, () -> reused.put(name, found));
+      }
+    }
+    if (!refusals.isEmpty()) {
+      spec.commandLine().getErr().println(String.join("\n", refusals));
+      spec.commandLine().getErr().flush();
+      return 2;
+    }
     List<SetScore> scores = new ArrayList<>();
     List<String> descriptions = new ArrayList<>();
     for (String name : systems) {
-      if (reuse.contains(name)) {
-        ScoreFile.Loaded loaded = ScoreFile.read(data, displayName(name));
-        descriptions.add("**" + displayName(name) + "**: " + loaded.description()
-            + " — scores reused from the run of " + loaded.takenAt());
-        loaded.scores().stream().filter(s -> sets.contains(s.set())).forEach(scores::add);
+      if (reused.containsKey(name)) {
+        descriptions.add(AccuracyReport.reusedDescription(displayName(name), reused.get(name)));
+        reused.get(name).forEach(s -> scores.add(s.score()));
         continue;
       }
       try (OcrSystem system = opener.open(name)) {
         descriptions.add("**" + system.name() + "**: " + system.describe());
-        List<SetScore> own = runSystem(system, chosen);
-        ScoreFile.write(data, system.name(), system.describe(), own);
-        scores.addAll(own);
+        scores.addAll(runSystem(system, chosen, runStarted));
       }
     }
     scores.sort(java.util.Comparator.comparingInt((SetScore s) -> sets.indexOf(s.set())));
@@ -99,6 +124,55 @@ public final class AccuracyBench implements Callable<Integer> {
     Files.writeString(out, report, StandardCharsets.UTF_8);
     System.out.println(report);
     return 0;
+  }
+
+  /**
+   * Finds, for each chosen set, the stored score of {@code name} that covers exactly the images this
+   * run reads (adding it to {@code found}); else says which sets lack one and how to make them.
+   */
+  private Optional<String> reuseRefusal(String name, List<EvalSet> chosen, List<ScoreFile.Stored> found)
+      throws Exception {
+    String system = displayName(name);
+    List<String> problems = new ArrayList<>();
+    List<String> lacking = new ArrayList<>();
+    for (EvalSet set : chosen) {
+      int setImages = set.size();
+      int images = set.size(limit);
+      List<ScoreFile.Stored> stored = ScoreFile.stored(data, system, set.name());
+      Optional<ScoreFile.Stored> match = ScoreFile.matching(stored, images, setImages);
+      if (match.isPresent()) {
+        found.add(match.get());
+        continue;
+      }
+      lacking.add(set.name());
+      problems.add("  - " + set.name() + ": " + (stored.isEmpty()
+          ? "no stored score in " + ScoreFile.dir(data, system)
+          : "this run reads " + ScoreFile.coverage(images, setImages) + ", the stored scores cover "
+              + String.join("; ", stored.stream().map(s -> s.coverage() + " (run of " + s.takenAt() + ", "
+                  + s.file().getFileName() + ")").toList())));
+    }
+    if (problems.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of("--reuse " + name + ": no stored score of " + system + " covers what this run reads on "
+        + String.join(", ", lacking) + ":\n" + String.join("\n", problems) + "\n  produce it with: "
+        + produceCommand(name, lacking) + "\n  (or leave " + name + " out of --reuse to measure it in this run)");
+  }
+
+  /** The command that stores {@code name}'s scores on {@code lacking} as this run would read them. */
+  private String produceCommand(String name, List<String> lacking) {
+    StringBuilder c = new StringBuilder("bench/accuracy/run-bench.sh --systems ").append(name)
+        .append(" --sets ").append(String.join(",", lacking));
+    if (limit > 0) {
+      c.append(" --limit ").append(limit);
+    }
+    for (String option : List.of("--data", "--models", "--threads", "--warmup-seconds", "--concurrency")) {
+      OptionSpec o = spec == null ? null : spec.findOption(option);
+      if (o != null && !o.originalStringValues().isEmpty()) {
+        c.append(' ').append(option).append(' ').append(o.originalStringValues().get(o.originalStringValues().size() - 1));
+      }
+    }
+    return c.append(" --out /tmp/accuracy-").append(name).append(".md").toString();
   }
 
   private static String displayName(String name) {
@@ -119,7 +193,7 @@ public final class AccuracyBench implements Callable<Integer> {
     };
   }
 
-  private List<SetScore> runSystem(OcrSystem system, List<EvalSet> chosen) throws Exception {
+  private List<SetScore> runSystem(OcrSystem system, List<EvalSet> chosen, String runStarted) throws Exception {
     List<SetScore> out = new ArrayList<>();
     for (EvalSet set : chosen) {
       List<EvalSet.Sample> samples = set.samples(limit);
@@ -145,7 +219,10 @@ public final class AccuracyBench implements Callable<Integer> {
             TextMetrics.wordCounts(s.truth(), own), secs);
         System.err.printf("%-14s %-9s %-32s CER %.4f  %.2fs%n", system.name(), set.name(), s.id(), e.rate(), secs);
       }
-      out.add(throughputPass(system, samples, set, score));
+      SetScore done = throughputPass(system, samples, set, score);
+      Path stored = ScoreFile.write(data, runStarted, system.describe(), set.size(), done);
+      System.err.printf("%-14s %-9s score stored in %s%n", system.name(), set.name(), stored);
+      out.add(done);
     }
     return out;
   }

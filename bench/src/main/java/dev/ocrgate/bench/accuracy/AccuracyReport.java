@@ -7,8 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** Formats the accuracy table, the targets of issue 4, the machine and the material's versions. */
@@ -52,6 +55,32 @@ final class AccuracyReport {
         .append(Files.isRegularFile(manifest) ? Files.readString(manifest, StandardCharsets.UTF_8) : "(no manifest)\n")
         .append("```\n");
     return sb.toString();
+  }
+
+  /**
+   * The Systems line of a system whose scores were reused: its description and the run each set's
+   * score was taken in, once when all sets share the run, else per run (or per set when the
+   * settings differ too).
+   */
+  static String reusedDescription(String system, List<ScoreFile.Stored> stored) {
+    String head = "**" + system + "**: ";
+    if (stored.isEmpty()) {
+      return head + "scores reused (no set asked)";
+    }
+    List<String> descriptions = stored.stream().map(ScoreFile.Stored::description).distinct().toList();
+    if (descriptions.size() > 1) {
+      return head + "scores reused — " + String.join("; ", stored.stream()
+          .map(s -> s.score().set() + ": " + s.description() + " (run of " + s.takenAt() + ")").toList());
+    }
+    Map<String, List<String>> setsByRun = new LinkedHashMap<>();
+    for (ScoreFile.Stored s : stored) {
+      setsByRun.computeIfAbsent(s.takenAt(), t -> new ArrayList<>()).add(s.score().set());
+    }
+    if (setsByRun.size() == 1) {
+      return head + descriptions.get(0) + " — scores reused from the run of " + stored.get(0).takenAt();
+    }
+    return head + descriptions.get(0) + " — scores reused from the runs of " + String.join(", ",
+        setsByRun.entrySet().stream().map(e -> e.getKey() + " (" + String.join(", ", e.getValue()) + ")").toList());
   }
 
   private static void table(StringBuilder sb, List<SetScore> scores) {

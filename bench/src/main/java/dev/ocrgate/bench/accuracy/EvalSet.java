@@ -40,6 +40,19 @@ public record EvalSet(String name, Path dir, boolean lines, boolean chinese) {
     }
   }
 
+  /** How many images the set has. */
+  public int size() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return (int) files.filter(p -> p.toString().endsWith(".png")).count();
+    }
+  }
+
+  /** How many images {@link #samples}{@code (limit)} returns. */
+  public int size(int limit) throws IOException {
+    int all = size();
+    return limit > 0 ? Math.min(limit, all) : all;
+  }
+
   private static Sample sample(Path png) {
     String file = png.getFileName().toString();
     String id = file.substring(0, file.length() - ".png".length());
