@@ -239,7 +239,9 @@ class ResumableFrameStreamTest {
     Collector results = new Collector();
     FrameStream stream = client.streamFrames(StreamConfig.getDefaultInstance(), results);
     stream.send(frame(0));
-    sleep(300);
+    // Frame 0 must be answered before the server goes: waiting a fixed 300 ms was not enough when
+    // the first TLS handshake and stream of a loaded JVM took longer (then nothing was answered).
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> results.seqs.contains(0L));
     s.shutdownGracefully();
     sendUnlessEnded(stream, frame(1), "UNAVAILABLE");
 

@@ -44,10 +44,13 @@ class RedisRevocationStoreTest {
 
   @Test
   void revokeJti_setsTtlOfRemainingLifetime() throws Exception {
+    long t0 = System.nanoTime();
     store.revokeJti("jti-ttl", Instant.now().plusSeconds(60));
-
     long pttl = link.sync().pttl(RedisRevocationStore.JTI_PREFIX + "jti-ttl");
-    assertThat(pttl).isBetween(55_000L, 60_000L);
+    long elapsedMs = (System.nanoTime() - t0) / 1_000_000 + 2; // + millisecond truncations
+
+    // 60 s from when the test asked, less at most the time it took until the read (however slow)
+    assertThat(pttl).isBetween(60_000L - elapsedMs, 60_000L);
   }
 
   @Test
@@ -84,15 +87,15 @@ class RedisRevocationStoreTest {
 
     REDIS.server().stop();
 
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThatThrownBy(() -> store.isRevoked("jti-x", "alice", now))
             .isInstanceOf(StoreUnavailableException.class)
             .hasMessageNotContaining("jti-x"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> !store.healthy());
+    await().atMost(Duration.ofSeconds(30)).until(() -> !store.healthy());
 
     REDIS.server().startAgain();
 
-    await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
         .until(() -> !store.isRevoked("jti-y", "alice", now));
     assertThat(store.healthy()).isTrue();
     // The restarted server has no persistence: the old revocation is gone, new ones work.
@@ -113,7 +116,7 @@ class RedisRevocationStoreTest {
 
       REDIS.server().startAgain();
 
-      await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
           .until(() -> !late.isRevoked("j", "alice", now));
       assertThat(late.healthy()).isTrue();
     } finally {

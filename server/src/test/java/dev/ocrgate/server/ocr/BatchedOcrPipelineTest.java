@@ -96,24 +96,35 @@ class BatchedOcrPipelineTest {
     SharedPipeline.StageCounts det = SharedPipeline.detection();
     long ran = det.run();
     long cancelled = det.dropped(Status.Code.CANCELLED);
-    // More requests than detection instances: the last ones wait in the queue. Every crop has
-    // the same size (one shape), so the queue is FIFO and the last request is queued as long as
-    // anything is.
-    int n = pipeline().detectionBatcher().instances() + 3;
+    // More requests than detection instances, with the workers held at the gate once they have
+    // taken one each: the rest stay queued until the test lets go (not for as long as the real
+    // models happen to take), so the last request is certainly still queued when cancelled.
+    int instances = pipeline().detectionBatcher().instances();
+    int n = instances + 3;
     List<CompletableFuture<OcrResult>> fs = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      fs.add(pipeline().recognize(OcrRequest.of(page.rgb())));
+    det.hold();
+    try {
+      for (int i = 0; i < n; i++) {
+        fs.add(pipeline().recognize(OcrRequest.of(page.rgb())));
+      }
+      await().atMost(Duration.ofSeconds(SharedPipeline.TIMEOUT_SECONDS))
+          .until(() -> det.workersHeld() == instances);
+      assertThat(pipeline().detectionBatcher().queueDepth()).isEqualTo(n - instances);
+      CompletableFuture<OcrResult> last = fs.remove(n - 1);
+      assertThat(last.cancel(false)).isTrue();
+      // Withdrawn by the cancelling thread itself, before it returned.
+      assertThat(det.dropped(Status.Code.CANCELLED)).isEqualTo(cancelled + 1);
+      assertThat(pipeline().detectionBatcher().queueDepth()).isEqualTo(n - instances - 1);
+      assertThat(last).isCancelled();
+    } finally {
+      det.release();
     }
-    assertThat(pipeline().detectionBatcher().queueDepth()).isPositive();
-    CompletableFuture<OcrResult> last = fs.remove(n - 1);
-    assertThat(last.cancel(false)).isTrue();
-    assertThat(det.dropped(Status.Code.CANCELLED)).isEqualTo(cancelled + 1);
     for (CompletableFuture<OcrResult> f : fs) {
       assertThat(texts(f.get(SharedPipeline.TIMEOUT_SECONDS, TimeUnit.SECONDS)))
           .containsExactly("Queuedfordetection");
     }
     assertThat(det.run()).isEqualTo(ran + n - 1);
-    assertThat(last).isCancelled();
+    assertThat(det.dropped(Status.Code.CANCELLED)).isEqualTo(cancelled + 1);
     assertThat(pipeline().queuedItems()).isZero();
   }
 
@@ -131,18 +142,31 @@ class BatchedOcrPipelineTest {
     assertThat(whole.lines()).extracting(TextLine::getText).hasSizeGreaterThanOrEqualTo(10);
     assertThat(crops).isGreaterThanOrEqualTo(whole.lines().size());
 
+    // The recognition workers are held once they have taken one crop each, so the other crops
+    // stay queued until the request is cancelled (not for as long as the real models take).
+    int instances = pipeline().recognitionBatcher().instances();
+    assertThat(crops).isGreaterThan(instances + 3);
     long ran = rec.run();
     long cancelled = rec.dropped(Status.Code.CANCELLED);
-    CompletableFuture<OcrResult> f = pipeline().recognize(OcrRequest.of(page));
-    await().atMost(Duration.ofSeconds(SharedPipeline.TIMEOUT_SECONDS)).pollInterval(Duration.ofMillis(1))
-        .until(() -> pipeline().recognitionBatcher().queueDepth() >= 3);
-    assertThat(f.cancel(false)).isTrue();
-    // Every crop either ran (it was running when the request was cancelled) or was withdrawn,
-    // including crops still being submitted at that moment (withdrawn as they come).
+    CompletableFuture<OcrResult> f;
+    rec.hold();
+    try {
+      f = pipeline().recognize(OcrRequest.of(page));
+      // Every crop is submitted (the queue only grows while the workers are held).
+      await().atMost(Duration.ofSeconds(SharedPipeline.TIMEOUT_SECONDS))
+          .until(() -> rec.workersHeld() == instances
+              && pipeline().recognitionBatcher().queueDepth() == crops - instances);
+      assertThat(f.cancel(false)).isTrue();
+      // The queued crops are withdrawn by the cancelling thread itself, before it returned.
+      assertThat(rec.dropped(Status.Code.CANCELLED) - cancelled).as("crops withdrawn").isEqualTo(crops - instances);
+      assertThat(pipeline().recognitionBatcher().queueDepth()).isZero();
+    } finally {
+      rec.release();
+    }
+    // The crops the held workers had taken still run (their results are discarded).
     await().atMost(Duration.ofSeconds(SharedPipeline.TIMEOUT_SECONDS))
-        .until(() -> rec.run() - ran + rec.dropped(Status.Code.CANCELLED) - cancelled >= crops);
-    assertThat(rec.dropped(Status.Code.CANCELLED) - cancelled).as("crops withdrawn").isGreaterThanOrEqualTo(3);
-    assertThat(rec.run() - ran).as("crops run").isEqualTo(crops - (rec.dropped(Status.Code.CANCELLED) - cancelled));
+        .until(() -> rec.run() - ran == instances);
+    assertThat(rec.dropped(Status.Code.CANCELLED) - cancelled).as("crops withdrawn").isEqualTo(crops - instances);
     assertThat(f).isCancelled();
     assertThat(pipeline().queuedItems()).isZero();
   }

@@ -39,7 +39,15 @@ import org.junit.jupiter.api.Test;
 class OcrGrpcServiceTest {
   private static Server server;
   private static ManagedChannel channel;
-  private static OcrServiceGrpc.OcrServiceBlockingStub stub;
+
+  /**
+   * A stub with a fresh 60 s deadline per call. {@code withDeadlineAfter} fixes an absolute
+   * deadline when the stub is made, so a stub kept in a field would give every call of the class
+   * one shared 60 s budget from {@code @BeforeAll}.
+   */
+  private static OcrServiceGrpc.OcrServiceBlockingStub stub() {
+    return OcrServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
 
   @BeforeAll
   static void start() throws Exception {
@@ -47,7 +55,6 @@ class OcrGrpcServiceTest {
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).addService(service).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
-    stub = OcrServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
   @AfterAll
@@ -61,7 +68,7 @@ class OcrGrpcServiceTest {
     Rendered r = TextImages.render(640, 120, Color.WHITE, Color.BLACK, List.of(
         new Line("Hello gRPC world", TextImages.latin(32), 20, 10),
         new Line("你好世界", TextImages.chinese(32), 20, 65)));
-    RecognizeResponse res = stub.recognize(RecognizeRequest.newBuilder()
+    RecognizeResponse res = stub().recognize(RecognizeRequest.newBuilder()
         .setImage(TestImages.encoded(TestImages.encode(r.image(), "png"))).build());
     assertThat(res.getLinesList()).extracting(l -> l.getText().replace(" ", ""))
         .containsExactly("HellogRPCworld", "你好世界");
@@ -81,7 +88,7 @@ class OcrGrpcServiceTest {
     Rendered r = TextImages.render(600, 200, Color.BLACK, Color.WHITE, List.of(
         new Line("top line", TextImages.latin(30), 20, 10),
         new Line("subtitle band", TextImages.latin(30), 150, 150)));
-    RecognizeResponse res = stub.recognize(RecognizeRequest.newBuilder()
+    RecognizeResponse res = stub().recognize(RecognizeRequest.newBuilder()
         .setImage(TestImages.raw(600, 200, PixelFormat.PIXEL_FORMAT_RGB8, r.rgb().data()))
         .setRegion(Region.newBuilder().setNormalized(
             NormalizedRect.newBuilder().setX(0).setY(0.7f).setWidth(1).setHeight(0.3f)))
@@ -116,7 +123,7 @@ class OcrGrpcServiceTest {
         .setRegion(Region.newBuilder().setPixels(
             dev.ocrgate.api.v1.PixelRect.newBuilder().setX(50).setY(50).setWidth(10).setHeight(10)))
         .build();
-    assertThatThrownBy(() -> stub.recognize(req))
+    assertThatThrownBy(() -> stub().recognize(req))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
           assertThat(e.getStatus().getDescription()).isEqualTo("region does not overlap the image");
@@ -125,7 +132,7 @@ class OcrGrpcServiceTest {
 
   private static void assertInvalid(Image image, String message) {
     RecognizeRequest req = RecognizeRequest.newBuilder().setImage(image).build();
-    assertThatThrownBy(() -> stub.recognize(req))
+    assertThatThrownBy(() -> stub().recognize(req))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
           assertThat(e.getStatus().getDescription()).isEqualTo(message);

@@ -19,6 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe. Never closed: its sessions and (daemon) batch workers live as long as the
  * forked test JVM, so tests must not close the module or its pipeline. Tests that read the
  * counts take differences and rely on JUnit running test methods one at a time.
+ *
+ * <p>{@link StageCounts#hold()} stops that stage's workers after they have taken an item and before
+ * it runs (in {@code onDequeued}, on the worker thread), so a test can keep items queued for as
+ * long as it needs instead of racing the real models; {@link StageCounts#release()} lets them go.
+ * A test that holds a stage must release it in a {@code finally}.
  */
 final class SharedPipeline {
   /** How long a test waits for one image. */
@@ -58,10 +63,51 @@ final class SharedPipeline {
     return RECOGNITION;
   }
 
-  /** Items one batcher ran and dropped since the JVM started. Thread-safe. */
+  /** Items one batcher ran and dropped since the JVM started, and a gate for its workers. Thread-safe. */
   static final class StageCounts implements BatchListener {
     private final AtomicLong run = new AtomicLong();
     private final Map<Status.Code, AtomicLong> dropped = new ConcurrentHashMap<>();
+    private final Object gate = new Object();
+    private boolean held; // guarded by gate
+    private int waiting; // guarded by gate: workers stopped at the gate
+
+    @Override
+    public void onDequeued(long queueNanos) {
+      synchronized (gate) {
+        waiting++;
+        try {
+          while (held) {
+            gate.wait();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } finally {
+          waiting--;
+        }
+      }
+    }
+
+    /** From now on, a worker that takes an item waits before running it, until {@link #release}. */
+    void hold() {
+      synchronized (gate) {
+        held = true;
+      }
+    }
+
+    /** Lets held workers (and later ones) run. */
+    void release() {
+      synchronized (gate) {
+        held = false;
+        gate.notifyAll();
+      }
+    }
+
+    /** Workers waiting at the gate now, each with the item(s) it took. */
+    int workersHeld() {
+      synchronized (gate) {
+        return waiting;
+      }
+    }
 
     @Override
     public void onBatch(int size, long inferenceNanos, double paddingRatio) {

@@ -92,7 +92,12 @@ class TwoReplicasSharedStateTest {
         + "  - id: scanner\n    secret_hash: '" + hash(APP_SECRET) + "'\n    tenant: acme\n"
         + "    scopes: [ocr:recognize]\n"
         + "  - id: metered-admin\n    secret_hash: '" + hash(METERED_SECRET) + "'\n    tenant: metered\n"
-        + "    scopes: [ocr:admin]\n");
+        + "    scopes: [ocr:admin]\n"
+        // only issueToken_wrongSecretScopeAndThrottle uses it: the throttle that test provokes on B
+        // lasts past the test and would refuse other tests' "scanner" tokens in whatever order
+        // JUnit runs them
+        + "  - id: guessed\n    secret_hash: '" + hash(APP_SECRET) + "'\n    tenant: acme\n"
+        + "    scopes: [ocr:recognize]\n");
     a = ServerAssembly.assemble(config(clients)).start();
     b = ServerAssembly.assemble(config(clients)).start();
     channelA = Grpc.newChannelBuilderForAddress("localhost", a.port(), TestTls.clientCredentials()).build();
@@ -131,19 +136,19 @@ class TwoReplicasSharedStateTest {
   }
 
   @Test
-  void revokedThroughA_isRefusedByB_withinOneSecond() throws Exception {
+  void revokedThroughA_isRefusedByB_onItsNextCall() throws Exception {
     String admin = issue(channelA, "admin-tool", ADMIN_SECRET).getAccessToken();
     String victim = issue(channelA, "admin-tool", ADMIN_SECRET).getAccessToken();
     revokeJti(channelB, victim, "warm-up-" + System.nanoTime()); // B has verified (and cached) the victim
 
-    long start = System.nanoTime();
     revokeJti(channelA, admin, jti(victim));
 
-    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
-        assertThatThrownBy(() -> revokeJti(channelB, victim, "x"))
-            .isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED)));
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+    // Every call checks revocation in the shared Redis (the verified-token cache does not skip
+    // it), and A answered only after writing there: B's very next call is refused. No waiting
+    // and no wall-clock bound, so a slow machine cannot fail this and a stale B cannot pass it.
+    assertThatThrownBy(() -> revokeJti(channelB, victim, "x"))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
     revokeJti(channelB, admin, "still-works"); // the admin token itself is unaffected
   }
 
@@ -187,24 +192,24 @@ class TwoReplicasSharedStateTest {
 
     REDIS.server().stop();
     try {
-      await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
           assertThatThrownBy(() -> revokeJti(channelB, admin, "during"))
               .isInstanceOfSatisfying(StatusRuntimeException.class,
                   e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE)));
       // public methods still work, and health reports the shared state as degraded
       assertThat(AuthServiceGrpc.newBlockingStub(channelA).getJwks(GetJwksRequest.getDefaultInstance())
           .getJwksJson()).contains("\"keys\"");
-      await().atMost(Duration.ofSeconds(5)).until(() -> sharedStateHealth(channelA) == ServingStatus.NOT_SERVING);
+      await().atMost(Duration.ofSeconds(30)).until(() -> sharedStateHealth(channelA) == ServingStatus.NOT_SERVING);
       assertThat(health(channelA, "")).isEqualTo(ServingStatus.SERVING);
     } finally {
       REDIS.server().startAgain();
     }
 
-    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
       revokeJti(channelA, admin, "after-a");
       revokeJti(channelB, admin, "after-b");
     });
-    await().atMost(Duration.ofSeconds(5)).until(() -> sharedStateHealth(channelB) == ServingStatus.SERVING);
+    await().atMost(Duration.ofSeconds(30)).until(() -> sharedStateHealth(channelB) == ServingStatus.SERVING);
   }
 
   @Test
@@ -238,12 +243,12 @@ class TwoReplicasSharedStateTest {
   @Test
   void issueToken_wrongSecretScopeAndThrottle_haveTheirStatuses() {
     AuthServiceGrpc.AuthServiceBlockingStub stub = AuthServiceGrpc.newBlockingStub(channelB);
-    assertThatThrownBy(() -> stub.issueToken(IssueTokenRequest.newBuilder().setClientId("scanner")
+    assertThatThrownBy(() -> stub.issueToken(IssueTokenRequest.newBuilder().setClientId("guessed")
             .setClientSecret(APP_SECRET).addScopes("ocr:admin").build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
     for (int i = 0; i < 2; i++) {
-      assertThatThrownBy(() -> stub.issueToken(IssueTokenRequest.newBuilder().setClientId("scanner")
+      assertThatThrownBy(() -> stub.issueToken(IssueTokenRequest.newBuilder().setClientId("guessed")
               .setClientSecret(APP_SECRET + "x").build()))
           .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -251,7 +256,7 @@ class TwoReplicasSharedStateTest {
           });
     }
     // two failures on B: B now throttles this client, even with the right secret
-    assertThatThrownBy(() -> stub.issueToken(IssueTokenRequest.newBuilder().setClientId("scanner")
+    assertThatThrownBy(() -> stub.issueToken(IssueTokenRequest.newBuilder().setClientId("guessed")
             .setClientSecret(APP_SECRET).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));

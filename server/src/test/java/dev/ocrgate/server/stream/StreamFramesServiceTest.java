@@ -252,11 +252,11 @@ class StreamFramesServiceTest {
     // Each of the two workers holds a batch at the closed gate: two frames, or one when the next
     // frame came after the batcher's 1 ms delay. The rest of the window (4 to 6 frames) is
     // queued and, the gate staying closed, can only leave the queue by being withdrawn.
-    await().atMost(Duration.ofSeconds(10)).until(() -> ocr.calls.get() == WINDOW
+    await().atMost(Duration.ofSeconds(30)).until(() -> ocr.calls.get() == WINDOW
         && ocr.batcher.queueDepth() >= WINDOW - 4 && ocr.batcher.queueDepth() <= WINDOW - 2);
     s.cancel();
     assertThat(s.done.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.CANCELLED);
-    await().atMost(Duration.ofSeconds(10)).until(() -> ocr.batcher.queueDepth() == 0 && service.openStreams() == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> ocr.batcher.queueDepth() == 0 && service.openStreams() == 0);
     assertThat(ocr.calls.get()).isEqualTo(WINDOW);
   }
 
@@ -264,7 +264,7 @@ class StreamFramesServiceTest {
   void verify_drain_answersAcceptedFrames_thenEndsWithUnavailable() throws Exception {
     ocr.closeGate();
     TestStream s = open(channel(1 << 20), distinctFrames(50), true, false);
-    await().atMost(Duration.ofSeconds(10)).until(() -> ocr.calls.get() == WINDOW);
+    await().atMost(Duration.ofSeconds(30)).until(() -> ocr.calls.get() == WINDOW);
     service.drain();
     ocr.openGate();
     Status st = s.done.get(20, TimeUnit.SECONDS);
