@@ -37,19 +37,63 @@ class SubtitleCuesTest {
   }
 
   @Test
-  void verify_errorFrame_endsTheRun() {
+  void verify_errorFrame_isSkipped_theCueGoesOn() {
     SubtitleCues cues = new SubtitleCues(0.8, 100);
     cues.accept(frame(0, "abc"));
-    cues.accept(frame(100, "abc").toBuilder().setError(Status.newBuilder().setCode(3)).build());
+    cues.accept(frame(100, "xyz").toBuilder().setError(Status.newBuilder().setCode(3)).build());
     cues.accept(frame(200, "abc"));
 
-    assertThat(cues.finish()).containsExactly(new SubtitleCue(0, 100, "abc"), new SubtitleCue(200, 300, "abc"));
+    assertThat(cues.finish()).containsExactly(new SubtitleCue(0, 300, "abc"));
+  }
+
+  /** What `ocrgate subtitles` met on an ffmpeg test-pattern video: spaces lost, a stray number. */
+  @Test
+  void verify_textsComparedNormalised_spacesCaseAndStrayDigitsDoNotSplitACue() {
+    SubtitleCues cues = new SubtitleCues(0.8, 200);
+    cues.accept(frame(3000, "Second subtitle line"));
+    cues.accept(frame(3200, "Second subtitle line"));
+    cues.accept(frame(3400, "92", "Secondsubtitleline"));
+    cues.accept(frame(3600, "SECOND SUBTITLE LINE."));
+    cues.accept(frame(3800, "Second subtitle line"));
+
+    assertThat(cues.finish()).containsExactly(new SubtitleCue(3000, 4000, "Second subtitle line"));
   }
 
   @Test
-  void verify_editDistance() {
-    assertThat(SubtitleCues.editDistance("kitten", "sitting")).isEqualTo(3);
-    assertThat(SubtitleCues.editDistance("", "abc")).isEqualTo(3);
-    assertThat(SubtitleCues.editDistance("你好", "你好")).isZero();
+  void verify_frameWithoutLettersOrDigits_endsTheRun_andStartsNone() {
+    SubtitleCues cues = new SubtitleCues(0.8, 200);
+    cues.accept(frame(0, "Hello"));
+    cues.accept(frame(200, "！"));
+    cues.accept(frame(400, " ", "..."));
+    cues.accept(frame(600, "Hello"));
+
+    assertThat(cues.finish()).containsExactly(new SubtitleCue(0, 200, "Hello"), new SubtitleCue(600, 800, "Hello"));
+  }
+
+  @Test
+  void verify_similarityIsAgainstTheMostFrequentText_notTheFirst() {
+    // "Hello worlx" starts the run; once "Hello world" leads, "Hallo world" (0.9 similar to it,
+    // 0.8 to the first text) stays in the run.
+    SubtitleCues cues = new SubtitleCues(0.9, 100);
+    cues.accept(frame(0, "Hello worlx"));
+    cues.accept(frame(100, "Hello world"));
+    cues.accept(frame(200, "Hello world"));
+    cues.accept(frame(300, "Hallo world"));
+
+    assertThat(cues.finish()).containsExactly(new SubtitleCue(0, 400, "Hello world"));
+  }
+
+  @Test
+  void verify_normalizeAndEditDistance() {
+    assertThat(SubtitleCues.normalize("Ｈｅｌｌｏ, World!")).isEqualTo("helloworld".codePoints().toArray());
+    assertThat(SubtitleCues.normalize("你好，世界")).isEqualTo("你好世界".codePoints().toArray());
+    assertThat(SubtitleCues.editDistance(cp("kitten"), cp("sitting"))).isEqualTo(3);
+    assertThat(SubtitleCues.editDistance(cp(""), cp("abc"))).isEqualTo(3);
+    assertThat(SubtitleCues.editDistance(cp("𠀀好"), cp("𠀀好"))).isZero();
+    assertThat(SubtitleCues.editDistance(cp("𠀀"), cp("好"))).isEqualTo(1);
+  }
+
+  private static int[] cp(String s) {
+    return s.codePoints().toArray();
   }
 }

@@ -1,9 +1,11 @@
 package dev.ocrgate.server.stream;
 
 import dev.ocrgate.api.v1.Cue;
+import dev.ocrgate.api.v1.FrameResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Turns per-frame texts, fed in seq order, into subtitle cues. Consecutive frames whose text is
@@ -11,6 +13,10 @@ import java.util.Optional;
  * one cue spanning [first pts, last pts + frame interval]. A cue is emitted when the text changes,
  * when a frame is empty, or at {@link #finish()}. Empty frames start no cue. The cue's text is the
  * run's most frequent exact text (first seen wins a tie), which irons out single-frame OCR noise.
+ *
+ * The stream feeds only frames it could read: a frame answered with an error is skipped and does
+ * not split a cue. The client SDK's {@code SubtitleCues} follows the same rules (checked by the
+ * CLI's {@code CueParityTest}).
  *
  * <p>The frame interval is the configured one, else the smallest positive pts step seen so far.
  * Not thread-safe: one per stream, used from the stream's serialised context.
@@ -56,6 +62,19 @@ public final class CueBuilder {
   public CueBuilder(double similarity, long frameIntervalMs) {
     this.similarity = similarity;
     this.configuredIntervalMs = frameIntervalMs;
+  }
+
+  /**
+   * Feeds one frame's result: its lines (stripped, empty ones left out) joined with "\n"; a
+   * result with an error is skipped (it says nothing about whether the subtitle changed).
+   */
+  public Optional<Cue> accept(FrameResult result) {
+    if (result.hasError()) {
+      return Optional.empty();
+    }
+    String text = result.getLinesList().stream().map(l -> l.getText().strip()).filter(t -> !t.isEmpty())
+        .collect(Collectors.joining("\n"));
+    return accept(result.getSeq(), result.getPtsMs(), text);
   }
 
   /** Feeds one frame's text (lines joined with "\n"; empty = no text); returns a finished cue. */

@@ -5,7 +5,6 @@ import dev.ocrgate.api.v1.Frame;
 import dev.ocrgate.api.v1.FrameResult;
 import dev.ocrgate.api.v1.StreamFramesRequest;
 import dev.ocrgate.api.v1.StreamFramesResponse;
-import dev.ocrgate.api.v1.TextLine;
 import dev.ocrgate.server.config.StreamingSection;
 import dev.ocrgate.server.ocr.OcrPipeline;
 import dev.ocrgate.server.ocr.OcrRequest;
@@ -26,7 +25,6 @@ import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -260,8 +258,8 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     if (lastRead == p && code != Status.Code.OK) {
       lastRead = null;
     }
-    if (cues != null && !result.hasError()) {
-      emit(cues.accept(p.seq, p.ptsMs, textOf(result)));
+    if (cues != null) {
+      emit(cues.accept(result));
     }
     if (!halfClosed && !draining && stopWith == null) {
       out.request(1);
@@ -287,10 +285,6 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       out.onNext(StreamFramesResponse.newBuilder().setCue(c).build());
       listener.onCue();
     });
-  }
-
-  private static String textOf(FrameResult result) {
-    return result.getLinesList().stream().map(TextLine::getText).collect(Collectors.joining("\n"));
   }
 
   /** Config error or internal failure: end the call at once, withdraw queued work. */
