@@ -4,6 +4,7 @@ import dev.ocrgate.server.auth.DevKeys;
 import dev.ocrgate.server.auth.JwtAuth;
 import dev.ocrgate.server.auth.Principal;
 import dev.ocrgate.server.auth.issuer.ClientRegistry;
+import dev.ocrgate.server.auth.issuer.FailureThrottle;
 import dev.ocrgate.server.auth.issuer.IssuerSettings;
 import dev.ocrgate.server.auth.issuer.Issuers;
 import dev.ocrgate.server.auth.issuer.JwksHttpEndpoint;
@@ -56,7 +57,7 @@ public final class ServerAssembly {
     Supplier<KeyRing> issuerKeys = issuerKeys(config, clock);
     addAuth(config, builder, state, clock);
     addRateLimit(config, builder, state, metrics);
-    addIssuer(config, builder, state, issuerKeys, clock);
+    addIssuer(config, builder, state, issuerKeys, clock, metrics);
     addOcr(config, builder, metrics);
     OcrgateServer server = builder.build();
     state.startHealth(server.health());
@@ -151,7 +152,7 @@ public final class ServerAssembly {
   }
 
   private static void addIssuer(OcrgateConfig config, OcrgateServer.Builder builder, SharedState state,
-      Supplier<KeyRing> keys, Clock clock) {
+      Supplier<KeyRing> keys, Clock clock, Metrics metrics) {
     IssuerSection is = config.issuer;
     if (!is.enabled) {
       return;
@@ -161,8 +162,9 @@ public final class ServerAssembly {
         config.auth.tenant_claim, Duration.ofSeconds(is.access_ttl_seconds), Duration.ofSeconds(is.refresh_ttl_seconds),
         Duration.ofSeconds(config.auth.clock_skew_seconds), is.max_failed_attempts,
         Duration.ofSeconds(is.failure_window_seconds));
-    builder.addService(Issuers.authService(clients, keys, state.refreshTokens(), state.revocations(), settings,
-        clock, System::nanoTime));
+    FailureThrottle throttle = state.failureThrottle(settings.maxFailures(), settings.failureWindow(), metrics);
+    builder.addService(Issuers.authService(clients, keys, state.refreshTokens(), state.revocations(), throttle,
+        settings, clock));
     builder.startupFact("issuer", clients.size() + " clients, kid " + keys.get().current().kid());
     if (is.jwks_http_port >= 0) {
       // Bound at start (with the gRPC port), not at assembly, so a failed assembly leaks no socket.

@@ -3,7 +3,10 @@ package dev.ocrgate.server;
 import dev.ocrgate.server.auth.InMemoryRevocationStore;
 import dev.ocrgate.server.auth.RedisRevocationStore;
 import dev.ocrgate.server.auth.RevocationStore;
+import dev.ocrgate.server.auth.issuer.FailureThrottle;
+import dev.ocrgate.server.auth.issuer.InMemoryFailureThrottle;
 import dev.ocrgate.server.auth.issuer.InMemoryRefreshTokenStore;
+import dev.ocrgate.server.auth.issuer.RedisFailureThrottle;
 import dev.ocrgate.server.auth.issuer.RedisRefreshTokenStore;
 import dev.ocrgate.server.auth.issuer.RefreshTokenStore;
 import dev.ocrgate.server.config.OcrgateConfig;
@@ -21,10 +24,12 @@ import java.time.Duration;
 /**
  * The stores whose state outlives a call: in memory for one node, in Redis when {@code redis.url}
  * is set (one lettuce connection shared by every store, its reachability reported to health and
- * the {@code ocrgate_redis_up} gauge). Registered on the server for closing: the watcher first,
+ * the {@code ocrgate_redis_up} gauge): revocations, refresh tokens, rate-limit buckets and the
+ * issuer's failed-secret counts. Registered on the server for closing: the watcher first,
  * then the stores, then the connection. Built once at assembly; immutable afterwards.
  */
 final class SharedState implements AutoCloseable {
+  private static final long MAX_TRACKED_FAILURE_IDS = 100_000;
   private final RedisLink redis; // null = in-memory
   private final RedisHealthWatcher watcher; // null = in-memory
   private final RevocationStore revocations;
@@ -61,6 +66,17 @@ final class SharedState implements AutoCloseable {
 
   RefreshTokenStore refreshTokens() {
     return redis == null ? InMemoryRefreshTokenStore.create(clock) : RedisRefreshTokenStore.create(redis);
+  }
+
+  /**
+   * The issuer's failed-secret throttle: per replica in memory, shared in Redis (falling back to
+   * per-replica counting while Redis is unreachable). Either way at most 100,000 ids are tracked
+   * in this process.
+   */
+  FailureThrottle failureThrottle(int maxFailures, Duration window, Metrics metrics) {
+    return redis == null
+        ? InMemoryFailureThrottle.create(maxFailures, window, System::nanoTime, MAX_TRACKED_FAILURE_IDS)
+        : RedisFailureThrottle.create(redis, maxFailures, window, metrics, MAX_TRACKED_FAILURE_IDS);
   }
 
   RateLimiter rateLimiter(RateLimitPolicy policy, Metrics metrics) {

@@ -97,6 +97,11 @@ class TwoReplicasSharedStateTest {
         // lasts past the test and would refuse other tests' "scanner" tokens in whatever order
         // JUnit runs them
         + "  - id: guessed\n    secret_hash: '" + hash(APP_SECRET) + "'\n    tenant: acme\n"
+        + "    scopes: [ocr:recognize]\n"
+        // likewise one id each for the cross-replica throttle test and the Redis-outage one
+        + "  - id: spread\n    secret_hash: '" + hash(APP_SECRET) + "'\n    tenant: acme\n"
+        + "    scopes: [ocr:recognize]\n"
+        + "  - id: offline\n    secret_hash: '" + hash(APP_SECRET) + "'\n    tenant: acme\n"
         + "    scopes: [ocr:recognize]\n");
     a = ServerAssembly.assemble(config(clients)).start();
     b = ServerAssembly.assemble(config(clients)).start();
@@ -260,6 +265,37 @@ class TwoReplicasSharedStateTest {
             .setClientSecret(APP_SECRET).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+  }
+
+  @Test
+  void wrongSecretsSpreadOverAAndB_throttleTheClientOnBoth() {
+    // max_failed_attempts is 2: one wrong secret on each replica uses them up (per-replica
+    // throttles would each have seen only one and let the right secret through)
+    assertIssueFails(channelA, "spread", APP_SECRET + "x", Status.Code.UNAUTHENTICATED);
+    assertIssueFails(channelB, "spread", APP_SECRET + "x", Status.Code.UNAUTHENTICATED);
+
+    assertIssueFails(channelA, "spread", APP_SECRET, Status.Code.RESOURCE_EXHAUSTED);
+    assertIssueFails(channelB, "spread", APP_SECRET, Status.Code.RESOURCE_EXHAUSTED);
+  }
+
+  @Test
+  void redisStopped_wrongSecretsAreStillThrottled_perReplica() {
+    REDIS.server().stop();
+    try {
+      // neither UNAVAILABLE nor fail-open: A counts the failures itself while Redis is away
+      assertIssueFails(channelA, "offline", APP_SECRET + "x", Status.Code.UNAUTHENTICATED);
+      assertIssueFails(channelA, "offline", APP_SECRET + "x", Status.Code.UNAUTHENTICATED);
+      assertIssueFails(channelA, "offline", APP_SECRET, Status.Code.RESOURCE_EXHAUSTED);
+      // B saw no failure: the right secret reaches the refresh-token store, which fails closed
+      assertIssueFails(channelB, "offline", APP_SECRET, Status.Code.UNAVAILABLE);
+    } finally {
+      REDIS.server().startAgain();
+    }
+  }
+
+  private static void assertIssueFails(ManagedChannel ch, String client, String secret, Status.Code code) {
+    assertThatThrownBy(() -> issue(ch, client, secret))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(code));
   }
 
   @Test

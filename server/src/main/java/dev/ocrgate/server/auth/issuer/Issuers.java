@@ -4,7 +4,6 @@ import dev.ocrgate.server.auth.RevocationStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /** Static factories for the issuer's pieces (the service, its key ring). */
@@ -15,12 +14,12 @@ public final class Issuers {
    * The AuthService.
    *
    * @param keys the key ring to sign with, e.g. {@link #reloadingKeyRing}
-   * @param nanoTime monotonic clock of the failure throttle
+   * @param throttle the failed-secret throttle, built for {@code settings}' max failures and window
+   *     (in memory or in Redis, like the stores)
    */
   public static AuthServiceImpl authService(ClientRegistry clients, Supplier<KeyRing> keys,
-      RefreshTokenStore refreshTokens, RevocationStore revocations, IssuerSettings settings, Clock clock,
-      LongSupplier nanoTime) {
-    FailureThrottle throttle = new FailureThrottle(settings.maxFailures(), settings.failureWindow(), nanoTime, 100_000);
+      RefreshTokenStore refreshTokens, RevocationStore revocations, FailureThrottle throttle,
+      IssuerSettings settings, Clock clock) {
     TokenIssuer issuer = new TokenIssuer(clients, keys, refreshTokens, revocations, throttle, settings, clock);
     return new AuthServiceImpl(issuer, keys, revocations, settings, clock);
   }

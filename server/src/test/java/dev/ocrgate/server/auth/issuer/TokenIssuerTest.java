@@ -43,7 +43,7 @@ class TokenIssuerTest {
     if (issuer == null) {
       ClientRegistry clients = ClientRegistry.of(List.of(
           new RegisteredClient("app", hash, Set.of("ocr:recognize", "ocr:stream"), "acme", "app-sub")));
-      FailureThrottle throttle = new FailureThrottle(settings.maxFailures(), settings.failureWindow(),
+      FailureThrottle throttle = InMemoryFailureThrottle.create(settings.maxFailures(), settings.failureWindow(),
           () -> nanos[0], 1000);
       issuer = new TokenIssuer(clients, () -> keys, refreshTokens, revocations, throttle, settings, clock);
     }
