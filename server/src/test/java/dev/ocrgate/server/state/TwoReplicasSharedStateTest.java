@@ -290,7 +290,17 @@ class TwoReplicasSharedStateTest {
       assertIssueFails(channelB, "offline", APP_SECRET, Status.Code.UNAVAILABLE);
     } finally {
       REDIS.server().startAgain();
+      // the replicas reconnect with back-off: later tests need both back on Redis
+      awaitBothReplicasUseRedis();
     }
+  }
+
+  /** Until a token can be issued on each replica (the refresh-token store is in Redis). */
+  private void awaitBothReplicasUseRedis() {
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+      issue(channelA, "admin-tool", ADMIN_SECRET);
+      issue(channelB, "admin-tool", ADMIN_SECRET);
+    });
   }
 
   private static void assertIssueFails(ManagedChannel ch, String client, String secret, Status.Code code) {
