@@ -1,13 +1,13 @@
 package dev.ocrgate.server.ratelimit;
 
 import dev.ocrgate.server.redis.LuaScript;
+import dev.ocrgate.server.redis.OutageWarning;
 import dev.ocrgate.server.redis.RedisLink;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import dev.ocrgate.server.observability.Metrics;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,13 +32,12 @@ import org.slf4j.LoggerFactory;
 public final class RedisRateLimiter implements RateLimiter {
   private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
   private static final LuaScript SCRIPT = LuaScript.load(RedisRateLimiter.class, "token_buckets.lua");
-  private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final RedisLink redis;
   private final RateLimitPolicy policy;
   private final LongSupplier nowMicros; // null = Redis TIME
   private final Metrics metrics;
-  private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+  private final OutageWarning outageWarning = new OutageWarning();
 
   private RedisRateLimiter(RedisLink redis, RateLimitPolicy policy, LongSupplier nowMicros, Metrics metrics) {
     this.redis = redis;
@@ -85,9 +84,7 @@ public final class RedisRateLimiter implements RateLimiter {
 
   private Decision failOpen(RedisException e) {
     metrics.redisError("ratelimit");
-    long now = System.nanoTime();
-    long last = lastWarnNanos.get();
-    if (now - last >= WARN_EVERY_NANOS && lastWarnNanos.compareAndSet(last, now)) {
+    if (outageWarning.due()) {
       log.warn("rate limiting FAILS OPEN: redis {} unreachable ({}); calls pass unmetered",
           redis.target(), e.getClass().getSimpleName());
     }

@@ -36,20 +36,22 @@ public final class CueBuilder {
     long lastPts;
     final Map<String, Integer> texts = new LinkedHashMap<>();
     String best;
+    int[] bestNormalized;
     int bestCount;
 
-    Run(long seq, long pts, String text) {
+    Run(long seq, long pts, String text, int[] normalized) {
       firstSeq = seq;
       startMs = pts;
-      add(seq, pts, text);
+      add(seq, pts, text, normalized);
     }
 
-    void add(long seq, long pts, String text) {
+    void add(long seq, long pts, String text, int[] normalized) {
       lastSeq = seq;
       lastPts = pts;
       int n = texts.merge(text, 1, Integer::sum);
       if (n > bestCount) {
         best = text;
+        bestNormalized = normalized;
         bestCount = n;
       }
     }
@@ -83,13 +85,14 @@ public final class CueBuilder {
       inferredIntervalMs = Math.min(inferredIntervalMs, ptsMs - previousPts);
     }
     previousPts = ptsMs;
-    boolean empty = TextSimilarity.normalize(text).length == 0;
-    if (run != null && !empty && TextSimilarity.similarity(run.best, text) >= similarity) {
-      run.add(seq, ptsMs, text);
+    int[] normalized = TextSimilarity.normalize(text);
+    boolean empty = normalized.length == 0;
+    if (run != null && !empty && TextSimilarity.similarity(run.bestNormalized, normalized) >= similarity) {
+      run.add(seq, ptsMs, text, normalized);
       return Optional.empty();
     }
     Optional<Cue> finished = close();
-    run = empty ? null : new Run(seq, ptsMs, text);
+    run = empty ? null : new Run(seq, ptsMs, text, normalized);
     return finished;
   }
 

@@ -18,8 +18,11 @@ public final class TextSimilarity {
 
   /** In [0, 1]; 1 for equal normalised texts (two empty texts are equal). */
   public static double similarity(String a, String b) {
-    int[] x = normalize(a);
-    int[] y = normalize(b);
+    return similarity(normalize(a), normalize(b));
+  }
+
+  /** {@link #similarity(String, String)} of two texts already {@link #normalize normalised}. */
+  public static double similarity(int[] x, int[] y) {
     int longer = Math.max(x.length, y.length);
     if (longer == 0) {
       return 1.0;

@@ -2,13 +2,11 @@ package dev.ocrgate.server.auth.issuer;
 
 import dev.ocrgate.server.observability.Metrics;
 import dev.ocrgate.server.redis.LuaScript;
+import dev.ocrgate.server.redis.OutageWarning;
 import dev.ocrgate.server.redis.RedisLink;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class RedisFailureThrottle implements FailureThrottle {
   static final String KEY_PREFIX = "authfail:";
   private static final Logger log = LoggerFactory.getLogger(RedisFailureThrottle.class);
-  private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
   /** Counts one failure; the first one starts the window. A key without expiry gets one too. */
   private static final LuaScript RECORD =
       LuaScript.of(
@@ -49,11 +46,10 @@ public final class RedisFailureThrottle implements FailureThrottle {
   private final String windowMillis;
   private final FailureThrottle fallback;
   private final Metrics metrics;
-  private final LongSupplier nanoTime;
-  private final AtomicLong lastWarnNanos;
+  private final OutageWarning outageWarning = new OutageWarning();
 
   private RedisFailureThrottle(RedisLink redis, int maxFailures, Duration window, FailureThrottle fallback,
-      Metrics metrics, LongSupplier nanoTime) {
+      Metrics metrics) {
     if (maxFailures < 1) {
       throw new IllegalArgumentException("max failures must be >= 1, got " + maxFailures);
     }
@@ -65,8 +61,6 @@ public final class RedisFailureThrottle implements FailureThrottle {
     this.windowMillis = Long.toString(window.toMillis());
     this.fallback = fallback;
     this.metrics = metrics;
-    this.nanoTime = nanoTime;
-    this.lastWarnNanos = new AtomicLong(nanoTime.getAsLong() - WARN_EVERY_NANOS);
   }
 
   /**
@@ -76,8 +70,7 @@ public final class RedisFailureThrottle implements FailureThrottle {
   public static RedisFailureThrottle create(RedisLink redis, int maxFailures, Duration window, Metrics metrics,
       long maxTrackedLocally) {
     return new RedisFailureThrottle(redis, maxFailures, window,
-        InMemoryFailureThrottle.create(maxFailures, window, System::nanoTime, maxTrackedLocally), metrics,
-        System::nanoTime);
+        InMemoryFailureThrottle.create(maxFailures, window, System::nanoTime, maxTrackedLocally), metrics);
   }
 
   @Override
@@ -107,9 +100,7 @@ public final class RedisFailureThrottle implements FailureThrottle {
 
   private void unreachable(RedisException e) {
     metrics.redisError("issuer_throttle");
-    long now = nanoTime.getAsLong();
-    long last = lastWarnNanos.get();
-    if (now - last >= WARN_EVERY_NANOS && lastWarnNanos.compareAndSet(last, now)) {
+    if (outageWarning.due()) {
       log.warn("issuer failure throttle: redis {} unreachable ({}); failed secret checks are counted per "
           + "replica until it returns", redis.target(), e.getClass().getSimpleName());
     }
