@@ -13,7 +13,7 @@ import dev.ocrgate.server.ServerAssembly;
 import dev.ocrgate.server.auth.issuer.SecretHash;
 import dev.ocrgate.server.config.AuthConfig;
 import dev.ocrgate.server.config.OcrgateConfig;
-import dev.ocrgate.server.stream.TextSimilarity;
+import dev.ocrgate.cues.TextSimilarity;
 import dev.ocrgate.server.testing.ExternalTools;
 import dev.ocrgate.server.testing.RepoPaths;
 import dev.ocrgate.server.testing.TestTls;

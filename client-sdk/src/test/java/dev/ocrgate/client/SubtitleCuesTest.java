@@ -83,17 +83,13 @@ class SubtitleCuesTest {
     assertThat(cues.finish()).containsExactly(new SubtitleCue(0, 400, "Hello world"));
   }
 
+  /** One edit in five letters: a similarity of exactly the default 0.8 keeps the cue. */
   @Test
-  void verify_normalizeAndEditDistance() {
-    assertThat(SubtitleCues.normalize("Ｈｅｌｌｏ, World!")).isEqualTo("helloworld".codePoints().toArray());
-    assertThat(SubtitleCues.normalize("你好，世界")).isEqualTo("你好世界".codePoints().toArray());
-    assertThat(SubtitleCues.editDistance(cp("kitten"), cp("sitting"))).isEqualTo(3);
-    assertThat(SubtitleCues.editDistance(cp(""), cp("abc"))).isEqualTo(3);
-    assertThat(SubtitleCues.editDistance(cp("𠀀好"), cp("𠀀好"))).isZero();
-    assertThat(SubtitleCues.editDistance(cp("𠀀"), cp("好"))).isEqualTo(1);
-  }
+  void verify_similarityExactlyAtTheThreshold_keepsTheCue() {
+    SubtitleCues cues = new SubtitleCues(0.8, 100);
+    cues.accept(frame(0, "abcde"));
+    cues.accept(frame(100, "abcdx"));
 
-  private static int[] cp(String s) {
-    return s.codePoints().toArray();
+    assertThat(cues.finish()).containsExactly(new SubtitleCue(0, 200, "abcde"));
   }
 }

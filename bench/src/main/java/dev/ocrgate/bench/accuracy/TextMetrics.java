@@ -1,6 +1,6 @@
 package dev.ocrgate.bench.accuracy;
 
-import dev.ocrgate.server.stream.TextSimilarity;
+import dev.ocrgate.cues.TextSimilarity;
 import java.util.HashMap;
 import java.util.Map;
 

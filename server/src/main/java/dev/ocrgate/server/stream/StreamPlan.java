@@ -1,6 +1,7 @@
 package dev.ocrgate.server.stream;
 
 import dev.ocrgate.api.v1.StreamConfig;
+import dev.ocrgate.cues.CueSimilarity;
 import dev.ocrgate.server.config.StreamingSection;
 import dev.ocrgate.server.ocr.OcrRequest;
 
@@ -9,13 +10,14 @@ import dev.ocrgate.server.ocr.OcrRequest;
  * in. Immutable.
  *
  * @param changeThreshold reuse a result below this difference; negative = never reuse
+ * @param cueSimilarity kept as the decimal the float field or the config holds (see {@link CueSimilarity})
  */
 record StreamPlan(
     StreamRegion region,
     OcrRequest.Mode mode,
     double changeThreshold,
     boolean emitCues,
-    double cueSimilarity,
+    CueSimilarity cueSimilarity,
     long frameIntervalMs,
     float minConfidence) {
 
@@ -44,6 +46,6 @@ record StreamPlan(
       throw new IllegalArgumentException("min_confidence must be in [0, 1]");
     }
     return new StreamPlan(region, mode, threshold, c.getEmitCues(),
-        s == 0 ? defaults.cue_similarity : s, Integer.toUnsignedLong(c.getFrameIntervalMs()), conf);
+        CueSimilarity.of(s == 0 ? defaults.cue_similarity : s), Integer.toUnsignedLong(c.getFrameIntervalMs()), conf);
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ocrgate.api.v1.Point;
 import dev.ocrgate.api.v1.TextLine;
-import dev.ocrgate.server.stream.TextSimilarity;
+import dev.ocrgate.cues.TextSimilarity;
 import dev.ocrgate.server.testing.TextImages;
 import dev.ocrgate.server.testing.TextImages.Line;
 import dev.ocrgate.server.testing.TextImages.Rendered;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
+import dev.ocrgate.cues.TextSimilarity;
 import dev.ocrgate.api.v1.Cue;
 import dev.ocrgate.api.v1.EncodedImage;
 import dev.ocrgate.api.v1.Frame;

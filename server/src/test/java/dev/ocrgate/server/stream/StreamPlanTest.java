@@ -19,7 +19,7 @@ class StreamPlanTest {
     StreamPlan p = StreamPlan.of(StreamConfig.getDefaultInstance(), defaults);
     assertThat(p.mode()).isEqualTo(OcrRequest.Mode.SUBTITLE);
     assertThat(p.changeThreshold()).isEqualTo(defaults.change_threshold, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(p.cueSimilarity()).isEqualTo(defaults.cue_similarity, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(p.cueSimilarity()).isEqualTo(dev.ocrgate.cues.CueSimilarity.of(0.8));
     assertThat(p.region().resolve(1280, 720))
         .isEqualTo(new dev.ocrgate.server.vision.PixelRect(0, 540, 1280, 180));
   }

@@ -1,4 +1,4 @@
-package dev.ocrgate.server.stream;
+package dev.ocrgate.cues;
 
 import java.text.Normalizer;
 import java.util.Locale;
