@@ -102,9 +102,10 @@ final class ServeCommand implements Callable<Integer> {
     }
     Path dir = DevKeys.dir(Launcher.repoRoot().resolve(config.dev.certs_dir));
     SigningKey key = DevKeys.ensure(dir);
+    String issuer = auth.issuers.isEmpty() ? "ocrgate" : auth.issuers.get(0);
     auth.jwks_file = dir.resolve(SigningKeys.JWKS_FILE).toString();
-    String token = TokenMinter.of(key, auth.issuers.isEmpty() ? "ocrgate" : auth.issuers.get(0),
-            auth.tenant_claim, Clock.systemUTC())
+    auth.jwks_file_issuer = issuer; // the dev key signs only the dev tokens, which name this issuer
+    String token = TokenMinter.of(key, issuer, auth.tenant_claim, Clock.systemUTC())
         .mint("dev", List.of("ocr:recognize", "ocr:stream", "ocr:admin"), Duration.ofHours(12),
             auth.audience, "dev");
     System.err.println("dev auth: key " + key.kid() + " in " + dir + "; a 12 h dev token (all scopes):");
