@@ -97,7 +97,8 @@ final class ServeCommand implements Callable<Integer> {
   private static void configureDevAuth(OcrgateConfig config) {
     AuthConfig auth = config.auth;
     String secret = auth.hs256_secret_env == null ? null : System.getenv(auth.hs256_secret_env);
-    if (!auth.enabled || auth.hasKeySourceOtherThanSecret() || (secret != null && !secret.isEmpty())) {
+    boolean secretInUse = secret != null && !secret.isEmpty() && auth.algorithms.contains("HS256");
+    if (!auth.enabled || auth.hasKeySourceOtherThanSecret() || secretInUse) {
       return;
     }
     Path dir = DevKeys.dir(Launcher.repoRoot().resolve(config.dev.certs_dir));

@@ -46,7 +46,11 @@ public final class AuthConfig {
   @JsonProperty public String hs256_kid;
   /** The issuer whose tokens the HS256 secret may sign; default the only entry of {@code issuers}. */
   @JsonProperty public String hs256_issuer;
-  /** PEM public keys (SPKI {@code PUBLIC KEY} or {@code CERTIFICATE}), each with its kid. */
+  /**
+   * PEM public keys (SPKI {@code PUBLIC KEY} or {@code CERTIFICATE}), each with {@code kid},
+   * {@code path} and {@code issuer} (the one issuer the key may sign for; default the only entry
+   * of {@code issuers}).
+   */
   @JsonProperty public List<PemKey> pem_keys = new ArrayList<>();
   /** A JWKS file, re-read when it changes (key rotation without restart). Default none. */
   @JsonProperty public String jwks_file;
