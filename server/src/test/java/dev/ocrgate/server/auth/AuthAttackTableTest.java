@@ -341,6 +341,50 @@ class AuthAttackTableTest {
     }
   }
 
+  /**
+   * Issue 12 item 4 over TLS: a token verified and cached keeps working until its key is removed
+   * from the JWKS file, then its next call is refused (the file is re-read every 50 ms here).
+   */
+  @Test
+  void cachedToken_keyRemovedFromJwksFile_isUnauthenticated() throws Exception {
+    SigningKey leaked = SigningKeys.generate("ES256");
+    Path file = dir.resolve("rotating-jwks.json");
+    Files.writeString(file, SigningKey.jwksJson(List.of(leaked.publicJwk(), rsa.publicJwk())));
+    OcrgateConfig config = new OcrgateConfig();
+    config.server.port = 0;
+    TestTls.certs().applyTo(config.tls);
+    config.auth.jwks_file = file.toString();
+    config.auth.jwks_file_check_interval_ms = 50;
+    RecordingOcrService other = new RecordingOcrService();
+    try (JwtAuth rotating = JwtAuth.fromConfig(config.auth, k -> null, null, revocations, CLOCK)) {
+      OcrgateServer s = OcrgateServer.builder(config).addService(other).addInterceptor(rotating.interceptor()).build().start();
+      ManagedChannel ch = Grpc.newChannelBuilderForAddress("localhost", s.port(), TestTls.clientCredentials()).build();
+      try {
+        String token = T.sign(leaked);
+        assertThat(recognize(ch, token)).isEqualTo(Status.Code.OK);
+        assertThat(recognize(ch, token)).as("cache hit").isEqualTo(Status.Code.OK);
+
+        Files.writeString(file, rsa.publicJwksJson());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+            .until(() -> recognize(ch, token) == Status.Code.UNAUTHENTICATED);
+        assertThat(recognize(ch, T.sign(rsa))).as("the kept key's tokens go on").isEqualTo(Status.Code.OK);
+      } finally {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        s.shutdownGracefully();
+      }
+    }
+  }
+
+  private static Status.Code recognize(ManagedChannel ch, String token) {
+    try {
+      OcrServiceGrpc.newBlockingStub(ch).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth("Bearer " + token)))
+          .withDeadlineAfter(10, TimeUnit.SECONDS).recognize(RecognizeRequest.getDefaultInstance());
+      return Status.Code.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
+    }
+  }
+
   @Test
   void scpString_grantsEachOfItsScopes() {
     String token = rsaWith(b -> b.claim("scope", null).claim("scp", "ocr:recognize ocr:stream"));

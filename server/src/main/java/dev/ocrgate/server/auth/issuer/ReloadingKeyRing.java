@@ -47,6 +47,17 @@ final class ReloadingKeyRing implements Supplier<KeyRing> {
     return ring;
   }
 
+  /** Removes retired keys past their time from the folder; a read-only folder keeps them on disk. */
+  private void prune() {
+    try {
+      KeyRing.prune(dir, clock);
+      log.info("retired signing keys past their time removed from {}", dir);
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot remove retired signing keys from {} ({}); they stay in its jwks.json until the next"
+          + " keys rotate, but no longer in this server's JWKS endpoint", dir, e.getClass().getSimpleName());
+    }
+  }
+
   private synchronized void maybeReload() {
     long now = clock.millis();
     if (now < nextCheckMillis) {
@@ -55,12 +66,12 @@ final class ReloadingKeyRing implements Supplier<KeyRing> {
     nextCheckMillis = now + checkEveryMillis;
     try {
       Instant retire = ring.nextRetirement();
-      if (retire != null && !clock.instant().isBefore(retire)) {
-        KeyRing.prune(dir, clock);
-        log.info("retired signing keys past their time removed from {}", dir);
+      boolean retirementDue = retire != null && !clock.instant().isBefore(retire);
+      if (retirementDue) {
+        prune();
       }
       FileTime version = Files.getLastModifiedTime(dir.resolve(KeyRing.RING_FILE));
-      if (!version.equals(loadedVersion) || retire != null && !clock.instant().isBefore(retire)) {
+      if (!version.equals(loadedVersion) || retirementDue) {
         ring = KeyRing.load(dir, clock);
         loadedVersion = version;
         log.info("signing keys reloaded from {}: current kid {}, published {}", dir, ring.current().kid(), ring.kids());
