@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * revocation store, scheduler and the {@link JwtAuthInterceptor}. Every configuration mistake is a
  * {@link ConfigException} at startup, never a surprise at the first call.
  *
+ * <p>Each key source is trusted for one issuer ({@link IssuerBoundKeySource}; {@link #boundIssuer}
+ * picks it), so with several issuers no key can sign for another issuer's {@code iss}. The HS256
+ * secret is a key source only when {@code auth.algorithms} lists HS256.
+ *
  * <p>Owns its scheduler (one daemon thread: JWKS refresh and stream-expiry timers) and its key
  * sources; {@link #close()} releases them. The revocation store is owned by whoever created it.
  */
