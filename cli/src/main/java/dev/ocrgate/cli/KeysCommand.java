@@ -27,7 +27,8 @@ final class KeysCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Generates a signing key pair: DIR/signing-key.pem (private, PKCS#8, mode 600) and",
-        "DIR/jwks.json (public JWK Set; point auth.jwks_file at it). Refuses to overwrite."
+        "DIR/jwks.json (public JWK Set; point auth.jwks_file at it). Refuses to overwrite.",
+        "Rotate it later with: ocrgate keys rotate --keys-dir DIR (the key stays verifiable)."
       })
   static final class Generate implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "Output folder (default: certs/dev/jwt).")
@@ -42,6 +43,10 @@ final class KeysCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Path out = dir != null ? dir : Launcher.repoRoot().resolve("certs/dev/jwt");
+      if (SigningKeys.isRing(out)) {
+        System.err.println("ocrgate keys generate: " + out + " is a rotated key folder; use ocrgate keys rotate --keys-dir " + out);
+        return 2;
+      }
       if (SigningKeys.exists(out) && !force) {
         System.err.println("ocrgate keys generate: a key already exists in " + out + " (use --force to replace it)");
         return 2;

@@ -9,17 +9,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ocrgate keys rotate}: adds a new signing key to the issuer's key folder. The previous key
- * stays in the published JWKS for {@code --keep-for-seconds} (default: the 15-minute access-token
- * lifetime plus 60 s of clock skew) so tokens it signed keep verifying; running servers pick the
- * change up within a second.
+ * {@code ocrgate keys rotate}: adds a new signing key to a key folder (the issuer's keys_dir, or a
+ * folder made by {@code keys generate}, whose key becomes the first retired one). The previous key
+ * stays in the published JWKS for {@code --keep-for-seconds} so tokens it signed keep verifying:
+ * the default, 24 h + 60 s, covers the longest token the tools here mint (dev token 12 h,
+ * {@code token} 1 h, issuer 15 min) plus clock skew. Running servers pick the change up within a
+ * second; {@code --keep-for-seconds 0} drops a leaked key at once.
  */
 @Command(
     name = "rotate",
     mixinStandardHelpOptions = true,
     description = {
-      "Adds a new signing key (new kid) to the issuer's keys folder; the old public key stays in",
-      "KEYS_DIR/jwks.json until its tokens have expired. Running servers reload within a second."
+      "Adds a new signing key (new kid) to a keys folder (the issuer's keys_dir or one made by",
+      "'keys generate'); the old public key stays in KEYS_DIR/jwks.json until its tokens have",
+      "expired. Running servers reload within a second; 'token --keys-dir' signs with the new key."
     })
 final class KeysRotateCommand implements Callable<Integer> {
   @Option(names = "--keys-dir", required = true, paramLabel = "DIR", description = "The issuer's keys_dir.")
@@ -29,8 +32,10 @@ final class KeysRotateCommand implements Callable<Integer> {
   String alg = "RS256";
 
   @Option(names = "--keep-for-seconds", paramLabel = "S",
-      description = "How long the previous key stays verifiable (default ${DEFAULT-VALUE}: access TTL + skew).")
-  long keepForSeconds = 960;
+      description = {"How long the previous key stays verifiable: at least the longest lifetime of a token",
+        "it signed (auth.max_token_lifetime) + clock skew. Default ${DEFAULT-VALUE} (24 h + 60 s);",
+        "0 removes it at once (a leaked key: its tokens, cached ones too, stop verifying)."})
+  long keepForSeconds = 86_460;
 
   @Override
   public Integer call() throws Exception {
@@ -44,6 +49,9 @@ final class KeysRotateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       System.err.println("ocrgate keys rotate: " + e.getMessage());
       return 2;
+    } catch (java.io.IOException e) {
+      System.err.println("ocrgate keys rotate: cannot rotate the keys in " + keysDir + " (" + e.getMessage() + ")");
+      return 1;
     }
     System.out.println("current kid " + ring.current().kid() + " (" + ring.current().algorithm() + ")");
     System.out.println("published kids " + ring.kids() + " in " + keysDir.resolve("jwks.json"));

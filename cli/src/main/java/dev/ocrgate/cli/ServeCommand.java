@@ -97,14 +97,16 @@ final class ServeCommand implements Callable<Integer> {
   private static void configureDevAuth(OcrgateConfig config) {
     AuthConfig auth = config.auth;
     String secret = auth.hs256_secret_env == null ? null : System.getenv(auth.hs256_secret_env);
-    if (!auth.enabled || auth.hasKeySourceOtherThanSecret() || (secret != null && !secret.isEmpty())) {
+    boolean secretInUse = secret != null && !secret.isEmpty() && auth.algorithms.contains("HS256");
+    if (!auth.enabled || auth.hasKeySourceOtherThanSecret() || secretInUse) {
       return;
     }
     Path dir = DevKeys.dir(Launcher.repoRoot().resolve(config.dev.certs_dir));
     SigningKey key = DevKeys.ensure(dir);
+    String issuer = auth.issuers.isEmpty() ? "ocrgate" : auth.issuers.get(0);
     auth.jwks_file = dir.resolve(SigningKeys.JWKS_FILE).toString();
-    String token = TokenMinter.of(key, auth.issuers.isEmpty() ? "ocrgate" : auth.issuers.get(0),
-            auth.tenant_claim, Clock.systemUTC())
+    auth.jwks_file_issuer = issuer; // the dev key signs only the dev tokens, which name this issuer
+    String token = TokenMinter.of(key, issuer, auth.tenant_claim, Clock.systemUTC())
         .mint("dev", List.of("ocr:recognize", "ocr:stream", "ocr:admin"), Duration.ofHours(12),
             auth.audience, "dev");
     System.err.println("dev auth: key " + key.kid() + " in " + dir + "; a 12 h dev token (all scopes):");

@@ -3,6 +3,7 @@ package dev.ocrgate.cli;
 import dev.ocrgate.server.auth.SigningKey;
 import dev.ocrgate.server.auth.SigningKeys;
 import dev.ocrgate.server.auth.TokenMinter;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Option;
     name = "token",
     mixinStandardHelpOptions = true,
     description = {
-      "Mints an access token (typ at+jwt) signed with the key in --keys-dir and prints it.",
+      "Mints an access token (typ at+jwt) signed with the current key in --keys-dir (also after",
+      "'keys rotate') and prints it.",
       "Use it as: authorization: Bearer <token>."
     })
 final class TokenCommand implements Callable<Integer> {
@@ -50,7 +52,7 @@ final class TokenCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path dir = keysDir != null ? keysDir : Launcher.repoRoot().resolve("certs/dev/jwt");
-    if (!SigningKeys.exists(dir)) {
+    if (!SigningKeys.hasKey(dir)) {
       System.err.println("ocrgate token: no signing key in " + dir + " (run: ocrgate keys generate --dir " + dir + ")");
       return 2;
     }
@@ -61,7 +63,13 @@ final class TokenCommand implements Callable<Integer> {
       System.err.println("ocrgate token: --ttl must be seconds or ISO-8601, not '" + ttl + "'");
       return 2;
     }
-    SigningKey key = SigningKeys.load(dir);
+    SigningKey key;
+    try {
+      key = SigningKeys.loadCurrent(dir); // the ring's current key once the folder was rotated
+    } catch (IOException | RuntimeException e) {
+      System.err.println("ocrgate token: cannot read the signing key in " + dir + " (" + e.getClass().getSimpleName() + ")");
+      return 2;
+    }
     TokenMinter minter = TokenMinter.of(key, issuer, tenantClaim, Clock.systemUTC());
     System.out.println(minter.mint(subject, scopes, lifetime, audience, tenant));
     return 0;

@@ -1,10 +1,12 @@
 package dev.ocrgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ocrgate.server.auth.JwtVerifier;
 import dev.ocrgate.server.auth.KeySet;
 import dev.ocrgate.server.auth.Principal;
+import dev.ocrgate.server.auth.TokenRejectedException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +45,64 @@ class KeysAndTokenCommandTest {
     assertThat(p.scopes()).containsExactlyInAnyOrder("ocr:recognize", "ocr:stream");
     assertThat(Duration.between(p.issuedAt(), p.expiresAt())).isEqualTo(Duration.ofMinutes(10));
     assertThat(p.tokenId()).isNotBlank();
+  }
+
+  /**
+   * Issue 12: {@code keys generate} then {@code keys rotate} published only the new kid (the
+   * generated key's tokens stopped verifying) and {@code token} then failed or signed with the old
+   * private key under the new kid.
+   */
+  @Test
+  void keysGenerateThenRotate_keepsTheGeneratedKeyVerifiable_andTokenSignsWithTheNewKey() throws Exception {
+    Path keys = dir.resolve("rotated");
+    assertThat(run("keys", "generate", "--dir", keys.toString()).exit).isZero();
+    String before = mint(keys);
+
+    Result rotated = run("keys", "rotate", "--keys-dir", keys.toString(), "--alg", "ES256");
+    assertThat(rotated.exit).isZero();
+    Result after = run("token", "--keys-dir", keys.toString(), "--sub", "alice", "--ttl", "PT10M");
+    assertThat(after.exit).as("token after rotate").isZero();
+
+    JwtVerifier verifier = verifier(keys);
+    assertThat(verifier.verify(before).subject()).as("token of the generated key, after rotation").isEqualTo("alice");
+    assertThat(verifier.verify(after.out.strip()).subject()).isEqualTo("alice");
+    assertThat(kid(after.out.strip())).as("signed with the new current key").isNotEqualTo(kid(before))
+        .startsWith("es256-");
+    assertThat(rotated.out).contains("current kid " + kid(after.out.strip())).contains(kid(before));
+    assertThat(run("keys", "generate", "--dir", keys.toString(), "--force").exit)
+        .as("generate never clobbers a rotated folder").isEqualTo(2);
+
+    // Rotating again keeps both earlier keys; rotating with --keep-for-seconds 0 (a leaked key)
+    // drops the key it replaces at once.
+    String second = after.out.strip();
+    assertThat(run("keys", "rotate", "--keys-dir", keys.toString()).exit).isZero();
+    String third = mint(keys);
+    assertThat(verifier(keys).verify(before)).isNotNull();
+    assertThat(verifier(keys).verify(second)).isNotNull();
+    assertThat(run("keys", "rotate", "--keys-dir", keys.toString(), "--keep-for-seconds", "0").exit).isZero();
+    assertThatThrownBy(() -> verifier(keys).verify(third)).isInstanceOf(TokenRejectedException.class);
+    assertThat(verifier(keys).verify(second)).isNotNull();
+    assertThat(verifier(keys).verify(mint(keys))).isNotNull();
+  }
+
+  private static String mint(Path keys) {
+    Result r = run("token", "--keys-dir", keys.toString(), "--sub", "alice", "--ttl", "PT10M");
+    assertThat(r.exit).isZero();
+    return r.out.strip();
+  }
+
+  private static JwtVerifier verifier(Path keys) throws Exception {
+    KeySet jwks = KeySet.parseJwks(Files.readString(keys.resolve("jwks.json")));
+    return JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256", "ES256", "EdDSA"),
+        List.of("ocrgate"), "ocrgate", Duration.ofSeconds(60), true, "tenant_id"), jwks, Clock.systemUTC());
+  }
+
+  private static String kid(String token) {
+    String header = new String(java.util.Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
+        StandardCharsets.UTF_8);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"kid\":\"([^\"]+)\"").matcher(header);
+    assertThat(m.find()).isTrue();
+    return m.group(1);
   }
 
   @Test

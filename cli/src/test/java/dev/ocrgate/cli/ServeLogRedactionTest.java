@@ -56,8 +56,9 @@ class ServeLogRedactionTest {
         "models: ['" + RepoPaths.modelDir() + "']",
         "dev: {enabled: true, certs_dir: '" + devDir + "'}",
         "metrics: {port: 0}",
+        "auth: {algorithms: [RS256, ES256, EdDSA, HS256]}",
         "log: {audit_file: '" + audit + "'}", ""));
-    // With OCRGATE_JWT_SECRET set, the server verifies HS256 tokens signed with it.
+    // With OCRGATE_JWT_SECRET set and HS256 listed, the server verifies HS256 tokens signed with it.
     String valid = Tokens.hmacSigned("{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}",
         new Tokens(java.time.Clock.systemUTC()).payloadJson(""), SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     String forged = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtYWxsb3J5In0.Zm9yZ2VkLXNpZ25hdHVyZS1mb3ItcmVkYWN0aW9u";

@@ -192,12 +192,15 @@ class SubtitlesEndToEndTest {
     // Two kinds of tokens verify: the built-in issuer's (iss "ocrgate", its JWKS file) and the
     // service account's self-signed ones (iss "svc-e2e", a PEM key).
     config.auth.issuers = new ArrayList<>(List.of("ocrgate", "svc-e2e"));
-    config.auth.pem_keys = new ArrayList<>(List.of(new AuthConfig.PemKey("e2e-key", pub.toString())));
+    AuthConfig.PemKey serviceAccountKey = new AuthConfig.PemKey("e2e-key", pub.toString());
+    serviceAccountKey.issuer = "svc-e2e"; // each key is trusted for one issuer
+    config.auth.pem_keys = new ArrayList<>(List.of(serviceAccountKey));
     Path keysDir = dir.resolve("issuer-keys");
     config.issuer.enabled = true;
     config.issuer.keys_dir = keysDir.toString();
     config.issuer.access_ttl_seconds = 2;
     config.auth.jwks_file = keysDir.resolve("jwks.json").toString();
+    config.auth.jwks_file_issuer = "ocrgate";
     Path clients = dir.resolve("clients.yaml");
     Files.writeString(clients, "clients:\n  - id: e2e-app\n    secret_hash: '"
         + SecretHash.hash("e2e-secret-value".toCharArray(), SecretHash.MIN_ITERATIONS).encode()

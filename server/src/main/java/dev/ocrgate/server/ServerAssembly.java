@@ -142,6 +142,7 @@ public final class ServerAssembly {
       Supplier<KeyRing> keys = Issuers.reloadingKeyRing(dir, is.algorithm, clock);
       if (config.auth.enabled && !config.auth.hasKeySourceOtherThanSecret()) {
         config.auth.jwks_file = dir.resolve("jwks.json").toString();
+        config.auth.jwks_file_issuer = config.auth.issuers.isEmpty() ? null : config.auth.issuers.get(0); // it signs as that
         log.info("auth verifies the issuer's keys from {}", config.auth.jwks_file);
       }
       return keys;

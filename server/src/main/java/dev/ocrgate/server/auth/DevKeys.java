@@ -19,13 +19,16 @@ public final class DevKeys {
     return devCertsDir.resolve(SUBDIR);
   }
 
-  /** Loads the key in {@code dir}, generating an RS256 key there first when none exists. */
+  /**
+   * The current key in {@code dir} (also after {@code ocrgate keys rotate}), generating an RS256 key
+   * there first when none exists.
+   */
   public static SigningKey ensure(Path dir) {
     try {
-      if (!SigningKeys.exists(dir)) {
+      if (!SigningKeys.hasKey(dir)) {
         SigningKeys.write(SigningKeys.generate("RS256"), dir);
       }
-      return SigningKeys.load(dir);
+      return SigningKeys.loadCurrent(dir);
     } catch (IOException | RuntimeException e) {
       throw new ConfigException("cannot create or read the dev signing key in " + dir + ": "
           + e.getClass().getSimpleName(), e);

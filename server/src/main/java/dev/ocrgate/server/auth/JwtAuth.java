@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * revocation store, scheduler and the {@link JwtAuthInterceptor}. Every configuration mistake is a
  * {@link ConfigException} at startup, never a surprise at the first call.
  *
+ * <p>Each key source is trusted for one issuer ({@link IssuerBoundKeySource}; {@link #boundIssuer}
+ * picks it), so with several issuers no key can sign for another issuer's {@code iss}. The HS256
+ * secret is a key source only when {@code auth.algorithms} lists HS256.
+ *
  * <p>Owns its scheduler (one daemon thread: JWKS refresh and stream-expiry timers) and its key
  * sources; {@link #close()} releases them. The revocation store is owned by whoever created it.
  */
@@ -72,6 +76,7 @@ public final class JwtAuth implements AutoCloseable {
         }
         DevKeys.ensure(devKeyDir);
         addJwksFile(devKeyDir.resolve(SigningKeys.JWKS_FILE).toString(), c, clock, sources, described);
+        log.warn("auth: dev signing key in {} (never for production)", devKeyDir);
       }
       if (c.stream_revocation_recheck_seconds < 0 || c.max_token_bytes <= 0 || c.cache_max_entries < 0) {
         throw new ConfigException("auth: stream_revocation_recheck_seconds and cache_max_entries must be >= 0,"
@@ -83,6 +88,9 @@ public final class JwtAuth implements AutoCloseable {
       JwtAuthInterceptor interceptor = JwtAuthInterceptor.create(verifier, revocations, policy,
           scheduler, clock, c.cache_max_entries, closeOnExpiry(c.stream_expiry), c.max_token_bytes,
           Duration.ofSeconds(c.stream_revocation_recheck_seconds), c.audit);
+      if (!c.strict_typ) {
+        log.warn("auth.strict_typ is false: tokens with typ JWT (e.g. ID tokens) are accepted as access tokens");
+      }
       String summary = "algs=" + algorithms + " keys=" + described + " iss=" + c.issuers + " aud=" + c.audience;
       log.info("auth: {}", summary);
       return new JwtAuth(interceptor, keys, scheduler, summary);
@@ -107,13 +115,22 @@ public final class JwtAuth implements AutoCloseable {
     scheduler.shutdownNow();
   }
 
+  /**
+   * The HS256 secret, only when {@code auth.algorithms} lists HS256: a secret in the environment
+   * alone never enables HMAC tokens.
+   */
   private static void addSecret(AuthConfig c, Function<String, String> env, Set<String> algorithms,
       List<KeySource> sources, List<String> described) {
     String secret = c.hs256_secret_env == null ? null : env.apply(c.hs256_secret_env);
+    boolean listed = algorithms.contains("HS256");
     if (secret == null || secret.isEmpty()) {
-      if (algorithms.contains("HS256")) {
+      if (listed) {
         throw new ConfigException("auth.algorithms lists HS256 but " + c.hs256_secret_env + " is not set");
       }
+      return;
+    }
+    if (!listed) {
+      log.warn("{} is set but auth.algorithms does not list HS256: the secret is ignored", c.hs256_secret_env);
       return;
     }
     byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
@@ -121,26 +138,47 @@ public final class JwtAuth implements AutoCloseable {
       throw new ConfigException(c.hs256_secret_env + " is " + bytes.length
           + " bytes; HS256 needs at least 32 bytes (256 bits) of secret");
     }
-    algorithms.add("HS256");
-    sources.add(KeySet.of(List.of(VerificationKey.of(c.hs256_kid, new SecretKeySpec(bytes, "HmacSHA256"), "HS256"))));
-    described.add("hs256-secret(kid=" + (c.hs256_kid == null ? "none" : c.hs256_kid) + ")");
+    String iss = boundIssuer(c, c.hs256_issuer, "auth.hs256_issuer");
+    sources.add(new IssuerBoundKeySource(
+        KeySet.of(List.of(VerificationKey.of(c.hs256_kid, new SecretKeySpec(bytes, "HmacSHA256"), "HS256"))), iss));
+    described.add("hs256-secret(kid=" + (c.hs256_kid == null ? "none" : c.hs256_kid) + ", iss=" + iss + ")");
+  }
+
+  /**
+   * The issuer a key source may sign for: {@code configured} (which must be one of
+   * {@code auth.issuers}), or the only accepted issuer; with several issuers it must be configured.
+   */
+  static String boundIssuer(AuthConfig c, String configured, String key) {
+    if (configured != null && !configured.isBlank()) {
+      if (!c.issuers.contains(configured)) {
+        throw new ConfigException(key + " '" + configured + "' is not one of auth.issuers " + c.issuers);
+      }
+      return configured;
+    }
+    if (c.issuers.size() == 1) {
+      return c.issuers.get(0);
+    }
+    throw new ConfigException(key + " must name which of auth.issuers " + c.issuers
+        + " these keys sign for (a key is trusted for one issuer only)");
   }
 
   private static void addPemKeys(AuthConfig c, List<KeySource> sources, List<String> described) {
-    List<VerificationKey> keys = new ArrayList<>();
+    Set<String> kids = new LinkedHashSet<>();
     for (AuthConfig.PemKey k : c.pem_keys) {
       if (k.kid == null || k.kid.isBlank() || k.path == null) {
         throw new ConfigException("auth.pem_keys entries need kid and path");
       }
+      if (!kids.add(k.kid)) {
+        throw new ConfigException("auth.pem_keys: two keys with kid " + k.kid);
+      }
+      String iss = boundIssuer(c, k.issuer, "auth.pem_keys[kid=" + k.kid + "].issuer");
       try {
-        keys.add(VerificationKey.of(k.kid, PemKeys.read(Path.of(k.path)), null));
+        KeySet one = KeySet.of(List.of(VerificationKey.of(k.kid, PemKeys.read(Path.of(k.path)), null)));
+        sources.add(new IssuerBoundKeySource(one, iss));
       } catch (IOException e) {
         throw new ConfigException("auth.pem_keys: " + e.getMessage(), e);
       }
-    }
-    if (!keys.isEmpty()) {
-      sources.add(KeySet.of(keys));
-      described.add("pem" + keys.stream().map(VerificationKey::kid).toList());
+      described.add("pem(" + k.kid + ", iss=" + iss + ")");
     }
   }
 
@@ -148,12 +186,14 @@ public final class JwtAuth implements AutoCloseable {
     if (file == null || file.isBlank()) {
       return;
     }
+    String iss = boundIssuer(c, c.jwks_file_issuer, "auth.jwks_file_issuer");
     try {
-      sources.add(JwksFileKeySource.open(Path.of(file), clock, Duration.ofMillis(c.jwks_file_check_interval_ms)));
+      sources.add(new IssuerBoundKeySource(
+          JwksFileKeySource.open(Path.of(file), clock, Duration.ofMillis(c.jwks_file_check_interval_ms)), iss));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("auth.jwks_file: " + e.getMessage(), e);
     }
-    described.add("jwks-file(" + file + ")");
+    described.add("jwks-file(" + file + ", iss=" + iss + ")");
   }
 
   private static void addJwksUrl(AuthConfig c, Clock clock, ScheduledExecutorService scheduler,
@@ -161,10 +201,11 @@ public final class JwtAuth implements AutoCloseable {
     if (c.jwks_url == null || c.jwks_url.isBlank()) {
       return;
     }
-    sources.add(JwksUrlKeySource.start(URI.create(c.jwks_url), clock,
+    String iss = boundIssuer(c, c.jwks_url_issuer, "auth.jwks_url_issuer");
+    sources.add(new IssuerBoundKeySource(JwksUrlKeySource.start(URI.create(c.jwks_url), clock,
         Duration.ofSeconds(c.jwks_url_ttl_seconds), Duration.ofSeconds(c.jwks_url_min_refetch_seconds),
-        Duration.ofMillis(c.jwks_url_timeout_ms), scheduler));
-    described.add("jwks-url(" + c.jwks_url + ")");
+        Duration.ofMillis(c.jwks_url_timeout_ms), scheduler), iss));
+    described.add("jwks-url(" + c.jwks_url + ", iss=" + iss + ")");
   }
 
   static JwtVerifier.Settings settings(AuthConfig c, Set<String> algorithms) {

@@ -145,17 +145,7 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
    */
   public Principal authenticate(Metadata headers) throws TokenRejectedException, StoreUnavailableException {
     String token = bearerToken(headers);
-    Principal p;
-    if (cache == null) {
-      p = verifier.verify(token);
-    } else {
-      VerifiedTokenCache.Digest d = VerifiedTokenCache.digest(token);
-      p = cache.get(d);
-      if (p == null) {
-        p = verifier.verify(token);
-        cache.put(d, p);
-      }
-    }
+    Principal p = cache == null ? verifier.verify(token) : cache.verify(token, verifier);
     if (revocations.isRevoked(p.tokenId(), p.subject(), p.issuedAt())) {
       throw new TokenRejectedException(Reason.REVOKED, "jti or subject revoked");
     }

@@ -1,5 +1,7 @@
 package dev.ocrgate.server.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ocrgate.server.auth.TokenRejectedException.Reason;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.ExpiredJwtException;
@@ -13,14 +15,17 @@ import io.jsonwebtoken.MalformedJwtException;
 import io.jsonwebtoken.PrematureJwtException;
 import io.jsonwebtoken.UnsupportedJwtException;
 import io.jsonwebtoken.security.SecurityException;
+import java.io.IOException;
 import java.security.Key;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -29,26 +34,28 @@ import java.util.Set;
  *
  * <p>Order of checks: shape (three base64url parts; five parts = JWE, refused), then inside jjwt's
  * key lookup the header: {@code alg} in the allow-list ({@code none} never), {@code typ}, {@code kid}
- * known, key type matches {@code alg}; then the signature (jjwt; unknown {@code crit} refused;
- * {@code jku}/{@code x5u}/{@code jwk}/{@code x5c} are never used to find keys); then claims:
- * {@code exp} required, {@code nbf}/{@code iat} with skew, {@code iss}, {@code aud}, {@code sub}.
+ * known, key type matches {@code alg}; then the signature (jjwt; any {@code crit} refused: we
+ * understand no extension; {@code jku}/{@code x5u}/{@code jwk}/{@code x5c} are never used to find
+ * keys); then claims: {@code exp} required, {@code nbf}/{@code iat} with skew, {@code iss}, the
+ * key's issuer binding ({@link VerificationKey#mayIssue}), {@code aud}, {@code sub}.
  *
- * <p>Immutable and thread-safe (the jjwt parser is immutable); the clock is injected.
+ * <p>Immutable and thread-safe. Each call builds its own jjwt parser around a call-scoped key
+ * lookup, which records the key that checked the signature (for the issuer binding and for
+ * {@link #stillTrusted}); the clock is injected.
  */
 public final class JwtVerifier {
-  private final JwtParser parser;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final KeySource keys;
   private final Settings settings;
   private final Clock clock;
+  private final io.jsonwebtoken.Clock jwtClock;
 
   private JwtVerifier(Settings settings, KeySource keys, Clock clock) {
     this.settings = settings;
+    this.keys = keys;
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.parser =
-        Jwts.parser()
-            .keyLocator(new HeaderChecks(settings, keys))
-            .clock(() -> Date.from(clock.instant()))
-            .clockSkewSeconds(settings.skew.toSeconds())
-            .build();
+    this.jwtClock = () -> Date.from(clock.instant());
   }
 
   /** A verifier over {@code keys} with {@code settings}, reading time from {@code clock}. */
@@ -58,10 +65,37 @@ public final class JwtVerifier {
 
   /** The caller described by {@code token}, or the reason it is refused. */
   public Principal verify(String token) throws TokenRejectedException {
+    return verifyWithKey(token).principal();
+  }
+
+  /** Like {@link #verify}, also naming the key that verified the signature. */
+  Verified verifyWithKey(String token) throws TokenRejectedException {
     checkShape(token);
-    Claims claims;
+    KeyLookup lookup = new KeyLookup(settings, keys);
+    Claims claims = parse(token, lookup);
+    Principal p = principal(claims);
+    VerificationKey key = lookup.found;
+    if (!key.mayIssue(claims.getIssuer())) {
+      throw new TokenRejectedException(Reason.UNTRUSTED_ISSUER,
+          "key " + LogSafe.of(key.kid()) + " is not trusted for iss " + LogSafe.of(claims.getIssuer()));
+    }
+    return new Verified(p, key, claims.getIssuer());
+  }
+
+  /**
+   * True while the key that verified {@code v} is still in the key set, unchanged and still bound to
+   * its issuer: a cached verification must not outlive its key (one key lookup, no crypto).
+   */
+  boolean stillTrusted(Verified v) {
+    VerificationKey now = keys.find(v.key().kid());
+    return now != null && now.sameKeyAs(v.key()) && now.mayIssue(v.issuer());
+  }
+
+  private Claims parse(String token, KeyLookup lookup) throws TokenRejectedException {
+    JwtParser parser = Jwts.parser().keyLocator(lookup).clock(jwtClock)
+        .clockSkewSeconds(settings.skew.toSeconds()).build();
     try {
-      claims = parser.parseSignedClaims(token).getPayload();
+      return parser.parseSignedClaims(token).getPayload();
     } catch (RejectedInLocator e) {
       throw e.rejection;
     } catch (ExpiredJwtException e) {
@@ -72,14 +106,13 @@ public final class JwtVerifier {
       throw new TokenRejectedException(Reason.INVALID_SIGNATURE, e.getClass().getSimpleName());
     } catch (UnsupportedJwtException e) {
       throw new TokenRejectedException(
-          isCritical(e) ? Reason.UNSUPPORTED_CRITICAL : Reason.UNSUPPORTED_TOKEN, e.getClass().getSimpleName());
+          hasCritHeader(token) ? Reason.UNSUPPORTED_CRITICAL : Reason.UNSUPPORTED_TOKEN, e.getClass().getSimpleName());
     } catch (MalformedJwtException e) {
       throw new TokenRejectedException(
-          isCritical(e) ? Reason.UNSUPPORTED_CRITICAL : Reason.MALFORMED, e.getClass().getSimpleName());
+          hasCritHeader(token) ? Reason.UNSUPPORTED_CRITICAL : Reason.MALFORMED, e.getClass().getSimpleName());
     } catch (JwtException | IllegalArgumentException | ClassCastException e) {
       throw new TokenRejectedException(Reason.MALFORMED, e.getClass().getSimpleName());
     }
-    return principal(claims);
   }
 
   public Settings settings() {
@@ -108,9 +141,19 @@ public final class JwtVerifier {
     }
   }
 
-  private static boolean isCritical(JwtException e) {
-    String m = e.getMessage();
-    return m != null && m.contains("crit");
+  /**
+   * Whether the protected header has a {@code crit} member (we accept none). Asked only after jjwt
+   * refused the token, to name the reason; the header is decoded again, which costs nothing on the
+   * accepted path.
+   */
+  private static boolean hasCritHeader(String token) {
+    try {
+      byte[] header = Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.')));
+      JsonNode node = JSON.readTree(header);
+      return node != null && node.isObject() && node.has("crit");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   private Principal principal(Claims c) throws TokenRejectedException {
@@ -146,28 +189,33 @@ public final class JwtVerifier {
         .build();
   }
 
-  private static Set<String> scopes(Claims c) {
+  /**
+   * The token's scopes: {@code scope} and {@code scp}, each either a space-separated string
+   * (RFC 8693 / RFC 9068) or an array of such strings; both claims are read by the same rule.
+   */
+  static Set<String> scopes(Map<String, ?> claims) {
     Set<String> out = new LinkedHashSet<>();
-    Object scope = c.get("scope");
-    if (scope instanceof String) {
-      for (String s : ((String) scope).split(" ")) {
-        if (!s.isEmpty()) {
-          out.add(s);
-        }
-      }
-    }
-    Object scp = c.get("scp");
-    if (scp instanceof Collection) {
-      for (Object o : (Collection<?>) scp) {
-        if (o instanceof String) {
-          out.add((String) o);
-        }
-      }
-    } else if (scp instanceof String) {
-      out.add((String) scp);
-    }
+    addScopes(claims.get("scope"), out, true);
+    addScopes(claims.get("scp"), out, true);
     return out;
   }
+
+  private static void addScopes(Object value, Set<String> out, boolean arrayAllowed) {
+    if (value instanceof String s) {
+      for (String scope : s.split(" ")) {
+        if (!scope.isEmpty()) {
+          out.add(scope);
+        }
+      }
+    } else if (arrayAllowed && value instanceof Collection<?> list) {
+      for (Object o : list) {
+        addScopes(o, out, false);
+      }
+    }
+  }
+
+  /** A verified token, the key whose signature it carried and its {@code iss}. */
+  record Verified(Principal principal, VerificationKey key, String issuer) {}
 
   /** Carries a rejection out of jjwt's key locator (jjwt lets runtime exceptions pass). */
   private static final class RejectedInLocator extends RuntimeException {
@@ -180,12 +228,16 @@ public final class JwtVerifier {
     }
   }
 
-  /** Header rules, applied before any signature work, and the kid → key lookup. */
-  private static final class HeaderChecks extends LocatorAdapter<Key> {
+  /**
+   * Header rules, applied before any signature work, and the kid → key lookup. One per call: it
+   * remembers the key it handed to jjwt.
+   */
+  private static final class KeyLookup extends LocatorAdapter<Key> {
     private final Settings settings;
     private final KeySource keys;
+    VerificationKey found;
 
-    HeaderChecks(Settings settings, KeySource keys) {
+    KeyLookup(Settings settings, KeySource keys) {
       this.settings = settings;
       this.keys = keys;
     }
@@ -204,6 +256,10 @@ public final class JwtVerifier {
       if (!settings.acceptsType(header.getType())) {
         throw reject(Reason.INVALID_TYPE, "typ not accepted: " + LogSafe.of(header.getType()));
       }
+      Set<String> crit = header.getCritical();
+      if (crit != null && !crit.isEmpty()) {
+        throw reject(Reason.UNSUPPORTED_CRITICAL, "crit header present");
+      }
       VerificationKey key = keys.find(header.getKeyId());
       if (key == null) {
         throw reject(Reason.UNKNOWN_KEY, "kid " + LogSafe.of(header.getKeyId()));
@@ -211,6 +267,7 @@ public final class JwtVerifier {
       if (!key.usableFor(alg)) {
         throw reject(Reason.INVALID_SIGNATURE, "key " + LogSafe.of(key.kid()) + " cannot verify " + alg);
       }
+      found = key;
       return key.key();
     }
 
@@ -250,7 +307,8 @@ public final class JwtVerifier {
      * @param issuers accepted {@code iss} values
      * @param audience the value {@code aud} must contain
      * @param skew tolerance for exp/nbf/iat
-     * @param strictTyp accept only {@code at+jwt}
+     * @param strictTyp accept only {@code at+jwt} (RFC 9068); false also accepts {@code JWT}, i.e.
+     *     ID tokens and other JWTs used as access tokens
      * @param tenantClaim the claim holding the tenant
      */
     public static Settings of(Collection<String> algorithms, Collection<String> issuers,

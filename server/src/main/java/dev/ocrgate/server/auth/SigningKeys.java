@@ -1,5 +1,7 @@
 package dev.ocrgate.server.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Jwk;
 import io.jsonwebtoken.security.JwkSet;
@@ -19,17 +21,27 @@ import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Makes, writes and reads asymmetric signing keys. On disk a key is two files in one folder:
  * {@value #PRIVATE_KEY_FILE} (PKCS#8 PEM, mode 600) and {@value #JWKS_FILE} (the public JWK Set
  * with kid and alg, which a verifier's {@code auth.jwks_file} can point at).
  *
+ * <p>A key folder has one of two layouts: a single key (the two files, made by {@code ocrgate keys
+ * generate} and dev mode), or, once rotated, a key ring ({@value #RING_FILE} naming the current kid,
+ * each key in {@code <kid>/}, the published set in {@value #JWKS_FILE}; see
+ * {@code issuer.KeyRing}). {@link #loadCurrent} reads the signing key of either.
+ *
  * <p>Stateless; every method is thread-safe.
  */
 public final class SigningKeys {
   public static final String PRIVATE_KEY_FILE = "signing-key.pem";
   public static final String JWKS_FILE = "jwks.json";
+  /** In a rotated key folder: the current kid and the retired ones. */
+  public static final String RING_FILE = "ring.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern KID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private SigningKeys() {}
 
@@ -99,9 +111,39 @@ public final class SigningKeys {
     return SigningKey.asymmetric(alg, jwk.getId(), priv, (PublicKey) jwk.toKey());
   }
 
-  /** True when {@code dir} holds both files of a key. */
+  /** True when {@code dir} holds both files of a single key (not a rotated folder). */
   public static boolean exists(Path dir) {
     return Files.isRegularFile(dir.resolve(PRIVATE_KEY_FILE)) && Files.isRegularFile(dir.resolve(JWKS_FILE));
+  }
+
+  /** True when {@code dir} has been rotated: it holds a key ring. */
+  public static boolean isRing(Path dir) {
+    return Files.isRegularFile(dir.resolve(RING_FILE));
+  }
+
+  /** True when {@code dir} holds a signing key in either layout. */
+  public static boolean hasKey(Path dir) {
+    return isRing(dir) || exists(dir);
+  }
+
+  /**
+   * The key that signs new tokens in {@code dir}: the ring's current key once the folder has been
+   * rotated, otherwise the folder's single key.
+   */
+  public static SigningKey loadCurrent(Path dir) throws IOException {
+    if (!isRing(dir)) {
+      return load(dir);
+    }
+    JsonNode current = JSON.readTree(dir.resolve(RING_FILE).toFile()).path("current");
+    return load(keyDir(dir, current.isTextual() ? current.asText() : null));
+  }
+
+  /** The sub-folder of a ring folder {@code dir} holding key {@code kid}; a kid that is not a plain name is refused. */
+  public static Path keyDir(Path dir, String kid) throws IOException {
+    if (kid == null || !KID.matcher(kid).matches()) {
+      throw new IOException(dir.resolve(RING_FILE) + ": bad kid");
+    }
+    return dir.resolve(kid);
   }
 
   static String keyFactoryAlgorithm(String alg) {

@@ -8,32 +8,63 @@ import java.util.Objects;
 import javax.crypto.SecretKey;
 
 /**
- * One key that may verify tokens: its kid (null only for a kid-less HS256 secret), the key, and the
- * {@code alg} its JWK was restricted to (null = any algorithm of the key's type).
+ * One key that may verify tokens: its kid (null only for a kid-less HS256 secret), the key, the
+ * {@code alg} its JWK was restricted to (null = any algorithm of the key's type), and the issuer
+ * whose tokens it may sign (null = not bound: any accepted issuer; configured keys are always bound,
+ * see {@link IssuerBoundKeySource}).
  *
  * <p>{@link #usableFor} is the RS/HS confusion guard: an RSA public key never verifies an HMAC
- * token, a secret never verifies an RSA token, and weak keys verify nothing. Immutable.
+ * token, a secret never verifies an RSA token, and weak keys verify nothing. {@link #mayIssue} is
+ * the issuer binding: issuer B's key never vouches for a token claiming issuer A. Immutable.
  */
 public final class VerificationKey {
   private final String kid;
   private final Key key;
   private final String jwkAlgorithm;
+  private final String issuer;
 
-  private VerificationKey(String kid, Key key, String jwkAlgorithm) {
+  private VerificationKey(String kid, Key key, String jwkAlgorithm, String issuer) {
     this.kid = kid;
     this.key = Objects.requireNonNull(key, "key");
     this.jwkAlgorithm = jwkAlgorithm;
+    this.issuer = issuer;
   }
 
+  /** A key not bound to an issuer. */
   public static VerificationKey of(String kid, Key key, String jwkAlgorithm) {
     if (!(key instanceof PublicKey) && !(key instanceof SecretKey)) {
       throw new IllegalArgumentException("verification keys are public keys or secrets");
     }
-    return new VerificationKey(kid, key, jwkAlgorithm);
+    return new VerificationKey(kid, key, jwkAlgorithm, null);
+  }
+
+  /** This key, verifying only tokens whose {@code iss} is {@code issuer}. */
+  public VerificationKey boundTo(String issuer) {
+    return Objects.equals(this.issuer, issuer) ? this
+        : new VerificationKey(kid, key, jwkAlgorithm, Objects.requireNonNull(issuer, "issuer"));
   }
 
   public String kid() {
     return kid;
+  }
+
+  /** The issuer this key is bound to, or null when unbound. */
+  public String issuer() {
+    return issuer;
+  }
+
+  /** True when a token with {@code iss} may be signed by this key. */
+  public boolean mayIssue(String iss) {
+    return issuer == null || issuer.equals(iss);
+  }
+
+  /**
+   * True when {@code other} is the same key (kid, material, JWK alg, issuer binding): a key source
+   * that re-read its keys still trusts what this key verified.
+   */
+  public boolean sameKeyAs(VerificationKey other) {
+    return other == this || (other != null && Objects.equals(kid, other.kid) && key.equals(other.key)
+        && Objects.equals(jwkAlgorithm, other.jwkAlgorithm) && Objects.equals(issuer, other.issuer));
   }
 
   Key key() {
@@ -69,6 +100,6 @@ public final class VerificationKey {
 
   @Override
   public String toString() {
-    return "VerificationKey{kid=" + kid + ", type=" + key.getAlgorithm() + "}";
+    return "VerificationKey{kid=" + kid + ", type=" + key.getAlgorithm() + (issuer == null ? "" : ", iss=" + issuer) + "}";
   }
 }

@@ -15,6 +15,12 @@ import java.time.Instant;
  * entry expiring at the token's {@code exp}. A hit only skips signature and claim verification;
  * the caller still checks revocation and scopes.
  *
+ * <p>Invariant: a hit is used only while the key that verified it is still trusted
+ * ({@link JwtVerifier#stillTrusted}: same kid, key material and issuer binding in the current key
+ * set, one lookup per hit). When a key leaves the set (JWKS file rewritten, JWKS URL refreshed, a
+ * PEM key or secret removed from the config), its cached tokens are verified again on their next
+ * call, and so refused, as soon as the key source has noticed; no entry outlives its key.
+ *
  * <p>Thread-safe (Caffeine). Expiry is computed from the injected clock at insert, and a hit whose
  * {@code exp + skew} has passed by that clock is treated as a miss, so tests with a fake clock are
  * deterministic.
@@ -22,7 +28,7 @@ import java.time.Instant;
 final class VerifiedTokenCache {
   private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(VerifiedTokenCache::sha256);
 
-  private final Cache<Digest, Principal> cache;
+  private final Cache<Digest, JwtVerifier.Verified> cache;
   private final Clock clock;
   private final Duration skew;
 
@@ -33,19 +39,19 @@ final class VerifiedTokenCache {
         Caffeine.newBuilder()
             .maximumSize(maxEntries)
             .expireAfter(
-                new Expiry<Digest, Principal>() {
+                new Expiry<Digest, JwtVerifier.Verified>() {
                   @Override
-                  public long expireAfterCreate(Digest k, Principal p, long now) {
-                    return Math.max(0, Duration.between(clock.instant(), p.expiresAt()).toNanos());
+                  public long expireAfterCreate(Digest k, JwtVerifier.Verified v, long now) {
+                    return Math.max(0, Duration.between(clock.instant(), v.principal().expiresAt()).toNanos());
                   }
 
                   @Override
-                  public long expireAfterUpdate(Digest k, Principal p, long now, long current) {
-                    return expireAfterCreate(k, p, now);
+                  public long expireAfterUpdate(Digest k, JwtVerifier.Verified v, long now, long current) {
+                    return expireAfterCreate(k, v, now);
                   }
 
                   @Override
-                  public long expireAfterRead(Digest k, Principal p, long now, long current) {
+                  public long expireAfterRead(Digest k, JwtVerifier.Verified v, long now, long current) {
                     return current;
                   }
                 })
@@ -66,19 +72,37 @@ final class VerifiedTokenCache {
     return new Digest(longAt(h, 0), longAt(h, 8), longAt(h, 16), longAt(h, 24));
   }
 
-  /** The cached principal, or null (also when its token has expired by the clock). */
-  Principal get(Digest d) {
-    Principal p = cache.getIfPresent(d);
-    if (p != null && !clock.instant().isBefore(p.expiresAt().plus(skew))) {
+  /**
+   * The principal of {@code token}: from the cache while its entry is unexpired and its key still
+   * trusted, otherwise verified by {@code verifier} now (and cached when valid).
+   */
+  Principal verify(String token, JwtVerifier verifier) throws TokenRejectedException {
+    Digest d = digest(token);
+    JwtVerifier.Verified v = get(d);
+    if (v != null && verifier.stillTrusted(v)) {
+      return v.principal();
+    }
+    if (v != null) {
+      cache.invalidate(d); // its key left the key set or changed: verify afresh
+    }
+    v = verifier.verifyWithKey(token);
+    put(d, v);
+    return v.principal();
+  }
+
+  /** The cached entry, or null (also when its token has expired by the clock). */
+  JwtVerifier.Verified get(Digest d) {
+    JwtVerifier.Verified v = cache.getIfPresent(d);
+    if (v != null && !clock.instant().isBefore(v.principal().expiresAt().plus(skew))) {
       cache.invalidate(d);
       return null;
     }
-    return p;
+    return v;
   }
 
-  void put(Digest d, Principal p) {
-    if (clock.instant().isBefore(p.expiresAt())) {
-      cache.put(d, p);
+  void put(Digest d, JwtVerifier.Verified v) {
+    if (clock.instant().isBefore(v.principal().expiresAt())) {
+      cache.put(d, v);
     }
   }
 

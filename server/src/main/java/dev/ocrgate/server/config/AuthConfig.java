@@ -16,16 +16,26 @@ import java.util.Map;
 public final class AuthConfig {
   /** Check a Bearer JWT on every non-public call. Default true. */
   @JsonProperty public boolean enabled = true;
-  /** Accepted JWS algorithms. Default RS256, ES256, EdDSA. HS256 also needs a secret of ≥ 256 bits. */
+  /**
+   * Accepted JWS algorithms. Default RS256, ES256, EdDSA. HS256 is accepted only when listed here
+   * and its secret (≥ 256 bits) is set; a secret alone enables nothing.
+   */
   @JsonProperty public List<String> algorithms = new ArrayList<>(List.of("RS256", "ES256", "EdDSA"));
-  /** Accepted {@code iss} values (exact match). Default {@code ocrgate}. */
+  /**
+   * Accepted {@code iss} values (exact match). Default {@code ocrgate}. Every key source is bound
+   * to one of them (the {@code *_issuer} keys); with a single issuer they all default to it.
+   */
   @JsonProperty public List<String> issuers = new ArrayList<>(List.of("ocrgate"));
   /** The audience that {@code aud} must contain. Default {@code ocrgate}. */
   @JsonProperty public String audience = "ocrgate";
   /** Tolerance for {@code exp}, {@code nbf} and {@code iat}, seconds. Default 60. */
   @JsonProperty public int clock_skew_seconds = 60;
-  /** Accept only {@code typ: at+jwt} (RFC 9068); otherwise {@code JWT} is accepted too. Default false. */
-  @JsonProperty public boolean strict_typ = false;
+  /**
+   * Accept only {@code typ: at+jwt} (RFC 9068). Default true. {@code false} also accepts
+   * {@code typ: JWT}, i.e. ID tokens and other JWTs presented as access tokens: only for an identity
+   * provider that cannot mint {@code at+jwt}.
+   */
+  @JsonProperty public boolean strict_typ = true;
   /** The claim that carries the tenant. Default {@code tenant_id}. */
   @JsonProperty public String tenant_claim = "tenant_id";
   /** Longest accepted token, bytes. Default 8192. */
@@ -34,14 +44,24 @@ public final class AuthConfig {
   @JsonProperty public String hs256_secret_env = "OCRGATE_JWT_SECRET";
   /** {@code kid} of the HS256 secret; null = tokens without a kid. Default null. */
   @JsonProperty public String hs256_kid;
-  /** PEM public keys (SPKI {@code PUBLIC KEY} or {@code CERTIFICATE}), each with its kid. */
+  /** The issuer whose tokens the HS256 secret may sign; default the only entry of {@code issuers}. */
+  @JsonProperty public String hs256_issuer;
+  /**
+   * PEM public keys (SPKI {@code PUBLIC KEY} or {@code CERTIFICATE}), each with {@code kid},
+   * {@code path} and {@code issuer} (the one issuer the key may sign for; default the only entry
+   * of {@code issuers}).
+   */
   @JsonProperty public List<PemKey> pem_keys = new ArrayList<>();
   /** A JWKS file, re-read when it changes (key rotation without restart). Default none. */
   @JsonProperty public String jwks_file;
+  /** The issuer whose tokens the JWKS file's keys may sign; default the only entry of {@code issuers}. */
+  @JsonProperty public String jwks_file_issuer;
   /** How often the JWKS file's modification time is checked, milliseconds. Default 1000. */
   @JsonProperty public long jwks_file_check_interval_ms = 1000;
   /** A JWKS URL (https in production), cached and refreshed in the background. Default none. */
   @JsonProperty public String jwks_url;
+  /** The issuer whose tokens the JWKS URL's keys may sign; default the only entry of {@code issuers}. */
+  @JsonProperty public String jwks_url_issuer;
   /** How long a fetched JWKS is used before a background refresh, seconds. Default 300. */
   @JsonProperty public int jwks_url_ttl_seconds = 300;
   /** Minimum time between refetches triggered by an unknown kid, seconds. Default 30. */
@@ -82,6 +102,8 @@ public final class AuthConfig {
     @JsonProperty public String kid;
     /** Path of the PEM file. */
     @JsonProperty public String path;
+    /** The issuer whose tokens this key may sign; default the only entry of {@code auth.issuers}. */
+    @JsonProperty public String issuer;
 
     public PemKey() {}
 

@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.ocrgate.api.v1.OcrServiceGrpc;
 import dev.ocrgate.api.v1.RecognizeRequest;
 import dev.ocrgate.server.OcrgateServer;
+import dev.ocrgate.server.config.AuthConfig;
 import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.testing.TestTls;
 import io.grpc.Grpc;
@@ -60,6 +61,8 @@ class AuthAttackTableTest {
   static SigningKey es;
   static SigningKey ed;
   static SigningKey attacker;
+  static SigningKey issuerBKey;
+  static final String ISSUER_B = "https://b.example";
   static SigningKey hmac;
   static String secret;
   static RecordingOcrService service;
@@ -77,6 +80,7 @@ class AuthAttackTableTest {
     es = SigningKeys.generate("ES256");
     ed = SigningKeys.generate("EdDSA");
     attacker = SigningKeys.generate("RS256");
+    issuerBKey = SigningKeys.generate("RS256");
     byte[] raw = new byte[36];
     new SecureRandom().nextBytes(raw);
     secret = Base64.getEncoder().encodeToString(raw);
@@ -99,6 +103,17 @@ class AuthAttackTableTest {
     TestTls.certs().applyTo(config.tls);
     config.auth.jwks_file = jwks.toString();
     config.auth.hs256_kid = "hs-1";
+    config.auth.algorithms = List.of("RS256", "ES256", "EdDSA", "HS256");
+    // Two trusted issuers, each with its own keys: the JWKS file and the secret sign for ocrgate,
+    // a PEM key for B.
+    config.auth.issuers = List.of(Tokens.ISSUER, ISSUER_B);
+    config.auth.jwks_file_issuer = Tokens.ISSUER;
+    config.auth.hs256_issuer = Tokens.ISSUER;
+    Path pemB = dir.resolve("issuer-b.pem");
+    Files.writeString(pemB, SigningKeys.pem("PUBLIC KEY", issuerBKey.publicKey().getEncoded()));
+    AuthConfig.PemKey b = new AuthConfig.PemKey(issuerBKey.kid(), pemB.toString());
+    b.issuer = ISSUER_B;
+    config.auth.pem_keys = List.of(b);
     service = new RecordingOcrService();
     revocations = InMemoryRevocationStore.create(CLOCK);
     auth = JwtAuth.fromConfig(config.auth, Map.of("OCRGATE_JWT_SECRET", secret)::get, null, revocations, CLOCK);
@@ -248,8 +263,16 @@ class AuthAttackTableTest {
         new Row("valid RS256, lower-case scheme", () -> auth("bearer " + T.sign(rsa)), Status.Code.OK, null),
         new Row("valid ES256", () -> bearer(T.sign(es)), Status.Code.OK, null),
         new Row("valid EdDSA", () -> bearer(T.sign(ed)), Status.Code.OK, null),
+        unauth("token signed by issuer B's key claiming issuer A", () -> bearer(T.sign(issuerBKey)), "untrusted issuer"),
+        new Row("valid: issuer B's key claiming issuer B",
+            () -> bearer(T.sign(issuerBKey, b -> b.issuer(ISSUER_B))), Status.Code.OK, null),
         new Row("valid HS256 with the configured secret", () -> bearer(T.sign(hmac)), Status.Code.OK, null),
-        new Row("valid typ JWT", () -> bearer(rsaWith(b -> b.header().type("JWT"))), Status.Code.OK, null),
+        unauth("HS256 with the secret, claiming issuer B", () -> bearer(T.sign(hmac, b -> b.issuer(ISSUER_B))),
+            "untrusted issuer"),
+        unauth("typ JWT (an ID token as access token), strict by default",
+            () -> bearer(rsaWith(b -> b.header().type("JWT"))), "invalid token type"),
+        new Row("valid with a space-separated scp string", () -> bearer(rsaWith(b -> b.claim("scope", null)
+            .claim("scp", "ocr:stream ocr:recognize"))), Status.Code.OK, null),
         new Row("valid with scp array", () -> bearer(rsaWith(b -> b.claim("scope", null).claim("scp", List.of("ocr:recognize")))),
             Status.Code.OK, null));
   }
@@ -289,6 +312,86 @@ class AuthAttackTableTest {
     assertThat(e.getStatus().getDescription()).isEqualTo(row.description);
     assertThat(service.handlerRuns()).as("handler must not run").isEqualTo(before);
     return e.getStatus().getCode();
+  }
+
+  /** The table's server lists HS256; here a server with the secret set but HS256 not listed. */
+  @Test
+  void hs256_secretSetButNotInAlgorithms_isUnauthenticated() throws Exception {
+    OcrgateConfig config = new OcrgateConfig();
+    config.server.port = 0;
+    TestTls.certs().applyTo(config.tls);
+    config.auth.jwks_file = dir.resolve("jwks.json").toString();
+    config.auth.hs256_kid = "hs-1";
+    RecordingOcrService other = new RecordingOcrService();
+    try (JwtAuth noHmac = JwtAuth.fromConfig(config.auth, Map.of("OCRGATE_JWT_SECRET", secret)::get, null, revocations, CLOCK)) {
+      OcrgateServer s = OcrgateServer.builder(config).addService(other).addInterceptor(noHmac.interceptor()).build().start();
+      ManagedChannel ch = Grpc.newChannelBuilderForAddress("localhost", s.port(), TestTls.clientCredentials()).build();
+      try {
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> OcrServiceGrpc.newBlockingStub(ch)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(T.sign(hmac))))
+            .withDeadlineAfter(10, TimeUnit.SECONDS).recognize(RecognizeRequest.getDefaultInstance()));
+        assertThat(e).isNotNull();
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(e.getStatus().getDescription()).isEqualTo("unsupported algorithm");
+        assertThat(other.handlerRuns()).isZero();
+      } finally {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        s.shutdownGracefully();
+      }
+    }
+  }
+
+  /**
+   * Issue 12 item 4 over TLS: a token verified and cached keeps working until its key is removed
+   * from the JWKS file, then its next call is refused (the file is re-read every 50 ms here).
+   */
+  @Test
+  void cachedToken_keyRemovedFromJwksFile_isUnauthenticated() throws Exception {
+    SigningKey leaked = SigningKeys.generate("ES256");
+    Path file = dir.resolve("rotating-jwks.json");
+    Files.writeString(file, SigningKey.jwksJson(List.of(leaked.publicJwk(), rsa.publicJwk())));
+    OcrgateConfig config = new OcrgateConfig();
+    config.server.port = 0;
+    TestTls.certs().applyTo(config.tls);
+    config.auth.jwks_file = file.toString();
+    config.auth.jwks_file_check_interval_ms = 50;
+    RecordingOcrService other = new RecordingOcrService();
+    try (JwtAuth rotating = JwtAuth.fromConfig(config.auth, k -> null, null, revocations, CLOCK)) {
+      OcrgateServer s = OcrgateServer.builder(config).addService(other).addInterceptor(rotating.interceptor()).build().start();
+      ManagedChannel ch = Grpc.newChannelBuilderForAddress("localhost", s.port(), TestTls.clientCredentials()).build();
+      try {
+        String token = T.sign(leaked);
+        assertThat(recognize(ch, token)).isEqualTo(Status.Code.OK);
+        assertThat(recognize(ch, token)).as("cache hit").isEqualTo(Status.Code.OK);
+
+        Files.writeString(file, rsa.publicJwksJson());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+            .until(() -> recognize(ch, token) == Status.Code.UNAUTHENTICATED);
+        assertThat(recognize(ch, T.sign(rsa))).as("the kept key's tokens go on").isEqualTo(Status.Code.OK);
+      } finally {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        s.shutdownGracefully();
+      }
+    }
+  }
+
+  private static Status.Code recognize(ManagedChannel ch, String token) {
+    try {
+      OcrServiceGrpc.newBlockingStub(ch).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth("Bearer " + token)))
+          .withDeadlineAfter(10, TimeUnit.SECONDS).recognize(RecognizeRequest.getDefaultInstance());
+      return Status.Code.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
+    }
+  }
+
+  @Test
+  void scpString_grantsEachOfItsScopes() {
+    String token = rsaWith(b -> b.claim("scope", null).claim("scp", "ocr:recognize ocr:stream"));
+    int before = service.principals.size();
+    OcrServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)))
+        .withDeadlineAfter(10, TimeUnit.SECONDS).recognize(RecognizeRequest.getDefaultInstance());
+    assertThat(service.principals.get(before).scopes()).containsExactlyInAnyOrder("ocr:recognize", "ocr:stream");
   }
 
   @Test

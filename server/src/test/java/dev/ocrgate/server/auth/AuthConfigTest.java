@@ -31,6 +31,7 @@ class AuthConfigTest {
   @Test
   void shortSecret_isRefusedAtStartup_withoutEchoingIt() {
     OcrgateConfig c = new OcrgateConfig();
+    c.auth.algorithms = List.of("HS256");
     String secret = "too-short-secret-31-bytes-long!";
     assertThatThrownBy(() -> JwtAuth.fromConfig(c.auth, Map.of("OCRGATE_JWT_SECRET", secret)::get, null,
         InMemoryRevocationStore.create(clock), clock))
@@ -44,6 +45,66 @@ class AuthConfigTest {
     c.auth.pem_keys = List.of();
     assertThatThrownBy(() -> JwtAuth.fromConfig(c.auth, k -> null, null, InMemoryRevocationStore.create(clock), clock))
         .isInstanceOf(ConfigException.class).hasMessageContaining("HS256");
+  }
+
+  @Test
+  void secretSet_butHs256NotInAlgorithms_enablesNoHmacTokens() throws Exception {
+    OcrgateConfig c = new OcrgateConfig();
+    Path jwks = dir.resolve("jwks.json");
+    Files.writeString(jwks, SigningKeys.generate("EdDSA").publicJwksJson());
+    c.auth.jwks_file = jwks.toString();
+    String secret = "0123456789abcdef0123456789abcdef-hs";
+    SigningKey hmac = SigningKey.hmac(null, new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+    String token = TokenMinter.of(hmac).mint("mallory", List.of("ocr:recognize"), java.time.Duration.ofMinutes(1), "ocrgate", null);
+    try (JwtAuth auth = JwtAuth.fromConfig(c.auth, Map.of("OCRGATE_JWT_SECRET", secret)::get, null,
+        InMemoryRevocationStore.create(clock), clock)) {
+      assertThatThrownBy(() -> auth.interceptor().authenticate(bearer(token)))
+          .isInstanceOfSatisfying(TokenRejectedException.class,
+              e -> assertThat(e.reason()).isEqualTo(TokenRejectedException.Reason.UNSUPPORTED_ALGORITHM));
+      assertThat(auth.summary()).doesNotContain("HS256").doesNotContain("hs256");
+    }
+    c.auth.algorithms = List.of("EdDSA", "HS256");
+    try (JwtAuth auth = JwtAuth.fromConfig(c.auth, Map.of("OCRGATE_JWT_SECRET", secret)::get, null,
+        InMemoryRevocationStore.create(clock), clock)) {
+      assertThat(auth.interceptor().authenticate(bearer(token)).subject()).as("listed: accepted").isEqualTo("mallory");
+    }
+  }
+
+  @Test
+  void defaults_refuseTypJwt() throws Exception {
+    OcrgateConfig c = new OcrgateConfig();
+    SigningKey rsa = SigningKeys.generate("RS256");
+    Path jwks = dir.resolve("jwks.json");
+    Files.writeString(jwks, rsa.publicJwksJson());
+    c.auth.jwks_file = jwks.toString();
+    String idToken = new Tokens(clock).sign(rsa, b -> b.header().type("JWT"));
+    try (JwtAuth auth = JwtAuth.fromConfig(c.auth, k -> null, null, InMemoryRevocationStore.create(clock), clock)) {
+      assertThatThrownBy(() -> auth.interceptor().authenticate(bearer(idToken)))
+          .isInstanceOfSatisfying(TokenRejectedException.class,
+              e -> assertThat(e.reason()).isEqualTo(TokenRejectedException.Reason.INVALID_TYPE));
+    }
+    c.auth.strict_typ = false;
+    try (JwtAuth auth = JwtAuth.fromConfig(c.auth, k -> null, null, InMemoryRevocationStore.create(clock), clock)) {
+      assertThat(auth.interceptor().authenticate(bearer(idToken))).as("lenient only when asked").isNotNull();
+    }
+  }
+
+  @Test
+  void severalIssuers_eachKeySourceMustNameItsIssuer() throws Exception {
+    OcrgateConfig c = new OcrgateConfig();
+    Path jwks = dir.resolve("jwks.json");
+    Files.writeString(jwks, SigningKeys.generate("EdDSA").publicJwksJson());
+    c.auth.jwks_file = jwks.toString();
+    c.auth.issuers = List.of("ocrgate", "https://idp.example");
+    assertThatThrownBy(() -> JwtAuth.fromConfig(c.auth, k -> null, null, InMemoryRevocationStore.create(clock), clock))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("auth.jwks_file_issuer");
+    c.auth.jwks_file_issuer = "https://elsewhere.example";
+    assertThatThrownBy(() -> JwtAuth.fromConfig(c.auth, k -> null, null, InMemoryRevocationStore.create(clock), clock))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("not one of auth.issuers");
+    c.auth.jwks_file_issuer = "https://idp.example";
+    try (JwtAuth auth = JwtAuth.fromConfig(c.auth, k -> null, null, InMemoryRevocationStore.create(clock), clock)) {
+      assertThat(auth.summary()).contains("iss=https://idp.example");
+    }
   }
 
   @Test
@@ -69,6 +130,21 @@ class AuthConfigTest {
       assertThat(auth.interceptor().authenticate(bearer(token)).subject()).isEqualTo("dev");
     }
     assertThat(DevKeys.ensure(devDir).kid()).as("reused, not regenerated").isEqualTo(SigningKeys.load(devDir).kid());
+  }
+
+  @Test
+  void devMode_afterKeysRotate_signsWithTheNewKey_andStillVerifiesTheOldOne() throws Exception {
+    Path devDir = DevKeys.dir(dir);
+    SigningKey first = DevKeys.ensure(devDir);
+    dev.ocrgate.server.auth.issuer.KeyRing.rotate(devDir, "ES256", java.time.Duration.ofHours(1), clock);
+    SigningKey current = DevKeys.ensure(devDir);
+    assertThat(current.kid()).isNotEqualTo(first.kid());
+    try (JwtAuth auth = JwtAuth.fromConfig(new OcrgateConfig().auth, k -> null, devDir, InMemoryRevocationStore.create(clock), clock)) {
+      for (SigningKey k : List.of(first, current)) {
+        String token = TokenMinter.of(k).mint("dev", List.of(), java.time.Duration.ofMinutes(1), "ocrgate", null);
+        assertThat(auth.interceptor().authenticate(bearer(token)).subject()).isEqualTo("dev");
+      }
+    }
   }
 
   @Test

@@ -129,6 +129,75 @@ class JwtAuthInterceptorTest {
     }
   }
 
+  /** Issue 12 item 4: rotating away a leaked key must stop the tokens it signed, cached ones too. */
+  @Test
+  void cachedToken_keyRemovedFromJwksFile_isUnauthenticatedAtItsNextCall() throws Exception {
+    SigningKey leaked = SigningKeys.generate("RS256");
+    SigningKey kept = SigningKeys.generate("ES256");
+    Path file = dir.resolve("jwks.json");
+    Files.writeString(file, SigningKey.jwksJson(List.of(leaked.publicJwk(), kept.publicJwk())));
+    JwksFileKeySource keys = JwksFileKeySource.open(file, clock, Duration.ofSeconds(1));
+    try (InProcessAuth s = new InProcessAuth(interceptor(keys))) {
+      String token = tokens.sign(leaked);
+      String other = tokens.sign(kept);
+      assertThat(code(() -> s.stub("Bearer " + token).recognize(RecognizeRequest.getDefaultInstance()))).isEqualTo(Status.Code.OK);
+      assertThat(code(() -> s.stub("Bearer " + token).recognize(RecognizeRequest.getDefaultInstance())))
+          .as("cache hit").isEqualTo(Status.Code.OK);
+      assertThat(code(() -> s.stub("Bearer " + other).recognize(RecognizeRequest.getDefaultInstance()))).isEqualTo(Status.Code.OK);
+
+      Files.writeString(file, SigningKey.jwksJson(List.of(kept.publicJwk())));
+      clock.advance(Duration.ofSeconds(2));
+      assertThat(code(() -> s.stub("Bearer " + token).recognize(RecognizeRequest.getDefaultInstance())))
+          .as("cached, but its key left the set").isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(code(() -> s.stub("Bearer " + other).recognize(RecognizeRequest.getDefaultInstance())))
+          .as("tokens of the kept key go on").isEqualTo(Status.Code.OK);
+      assertThat(s.service.recognizeCalls.get()).isEqualTo(4);
+    }
+  }
+
+  /** The same through a JWKS URL: the key leaves at the next refresh. */
+  @Test
+  void cachedToken_keyRemovedFromJwksUrl_isUnauthenticatedAfterTheNextRefresh() throws Exception {
+    SigningKey leaked = SigningKeys.generate("RS256");
+    SigningKey kept = SigningKeys.generate("ES256");
+    java.util.concurrent.atomic.AtomicReference<String> body =
+        new java.util.concurrent.atomic.AtomicReference<>(SigningKey.jwksJson(List.of(leaked.publicJwk(), kept.publicJwk())));
+    com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext("/jwks", ex -> {
+      byte[] b = body.get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, b.length);
+      ex.getResponseBody().write(b);
+      ex.close();
+    });
+    http.start();
+    java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/jwks");
+    JwksUrlKeySource keys = JwksUrlKeySource.start(uri, clock, Duration.ofHours(1), Duration.ofSeconds(30),
+        Duration.ofSeconds(30), scheduler);
+    try (InProcessAuth s = new InProcessAuth(interceptor(keys))) {
+      String token = tokens.sign(leaked);
+      assertThat(code(() -> s.stub("Bearer " + token).recognize(RecognizeRequest.getDefaultInstance()))).isEqualTo(Status.Code.OK);
+      assertThat(code(() -> s.stub("Bearer " + token).recognize(RecognizeRequest.getDefaultInstance())))
+          .as("cache hit").isEqualTo(Status.Code.OK);
+
+      body.set(SigningKey.jwksJson(List.of(kept.publicJwk())));
+      assertThat(keys.fetch()).as("the refresh the scheduler would run").isTrue();
+      assertThat(code(() -> s.stub("Bearer " + token).recognize(RecognizeRequest.getDefaultInstance())))
+          .as("cached, but its key left the set").isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(s.service.recognizeCalls.get()).isEqualTo(2);
+    } finally {
+      keys.close();
+      http.stop(0);
+    }
+  }
+
+  private JwtAuthInterceptor interceptor(KeySource keys) {
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256", "ES256"), List.of("ocrgate"),
+        "ocrgate", Duration.ofSeconds(60), true, "tenant_id"), keys, clock);
+    return JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
+        scheduler, clock, 100, true, 8192, false);
+  }
+
   @Test
   void jwksFileChange_rotatesKeys_withoutRestart() throws Exception {
     SigningKey oldKey = SigningKeys.generate("RS256");

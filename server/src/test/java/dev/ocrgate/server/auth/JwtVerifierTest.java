@@ -70,6 +70,36 @@ class JwtVerifierTest {
   }
 
   @Test
+  void verify_keyBoundToAnotherIssuer_isUntrustedIssuer() throws Exception {
+    KeySource keys = KeySet.of(List.of(VerificationKey.of(RSA.kid(), RSA.publicKey(), null).boundTo("https://b.example")));
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate", "https://b.example"),
+        "ocrgate", Duration.ofSeconds(60), true, "org"), keys, clock);
+    assertReason(v, tokens.sign(RSA), Reason.UNTRUSTED_ISSUER);
+    assertThat(v.verify(tokens.sign(RSA, b -> b.issuer("https://b.example"))).subject()).isEqualTo("alice");
+  }
+
+  @Test
+  void verify_scpString_isSpaceSeparated_likeScope() throws Exception {
+    Principal p = verifier(true).verify(tokens.sign(RSA, b -> b.claim("scope", null)
+        .claim("scp", "ocr:recognize ocr:stream")));
+    assertThat(p.scopes()).containsExactlyInAnyOrder("ocr:recognize", "ocr:stream");
+    Principal arrays = verifier(true).verify(tokens.sign(RSA, b -> b.claim("scope", List.of("a"))
+        .claim("scp", List.of("b c", "d", 7))));
+    assertThat(arrays.scopes()).as("arrays of such strings, by the same rule").containsExactlyInAnyOrder("a", "b", "c", "d");
+  }
+
+  @Test
+  void verify_critHeader_isUnsupportedCritical_whateverItsShape() throws Exception {
+    String payload = Tokens.b64(tokens.payloadJson(""));
+    for (String header : List.of("{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\"K\",\"crit\":[\"x\"],\"x\":1}",
+        "{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\"K\",\"crit\":\"x\"}")) {
+      assertReason(verifier(true), Tokens.b64(header.replace("K", RSA.kid())) + "." + payload + ".c2ln", Reason.UNSUPPORTED_CRITICAL);
+    }
+    String signed = tokens.sign(RSA, b -> b.header().add("exp-x", 1).critical().add("exp-x"));
+    assertReason(verifier(true), signed, Reason.UNSUPPORTED_CRITICAL);
+  }
+
+  @Test
   void verify_audienceArray_containingOurs_isAccepted() throws Exception {
     String t = tokens.sign(RSA, b -> b.audience().add("other").and());
     assertThat(verifier(false).verify(t)).isNotNull();

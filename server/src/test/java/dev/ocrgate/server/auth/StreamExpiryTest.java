@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -96,6 +97,7 @@ class StreamExpiryTest {
     dev.ocrgate.server.config.AuthConfig c = new dev.ocrgate.server.config.AuthConfig();
     c.stream_expiry = "sometimes";
     c.jwks_file = null;
+    c.algorithms = List.of("HS256");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> JwtAuth.fromConfig(c, Map.of(
         "OCRGATE_JWT_SECRET", "0123456789abcdef0123456789abcdef")::get, null, InMemoryRevocationStore.create(Clock.systemUTC()),
         Clock.systemUTC())).hasMessageContaining("stream_expiry");

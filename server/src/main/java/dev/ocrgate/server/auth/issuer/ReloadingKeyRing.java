@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The current {@link KeyRing} of a keys folder, re-read when {@code ring.json} changes (checked at
  * most once per interval), so {@code ocrgate keys rotate} takes effect without a restart; a ring
- * that cannot be read keeps the previous one and logs a warning.
+ * that cannot be read keeps the previous one and logs a warning. When a retired key's time has
+ * passed, the folder is {@linkplain KeyRing#prune pruned}, so the key also leaves the published
+ * {@code jwks.json} that verifiers read, not only this process's JWKS endpoint.
  *
  * <p>Thread-safe: the ring is an immutable snapshot in a volatile field; a reload is done under
  * {@code this}'s lock by at most one thread while the others keep using the old snapshot.
@@ -44,6 +47,17 @@ final class ReloadingKeyRing implements Supplier<KeyRing> {
     return ring;
   }
 
+  /** Removes retired keys past their time from the folder; a read-only folder keeps them on disk. */
+  private void prune() {
+    try {
+      KeyRing.prune(dir, clock);
+      log.info("retired signing keys past their time removed from {}", dir);
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot remove retired signing keys from {} ({}); they stay in its jwks.json until the next"
+          + " keys rotate, but no longer in this server's JWKS endpoint", dir, e.getClass().getSimpleName());
+    }
+  }
+
   private synchronized void maybeReload() {
     long now = clock.millis();
     if (now < nextCheckMillis) {
@@ -51,8 +65,13 @@ final class ReloadingKeyRing implements Supplier<KeyRing> {
     }
     nextCheckMillis = now + checkEveryMillis;
     try {
+      Instant retire = ring.nextRetirement();
+      boolean retirementDue = retire != null && !clock.instant().isBefore(retire);
+      if (retirementDue) {
+        prune();
+      }
       FileTime version = Files.getLastModifiedTime(dir.resolve(KeyRing.RING_FILE));
-      if (!version.equals(loadedVersion)) {
+      if (!version.equals(loadedVersion) || retirementDue) {
         ring = KeyRing.load(dir, clock);
         loadedVersion = version;
         log.info("signing keys reloaded from {}: current kid {}, published {}", dir, ring.current().kid(), ring.kids());

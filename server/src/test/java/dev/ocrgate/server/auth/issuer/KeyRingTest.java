@@ -75,6 +75,35 @@ class KeyRingTest {
   }
 
   @Test
+  void ensure_adoptsASingleKeyFolder_withoutMakingANewKey() throws Exception {
+    dev.ocrgate.server.auth.SigningKey single = dev.ocrgate.server.auth.SigningKeys.generate("EdDSA");
+    dev.ocrgate.server.auth.SigningKeys.write(single, dir);
+
+    KeyRing ring = KeyRing.ensure(dir, "RS256", clock);
+
+    assertThat(ring.current().kid()).isEqualTo(single.kid());
+    assertThat(dev.ocrgate.server.auth.SigningKeys.loadCurrent(dir).kid()).isEqualTo(single.kid());
+    assertThat(dir.resolve(dev.ocrgate.server.auth.SigningKeys.PRIVATE_KEY_FILE)).as("one layout only").doesNotExist();
+  }
+
+  @Test
+  void reloadingKeyRing_prunesARetiredKeyFromJwksJson_whenItsTimeHasPassed() throws Exception {
+    KeyRing first = KeyRing.ensure(dir, "RS256", clock);
+    KeyRing second = KeyRing.rotate(dir, "RS256", Duration.ofMinutes(16), clock);
+    ReloadingKeyRing reloading = new ReloadingKeyRing(dir, second, clock, 1000);
+    assertThat(second.nextRetirement()).isEqualTo(clock.instant().plus(Duration.ofMinutes(16)));
+
+    clock.advance(Duration.ofMinutes(15));
+    assertThat(reloading.get().kids()).contains(first.current().kid());
+    clock.advance(Duration.ofMinutes(2));
+
+    assertThat(reloading.get().kids()).containsExactly(second.current().kid());
+    assertThat(Files.readString(dir.resolve("jwks.json"))).as("verifiers reading the file drop it too")
+        .doesNotContain(first.current().kid()).contains(second.current().kid());
+    assertThat(dir.resolve(first.current().kid())).doesNotExist();
+  }
+
+  @Test
   void jwksHttpEndpoint_servesTheSet_andNothingElse() throws Exception {
     KeyRing ring = KeyRing.ensure(dir, "RS256", clock);
     try (JwksHttpEndpoint http = JwksHttpEndpoint.start("127.0.0.1", 0, ring::jwksJson)) {
