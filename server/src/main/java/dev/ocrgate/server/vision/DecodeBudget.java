@@ -74,6 +74,11 @@ public final class DecodeBudget {
     return (capacityUnits - units.availablePermits()) * UNIT;
   }
 
+  /** Whether a request is waiting for its share now (tests). */
+  boolean hasWaiters() {
+    return units.hasQueuedThreads();
+  }
+
   /** {@link #acquire(long, long)} waiting at most {@link #maxWait()}. */
   public Permit acquire(long bytes) throws DecodeBudgetException {
     return acquire(bytes, maxWait.toNanos());
