@@ -16,7 +16,8 @@ public final class OcrSection {
    * Decoded pixel memory all calls together may hold, bytes: each image is charged width × height
    * × its decoder's bytes per pixel (reader raster, RGB copies; about 10 B/px for an RGB PNG) from
    * its header before decoding, and a Recognize call keeps its image's 3 B/px until it is
-   * answered. An image costing more than the whole budget waits until it can decode alone.
+   * answered (a stream's decoded frames waiting for OCR are bounded by {@code streaming.window}
+   * instead). An image costing more than the whole budget waits until it can decode alone.
    * 0 = a quarter of the JVM's maximum heap. Default 0.
    */
   @JsonProperty public long decode_memory_bytes = 0;
