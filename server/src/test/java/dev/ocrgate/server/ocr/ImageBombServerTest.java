@@ -145,25 +145,31 @@ class ImageBombServerTest {
 
   @Test
   void verify_bmpBomb_asStreamFrame_failsThatFrame_andTheStreamGoesOn() throws Exception {
-    List<StreamFramesRequest> msgs = new ArrayList<>();
-    msgs.add(StreamFramesRequest.newBuilder().setConfig(StreamConfig.newBuilder().setChangeThreshold(-1)).build());
-    msgs.add(frame(1, small()));
-    msgs.add(frame(2, TestImages.encoded(TestImages.bmpEmbeddedBomb(5))));
-    msgs.add(frame(3, small()));
+    List<FrameResult> frames = stream(frame(1, small()), frame(2, TestImages.encoded(TestImages.bmpEmbeddedBomb(5))),
+        frame(3, small()));
+
+    assertThat(frames).extracting(FrameResult::getSeq).containsExactly(1L, 2L, 3L);
+    assertThat(frames.get(0).hasError()).isFalse();
+    assertThat(frames.get(1).getError().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+    assertThat(frames.get(1).getError().getMessage()).startsWith("cannot decode image: BMP compression");
+    assertThat(frames.get(2).hasError()).isFalse();
+  }
+
+  /** Sends a config (no reuse of similar frames) and {@code frames}, half-closes, expects OK. */
+  private static List<FrameResult> stream(StreamFramesRequest... frames) throws Exception {
     Collector results = new Collector();
     StreamObserver<StreamFramesRequest> requests = OcrServiceGrpc.newStub(channel)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer))
         .withDeadlineAfter(60, TimeUnit.SECONDS)
         .streamFrames(results);
-    msgs.forEach(requests::onNext);
+    requests.onNext(StreamFramesRequest.newBuilder().setConfig(StreamConfig.newBuilder().setChangeThreshold(-1)).build());
+    for (StreamFramesRequest f : frames) {
+      requests.onNext(f);
+    }
     requests.onCompleted();
-
     assertThat(results.done.get(60, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
-    assertThat(results.frames).extracting(FrameResult::getSeq).containsExactly(1L, 2L, 3L);
-    assertThat(results.frames.get(0).hasError()).isFalse();
-    assertThat(results.frames.get(1).getError().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
-    assertThat(results.frames.get(1).getError().getMessage()).startsWith("cannot decode image: BMP compression");
-    assertThat(results.frames.get(2).hasError()).isFalse();
+    assertThat(results.frames).hasSize(frames.length);
+    return results.frames;
   }
 
   /**
@@ -185,6 +191,11 @@ class ImageBombServerTest {
           StatusRuntimeException.class);
       assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
       assertThat(refused.getStatus().getDescription()).isEqualTo(DecodeBudgetException.MESSAGE);
+      // in a stream, the same refusal is that frame's RESOURCE_EXHAUSTED and the stream goes on
+      List<FrameResult> frames = stream(frame(1, large), frame(2, small()));
+      assertThat(frames.get(0).getError().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value());
+      assertThat(frames.get(0).getError().getMessage()).isEqualTo(DecodeBudgetException.MESSAGE);
+      assertThat(frames.get(1).getSeq()).isEqualTo(2);
 
       pipeline.releaseAll();
       assertThat(first.get(60, TimeUnit.SECONDS).getImageWidth()).isEqualTo(LARGE);
@@ -230,7 +241,7 @@ class ImageBombServerTest {
     }
   }
 
-  /** Answers at once with no lines, or, while held, when the test releases the request. */
+  /** Answers at once with no lines; while held, large images when the test releases them. */
   private static final class HeldPipeline implements OcrPipeline {
     final AtomicInteger calls = new AtomicInteger();
     private final BlockingQueue<CompletableFuture<OcrResult>> pending = new LinkedBlockingQueue<>();
@@ -261,7 +272,7 @@ class ImageBombServerTest {
     @Override
     public CompletableFuture<OcrResult> recognize(OcrRequest request) {
       calls.incrementAndGet();
-      if (!hold) {
+      if (!hold || request.image().width() < LARGE) {
         return CompletableFuture.completedFuture(empty());
       }
       CompletableFuture<OcrResult> f = new CompletableFuture<>();
