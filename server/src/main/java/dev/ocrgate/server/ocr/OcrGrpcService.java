@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@link #withStreams}), else UNIMPLEMENTED.
  *
  * <p>Errors are statuses with short fixed descriptions: INVALID_ARGUMENT for a bad image or
- * region, RESOURCE_EXHAUSTED when the decode budget had no room in time, and whatever the pipeline reports (RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, UNAVAILABLE,
- * INTERNAL). Nothing from the client's bytes and no stack trace reaches the client; decoder
+ * region, RESOURCE_EXHAUSTED when the decode budget had no room in time, and whatever the
+ * pipeline reports (RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, UNAVAILABLE, INTERNAL). Nothing from the client's bytes and no stack trace reaches the client; decoder
  * details are logged at debug level.
  *
  * <p>Thread-safe: stateless apart from its immutable collaborators. Authentication is done by
