@@ -22,7 +22,6 @@ import dev.ocrgate.server.ratelimit.RateKey;
 import dev.ocrgate.server.ratelimit.RateLimitInterceptor;
 import dev.ocrgate.server.ratelimit.RateLimitPolicy;
 import dev.ocrgate.server.stream.StreamFramesService;
-import dev.ocrgate.server.vision.ImageDecoder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -76,7 +75,7 @@ public final class ServerAssembly {
     metrics.registerQueueDepth("det", ocr.batchedPipeline().detectionBatcher()::queueDepth);
     metrics.registerQueueDepth("rec", ocr.batchedPipeline().recognitionBatcher()::queueDepth);
     StreamFramesService streams = StreamFramesService.create(ocr.pipeline(),
-        image -> ImageDecoder.decode(image, ocr.imageLimits()), config.streaming,
+        ocr.imageDecoder()::decode, config.streaming,
         PipelineMetrics.streams(metrics));
     builder
         .addService(ocr.grpcService().withStreams(streams::open))

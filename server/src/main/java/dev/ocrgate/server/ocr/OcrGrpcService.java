@@ -5,31 +5,35 @@ import dev.ocrgate.api.v1.RecognizeRequest;
 import dev.ocrgate.api.v1.RecognizeResponse;
 import dev.ocrgate.api.v1.StreamFramesRequest;
 import dev.ocrgate.api.v1.StreamFramesResponse;
+import dev.ocrgate.server.vision.DecodeBudgetException;
 import dev.ocrgate.server.vision.ImageDecoder;
-import dev.ocrgate.server.vision.ImageLimits;
 import dev.ocrgate.server.vision.InvalidImageException;
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.RgbImage;
 import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code Recognize} RPC: decode and validate the image (on the calling gRPC thread), convert
- * the region, hand the request to the {@link OcrPipeline}, answer with lines and timings.
+ * The {@code Recognize} RPC: decode and validate the image (on the calling gRPC thread, within the
+ * decoder's memory budget, waiting for it no longer than the call's deadline), convert the region,
+ * hand the request to the {@link OcrPipeline}, answer with lines and timings. The decoded image's
+ * share of the budget is held until the call is answered, so queued images count too.
  * {@code StreamFrames} is delegated to a {@link StreamOpener} when one is given (see
  * {@link #withStreams}), else UNIMPLEMENTED.
  *
  * <p>Errors are statuses with short fixed descriptions: INVALID_ARGUMENT for a bad image or
- * region, and whatever the pipeline reports (RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, UNAVAILABLE,
- * INTERNAL). Nothing from the client's bytes and no stack trace reaches the client; decoder
+ * region, RESOURCE_EXHAUSTED when the decode budget had no room in time, and whatever the
+ * pipeline reports (RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, UNAVAILABLE, INTERNAL). Nothing from the client's bytes and no stack trace reaches the client; decoder
  * details are logged at debug level.
  *
  * <p>Thread-safe: stateless apart from its immutable collaborators. Authentication is done by
@@ -39,15 +43,15 @@ public final class OcrGrpcService extends OcrServiceGrpc.OcrServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(OcrGrpcService.class);
 
   private final OcrPipeline pipeline;
-  private final ImageLimits limits;
+  private final ImageDecoder decoder;
   private final String modelName;
   private final LongSupplier nanoTime;
   private final StreamOpener streams;
 
-  OcrGrpcService(OcrPipeline pipeline, ImageLimits limits, String modelName, LongSupplier nanoTime,
+  OcrGrpcService(OcrPipeline pipeline, ImageDecoder decoder, String modelName, LongSupplier nanoTime,
       StreamOpener streams) {
     this.pipeline = pipeline;
-    this.limits = limits;
+    this.decoder = decoder;
     this.modelName = modelName;
     this.nanoTime = nanoTime;
     this.streams = streams;
@@ -60,39 +64,41 @@ public final class OcrGrpcService extends OcrServiceGrpc.OcrServiceImplBase {
   }
 
   /** The service over {@code pipeline}, reporting {@code modelName}; StreamFrames is UNIMPLEMENTED. */
-  public static OcrGrpcService create(OcrPipeline pipeline, ImageLimits limits, String modelName) {
-    return new OcrGrpcService(pipeline, limits, modelName, System::nanoTime, null);
+  public static OcrGrpcService create(OcrPipeline pipeline, ImageDecoder decoder, String modelName) {
+    return new OcrGrpcService(pipeline, decoder, modelName, System::nanoTime, null);
   }
 
   /** The same service with StreamFrames delegated to {@code streams}. */
   public OcrGrpcService withStreams(StreamOpener streams) {
-    return new OcrGrpcService(pipeline, limits, modelName, nanoTime, streams);
+    return new OcrGrpcService(pipeline, decoder, modelName, nanoTime, streams);
   }
 
   @Override
   public void recognize(RecognizeRequest request, StreamObserver<RecognizeResponse> responses) {
     long start = nanoTime.getAsLong();
-    RgbImage image;
+    ImageDecoder.Decoded decoded = decode(request, responses);
+    if (decoded == null) {
+      return;
+    }
+    RgbImage image = decoded.image();
     PixelRect region;
     try {
-      image = ImageDecoder.decode(request.getImage(), limits);
       region = request.hasRegion() ? Regions.toPixels(request.getRegion(), image.width(), image.height()) : null;
-    } catch (InvalidImageException e) {
-      log.debug("refused image: {} ({})", e.getMessage(), e.getCause() == null ? "-" : e.getCause().toString());
-      responses.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
-      return;
     } catch (IllegalArgumentException e) {
+      decoded.close();
       responses.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
       return;
     }
     if (request.getMinConfidence() < 0 || request.getMinConfidence() > 1) {
+      decoded.close();
       responses.onError(Status.INVALID_ARGUMENT.withDescription("min_confidence must be in [0, 1]").asException());
       return;
     }
-    long decoded = nanoTime.getAsLong();
+    long decodedAt = nanoTime.getAsLong();
     OcrRequest ocr = new OcrRequest(image, region, OcrRequest.Mode.FULL, request.getMinConfidence(),
         request.getClassifyDirection(), Context.current().getDeadline());
-    CompletableFuture<OcrResult> future = pipeline.recognize(ocr);
+    CompletableFuture<OcrResult> future = recognize(ocr);
+    future.whenComplete((result, error) -> decoded.close());
     if (responses instanceof ServerCallStreamObserver<RecognizeResponse> call) {
       call.setOnCancelHandler(() -> future.cancel(false));
     }
@@ -101,19 +107,45 @@ public final class OcrGrpcService extends OcrServiceGrpc.OcrServiceImplBase {
         responses.onError(toStatus(error).asException());
         return;
       }
-      responses.onNext(response(result, image, start, decoded));
+      responses.onNext(response(result, image, start, decodedAt));
       responses.onCompleted();
     });
   }
 
-  private RecognizeResponse response(OcrResult result, RgbImage image, long start, long decoded) {
+  /** The decoded image holding its budget share, or null after answering the refusal. */
+  private ImageDecoder.Decoded decode(RecognizeRequest request, StreamObserver<RecognizeResponse> responses) {
+    try {
+      return decoder.decodeHolding(request.getImage(), budgetWaitNanos(Context.current().getDeadline()));
+    } catch (DecodeBudgetException e) {
+      responses.onError(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asException());
+    } catch (InvalidImageException e) {
+      log.debug("refused image: {} ({})", e.getMessage(), e.getCause() == null ? "-" : e.getCause().toString());
+      responses.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
+    }
+    return null;
+  }
+
+  /** No wait past the call's deadline (the budget caps it further). */
+  static long budgetWaitNanos(Deadline deadline) {
+    return deadline == null ? Long.MAX_VALUE : Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS));
+  }
+
+  private CompletableFuture<OcrResult> recognize(OcrRequest request) {
+    try {
+      return pipeline.recognize(request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private RecognizeResponse response(OcrResult result, RgbImage image, long start, long decodedAt) {
     return RecognizeResponse.newBuilder()
         .addAllLines(result.lines())
         .setImageWidth(image.width())
         .setImageHeight(image.height())
         .setModel(modelName)
         .setTiming(result.timing().toBuilder()
-            .setDecodeUs((decoded - start) / 1000)
+            .setDecodeUs((decodedAt - start) / 1000)
             .setTotalUs((nanoTime.getAsLong() - start) / 1000))
         .build();
   }

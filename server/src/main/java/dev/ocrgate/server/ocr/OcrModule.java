@@ -6,7 +6,10 @@ import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.engine.EngineException;
 import dev.ocrgate.server.engine.OnnxEngine;
+import dev.ocrgate.server.vision.DecodeBudget;
+import dev.ocrgate.server.vision.ImageDecoder;
 import dev.ocrgate.server.vision.ImageLimits;
+import java.time.Duration;
 import java.util.function.Function;
 
 /**
@@ -22,13 +25,13 @@ public final class OcrModule implements AutoCloseable {
   private final String modelName;
   private final OnnxEngine onnx;
   private final BatchedOcrPipeline pipeline;
-  private final ImageLimits limits;
+  private final ImageDecoder decoder;
 
-  private OcrModule(String modelName, OnnxEngine onnx, BatchedOcrPipeline pipeline, ImageLimits limits) {
+  private OcrModule(String modelName, OnnxEngine onnx, BatchedOcrPipeline pipeline, ImageDecoder decoder) {
     this.modelName = modelName;
     this.onnx = onnx;
     this.pipeline = pipeline;
-    this.limits = limits;
+    this.decoder = decoder;
   }
 
   /**
@@ -54,12 +57,7 @@ public final class OcrModule implements AutoCloseable {
           + " selection yet), got " + (config.models == null ? 0 : config.models.size()));
     }
     ModelRepository.ModelSet models = ModelRepository.load(ModelRepository.resolve(config.models.get(0)));
-    ImageLimits limits;
-    try {
-      limits = new ImageLimits(config.ocr.max_image_bytes, config.ocr.max_image_pixels);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("ocr.max_image_bytes and ocr.max_image_pixels must be positive");
-    }
+    ImageDecoder decoder = imageDecoder(config);
     OnnxEngine onnx;
     try {
       onnx = OnnxEngine.create(config.engine);
@@ -71,7 +69,7 @@ public final class OcrModule implements AutoCloseable {
       BatchedOcrPipeline pipeline = BatchedOcrPipeline.create(models, onnx, batching,
           detection.apply(onnx.providerLabel()), recognition.apply(onnx.providerLabel()),
           config.ocr.always_classify_direction);
-      return new OcrModule(models.name(), onnx, pipeline, limits);
+      return new OcrModule(models.name(), onnx, pipeline, decoder);
     } catch (EngineException | IllegalArgumentException e) {
       onnx.close();
       throw new ConfigException(e.getMessage(), e);
@@ -79,6 +77,15 @@ public final class OcrModule implements AutoCloseable {
       onnx.close();
       throw e;
     }
+  }
+
+  /** The image decoder of the {@code ocr} section: its limits and one decode budget for all calls. */
+  static ImageDecoder imageDecoder(OcrgateConfig config) {
+    config.ocr.validate();
+    ImageLimits limits = new ImageLimits(config.ocr.max_image_bytes, config.ocr.max_image_pixels);
+    DecodeBudget budget = DecodeBudget.of(config.ocr.decodeMemoryBytes(Runtime.getRuntime().maxMemory()),
+        Duration.ofMillis(config.ocr.decode_wait_ms));
+    return ImageDecoder.create(limits, budget);
   }
 
   /** The model set's name, e.g. {@code ppocr-v4}. */
@@ -101,12 +108,17 @@ public final class OcrModule implements AutoCloseable {
   }
 
   public ImageLimits imageLimits() {
-    return limits;
+    return decoder.limits();
+  }
+
+  /** The decoder every call uses (Recognize and StreamFrames share its budget). */
+  public ImageDecoder imageDecoder() {
+    return decoder;
   }
 
   /** The unary Recognize service over the pipeline. */
   public OcrGrpcService grpcService() {
-    return OcrGrpcService.create(pipeline, limits, modelName);
+    return OcrGrpcService.create(pipeline, decoder, modelName);
   }
 
   /** One dummy batch per session (and the dictionary check), so the first request is not slow. */

@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
 /**
  * Token buckets in this JVM (the one-node default). Buckets live in a Caffeine cache that forgets
  * a bucket once it has been idle long enough to be full again, so memory follows the active
- * callers, and a forgotten bucket is indistinguishable from a remembered full one.
+ * callers, and a forgotten bucket is indistinguishable from a remembered full one. Buckets are
+ * named by {@link RateKey#subjectBucket()} and {@link RateKey#tenantBucket()}, as in Redis.
  *
  * <p>Thread-safe: each bucket is guarded by its own monitor; a call locks its subject bucket, then
  * its tenant bucket (always in that order), checks both, and takes from both or neither.
@@ -38,13 +39,13 @@ public final class InMemoryRateLimiter implements RateLimiter {
   @Override
   public Decision acquire(RateKey key, long cost) {
     long now = nanoTime.getAsLong();
-    TokenBucket subject = bucket("s:" + key.subject(), policy.subjectSpec(), now);
+    TokenBucket subject = bucket(key.subjectBucket(), policy.subjectSpec(), now);
     if (key.tenant() == null) {
       synchronized (subject) {
         return takeFrom(subject, null, cost, now);
       }
     }
-    TokenBucket tenant = bucket("t:" + key.tenant(), policy.tenantSpec(key.tenant()), now);
+    TokenBucket tenant = bucket(key.tenantBucket(), policy.tenantSpec(key.tenant()), now);
     synchronized (subject) {
       synchronized (tenant) {
         return takeFrom(subject, tenant, cost, now);

@@ -5,11 +5,53 @@ import java.util.Objects;
 /**
  * Whose budget a call draws on: its subject's bucket and, when it has one, its tenant's bucket.
  *
+ * <p>The one rule for naming buckets, used by every {@link RateLimiter}: a subject's bucket is
+ * qualified by its tenant ({@code rl:{<tenant>}:s:<subject>}; {@code rl:{s:<subject>}} without a
+ * tenant), so two tenants' subjects of the same name never share a bucket; a tenant's bucket is
+ * {@code rl:{<tenant>}:t}. The braces are a Redis Cluster hash tag (a call's keys share one slot).
+ * Names are escaped ({@code %}, {@code :}, braces → {@code %25 %3A %7B %7D}) so that no choice of
+ * subject or tenant can spell another pair's key or split the hash tag.
+ *
  * @param subject the token's {@code sub}, never null
  * @param tenant the tenant claim, or null when the token carries none (then only the subject pays)
  */
 public record RateKey(String subject, String tenant) {
   public RateKey {
     Objects.requireNonNull(subject, "subject");
+  }
+
+  /** The subject's bucket, qualified by the tenant. */
+  public String subjectBucket() {
+    return tenant == null ? "rl:{s:" + escape(subject) + "}" : "rl:{" + escape(tenant) + "}:s:" + escape(subject);
+  }
+
+  /** The tenant's bucket; null when there is no tenant. */
+  public String tenantBucket() {
+    return tenant == null ? null : "rl:{" + escape(tenant) + "}:t";
+  }
+
+  private static String escape(String name) {
+    StringBuilder out = null;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      String e = switch (c) {
+        case '%' -> "%25";
+        case ':' -> "%3A";
+        case '{' -> "%7B";
+        case '}' -> "%7D";
+        default -> null;
+      };
+      if (e != null && out == null) {
+        out = new StringBuilder(name.length() + 8).append(name, 0, i);
+      }
+      if (out != null) {
+        if (e != null) {
+          out.append(e);
+        } else {
+          out.append(c);
+        }
+      }
+    }
+    return out == null ? name : out.toString();
   }
 }

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * at most every 10 s.
  * Metering is worth less than availability; revocation, which is security, fails closed instead.
  *
- * <p>Keys share a hash tag per tenant ({@code rl:{tenant}:s:<sub>}, {@code rl:{tenant}:t}) so the
- * script's keys stay in one slot of a Redis Cluster. Thread-safe.
+ * <p>Keys are {@link RateKey#subjectBucket()} and {@link RateKey#tenantBucket()} (the same rule as
+ * the in-memory limiter): they share a hash tag per tenant, so the script's keys stay in one slot
+ * of a Redis Cluster. Thread-safe.
  */
 public final class RedisRateLimiter implements RateLimiter {
   private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
@@ -63,12 +64,11 @@ public final class RedisRateLimiter implements RateLimiter {
     String now = nowMicros == null ? "-1" : Long.toString(nowMicros.getAsLong());
     BucketSpec s = policy.subjectSpec();
     if (key.tenant() == null) {
-      keys = new String[] {"rl:{s:" + key.subject() + "}"};
+      keys = new String[] {key.subjectBucket()};
       args = new String[] {now, Long.toString(cost), rate(s), Long.toString(s.burst())};
     } else {
       BucketSpec t = policy.tenantSpec(key.tenant());
-      String tag = "rl:{" + key.tenant() + "}:";
-      keys = new String[] {tag + "s:" + key.subject(), tag + "t"};
+      keys = new String[] {key.subjectBucket(), key.tenantBucket()};
       args = new String[] {now, Long.toString(cost), rate(s), Long.toString(s.burst()),
           rate(t), Long.toString(t.burst())};
     }

@@ -12,6 +12,7 @@ import dev.ocrgate.server.ocr.OcrResult;
 import dev.ocrgate.server.ratelimit.Decision;
 import dev.ocrgate.server.ratelimit.FrameGate;
 import dev.ocrgate.server.ratelimit.RateLimitStatus;
+import dev.ocrgate.server.vision.DecodeBudgetException;
 import dev.ocrgate.server.vision.InvalidImageException;
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.RgbImage;
@@ -201,7 +202,9 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     try {
       image = decoder.decode(frame.getImage());
     } catch (InvalidImageException e) {
-      p.fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+      // Budget full: not the frame's fault, the client may resend it later.
+      Status code = e instanceof DecodeBudgetException ? Status.RESOURCE_EXHAUSTED : Status.INVALID_ARGUMENT;
+      p.fail(code.withDescription(e.getMessage()));
       return;
     }
     p.decodeNanos = System.nanoTime() - p.arrivalNanos;

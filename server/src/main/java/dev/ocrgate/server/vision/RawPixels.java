@@ -2,34 +2,51 @@ package dev.ocrgate.server.vision;
 
 import dev.ocrgate.api.v1.RawImage;
 
-/** Converts {@link RawImage} pixels (RGB8, BGR8, GRAY8) to an {@link RgbImage}. Stateless. */
+/**
+ * Converts {@link RawImage} pixels (RGB8, BGR8, GRAY8) to an {@link RgbImage}: {@link #check}
+ * first (sizes, without allocating), then {@link #toRgb}. Stateless.
+ *
+ * <p>Width and height are unsigned 32-bit values: their product can exceed a signed long, so the
+ * pixel limit is checked by division, never by a product that could wrap.
+ */
 final class RawPixels {
   private RawPixels() {}
 
-  static RgbImage toRgb(RawImage raw, ImageLimits limits) throws InvalidImageException {
+  /**
+   * Checks {@code raw} against {@code limits} and its data size, and returns the bytes converting
+   * it allocates (the copy of the data, plus the expansion of gray to RGB).
+   */
+  static long check(RawImage raw, ImageLimits limits) throws InvalidImageException {
     long w = raw.getWidth() & 0xffffffffL;
     long h = raw.getHeight() & 0xffffffffL;
     if (w == 0 || h == 0) {
       throw new InvalidImageException("raw image width and height must be positive");
     }
-    if (w * h > limits.maxPixels()) {
+    if (w > limits.maxPixels() / h) {
       throw new InvalidImageException(
           "image has more than the limit of " + limits.maxPixels() + " pixels");
     }
+    long pixels = w * h; // <= maxPixels: cannot overflow
     int bpp = bytesPerPixel(raw);
-    if (raw.getData().size() != w * h * bpp) {
+    if (raw.getData().size() != pixels * bpp) {
       throw new InvalidImageException(
           "raw image data size does not match width x height x bytes per pixel");
     }
+    return pixels * bpp + (bpp == 1 ? pixels * 3 : 0);
+  }
+
+  /** The pixels of {@code raw}, which {@link #check} accepted. */
+  static RgbImage toRgb(RawImage raw) {
+    int w = raw.getWidth();
+    int h = raw.getHeight();
     byte[] src = raw.getData().toByteArray();
-    int n = (int) (w * h);
     switch (raw.getFormat()) {
       case PIXEL_FORMAT_RGB8:
-        return RgbImage.wrap((int) w, (int) h, src);
+        return RgbImage.wrap(w, h, src);
       case PIXEL_FORMAT_BGR8:
-        return RgbImage.wrap((int) w, (int) h, swapRedBlue(src));
+        return RgbImage.wrap(w, h, swapRedBlue(src));
       default:
-        return RgbImage.wrap((int) w, (int) h, expandGray(src, n));
+        return RgbImage.wrap(w, h, expandGray(src, w * h));
     }
   }
 

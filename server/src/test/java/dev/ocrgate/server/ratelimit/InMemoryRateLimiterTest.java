@@ -74,8 +74,24 @@ class InMemoryRateLimiterTest {
     limiter.acquire(new RateKey("b", "acme"), 3); // tenant now empty, b has 2 left
 
     assertThat(limiter.acquire(new RateKey("b", "acme"), 2).allowed()).isFalse();
-    // b's own bucket was not charged by the denial: in another tenant it still has 2
-    assertThat(limiter.acquire(new RateKey("b", "other"), 2).allowed()).isTrue();
+    // 150 ms later the tenant has 3 again and b has 2 + 1.5 if the denial charged nothing
+    // (it would have 1.5 had the denial taken b's 2)
+    clock.advance(Duration.ofMillis(150));
+    assertThat(limiter.acquire(new RateKey("b", "acme"), 3).allowed()).isTrue();
+  }
+
+  @Test
+  void acquire_sameSubjectInTwoTenants_hasSeparateBuckets() {
+    RateKey acmeAlice = new RateKey("alice", "acme");
+    RateKey otherAlice = new RateKey("alice", "other");
+    assertThat(limiter.acquire(acmeAlice, 5).allowed()).isTrue();
+    assertThat(limiter.acquire(acmeAlice, 1).allowed()).isFalse();
+
+    // "alice" of another tenant is someone else: her own full bucket, not acme's alice's
+    assertThat(limiter.acquire(otherAlice, 5).allowed()).isTrue();
+    assertThat(limiter.acquire(otherAlice, 1).allowed()).isFalse();
+    // and a token without a tenant is a third bucket
+    assertThat(limiter.acquire(new RateKey("alice", null), 5).allowed()).isTrue();
   }
 
   @Test

@@ -58,6 +58,46 @@ public final class TestImages {
     return out.toByteArray();
   }
 
+  /**
+   * The 78-byte BMP of the image-bomb report: a 1 × 1 BITMAPINFOHEADER whose compression is
+   * {@code compression} (4 = BI_JPEG, 5 = BI_PNG) and whose image size field says 0x7FFFFFF0
+   * bytes. The JDK's reader allocates that size for the embedded codec before reading it.
+   */
+  public static byte[] bmpEmbeddedBomb(int compression) {
+    return bmp(40, 1, 1, 24, compression, 0x7FFFFFF0L, 54, 78, 0, 24);
+  }
+
+  /**
+   * A BMP of {@code 14 + infoSize + extra} bytes (little-endian) with the given file and info
+   * header fields; everything after them is zero.
+   */
+  public static byte[] bmp(int infoSize, int w, int h, int bitsPerPixel, int compression, long imageSize,
+      long pixelOffset, long fileSize, long colorsUsed, int extra) {
+    ByteBuffer b = ByteBuffer.allocate(14 + infoSize + extra).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) 'B').put((byte) 'M').putInt((int) fileSize).putInt(0).putInt((int) pixelOffset);
+    b.putInt(infoSize).putInt(w).putInt(h).putShort((short) 1).putShort((short) bitsPerPixel)
+        .putInt(compression).putInt((int) imageSize).putInt(2835).putInt(2835)
+        .putInt((int) colorsUsed).putInt(0);
+    return b.array();
+  }
+
+  /** A PNG: signature, then the given chunks as they are (build them with {@link #pngChunk}). */
+  public static byte[] png(byte[]... chunks) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+    for (byte[] c : chunks) {
+      out.writeBytes(c);
+    }
+    return out.toByteArray();
+  }
+
+  /** One PNG chunk with its CRC. */
+  public static byte[] pngChunk(String type, byte[] data) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    chunk(out, type, data);
+    return out.toByteArray();
+  }
+
   private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
     byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
