@@ -28,10 +28,12 @@ class JwtAuthInterceptorTest {
   final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   final Tokens tokens = new Tokens(clock);
   final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  final java.util.concurrent.ExecutorService checks = Executors.newSingleThreadExecutor();
 
   @AfterEach
   void stop() {
     scheduler.shutdownNow();
+    checks.shutdownNow();
   }
 
   JwtAuthInterceptor interceptor(RevocationStore store, MethodPolicy policy, KeySource keys) {
@@ -167,8 +169,8 @@ class JwtAuthInterceptorTest {
     InMemoryRevocationStore store = InMemoryRevocationStore.create(clock);
     JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
         "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
-    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, store, defaultPolicy(), scheduler, clock, 100,
-        false, 8192, Duration.ofMillis(50), false);
+    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, store, defaultPolicy(), scheduler, checks, clock,
+        100, false, 8192, Duration.ofMillis(50), false);
     try (InProcessAuth s = new InProcessAuth(i)) {
       io.grpc.Metadata md = new io.grpc.Metadata();
       md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + tokens.sign(RSA, b -> b.id("stream-jti")));
@@ -209,7 +211,7 @@ class JwtAuthInterceptorTest {
     JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
         "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
     JwtAuthInterceptor i = JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
-        scheduler, clock, 100, close, 8192, Duration.ZERO, false);
+        scheduler, checks, clock, 100, close, 8192, Duration.ZERO, false);
     try (InProcessAuth s = new InProcessAuth(i)) {
       io.grpc.Metadata md = new io.grpc.Metadata();
       md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + token);
