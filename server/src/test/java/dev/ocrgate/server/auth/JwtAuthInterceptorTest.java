@@ -246,4 +246,70 @@ class JwtAuthInterceptorTest {
       assertThat(s.service.streamCalls.get()).isEqualTo(1);
     }
   }
+
+  /** Opens a stream with {@code token} on {@code s}; the future completes with its end status. */
+  private static java.util.concurrent.CompletableFuture<Status> openStream(InProcessAuth s, String token) {
+    io.grpc.Metadata md = new io.grpc.Metadata();
+    md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + token);
+    java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
+    var requests = dev.ocrgate.api.v1.OcrServiceGrpc.newStub(s.channel)
+        .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md))
+        .streamFrames(new io.grpc.stub.StreamObserver<>() {
+          @Override
+          public void onNext(dev.ocrgate.api.v1.StreamFramesResponse value) {}
+
+          @Override
+          public void onError(Throwable t) {
+            ended.complete(Status.fromThrowable(t));
+          }
+
+          @Override
+          public void onCompleted() {
+            ended.complete(Status.OK);
+          }
+        });
+    requests.onNext(dev.ocrgate.api.v1.StreamFramesRequest.getDefaultInstance());
+    return ended;
+  }
+
+  @Test
+  void openStream_recheckStillWaitingForTheStore_isNotHandedOverAgain() throws Exception {
+    dev.ocrgate.server.testing.ManualScheduler timers = new dev.ocrgate.server.testing.ManualScheduler(clock);
+    java.util.List<Runnable> handedOver = new java.util.concurrent.CopyOnWriteArrayList<>();
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
+        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
+    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
+        timers, handedOver::add, clock, 100, true, 8192, Duration.ofSeconds(30), false);
+    try (InProcessAuth s = new InProcessAuth(i)) {
+      java.util.concurrent.CompletableFuture<Status> ended = openStream(s, tokens.sign(RSA));
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.service.streamCalls.get() == 1);
+      timers.advance(Duration.ofSeconds(90)); // three ticks; the store has not answered the first
+      assertThat(handedOver).as("one re-check in flight").hasSize(1);
+      handedOver.get(0).run();
+      timers.advance(Duration.ofSeconds(30));
+      assertThat(handedOver).as("the next tick, once answered").hasSize(2);
+      assertThat(ended).isNotDone();
+    }
+  }
+
+  @Test
+  void openStream_recheckRefusedByAFullExecutor_failsClosedWithUnavailable() throws Exception {
+    dev.ocrgate.server.testing.ManualScheduler timers = new dev.ocrgate.server.testing.ManualScheduler(clock);
+    java.util.concurrent.Executor full = task -> {
+      throw new java.util.concurrent.RejectedExecutionException("queue full");
+    };
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
+        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
+    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
+        timers, full, clock, 100, true, 8192, Duration.ofSeconds(30), false);
+    try (InProcessAuth s = new InProcessAuth(i)) {
+      java.util.concurrent.CompletableFuture<Status> ended = openStream(s, tokens.sign(RSA));
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.service.streamCalls.get() == 1);
+      timers.advance(Duration.ofSeconds(30));
+      Status st = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(st.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(st.getDescription()).isEqualTo("revocation store unavailable");
+      assertThat(s.service.streamContextCancelled.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+  }
 }
