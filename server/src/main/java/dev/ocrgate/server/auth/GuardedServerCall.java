@@ -17,6 +17,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thread while the handler may be sending. Every outbound operation therefore runs under
  * {@code this}; once the call is closed (by the handler or the timer) later sends and closes are
  * dropped. The audit line is written exactly once ({@link #audited}).
+ *
+ * <p>A close made here (expiry, revocation) is not a client cancel, and the handler's listener
+ * callbacks are not ours to call from a timer thread: the handler learns of it from its Context,
+ * which the interceptor cancels right after {@link #closeWith}, and later from the transport's
+ * {@code onComplete}. Until then {@link #isReady()} is false and {@link #isCancelled()} true.
  */
 final class GuardedServerCall<ReqT, RespT> extends SimpleForwardingServerCall<ReqT, RespT> {
   private final Principal principal;

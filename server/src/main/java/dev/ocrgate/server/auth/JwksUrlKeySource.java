@@ -1,32 +1,50 @@
 package dev.ocrgate.server.auth;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keys from a JWKS URL (an identity provider's {@code jwks_uri}).
  *
- * <p>Algorithm: the fetched set is a volatile immutable snapshot used for {@code ttl}; a task on
- * the injected scheduler refetches it every {@code ttl}. A lookup of an unknown kid triggers one
- * synchronous refetch, but at most once per {@code minRefetch} (so random kids cannot make us hammer
- * the provider). A failed fetch (timeout, non-200, bad JSON, body over 1 MiB) keeps the last good
- * set. Each fetch is bounded by {@code timeout} (connect and response).
+ * <p>Algorithm: the fetched set is a volatile immutable snapshot used for {@code ttl}; a tick on
+ * the injected {@code timers} refetches it every {@code ttl}. A lookup of an unknown kid triggers one
+ * refetch and waits for it, but at most once per {@code minRefetch} (so random kids cannot make us
+ * hammer the provider). A failed fetch (timeout, non-200, bad JSON, body over 1 MiB) keeps the last
+ * good set.
  *
- * <p>Concurrency: lookups of known kids never lock. Fetches are serialized on {@code this}; the
- * rate-limit timestamp is read and written under that lock.
+ * <p>Threads: fetches block on the network, so they run on the {@code io} executor, never on the
+ * timers' thread (which also closes streams at token expiry and must never wait). At most one
+ * fetch is in flight; each is bounded by {@code timeout} from its start to the last body byte (the
+ * HTTP client's own timeout ends at the headers, so a provider that stalls its body would
+ * otherwise hold the fetch, and every lookup waiting for it, forever).
+ *
+ * <p>Concurrency: lookups of known kids never lock. The fetch in flight and the rate-limit
+ * timestamp are guarded by {@code flight}, which is never held while waiting; fetches themselves
+ * are serialized on {@code this}.
  */
 final class JwksUrlKeySource implements KeySource {
   private static final Logger log = LoggerFactory.getLogger(JwksUrlKeySource.class);
@@ -37,30 +55,36 @@ final class JwksUrlKeySource implements KeySource {
   private final Clock clock;
   private final Duration timeout;
   private final long minRefetchMillis;
+  private final ExecutorService io;
   private final ScheduledFuture<?> refresher;
   private volatile KeySet keys = KeySet.EMPTY;
-  // @GuardedBy("this")
+  private final Object flight = new Object();
+  // @GuardedBy("flight")
+  private Future<Boolean> inFlight;
+  // @GuardedBy("flight")
   private long lastForcedFetchMillis = Long.MIN_VALUE / 2;
 
   private JwksUrlKeySource(URI uri, Clock clock, Duration ttl, Duration minRefetch, Duration timeout,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService timers, ExecutorService io) {
     this.uri = Objects.requireNonNull(uri, "uri");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.timeout = timeout;
     this.minRefetchMillis = minRefetch.toMillis();
+    this.io = Objects.requireNonNull(io, "io");
     this.http = HttpClient.newBuilder().connectTimeout(timeout)
         .followRedirects(HttpClient.Redirect.NEVER).build();
-    fetch();
+    await(startFetch());
     long ttlMs = Math.max(1, ttl.toMillis());
-    this.refresher = scheduler.scheduleWithFixedDelay(this::fetch, ttlMs, ttlMs, TimeUnit.MILLISECONDS);
+    this.refresher = timers.scheduleWithFixedDelay(this::startFetch, ttlMs, ttlMs, TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Fetches once now (a failure is logged, the set starts empty) and schedules refreshes every
-   * {@code ttl} on {@code scheduler}.
+   * Fetches once now (a failure is logged, the set starts empty; waits at most {@code timeout})
+   * and refreshes every {@code ttl}: ticks on {@code timers}, fetches on {@code io} (both owned by
+   * the caller).
    */
   static JwksUrlKeySource start(URI uri, Clock clock, Duration ttl, Duration minRefetch,
-      Duration timeout, ScheduledExecutorService scheduler) {
+      Duration timeout, ScheduledExecutorService timers, ExecutorService io) {
     String scheme = uri.getScheme();
     if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme)) {
       throw new IllegalArgumentException("auth.jwks_url must be http(s), not " + scheme);
@@ -68,7 +92,7 @@ final class JwksUrlKeySource implements KeySource {
     if ("http".equalsIgnoreCase(scheme)) {
       log.warn("auth.jwks_url uses plain http: keys can be swapped on the network path; use https");
     }
-    return new JwksUrlKeySource(uri, clock, ttl, minRefetch, timeout, scheduler);
+    return new JwksUrlKeySource(uri, clock, ttl, minRefetch, timeout, timers, io);
   }
 
   @Override
@@ -77,15 +101,56 @@ final class JwksUrlKeySource implements KeySource {
     if (k != null) {
       return k;
     }
-    synchronized (this) {
+    Future<Boolean> fetching;
+    synchronized (flight) {
       k = keys.find(kid); // a concurrent fetch may have brought it
       long now = clock.millis();
-      if (k != null || now - lastForcedFetchMillis < minRefetchMillis) {
+      boolean running = inFlight != null && !inFlight.isDone();
+      if (k != null || (!running && now - lastForcedFetchMillis < minRefetchMillis)) {
         return k;
       }
-      lastForcedFetchMillis = now;
-      fetch();
-      return keys.find(kid);
+      if (!running) {
+        lastForcedFetchMillis = now;
+      }
+      fetching = startFetch();
+    }
+    await(fetching);
+    return keys.find(kid);
+  }
+
+  /**
+   * The fetch in flight, or a new one on {@code io}. Never blocks (the timers' refresh tick calls
+   * it).
+   */
+  private Future<Boolean> startFetch() {
+    synchronized (flight) {
+      if (inFlight != null && !inFlight.isDone()) {
+        return inFlight;
+      }
+      try {
+        inFlight = io.submit(this::fetch);
+      } catch (RejectedExecutionException e) {
+        log.warn("JWKS fetch from {} not started (auth executor busy or closed); keeping the {} keys we have",
+            uri, keys.size());
+        inFlight = CompletableFuture.completedFuture(false);
+      }
+      return inFlight;
+    }
+  }
+
+  /**
+   * Waits for {@code f} at most {@code timeout} plus a second (a fetch's own bound, plus its start;
+   * more only if it was queued behind other blocking work, and then the caller stops waiting).
+   */
+  private void await(Future<Boolean> f) {
+    try {
+      f.get(timeout.toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      log.debug("JWKS fetch from {} still queued or running after {} ms; not waiting", uri, timeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | CancellationException e) {
+      // fetch() logs its own failures
     }
   }
 
@@ -94,20 +159,14 @@ final class JwksUrlKeySource implements KeySource {
     try {
       HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout)
           .header("Accept", "application/json").GET().build();
-      HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream body = resp.body()) {
-        if (resp.statusCode() != 200) {
-          throw new IOException("HTTP " + resp.statusCode());
-        }
-        byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
-        if (bytes.length > MAX_BODY_BYTES) {
-          throw new IOException("body over " + MAX_BODY_BYTES + " bytes");
-        }
-        KeySet fresh = KeySet.parseJwks(new String(bytes, StandardCharsets.UTF_8));
-        keys = fresh;
-        log.debug("JWKS {}: kids {}", uri, fresh.kids());
-        return true;
+      HttpResponse<byte[]> resp = send(req);
+      if (resp.statusCode() != 200) {
+        throw new IOException("HTTP " + resp.statusCode());
       }
+      KeySet fresh = KeySet.parseJwks(new String(resp.body(), StandardCharsets.UTF_8));
+      keys = fresh;
+      log.debug("JWKS {}: kids {}", uri, fresh.kids());
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException | RuntimeException e) {
@@ -117,8 +176,72 @@ final class JwksUrlKeySource implements KeySource {
     return false;
   }
 
+  /**
+   * The whole exchange, headers and body, within {@code timeout}: the HTTP client's own timeout
+   * ends at the headers, and a blocking body read cannot be interrupted.
+   */
+  private HttpResponse<byte[]> send(HttpRequest req) throws IOException, InterruptedException {
+    CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(req, info -> new LimitedBody());
+    try {
+      return exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
+      throw new IOException("no complete answer within " + timeout.toMillis() + " ms");
+    } catch (InterruptedException e) {
+      exchange.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    }
+  }
+
   @Override
   public void close() {
     refresher.cancel(false);
+  }
+
+  /** A response body of at most {@code MAX_BODY_BYTES}; a longer one fails without being kept. */
+  private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private Flow.Subscription subscription;
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return body;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      for (ByteBuffer b : items) {
+        if (body.isDone()) {
+          return;
+        }
+        if (bytes.size() + b.remaining() > MAX_BODY_BYTES) {
+          subscription.cancel();
+          body.completeExceptionally(new IOException("body over " + MAX_BODY_BYTES + " bytes"));
+          return;
+        }
+        byte[] chunk = new byte[b.remaining()];
+        b.get(chunk);
+        bytes.write(chunk, 0, chunk.length);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      body.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      body.complete(bytes.toByteArray());
+    }
   }
 }

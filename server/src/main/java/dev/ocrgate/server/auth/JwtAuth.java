@@ -13,8 +13,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -22,29 +27,42 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the production auth stack from {@link AuthConfig}: key sources, verifier, policy,
- * revocation store, scheduler and the {@link JwtAuthInterceptor}. Every configuration mistake is a
+ * revocation store, timer and I/O threads and the {@link JwtAuthInterceptor}. Every configuration mistake is a
  * {@link ConfigException} at startup, never a surprise at the first call.
  *
  * <p>Each key source is trusted for one issuer ({@link IssuerBoundKeySource}; {@link #boundIssuer}
  * picks it), so with several issuers no key can sign for another issuer's {@code iss}. The HS256
  * secret is a key source only when {@code auth.algorithms} lists HS256.
  *
- * <p>Owns its scheduler (one daemon thread: JWKS refresh and stream-expiry timers) and its key
- * sources; {@link #close()} releases them. The revocation store is owned by whoever created it.
+ * <p>Owns its threads and its key sources; {@link #close()} releases them. Timers and blocking work
+ * are kept apart, so a slow network never delays a stream's expiry: one timer thread
+ * ({@code ocrgate-auth-timer}: stream expiry closes, re-check ticks, JWKS refresh ticks and fetch
+ * deadlines, none of which blocks) and a bounded pool for what does block ({@code
+ * ocrgate-auth-io}, {@value #IO_THREADS} threads and at most {@value #IO_QUEUE} waiting tasks:
+ * JWKS URL fetches, each bounded by {@code auth.jwks_url_timeout_ms}, and the streams' revocation
+ * re-checks, bounded by the store's own timeout). The revocation store is owned by whoever created
+ * it.
  */
 public final class JwtAuth implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JwtAuth.class);
   private static final int MIN_SECRET_BYTES = 32;
+  /** Threads for blocking auth work: a JWKS fetch and a re-check can wait side by side. */
+  static final int IO_THREADS = 2;
+  /** Blocking tasks that may wait: at most one re-check per open stream, plus JWKS fetches. */
+  static final int IO_QUEUE = 10_000;
 
   private final JwtAuthInterceptor interceptor;
   private final KeySource keys;
-  private final ScheduledExecutorService scheduler;
+  private final ScheduledExecutorService timers;
+  private final ExecutorService io;
   private final String summary;
 
-  private JwtAuth(JwtAuthInterceptor interceptor, KeySource keys, ScheduledExecutorService scheduler, String summary) {
+  private JwtAuth(JwtAuthInterceptor interceptor, KeySource keys, ScheduledExecutorService timers,
+      ExecutorService io, String summary) {
     this.interceptor = interceptor;
     this.keys = keys;
-    this.scheduler = scheduler;
+    this.timers = timers;
+    this.io = io;
     this.summary = summary;
   }
 
@@ -55,11 +73,9 @@ public final class JwtAuth implements AutoCloseable {
    */
   public static JwtAuth fromConfig(AuthConfig c, Function<String, String> env, Path devKeyDir,
       RevocationStore revocations, Clock clock) {
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "ocrgate-auth");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("ocrgate-auth-timer"));
+    ExecutorService io = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(IO_QUEUE), daemon("ocrgate-auth-io"));
     try {
       Set<String> algorithms = new LinkedHashSet<>(c.algorithms);
       List<KeySource> sources = new ArrayList<>();
@@ -67,7 +83,7 @@ public final class JwtAuth implements AutoCloseable {
       addSecret(c, env, algorithms, sources, described);
       addPemKeys(c, sources, described);
       addJwksFile(c.jwks_file, c, clock, sources, described);
-      addJwksUrl(c, clock, scheduler, sources, described);
+      addJwksUrl(c, clock, timers, io, sources, described);
       if (sources.isEmpty()) {
         if (devKeyDir == null) {
           throw new ConfigException("auth: no key source configured; set auth.jwks_file, auth.jwks_url,"
@@ -86,16 +102,17 @@ public final class JwtAuth implements AutoCloseable {
       JwtVerifier verifier = JwtVerifier.create(settings(c, algorithms), keys, clock);
       MethodPolicy policy = policy(c);
       JwtAuthInterceptor interceptor = JwtAuthInterceptor.create(verifier, revocations, policy,
-          scheduler, clock, c.cache_max_entries, closeOnExpiry(c.stream_expiry), c.max_token_bytes,
+          timers, io, clock, c.cache_max_entries, closeOnExpiry(c.stream_expiry), c.max_token_bytes,
           Duration.ofSeconds(c.stream_revocation_recheck_seconds), c.audit);
       if (!c.strict_typ) {
         log.warn("auth.strict_typ is false: tokens with typ JWT (e.g. ID tokens) are accepted as access tokens");
       }
       String summary = "algs=" + algorithms + " keys=" + described + " iss=" + c.issuers + " aud=" + c.audience;
       log.info("auth: {}", summary);
-      return new JwtAuth(interceptor, keys, scheduler, summary);
+      return new JwtAuth(interceptor, keys, timers, io, summary);
     } catch (RuntimeException e) {
-      scheduler.shutdownNow();
+      timers.shutdownNow();
+      io.shutdownNow();
       throw e instanceof ConfigException ? e : new ConfigException("auth: " + e.getMessage(), e);
     }
   }
@@ -112,7 +129,17 @@ public final class JwtAuth implements AutoCloseable {
   @Override
   public void close() {
     keys.close();
-    scheduler.shutdownNow();
+    timers.shutdownNow();
+    io.shutdownNow();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /**
@@ -196,15 +223,15 @@ public final class JwtAuth implements AutoCloseable {
     described.add("jwks-file(" + file + ", iss=" + iss + ")");
   }
 
-  private static void addJwksUrl(AuthConfig c, Clock clock, ScheduledExecutorService scheduler,
-      List<KeySource> sources, List<String> described) {
+  private static void addJwksUrl(AuthConfig c, Clock clock, ScheduledExecutorService timers,
+      ExecutorService io, List<KeySource> sources, List<String> described) {
     if (c.jwks_url == null || c.jwks_url.isBlank()) {
       return;
     }
     String iss = boundIssuer(c, c.jwks_url_issuer, "auth.jwks_url_issuer");
     sources.add(new IssuerBoundKeySource(JwksUrlKeySource.start(URI.create(c.jwks_url), clock,
         Duration.ofSeconds(c.jwks_url_ttl_seconds), Duration.ofSeconds(c.jwks_url_min_refetch_seconds),
-        Duration.ofMillis(c.jwks_url_timeout_ms), scheduler), iss));
+        Duration.ofMillis(c.jwks_url_timeout_ms), timers, io), iss));
     described.add("jwks-url(" + c.jwks_url + ", iss=" + iss + ")");
   }
 

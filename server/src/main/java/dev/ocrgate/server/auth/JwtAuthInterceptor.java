@@ -17,8 +17,11 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +37,17 @@ import org.slf4j.LoggerFactory;
  * (deny by default; decided after authentication so unauthenticated callers learn nothing about
  * the method table), UNAVAILABLE when the revocation store cannot answer (fail closed).
  *
- * <p>Streaming calls: with {@code closeStreamsOnExpiry}, a timer on the scheduler closes the call
- * with UNAUTHENTICATED "token expired" at {@code exp + skew} (the instant the verifier starts to
- * refuse the token) and cancels the handler's Context; with a {@code streamRecheck} interval, the
- * revocation store is asked again at that interval and a revoked token closes the stream with
- * "token revoked". Timers are cancelled when the call ends. Unary calls get no timers: they are
- * short, and the token was valid when they started.
+ * <p>Streaming calls: with {@code closeStreamsOnExpiry}, a timer closes the call with
+ * UNAUTHENTICATED "token expired" at {@code exp + skew} (the instant the verifier starts to refuse
+ * the token) and cancels the handler's Context, which is how the handler learns of the close;
+ * with a {@code streamRecheck} interval, the revocation store is asked again at that interval and
+ * a revoked token closes the stream with "token revoked". Timers are cancelled when the call ends.
+ * Unary calls get no timers: they are short, and the token was valid when they started.
+ *
+ * <p>Timers never wait: the {@code timers} thread only closes calls and hands re-checks to the
+ * {@code checks} executor, where the store may block (a slow Redis) without delaying any expiry.
+ * A stream has at most one re-check in flight (a tick that finds the last one unanswered is
+ * skipped); a re-check the executor refuses (queue full) fails the stream closed with UNAVAILABLE.
  *
  * <p>Thread-safe and stateless per call; all collaborators are injected.
  */
@@ -54,7 +62,8 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
   private final VerifiedTokenCache cache;
   private final RevocationStore revocations;
   private final MethodPolicy policy;
-  private final ScheduledExecutorService scheduler;
+  private final ScheduledExecutorService timers;
+  private final Executor checks;
   private final Clock clock;
   private final boolean closeStreamsOnExpiry;
   private final int maxTokenBytes;
@@ -62,13 +71,14 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
   private final AuditLog audit;
 
   JwtAuthInterceptor(JwtVerifier verifier, VerifiedTokenCache cache, RevocationStore revocations,
-      MethodPolicy policy, ScheduledExecutorService scheduler, Clock clock,
+      MethodPolicy policy, ScheduledExecutorService timers, Executor checks, Clock clock,
       boolean closeStreamsOnExpiry, int maxTokenBytes, Duration streamRecheck, boolean audit) {
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.cache = cache;
     this.revocations = Objects.requireNonNull(revocations, "revocations");
     this.policy = Objects.requireNonNull(policy, "policy");
-    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.timers = Objects.requireNonNull(timers, "timers");
+    this.checks = Objects.requireNonNull(checks, "checks");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.closeStreamsOnExpiry = closeStreamsOnExpiry;
     if (maxTokenBytes <= 0) {
@@ -83,29 +93,32 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
   }
 
   /**
-   * An interceptor; see the class comment for the rules.
+   * An interceptor without stream re-checks; see the class comment for the rules.
    *
    * @param cacheMaxEntries verified tokens to remember, 0 = no cache
-   * @param scheduler runs stream-expiry timers; owned by the caller
+   * @param timers runs stream-expiry timers; owned by the caller
    */
   public static JwtAuthInterceptor create(JwtVerifier verifier, RevocationStore revocations,
-      MethodPolicy policy, ScheduledExecutorService scheduler, Clock clock, int cacheMaxEntries,
+      MethodPolicy policy, ScheduledExecutorService timers, Clock clock, int cacheMaxEntries,
       boolean closeStreamsOnExpiry, int maxTokenBytes, boolean audit) {
-    return create(verifier, revocations, policy, scheduler, clock, cacheMaxEntries,
+    // No re-checks: nothing ever runs on the checks executor.
+    return create(verifier, revocations, policy, timers, Runnable::run, clock, cacheMaxEntries,
         closeStreamsOnExpiry, maxTokenBytes, Duration.ZERO, audit);
   }
 
   /**
    * As above, plus {@code streamRecheck}: how often an open stream re-asks the revocation store
    * about its token ({@link Duration#ZERO} = never), so a revoked credential cannot keep a long
-   * stream alive.
+   * stream alive; the re-checks run on {@code checks} (owned by the caller; bounded; never the
+   * timers' thread).
    */
   public static JwtAuthInterceptor create(JwtVerifier verifier, RevocationStore revocations,
-      MethodPolicy policy, ScheduledExecutorService scheduler, Clock clock, int cacheMaxEntries,
-      boolean closeStreamsOnExpiry, int maxTokenBytes, Duration streamRecheck, boolean audit) {
+      MethodPolicy policy, ScheduledExecutorService timers, Executor checks, Clock clock,
+      int cacheMaxEntries, boolean closeStreamsOnExpiry, int maxTokenBytes, Duration streamRecheck,
+      boolean audit) {
     VerifiedTokenCache cache = cacheMaxEntries > 0
         ? VerifiedTokenCache.create(cacheMaxEntries, clock, verifier.settings().skew()) : null;
-    return new JwtAuthInterceptor(verifier, cache, revocations, policy, scheduler, clock,
+    return new JwtAuthInterceptor(verifier, cache, revocations, policy, timers, checks, clock,
         closeStreamsOnExpiry, maxTokenBytes, streamRecheck, audit);
   }
 
@@ -191,13 +204,13 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
     ServerCall.Listener<ReqT> inner = Contexts.interceptCall(ctx, guarded, headers, next);
     if (closeStreamsOnExpiry) {
       Duration left = Duration.between(clock.instant(), principal.expiresAt().plus(verifier.settings().skew()));
-      guarded.addTimer(scheduler.schedule(() -> end(guarded, cancellable, Reason.EXPIRED.message()),
+      guarded.addTimer(timers.schedule(() -> end(guarded, cancellable, Reason.EXPIRED.message()),
           Math.max(0, left.toNanos()), TimeUnit.NANOSECONDS));
     }
     if (recheck) {
       long every = streamRecheck.toNanos();
-      guarded.addTimer(scheduler.scheduleWithFixedDelay(() -> recheck(guarded, cancellable, principal),
-          every, every, TimeUnit.NANOSECONDS));
+      Recheck r = new Recheck(guarded, cancellable, principal);
+      guarded.addTimer(timers.scheduleWithFixedDelay(r, every, every, TimeUnit.NANOSECONDS));
     }
     return new EndWatcher<>(inner, guarded) {
       @Override
@@ -207,16 +220,60 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
     };
   }
 
+  /**
+   * One stream's revocation re-checks. {@link #run} is the timer tick (never blocks: hands the
+   * check to the checks executor, or skips while the previous one is unanswered); {@link #check}
+   * runs there.
+   */
+  private final class Recheck implements Runnable {
+    private final GuardedServerCall<?, ?> call;
+    private final Context.CancellableContext ctx;
+    private final Principal principal;
+    private final AtomicBoolean inFlight = new AtomicBoolean();
+
+    Recheck(GuardedServerCall<?, ?> call, Context.CancellableContext ctx, Principal principal) {
+      this.call = call;
+      this.ctx = ctx;
+      this.principal = principal;
+    }
+
+    @Override
+    public void run() {
+      if (!inFlight.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        checks.execute(this::check);
+      } catch (RejectedExecutionException e) {
+        inFlight.set(false);
+        unavailable(call, ctx, "re-check queue full");
+      }
+    }
+
+    private void check() {
+      try {
+        recheck(call, ctx, principal);
+      } finally {
+        inFlight.set(false);
+      }
+    }
+  }
+
   private void recheck(GuardedServerCall<?, ?> call, Context.CancellableContext ctx, Principal p) {
     try {
       if (revocations.isRevoked(p.tokenId(), p.subject(), p.issuedAt())) {
         end(call, ctx, Reason.REVOKED.message());
       }
     } catch (StoreUnavailableException e) {
-      log.warn("revocation store unavailable during a stream re-check, closing it (fail closed): {}", e.getMessage());
-      call.closeWith(Status.UNAVAILABLE.withDescription("revocation store unavailable"));
-      ctx.cancel(null);
+      unavailable(call, ctx, e.getMessage());
     }
+  }
+
+  private static void unavailable(GuardedServerCall<?, ?> call, Context.CancellableContext ctx, String why) {
+    log.warn("revocation store unavailable during a stream re-check, closing it (fail closed): {}", why);
+    Status status = Status.UNAVAILABLE.withDescription("revocation store unavailable");
+    call.closeWith(status);
+    ctx.cancel(status.asRuntimeException());
   }
 
   private static void end(GuardedServerCall<?, ?> call, Context.CancellableContext ctx, String reason) {

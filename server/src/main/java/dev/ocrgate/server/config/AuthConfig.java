@@ -66,7 +66,7 @@ public final class AuthConfig {
   @JsonProperty public int jwks_url_ttl_seconds = 300;
   /** Minimum time between refetches triggered by an unknown kid, seconds. Default 30. */
   @JsonProperty public int jwks_url_min_refetch_seconds = 30;
-  /** Connect + read timeout of one JWKS fetch, milliseconds. Default 2000. */
+  /** Bound on one whole JWKS fetch (connect, headers and body), milliseconds. Default 2000. */
   @JsonProperty public int jwks_url_timeout_ms = 2000;
   /** Methods callable without a token; {@code Service/*} matches a whole service. */
   @JsonProperty

@@ -30,6 +30,17 @@ final class PendingFrame {
     error = status;
   }
 
+  /**
+   * The stream ended before this frame was answered: cancel its OCR (which withdraws the work
+   * still queued in the batchers). A frame reusing another's result cancels the shared future;
+   * that is fine, every frame of the stream is being withdrawn.
+   */
+  void withdraw() {
+    if (ocr != null) {
+      ocr.cancel(false);
+    }
+  }
+
   boolean isDone() {
     return error != null || (ocr != null && ocr.isDone());
   }

@@ -16,6 +16,7 @@ import dev.ocrgate.server.vision.DecodeBudgetException;
 import dev.ocrgate.server.vision.InvalidImageException;
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.RgbImage;
+import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -48,8 +49,15 @@ import org.slf4j.LoggerFactory;
  * RESOURCE_EXHAUSTED carrying a {@code google.rpc.RetryInfo}. Frames already in flight after the
  * refused one are not read either: the client sees exactly which seqs were answered.
  *
- * <p>Concurrency: every state change (inbound message, OCR completion, on-ready, cancel, drain)
- * runs in the call's {@link SynchronizationContext}, so the fields below need no locks and
+ * <p>End: the call ends here (half-close answered, drain, rate limit, bad config) or elsewhere:
+ * the client cancels or its deadline passes ({@code onCancel}), or an interceptor closes it, e.g.
+ * at token expiry or revocation (the call's {@link Context} is cancelled at that moment; the
+ * transport reports the close later, through {@code onCloseHandler}). Whichever comes first, the
+ * call withdraws its queued OCR work, stops reading and leaves the service's live set; the
+ * others find it closed. Invariant: once {@code closed}, nothing is read, written or queued.
+ *
+ * <p>Concurrency: every state change (inbound message, OCR completion, on-ready, cancel, close,
+ * drain) runs in the call's {@link SynchronizationContext}, so the fields below need no locks and
  * responses are never written concurrently. OCR completions arrive on the pipeline's executor
  * and only enqueue a flush.
  */
@@ -64,6 +72,8 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private final Deadline deadline;
   private final Consumer<StreamFramesCall> onClosed;
   private final SynchronizationContext sync;
+  private final Context context;
+  private final Context.CancellationListener contextEnded;
 
   // Confined to sync.
   private final ArrayDeque<PendingFrame> pending = new ArrayDeque<>();
@@ -100,13 +110,17 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       log.error("StreamFrames: unexpected failure", e);
       failNow(Status.INTERNAL.withDescription("internal error"));
     });
+    this.context = Context.current();
+    this.contextEnded = ctx -> sync.execute(this::endedElsewhere);
   }
 
-  /** Must run inside the service method (before it returns). */
+  /** Must run inside the service method (before it returns), in the call's Context. */
   void start(boolean alreadyDraining) {
     out.disableAutoRequest();
     out.setOnReadyHandler(() -> sync.execute(this::flush));
-    out.setOnCancelHandler(() -> sync.execute(this::cancelled));
+    out.setOnCancelHandler(() -> sync.execute(this::endedElsewhere));
+    out.setOnCloseHandler(() -> sync.execute(this::endedElsewhere));
+    context.addListener(contextEnded, Runnable::run);
     draining = alreadyDraining;
     out.request(1);
     if (alreadyDraining) {
@@ -121,7 +135,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
 
   @Override
   public void onError(Throwable t) {
-    sync.execute(this::cancelled);
+    sync.execute(this::endedElsewhere);
   }
 
   @Override
@@ -300,8 +314,11 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     close();
   }
 
-  /** The client cancelled (or its deadline passed): withdraw queued work. */
-  private void cancelled() {
+  /**
+   * The call ended without this class ending it (client cancel, deadline, closed by an
+   * interceptor): withdraw queued work, stop. Nothing can be written any more.
+   */
+  private void endedElsewhere() {
     if (!closed) {
       withdrawWork();
       close();
@@ -310,9 +327,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
 
   private void withdrawWork() {
     for (PendingFrame p : pending) {
-      if (p.ocr != null) {
-        p.ocr.cancel(false);
-      }
+      p.withdraw();
     }
     pending.clear();
     lastRead = null;
@@ -321,6 +336,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
 
   private void close() {
     closed = true;
+    context.removeListener(contextEnded);
     onClosed.accept(this);
   }
 }

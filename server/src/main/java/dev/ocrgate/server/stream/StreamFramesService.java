@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The StreamFrames method: the gRPC service implementation delegates {@code streamFrames} here.
  * Each call gets its own {@link StreamFramesCall}; this class only creates them and keeps the live
- * ones so that {@link #drain()} can tell them the server is going away.
+ * ones so that {@link #drain()} can tell them the server is going away. A call leaves the live set
+ * however it ends: answered, drained, failed, cancelled by the client, past its deadline, or
+ * closed by an interceptor (token expired or revoked), and then has no OCR work left queued.
  *
  * <p>Thread safety: {@link #open} is called concurrently by gRPC; the live set is concurrent.
  */

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +30,12 @@ class JwksUrlKeySourceTest {
   final AtomicInteger hits = new AtomicInteger();
   final AtomicReference<String> body = new AtomicReference<>(K1.publicJwksJson());
   final AtomicInteger status = new AtomicInteger(200);
+  /** Set: the server sends the headers and half the body, then nothing until the test ends. */
+  final java.util.concurrent.atomic.AtomicBoolean stall = new java.util.concurrent.atomic.AtomicBoolean();
+  final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+  final ExecutorService httpThreads = Executors.newCachedThreadPool();
   final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  final ExecutorService io = Executors.newFixedThreadPool(2);
   HttpServer http;
   URI uri;
 
@@ -40,23 +46,36 @@ class JwksUrlKeySourceTest {
       hits.incrementAndGet();
       byte[] b = body.get().getBytes(StandardCharsets.UTF_8);
       ex.sendResponseHeaders(status.get(), b.length);
+      if (stall.get()) {
+        ex.getResponseBody().write(b, 0, b.length / 2);
+        ex.getResponseBody().flush();
+        try {
+          released.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       ex.getResponseBody().write(b);
       ex.close();
     });
+    http.setExecutor(httpThreads);
     http.start();
     uri = URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/jwks");
   }
 
   @AfterEach
   void stop() {
+    released.countDown();
     http.stop(0);
+    httpThreads.shutdownNow();
     scheduler.shutdownNow();
+    io.shutdownNow();
   }
 
   JwksUrlKeySource source(Duration ttl) {
     // The fetch timeout is not under test (failures here are refusals, bad bodies and a stopped
     // server, which fail at once); a short one would fail the first fetch of a slow, loaded JVM.
-    return JwksUrlKeySource.start(uri, clock, ttl, Duration.ofSeconds(30), Duration.ofSeconds(30), scheduler);
+    return JwksUrlKeySource.start(uri, clock, ttl, Duration.ofSeconds(30), Duration.ofSeconds(30), scheduler, io);
   }
 
   @Test
@@ -91,9 +110,33 @@ class JwksUrlKeySourceTest {
       body.set("{not json");
       assertThat(s.fetch()).isFalse();
       assertThat(s.find(K1.kid())).isNotNull();
+      body.set("{\"keys\": [" + " ".repeat(2 << 20) + "]}");
+      assertThat(s.fetch()).as("body over 1 MiB").isFalse();
+      assertThat(s.find(K1.kid())).isNotNull();
       http.stop(0);
       assertThat(s.fetch()).isFalse();
       assertThat(s.find(K1.kid())).isNotNull();
+    }
+  }
+
+  @Test
+  void stalledBody_fetchIsCutOffAtItsTimeout_andTheLastGoodKeysStay() {
+    // The HTTP client's own timeout ends once the headers are in; the body is on the source's
+    // deadline. 5 s: long enough for the first fetch of a loaded JVM, short enough to wait out.
+    try (JwksUrlKeySource s = JwksUrlKeySource.start(uri, clock, Duration.ofHours(1), Duration.ofSeconds(30),
+        Duration.ofSeconds(5), scheduler, io)) {
+      assertThat(s.find(K1.kid())).isNotNull();
+      stall.set(true);
+      VerificationKey unknown = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+          Duration.ofSeconds(60), () -> s.find("unknown-kid"), "a stalled body must not hold the lookup");
+      assertThat(unknown).isNull();
+      assertThat(hits.get()).isEqualTo(2);
+      assertThat(s.find(K1.kid())).as("last good set kept").isNotNull();
+
+      stall.set(false);
+      body.set(SigningKey.jwksJson(List.of(K1.publicJwk(), K2.publicJwk())));
+      clock.advance(Duration.ofSeconds(31));
+      assertThat(s.find(K2.kid())).as("the next fetch is not stuck behind the stalled one").isNotNull();
     }
   }
 

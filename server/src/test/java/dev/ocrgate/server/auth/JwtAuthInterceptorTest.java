@@ -28,10 +28,12 @@ class JwtAuthInterceptorTest {
   final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   final Tokens tokens = new Tokens(clock);
   final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  final java.util.concurrent.ExecutorService checks = Executors.newSingleThreadExecutor();
 
   @AfterEach
   void stop() {
     scheduler.shutdownNow();
+    checks.shutdownNow();
   }
 
   JwtAuthInterceptor interceptor(RevocationStore store, MethodPolicy policy, KeySource keys) {
@@ -172,8 +174,9 @@ class JwtAuthInterceptorTest {
     });
     http.start();
     java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/jwks");
+    java.util.concurrent.ExecutorService io = java.util.concurrent.Executors.newSingleThreadExecutor();
     JwksUrlKeySource keys = JwksUrlKeySource.start(uri, clock, Duration.ofHours(1), Duration.ofSeconds(30),
-        Duration.ofSeconds(30), scheduler);
+        Duration.ofSeconds(30), scheduler, io);
     try (InProcessAuth s = new InProcessAuth(interceptor(keys))) {
       String token = tokens.sign(leaked);
       assertThat(code(() -> s.stub("Bearer " + token).recognize(RecognizeRequest.getDefaultInstance()))).isEqualTo(Status.Code.OK);
@@ -187,6 +190,7 @@ class JwtAuthInterceptorTest {
       assertThat(s.service.recognizeCalls.get()).isEqualTo(2);
     } finally {
       keys.close();
+      io.shutdownNow();
       http.stop(0);
     }
   }
@@ -236,8 +240,8 @@ class JwtAuthInterceptorTest {
     InMemoryRevocationStore store = InMemoryRevocationStore.create(clock);
     JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
         "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
-    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, store, defaultPolicy(), scheduler, clock, 100,
-        false, 8192, Duration.ofMillis(50), false);
+    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, store, defaultPolicy(), scheduler, checks, clock,
+        100, false, 8192, Duration.ofMillis(50), false);
     try (InProcessAuth s = new InProcessAuth(i)) {
       io.grpc.Metadata md = new io.grpc.Metadata();
       md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + tokens.sign(RSA, b -> b.id("stream-jti")));
@@ -278,7 +282,7 @@ class JwtAuthInterceptorTest {
     JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
         "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
     JwtAuthInterceptor i = JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
-        scheduler, clock, 100, close, 8192, Duration.ZERO, false);
+        scheduler, checks, clock, 100, close, 8192, Duration.ZERO, false);
     try (InProcessAuth s = new InProcessAuth(i)) {
       io.grpc.Metadata md = new io.grpc.Metadata();
       md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + token);
@@ -311,6 +315,72 @@ class JwtAuthInterceptorTest {
         assertThat(ended.get(10, java.util.concurrent.TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
       }
       assertThat(s.service.streamCalls.get()).isEqualTo(1);
+    }
+  }
+
+  /** Opens a stream with {@code token} on {@code s}; the future completes with its end status. */
+  private static java.util.concurrent.CompletableFuture<Status> openStream(InProcessAuth s, String token) {
+    io.grpc.Metadata md = new io.grpc.Metadata();
+    md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + token);
+    java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
+    var requests = dev.ocrgate.api.v1.OcrServiceGrpc.newStub(s.channel)
+        .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md))
+        .streamFrames(new io.grpc.stub.StreamObserver<>() {
+          @Override
+          public void onNext(dev.ocrgate.api.v1.StreamFramesResponse value) {}
+
+          @Override
+          public void onError(Throwable t) {
+            ended.complete(Status.fromThrowable(t));
+          }
+
+          @Override
+          public void onCompleted() {
+            ended.complete(Status.OK);
+          }
+        });
+    requests.onNext(dev.ocrgate.api.v1.StreamFramesRequest.getDefaultInstance());
+    return ended;
+  }
+
+  @Test
+  void openStream_recheckStillWaitingForTheStore_isNotHandedOverAgain() throws Exception {
+    dev.ocrgate.server.testing.ManualScheduler timers = new dev.ocrgate.server.testing.ManualScheduler(clock);
+    java.util.List<Runnable> handedOver = new java.util.concurrent.CopyOnWriteArrayList<>();
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
+        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
+    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
+        timers, handedOver::add, clock, 100, true, 8192, Duration.ofSeconds(30), false);
+    try (InProcessAuth s = new InProcessAuth(i)) {
+      java.util.concurrent.CompletableFuture<Status> ended = openStream(s, tokens.sign(RSA));
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.service.streamCalls.get() == 1);
+      timers.advance(Duration.ofSeconds(90)); // three ticks; the store has not answered the first
+      assertThat(handedOver).as("one re-check in flight").hasSize(1);
+      handedOver.get(0).run();
+      timers.advance(Duration.ofSeconds(30));
+      assertThat(handedOver).as("the next tick, once answered").hasSize(2);
+      assertThat(ended).isNotDone();
+    }
+  }
+
+  @Test
+  void openStream_recheckRefusedByAFullExecutor_failsClosedWithUnavailable() throws Exception {
+    dev.ocrgate.server.testing.ManualScheduler timers = new dev.ocrgate.server.testing.ManualScheduler(clock);
+    java.util.concurrent.Executor full = task -> {
+      throw new java.util.concurrent.RejectedExecutionException("queue full");
+    };
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
+        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
+    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
+        timers, full, clock, 100, true, 8192, Duration.ofSeconds(30), false);
+    try (InProcessAuth s = new InProcessAuth(i)) {
+      java.util.concurrent.CompletableFuture<Status> ended = openStream(s, tokens.sign(RSA));
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.service.streamCalls.get() == 1);
+      timers.advance(Duration.ofSeconds(30));
+      Status st = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(st.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(st.getDescription()).isEqualTo("revocation store unavailable");
+      assertThat(s.service.streamContextCancelled.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     }
   }
 }

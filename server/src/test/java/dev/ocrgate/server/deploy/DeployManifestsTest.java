@@ -30,12 +30,17 @@ import org.junit.jupiter.api.io.TempDir;
  * Offline structural validation of deploy/k8s: every document parses and names itself, selectors
  * match the pods they mean, probes and Services point at declared container ports, the HPA, PDB,
  * volumes and env point at things that exist, and the ConfigMap is a config the real loader
- * accepts, with the Deployment's environment applied.
+ * accepts, with the Deployment's environment applied. Hardening: every pod runs non-root with a
+ * read-only root filesystem, no privilege escalation, no capabilities, the runtime's seccomp
+ * profile and no service-account token; NetworkPolicies admit only what must connect; no Secret
+ * (placeholder or not) is in the kustomization.
  */
 class DeployManifestsTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final List<JsonNode> DOCS = new ArrayList<>();
   private static final Map<String, JsonNode> BY_KIND_NAME = new LinkedHashMap<>();
+  /** deploy/secret.example.yaml: the Secrets to create out of band (not applied by the kustomization). */
+  private static final List<JsonNode> EXAMPLE_SECRETS = new ArrayList<>();
   private static Path dir;
 
   @BeforeAll
@@ -52,6 +57,12 @@ class DeployManifestsTest {
             }
           }
         }
+      }
+    }
+    Path examples = RepoPaths.root().resolve("deploy/secret.example.yaml");
+    if (Files.exists(examples)) { // checked by the Secret test
+      try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(examples.toFile())) {
+        it.forEachRemaining(EXAMPLE_SECRETS::add);
       }
     }
   }
@@ -191,7 +202,9 @@ class DeployManifestsTest {
         get("ConfigMap", v.path("configMap").path("name").asText());
       }
       if (v.has("secret")) {
-        get("Secret", v.path("secret").path("secretName").asText());
+        assertThat(EXAMPLE_SECRETS).as("Secret %s described in deploy/secret.example.yaml", v.path("secret"))
+            .anyMatch(d -> d.path("kind").asText().equals("Secret")
+                && d.path("metadata").path("name").asText().equals(v.path("secret").path("secretName").asText()));
       }
     }
     serverContainer().path("volumeMounts").forEach(m -> assertThat(volumes).contains(m.path("name").asText()));
@@ -229,5 +242,160 @@ class DeployManifestsTest {
     int grace = serverDeployment().path("spec").path("template").path("spec")
         .path("terminationGracePeriodSeconds").asInt();
     assertThat(grace).as("grace period > preStop + drain").isGreaterThan(preStopSleep + config.server.drain_timeout_seconds);
+  }
+
+  private static List<JsonNode> pods() {
+    return kind("Deployment").stream().map(d -> d.path("spec").path("template")).toList();
+  }
+
+  private static String name(JsonNode podTemplate) {
+    return podTemplate.path("metadata").path("labels").path("app.kubernetes.io/name").asText();
+  }
+
+  @Test
+  void verify_everyPod_runsNonRoot_readOnly_withoutPrivileges_underRuntimeSeccomp_withoutServiceAccountToken() {
+    assertThat(pods()).hasSize(2);
+    for (JsonNode pod : pods()) {
+      JsonNode spec = pod.path("spec");
+      String name = name(pod);
+      assertThat(spec.path("automountServiceAccountToken").isBoolean()
+          && !spec.path("automountServiceAccountToken").asBoolean()).as("%s: no service-account token", name).isTrue();
+      JsonNode psc = spec.path("securityContext");
+      assertThat(psc.path("runAsNonRoot").asBoolean()).as("%s: runAsNonRoot", name).isTrue();
+      assertThat(psc.path("runAsUser").asInt()).as("%s: runAsUser", name).isPositive();
+      assertThat(psc.path("runAsGroup").asInt()).as("%s: runAsGroup", name).isPositive();
+      assertThat(psc.path("seccompProfile").path("type").asText()).as("%s: seccomp", name).isEqualTo("RuntimeDefault");
+      assertThat(spec.path("hostNetwork").asBoolean() || spec.path("hostPID").asBoolean()
+          || spec.path("hostIPC").asBoolean()).as("%s: host namespaces", name).isFalse();
+      for (JsonNode c : spec.path("containers")) {
+        JsonNode sc = c.path("securityContext");
+        String what = name + "/" + c.path("name").asText();
+        assertThat(sc.path("allowPrivilegeEscalation").isBoolean()
+            && !sc.path("allowPrivilegeEscalation").asBoolean()).as("%s: allowPrivilegeEscalation false", what).isTrue();
+        assertThat(sc.path("readOnlyRootFilesystem").asBoolean()).as("%s: readOnlyRootFilesystem", what).isTrue();
+        assertThat(sc.path("privileged").asBoolean()).as("%s: privileged", what).isFalse();
+        List<String> dropped = new ArrayList<>();
+        sc.path("capabilities").path("drop").forEach(x -> dropped.add(x.asText()));
+        assertThat(dropped).as("%s: capabilities dropped", what).containsExactly("ALL");
+        assertThat(sc.path("capabilities").path("add").size()).as("%s: capabilities added", what).isZero();
+        assertThat(sc.path("runAsUser").isMissingNode() || sc.path("runAsUser").asInt() > 0)
+            .as("%s: not root", what).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void verify_readOnlyRoot_leavesWritable_exactlyWhatMustBe() {
+    // ocrgate: ONNX Runtime and Netty unpack native libraries into java.io.tmpdir (/tmp).
+    JsonNode pod = serverDeployment().path("spec").path("template").path("spec");
+    assertThat(writableMounts(pod, serverContainer())).containsExactly("/tmp");
+    // Redis writes to /data only when persistence is on; then /data must be a volume.
+    JsonNode redisPod = get("Deployment", "ocrgate-redis").path("spec").path("template").path("spec");
+    JsonNode redis = redisPod.path("containers").get(0);
+    List<String> args = new ArrayList<>();
+    redis.path("args").forEach(a -> args.add(a.asText()));
+    int save = args.indexOf("--save");
+    int aof = args.indexOf("--appendonly");
+    boolean persists = (save >= 0 && !args.get(save + 1).isEmpty()) || (aof >= 0 && args.get(aof + 1).equals("yes"));
+    if (persists) {
+      assertThat(writableMounts(redisPod, redis)).as("Redis persistence needs a writable /data").contains("/data");
+    }
+  }
+
+  /** Mount paths of {@code c} that are writable (not readOnly, and not a ConfigMap or Secret). */
+  private static List<String> writableMounts(JsonNode podSpec, JsonNode c) {
+    Map<String, JsonNode> volumes = new HashMap<>();
+    podSpec.path("volumes").forEach(v -> volumes.put(v.path("name").asText(), v));
+    List<String> writable = new ArrayList<>();
+    for (JsonNode m : c.path("volumeMounts")) {
+      JsonNode v = volumes.get(m.path("name").asText());
+      if (!m.path("readOnly").asBoolean() && v != null && !v.has("configMap") && !v.has("secret")) {
+        writable.add(m.path("mountPath").asText());
+      }
+    }
+    return writable;
+  }
+
+  @Test
+  void verify_networkPolicies_redisOnlyFromOcrgate_metricsOnlyFromMonitoring_grpcOpen() {
+    List<JsonNode> policies = kind("NetworkPolicy");
+    for (JsonNode pod : pods()) {
+      Map<String, String> labels = map(pod.path("metadata").path("labels"));
+      List<JsonNode> selecting = policies.stream()
+          .filter(p -> selects(p.path("spec").path("podSelector").path("matchLabels"), labels))
+          .filter(p -> p.path("spec").path("policyTypes").toString().contains("\"Ingress\""))
+          .toList();
+      assertThat(selecting).as("an ingress policy isolates the pods of %s", name(pod)).hasSize(1);
+      JsonNode policy = selecting.get(0);
+      Set<String> declared = new java.util.HashSet<>();
+      pod.path("spec").path("containers").forEach(c -> c.path("ports").forEach(p -> declared.add(p.path("name").asText())));
+      for (JsonNode rule : policy.path("spec").path("ingress")) {
+        assertThat(rule.path("ports").size()).as("every rule of %s names its ports", name(pod)).isPositive();
+        rule.path("ports").forEach(p -> assertThat(declared).contains(p.path("port").asText()));
+      }
+      assertThat(openPorts(policy)).as("ports of %s open to every source", name(pod))
+          .isEqualTo(name(pod).equals("ocrgate") ? Set.of("grpc") : Set.of());
+    }
+    Map<String, String> serverLabels = map(serverDeployment().path("spec").path("template").path("metadata").path("labels"));
+    JsonNode redisRules = get("NetworkPolicy", "ocrgate-redis").path("spec").path("ingress");
+    assertThat(redisRules).hasSize(1);
+    JsonNode from = redisRules.get(0).path("from");
+    assertThat(from).hasSize(1);
+    assertThat(from.get(0).has("namespaceSelector") || from.get(0).has("ipBlock")).as("same namespace, pods only").isFalse();
+    assertThat(selects(from.get(0).path("podSelector").path("matchLabels"), serverLabels)).isTrue();
+    assertThat(redisRules.get(0).path("ports").findValuesAsText("port")).containsExactly("redis");
+    JsonNode redisEgress = get("NetworkPolicy", "ocrgate-redis").path("spec");
+    assertThat(redisEgress.path("policyTypes").toString()).contains("Egress");
+    assertThat(redisEgress.path("egress").size()).as("Redis connects nowhere").isZero();
+    for (JsonNode rule : get("NetworkPolicy", "ocrgate").path("spec").path("ingress")) {
+      if (rule.path("ports").findValuesAsText("port").contains("metrics")) {
+        assertThat(rule.path("ports").findValuesAsText("port")).containsExactly("metrics");
+        assertThat(rule.path("from")).hasSize(1);
+        assertThat(rule.path("from").get(0).path("namespaceSelector").path("matchLabels").size())
+            .as("metrics only from a labelled namespace").isPositive();
+        assertThat(rule.path("from").get(0).has("ipBlock")).isFalse();
+      }
+    }
+  }
+
+  /** Ports that an ingress rule without {@code from} (any source) opens. */
+  private static Set<String> openPorts(JsonNode policy) {
+    Set<String> open = new java.util.TreeSet<>();
+    for (JsonNode rule : policy.path("spec").path("ingress")) {
+      boolean anySource = !rule.has("from") || rule.path("from").isEmpty()
+          || java.util.stream.StreamSupport.stream(rule.path("from").spliterator(), false).anyMatch(f ->
+              f.isEmpty() || (f.has("namespaceSelector") && f.path("namespaceSelector").isEmpty())
+                  || f.path("ipBlock").path("cidr").asText().endsWith("/0"));
+      if (anySource) {
+        rule.path("ports").forEach(p -> open.add(p.path("port").asText()));
+      }
+    }
+    return open;
+  }
+
+  @Test
+  void verify_noSecretIsApplied_byTheKustomization_everySecretUsedIsAnExample() {
+    assertThat(kind("Secret")).as("Secrets in deploy/k8s (kubectl apply would overwrite the real ones)").isEmpty();
+    JsonNode k = get("Kustomization", "");
+    for (JsonNode g : k.path("secretGenerator")) {
+      assertThat(g.has("literals")).as("secretGenerator %s with literal values", g.path("name")).isFalse();
+    }
+    assertThat(EXAMPLE_SECRETS).isNotEmpty().allSatisfy(d -> assertThat(d.path("kind").asText()).isEqualTo("Secret"));
+    Set<String> used = new java.util.TreeSet<>();
+    for (JsonNode pod : pods()) {
+      pod.path("spec").path("volumes").forEach(v -> {
+        if (v.has("secret")) {
+          used.add(v.path("secret").path("secretName").asText());
+        }
+      });
+      pod.path("spec").path("containers").forEach(c -> c.path("env").forEach(e -> {
+        if (e.path("valueFrom").has("secretKeyRef")) {
+          used.add(e.path("valueFrom").path("secretKeyRef").path("name").asText());
+        }
+      }));
+    }
+    Set<String> described = EXAMPLE_SECRETS.stream().map(d -> d.path("metadata").path("name").asText())
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
+    assertThat(described).containsAll(used);
   }
 }

@@ -25,9 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * long as it needs instead of racing the real models; {@link StageCounts#release()} lets them go.
  * A test that holds a stage must release it in a {@code finally}.
  */
-final class SharedPipeline {
+public final class SharedPipeline {
   /** How long a test waits for one image. */
-  static final long TIMEOUT_SECONDS = 60;
+  public static final long TIMEOUT_SECONDS = 60;
 
   private static final StageCounts DETECTION = new StageCounts();
   private static final StageCounts RECOGNITION = new StageCounts();
@@ -35,7 +35,7 @@ final class SharedPipeline {
 
   private SharedPipeline() {}
 
-  static synchronized OcrModule module() {
+  public static synchronized OcrModule module() {
     if (module == null) {
       OcrgateConfig config = new OcrgateConfig();
       config.models = List.of(RepoPaths.modelDir().toString());
@@ -47,24 +47,24 @@ final class SharedPipeline {
   }
 
   /** Reads {@code request} through the production pipeline, waiting at most {@link #TIMEOUT_SECONDS}. */
-  static OcrResult read(OcrRequest request) throws Exception {
+  public static OcrResult read(OcrRequest request) throws Exception {
     return module().pipeline().recognize(request).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
   /** The detection batcher's counts (items = region crops). */
-  static StageCounts detection() {
+  public static StageCounts detection() {
     module();
     return DETECTION;
   }
 
   /** The recognition batcher's counts (items = line crops). */
-  static StageCounts recognition() {
+  public static StageCounts recognition() {
     module();
     return RECOGNITION;
   }
 
   /** Items one batcher ran and dropped since the JVM started, and a gate for its workers. Thread-safe. */
-  static final class StageCounts implements BatchListener {
+  public static final class StageCounts implements BatchListener {
     private final AtomicLong run = new AtomicLong();
     private final Map<Status.Code, AtomicLong> dropped = new ConcurrentHashMap<>();
     private final Object gate = new Object();
@@ -88,14 +88,14 @@ final class SharedPipeline {
     }
 
     /** From now on, a worker that takes an item waits before running it, until {@link #release}. */
-    void hold() {
+    public void hold() {
       synchronized (gate) {
         held = true;
       }
     }
 
     /** Lets held workers (and later ones) run. */
-    void release() {
+    public void release() {
       synchronized (gate) {
         held = false;
         gate.notifyAll();
@@ -103,7 +103,7 @@ final class SharedPipeline {
     }
 
     /** Workers waiting at the gate now, each with the item(s) it took. */
-    int workersHeld() {
+    public int workersHeld() {
       synchronized (gate) {
         return waiting;
       }
@@ -120,12 +120,12 @@ final class SharedPipeline {
     }
 
     /** Items that went through inference (counted before their futures complete). */
-    long run() {
+    public long run() {
       return run.get();
     }
 
     /** Items that completed with {@code code} without running. */
-    long dropped(Status.Code code) {
+    public long dropped(Status.Code code) {
       AtomicLong n = dropped.get(code);
       return n == null ? 0 : n.get();
     }

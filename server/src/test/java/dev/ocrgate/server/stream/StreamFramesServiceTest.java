@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 /**
  * StreamFrames over a real TLS server with a deterministic stand-in OCR (a real batcher with
  * 2 workers, so OCR completes out of order): ordering, exactly-once answers, flow control,
- * errors, reuse, cues, cancellation and drain.
+ * errors, reuse, cues, cancellation, deadline and drain.
  */
 class StreamFramesServiceTest {
   private static final int WINDOW = 8;
@@ -256,6 +256,18 @@ class StreamFramesServiceTest {
         && ocr.batcher.queueDepth() >= WINDOW - 4 && ocr.batcher.queueDepth() <= WINDOW - 2);
     s.cancel();
     assertThat(s.done.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.CANCELLED);
+    await().atMost(Duration.ofSeconds(30)).until(() -> ocr.batcher.queueDepth() == 0 && service.openStreams() == 0);
+    assertThat(ocr.calls.get()).isEqualTo(WINDOW);
+  }
+
+  @Test
+  void verify_deadlinePassesMidStream_leavesNoQueuedWork_andNoLiveCall() throws Exception {
+    ocr.closeGate();
+    TestStream s = new TestStream(distinctFrames(50), true, false);
+    // 10 s: long enough for a loaded machine to fill the window first.
+    OcrServiceGrpc.newStub(channel(1 << 20)).withDeadlineAfter(10, TimeUnit.SECONDS).streamFrames(s);
+    await().atMost(Duration.ofSeconds(10)).until(() -> ocr.calls.get() == WINDOW && ocr.batcher.queueDepth() > 0);
+    assertThat(s.done.get(30, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     await().atMost(Duration.ofSeconds(30)).until(() -> ocr.batcher.queueDepth() == 0 && service.openStreams() == 0);
     assertThat(ocr.calls.get()).isEqualTo(WINDOW);
   }
