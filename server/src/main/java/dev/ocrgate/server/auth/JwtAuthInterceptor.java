@@ -156,7 +156,7 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
         cache.put(d, p);
       }
     }
-    if (revocations.isRevoked(p.tokenId(), p.subject(), p.issuedAt())) {
+    if (revocations.isRevoked(p)) {
       throw new TokenRejectedException(Reason.REVOKED, "jti or subject revoked");
     }
     return p;
@@ -219,7 +219,7 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
 
   private void recheck(GuardedServerCall<?, ?> call, Context.CancellableContext ctx, Principal p) {
     try {
-      if (revocations.isRevoked(p.tokenId(), p.subject(), p.issuedAt())) {
+      if (revocations.isRevoked(p)) {
         end(call, ctx, Reason.REVOKED.message());
       }
     } catch (StoreUnavailableException e) {

@@ -1,6 +1,7 @@
 package dev.ocrgate.server.auth;
 
 import dev.ocrgate.server.auth.TokenRejectedException.Reason;
+import dev.ocrgate.server.config.AuthConfig;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.ExpiredJwtException;
 import io.jsonwebtoken.JweHeader;
@@ -31,7 +32,8 @@ import java.util.Set;
  * key lookup the header: {@code alg} in the allow-list ({@code none} never), {@code typ}, {@code kid}
  * known, key type matches {@code alg}; then the signature (jjwt; unknown {@code crit} refused;
  * {@code jku}/{@code x5u}/{@code jwk}/{@code x5c} are never used to find keys); then claims:
- * {@code exp} required, {@code nbf}/{@code iat} with skew, {@code iss}, {@code aud}, {@code sub}.
+ * {@code exp} required, {@code nbf}/{@code iat} with skew, lifetime ({@code exp - iat}) at most the
+ * maximum, {@code iss}, {@code aud}, {@code sub}.
  *
  * <p>Immutable and thread-safe (the jjwt parser is immutable); the clock is injected.
  */
@@ -122,6 +124,10 @@ public final class JwtVerifier {
     Date iat = c.getIssuedAt();
     if (iat != null && iat.toInstant().isAfter(now.plus(settings.skew))) {
       throw new TokenRejectedException(Reason.ISSUED_IN_FUTURE, "iat beyond skew");
+    }
+    // Bounds how long a revocation must be kept (exp <= now + skew + maxLifetime); no iat: from now.
+    if (Duration.between(iat == null ? now : iat.toInstant(), exp.toInstant()).compareTo(settings.maxLifetime) > 0) {
+      throw new TokenRejectedException(Reason.LIFETIME_TOO_LONG, "exp - iat beyond the maximum lifetime");
     }
     if (c.getIssuer() == null || !settings.issuers.contains(c.getIssuer())) {
       throw new TokenRejectedException(Reason.UNTRUSTED_ISSUER, "iss not in allow-list");
@@ -227,15 +233,20 @@ public final class JwtVerifier {
     final Duration skew;
     final boolean strictTyp;
     final String tenantClaim;
+    final Duration maxLifetime;
 
     private Settings(Set<String> algorithms, Set<String> issuers, String audience, Duration skew,
-        boolean strictTyp, String tenantClaim) {
+        boolean strictTyp, String tenantClaim, Duration maxLifetime) {
       this.algorithms = Set.copyOf(algorithms);
       this.issuers = Set.copyOf(issuers);
       this.audience = Objects.requireNonNull(audience, "audience");
       this.skew = Objects.requireNonNull(skew, "skew");
       this.strictTyp = strictTyp;
       this.tenantClaim = Objects.requireNonNull(tenantClaim, "tenantClaim");
+      this.maxLifetime = Objects.requireNonNull(maxLifetime, "maxLifetime");
+      if (maxLifetime.isNegative() || maxLifetime.isZero()) {
+        throw new IllegalArgumentException("max token lifetime must be > 0, was " + maxLifetime);
+      }
       if (this.algorithms.contains("none") || this.algorithms.isEmpty()) {
         throw new IllegalArgumentException("algorithms must be non-empty and never 'none'");
       }
@@ -245,6 +256,8 @@ public final class JwtVerifier {
     }
 
     /**
+     * Settings with tokens living at most {@link #DEFAULT_MAX_LIFETIME} (see {@link #withMaxLifetime}).
+     *
      * @param algorithms accepted {@code alg} values (RS256, RS384, RS512, PS256..PS512, ES256,
      *     ES384, EdDSA, HS256)
      * @param issuers accepted {@code iss} values
@@ -261,7 +274,20 @@ public final class JwtVerifier {
         }
       }
       return new Settings(new LinkedHashSet<>(algorithms), new LinkedHashSet<>(issuers), audience,
-          skew, strictTyp, tenantClaim);
+          skew, strictTyp, tenantClaim, DEFAULT_MAX_LIFETIME);
+    }
+
+    /**
+     * These settings, refusing tokens whose {@code exp - iat} (without {@code iat}: {@code exp -
+     * now}) exceeds {@code maxLifetime}. Every accepted token then expires within {@code
+     * maxLifetime + skew} of any instant it is accepted at: how long a revocation is kept.
+     */
+    public Settings withMaxLifetime(Duration maxLifetime) {
+      return new Settings(algorithms, issuers, audience, skew, strictTyp, tenantClaim, maxLifetime);
+    }
+
+    public Duration maxLifetime() {
+      return maxLifetime;
     }
 
     public Duration skew() {
@@ -281,6 +307,9 @@ public final class JwtVerifier {
       }
       return !strictTyp && typ.equalsIgnoreCase("JWT");
     }
+
+    /** The default of {@code auth.max_token_lifetime_seconds}. */
+    public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofSeconds(AuthConfig.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
 
     private static final List<String> SUPPORTED =
         List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA", "HS256");
