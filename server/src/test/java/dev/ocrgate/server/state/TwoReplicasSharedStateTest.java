@@ -88,7 +88,7 @@ class TwoReplicasSharedStateTest {
     Path clients = dir.resolve("clients.yaml");
     Files.writeString(clients, "clients:\n"
         + "  - id: admin-tool\n    secret_hash: '" + hash(ADMIN_SECRET) + "'\n    tenant: ops\n"
-        + "    scopes: [ocr:admin, ocr:recognize]\n"
+        + "    scopes: [ocr:admin, ocr:admin:all-tenants, ocr:recognize]\n"
         + "  - id: scanner\n    secret_hash: '" + hash(APP_SECRET) + "'\n    tenant: acme\n"
         + "    scopes: [ocr:recognize]\n"
         + "  - id: metered-admin\n    secret_hash: '" + hash(METERED_SECRET) + "'\n    tenant: metered\n"
@@ -163,7 +163,7 @@ class TwoReplicasSharedStateTest {
     TokenResponse scanner = issue(channelB, "scanner", APP_SECRET);
 
     AuthServiceGrpc.newBlockingStub(channelA).withCallCredentials(bearer(admin))
-        .revokeToken(RevokeTokenRequest.newBuilder().setSubject("scanner").build());
+        .revokeToken(RevokeTokenRequest.newBuilder().setSubject("scanner").setTenant("acme").build());
 
     // the scanner's refresh token (issued before the cut-off) no longer works on either replica
     assertThatThrownBy(() -> AuthServiceGrpc.newBlockingStub(channelB)

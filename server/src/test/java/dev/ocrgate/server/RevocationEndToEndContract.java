@@ -39,11 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Revocation through the production wiring ({@link ServerAssembly}) over real TLS, with the
  * built-in issuer OFF (tokens from an external identity provider, here two trusted issuers signing
- * with their own keys) and a fake clock. Every probe is a Recognize without an image: INVALID_ARGUMENT
- * means the token was accepted, UNAUTHENTICATED that it was refused.
+ * with their own keys) and a fake clock; subclasses choose the revocation store. Every probe is a
+ * Recognize without an image: INVALID_ARGUMENT means the token was accepted, UNAUTHENTICATED that
+ * it was refused.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RevocationEndToEndTest {
+abstract class RevocationEndToEndContract {
   static final String IDP = "https://idp.example";
   static final String OCRGATE = "ocrgate";
 
@@ -69,9 +70,13 @@ class RevocationEndToEndTest {
     c.auth.jwks_file = jwks.toString();
     c.auth.issuers = List.of(OCRGATE, IDP);
     assertThat(c.issuer.enabled).as("the built-in issuer is off").isFalse();
+    configureStore(c);
     server = ServerAssembly.assemble(c, clock).start();
     channel = Grpc.newChannelBuilderForAddress("localhost", server.port(), TestTls.clientCredentials()).build();
   }
+
+  /** Points {@code c} at the revocation store under test. */
+  abstract void configureStore(OcrgateConfig c);
 
   @AfterAll
   void stop() throws Exception {
@@ -184,16 +189,16 @@ class RevocationEndToEndTest {
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
   }
 
-  private String admin(String tenant) {
+  String admin(String tenant) {
     return token(OCRGATE, tenant, "admin-" + tenant, Duration.ofMinutes(5), "ocr:admin");
   }
 
-  private String token(String issuer, String tenant, String subject, Duration ttl, String... scopes) {
+  String token(String issuer, String tenant, String subject, Duration ttl, String... scopes) {
     SigningKey key = issuer.equals(IDP) ? idpKey : ocrgateKey;
     return TokenMinter.of(key, issuer, "tenant_id", clock).mint(subject, List.of(scopes), ttl, "ocrgate", tenant);
   }
 
-  private void revoke(String adminToken, RevokeTokenRequest.Builder request) {
+  void revoke(String adminToken, RevokeTokenRequest.Builder request) {
     AuthServiceGrpc.newBlockingStub(channel).withInterceptors(bearer(adminToken))
         .withDeadlineAfter(30, TimeUnit.SECONDS).revokeToken(request.build());
   }
@@ -235,7 +240,7 @@ class RevocationEndToEndTest {
     return MetadataUtils.newAttachHeadersInterceptor(md);
   }
 
-  private static String jti(String token) {
+  static String jti(String token) {
     String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
     int i = payload.indexOf("\"jti\":\"") + 7;
     return payload.substring(i, payload.indexOf('"', i));
