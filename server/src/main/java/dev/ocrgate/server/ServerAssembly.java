@@ -146,6 +146,11 @@ public final class ServerAssembly {
     if (!is.enabled) {
       return null;
     }
+    if (is.access_ttl_seconds > config.auth.max_token_lifetime_seconds) {
+      throw new ConfigException("issuer.access_ttl_seconds (" + is.access_ttl_seconds + ") exceeds"
+          + " auth.max_token_lifetime_seconds (" + config.auth.max_token_lifetime_seconds
+          + "): the verifier would refuse every token the issuer mints");
+    }
     Path dir = Path.of(is.keys_dir);
     try {
       Supplier<KeyRing> keys = Issuers.reloadingKeyRing(dir, is.algorithm, clock);
@@ -172,11 +177,6 @@ public final class ServerAssembly {
         builder.addService(Issuers.revocationService(revoker(config, state, Duration.ZERO, clock)));
       }
       return;
-    }
-    if (is.access_ttl_seconds > config.auth.max_token_lifetime_seconds) {
-      throw new ConfigException("issuer.access_ttl_seconds (" + is.access_ttl_seconds + ") exceeds"
-          + " auth.max_token_lifetime_seconds (" + config.auth.max_token_lifetime_seconds
-          + "): the verifier would refuse every token the issuer mints");
     }
     ClientRegistry clients = ClientRegistry.load(Path.of(is.clients_file));
     IssuerSettings settings = new IssuerSettings(config.auth.issuers.get(0), config.auth.audience,

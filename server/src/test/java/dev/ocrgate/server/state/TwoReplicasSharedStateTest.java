@@ -88,7 +88,9 @@ class TwoReplicasSharedStateTest {
     Path clients = dir.resolve("clients.yaml");
     Files.writeString(clients, "clients:\n"
         + "  - id: admin-tool\n    secret_hash: '" + hash(ADMIN_SECRET) + "'\n    tenant: ops\n"
-        + "    scopes: [ocr:admin, ocr:admin:all-tenants, ocr:recognize]\n"
+        + "    scopes: [ocr:admin, ocr:recognize]\n"
+        + "  - id: acme-admin\n    secret_hash: '" + hash(ADMIN_SECRET) + "'\n    tenant: acme\n"
+        + "    scopes: [ocr:admin]\n"
         + "  - id: scanner\n    secret_hash: '" + hash(APP_SECRET) + "'\n    tenant: acme\n"
         + "    scopes: [ocr:recognize]\n"
         + "  - id: metered-admin\n    secret_hash: '" + hash(METERED_SECRET) + "'\n    tenant: metered\n"
@@ -159,11 +161,11 @@ class TwoReplicasSharedStateTest {
 
   @Test
   void revokedBySubject_allItsEarlierTokensAreRefusedEverywhere() throws Exception {
-    String admin = issue(channelA, "admin-tool", ADMIN_SECRET).getAccessToken();
+    String admin = issue(channelA, "acme-admin", ADMIN_SECRET).getAccessToken(); // the scanner's tenant
     TokenResponse scanner = issue(channelB, "scanner", APP_SECRET);
 
     AuthServiceGrpc.newBlockingStub(channelA).withCallCredentials(bearer(admin))
-        .revokeToken(RevokeTokenRequest.newBuilder().setSubject("scanner").setTenant("acme").build());
+        .revokeToken(RevokeTokenRequest.newBuilder().setSubject("scanner").build());
 
     // the scanner's refresh token (issued before the cut-off) no longer works on either replica
     assertThatThrownBy(() -> AuthServiceGrpc.newBlockingStub(channelB)
