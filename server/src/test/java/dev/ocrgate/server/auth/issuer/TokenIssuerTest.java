@@ -100,7 +100,7 @@ class TokenIssuerTest {
   void subjectCutoff_revokesRefreshTokensIssuedBeforeIt() throws Exception {
     TokenResponse t = issuer().issue("app", SECRET, List.of());
     clock.advance(Duration.ofSeconds(5));
-    revocations.revokeSubjectBefore(ACME, "app-sub", clock.instant(), settings.revocationRetention());
+    revocations.revokeSubjectBefore(ACME, "app-sub", clock.instant(), settings.refreshTtl().plus(settings.clockSkew()));
 
     assertStatus(() -> issuer().refresh(t.getRefreshToken(), List.of()), Status.Code.UNAUTHENTICATED);
   }
