@@ -32,8 +32,8 @@ import java.util.Set;
  * key lookup the header: {@code alg} in the allow-list ({@code none} never), {@code typ}, {@code kid}
  * known, key type matches {@code alg}; then the signature (jjwt; unknown {@code crit} refused;
  * {@code jku}/{@code x5u}/{@code jwk}/{@code x5c} are never used to find keys); then claims:
- * {@code exp} required, {@code nbf}/{@code iat} with skew, lifetime ({@code exp - iat}) at most the
- * maximum, {@code iss}, {@code aud}, {@code sub}.
+ * {@code exp} and {@code iat} required, {@code nbf}/{@code iat} with skew, lifetime ({@code exp -
+ * iat}) at most the maximum, {@code iss}, {@code aud}, {@code sub}.
  *
  * <p>Immutable and thread-safe (the jjwt parser is immutable); the clock is injected.
  */
@@ -125,8 +125,11 @@ public final class JwtVerifier {
     if (iat != null && iat.toInstant().isAfter(now.plus(settings.skew))) {
       throw new TokenRejectedException(Reason.ISSUED_IN_FUTURE, "iat beyond skew");
     }
-    // Bounds how long a revocation must be kept (exp <= now + skew + maxLifetime); no iat: from now.
-    if (Duration.between(iat == null ? now : iat.toInstant(), exp.toInstant()).compareTo(settings.maxLifetime) > 0) {
+    // Bounds how long a revocation must be kept: an accepted token has exp <= now + skew + maxLifetime.
+    if (iat == null) {
+      throw new TokenRejectedException(Reason.MISSING_CLAIM, "no iat (the lifetime is bounded from it)");
+    }
+    if (Duration.between(iat.toInstant(), exp.toInstant()).compareTo(settings.maxLifetime) > 0) {
       throw new TokenRejectedException(Reason.LIFETIME_TOO_LONG, "exp - iat beyond the maximum lifetime");
     }
     if (c.getIssuer() == null || !settings.issuers.contains(c.getIssuer())) {
@@ -278,9 +281,11 @@ public final class JwtVerifier {
     }
 
     /**
-     * These settings, refusing tokens whose {@code exp - iat} (without {@code iat}: {@code exp -
-     * now}) exceeds {@code maxLifetime}. Every accepted token then expires within {@code
-     * maxLifetime + skew} of any instant it is accepted at: how long a revocation is kept.
+     * These settings, refusing tokens whose {@code exp - iat} exceeds {@code maxLifetime} (and,
+     * whatever the maximum, tokens without {@code iat}). A token accepted at instant t then has
+     * {@code exp <= t + skew + maxLifetime} and is accepted at most until {@code exp + skew}: a
+     * revocation kept {@code maxLifetime + 2 × skew} outlives every token that could be accepted
+     * when it was made.
      */
     public Settings withMaxLifetime(Duration maxLifetime) {
       return new Settings(algorithms, issuers, audience, skew, strictTyp, tenantClaim, maxLifetime);

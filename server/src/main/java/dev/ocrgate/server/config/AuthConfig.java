@@ -32,8 +32,8 @@ public final class AuthConfig {
   /** The claim that carries the tenant. Default {@code tenant_id}. */
   @JsonProperty public String tenant_claim = "tenant_id";
   /**
-   * Longest accepted token lifetime, seconds: a token whose {@code exp - iat} (without {@code iat}:
-   * {@code exp - now}) exceeds it is refused UNAUTHENTICATED. Revocations are kept this long plus
+   * Longest accepted token lifetime, seconds: a token whose {@code exp - iat} exceeds it (or that
+   * has no {@code iat}) is refused UNAUTHENTICATED. A revoked jti is remembered this long plus twice
    * {@code clock_skew_seconds}, so a revoked token cannot outlive its revocation. Must cover the
    * identity provider's access-token lifetime and {@code issuer.access_ttl_seconds}. Default 86400 (24 h).
    */

@@ -27,9 +27,13 @@ import org.slf4j.LoggerFactory;
  *       tenant than the caller's needs {@value #ALL_TENANTS_SCOPE} too → PERMISSION_DENIED otherwise.
  *   <li>Issuer: the request's (one of {@code auth.issuers}, INVALID_ARGUMENT otherwise), else every
  *       trusted issuer: one revocation per {@link Scope}.
- *   <li>A jti is kept until now + the maximum token lifetime + skew: the verifier refuses tokens
- *       living longer, so every token that can still be accepted expires before that.
- *   <li>A subject cut-off (tokens issued at or before now) is kept for {@code subjectRetention}.
+ *   <li>A jti is kept until now + the maximum token lifetime + 2 × skew: the verifier refuses
+ *       tokens living longer, so every token that can be accepted now is refused as expired by
+ *       then. (A token minted with an {@code iat} in the future, which no honest issuer does, is
+ *       covered only for that long.)
+ *   <li>A subject cut-off (tokens issued at or before now) is kept for the longer of the maximum
+ *       token lifetime and the refresh-token lifetime, plus skew: every token issued before it
+ *       has expired (exp + skew) by then.
  * </ul>
  *
  * <p>Immutable and thread-safe; the clock is injected.
@@ -72,7 +76,8 @@ public final class Revoker {
     if (maxTokenLifetime.isNegative() || maxTokenLifetime.isZero() || clockSkew.isNegative() || refreshTtl.isNegative()) {
       throw new IllegalArgumentException("max token lifetime must be > 0, skew and refresh ttl >= 0");
     }
-    Duration jti = maxTokenLifetime.plus(clockSkew);
+    // a token accepted now may carry an iat up to one skew ahead and is accepted one skew past its exp
+    Duration jti = maxTokenLifetime.plus(clockSkew).plus(clockSkew);
     Duration subject = (refreshTtl.compareTo(maxTokenLifetime) > 0 ? refreshTtl : maxTokenLifetime).plus(clockSkew);
     return new Revoker(store, trustedIssuers, jti, subject, clock);
   }
