@@ -61,7 +61,7 @@ final class RevokeCommand implements Callable<Integer> {
     return 0;
   }
 
-  RevokeTokenRequest request() {
+  private RevokeTokenRequest request() {
     RevokeTokenRequest.Builder b = RevokeTokenRequest.newBuilder();
     if (target.jti != null) {
       b.setJti(target.jti);
