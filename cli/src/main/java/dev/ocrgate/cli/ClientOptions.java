@@ -2,6 +2,8 @@ package dev.ocrgate.cli;
 
 import dev.ocrgate.client.OcrClient;
 import dev.ocrgate.client.TokenSources;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
@@ -9,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /**
  * How the client commands reach the server: target, TLS trust, token. Shared by
- * {@code recognize} and {@code subtitles} as a picocli mixin.
+ * {@code recognize}, {@code subtitles} and {@code revoke} as a picocli mixin.
  */
 final class ClientOptions {
   @Option(
@@ -69,6 +71,12 @@ final class ClientOptions {
       }
     }
     return b.build();
+  }
+
+  /** A server's status as the commands print it: {@code CODE: description}. */
+  static String describe(StatusRuntimeException e) {
+    Status s = e.getStatus();
+    return s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
   }
 
   private static Path devCa() {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       KeysCommand.class,
       TokenCommand.class,
+      RevokeCommand.class,
       RecognizeCommand.class,
       SubtitlesCommand.class,
       ConfigCommand.class,

@@ -68,8 +68,7 @@ final class RecognizeCommand implements Callable<Integer> {
     } catch (IOException e) {
       err.println("ocrgate recognize: " + image + ": cannot read: " + e.getMessage());
     } catch (StatusRuntimeException e) {
-      err.println("ocrgate recognize: " + image + ": " + e.getStatus().getCode()
-          + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()));
+      err.println("ocrgate recognize: " + image + ": " + ClientOptions.describe(e));
     }
     return false;
   }

@@ -106,10 +106,13 @@ final class ServeCommand implements Callable<Integer> {
     String issuer = auth.issuers.isEmpty() ? "ocrgate" : auth.issuers.get(0);
     auth.jwks_file = dir.resolve(SigningKeys.JWKS_FILE).toString();
     auth.jwks_file_issuer = issuer; // the dev key signs only the dev tokens, which name this issuer
+    // 12 h, or less when the verifier would refuse that (auth.max_token_lifetime_seconds)
+    Duration ttl = Duration.ofSeconds(Math.min(Duration.ofHours(12).toSeconds(), auth.max_token_lifetime_seconds));
     String token = TokenMinter.of(key, issuer, auth.tenant_claim, Clock.systemUTC())
-        .mint("dev", List.of("ocr:recognize", "ocr:stream", "ocr:admin"), Duration.ofHours(12),
+        .mint("dev", List.of("ocr:recognize", "ocr:stream", "ocr:admin", "ocr:admin:all-tenants"), ttl,
             auth.audience, "dev");
-    System.err.println("dev auth: key " + key.kid() + " in " + dir + "; a 12 h dev token (all scopes):");
+    System.err.println("dev auth: key " + key.kid() + " in " + dir + "; a "
+        + (ttl.toMinutes() % 60 == 0 ? ttl.toHours() + " h" : ttl.toMinutes() + " min") + " dev token (all scopes):");
     System.err.println();
     System.err.println("  export OCRGATE_TOKEN=" + token);
     System.err.println();

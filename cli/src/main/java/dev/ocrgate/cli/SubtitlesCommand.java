@@ -98,8 +98,7 @@ final class SubtitlesCommand implements Callable<Integer> {
       err.println("ocrgate subtitles: " + e.getMessage());
       return EXIT_FAILED;
     } catch (StatusRuntimeException e) {
-      err.println("ocrgate subtitles: the server ended the stream: " + e.getStatus().getCode()
-          + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()));
+      err.println("ocrgate subtitles: the server ended the stream: " + ClientOptions.describe(e));
       return EXIT_FAILED;
     }
   }

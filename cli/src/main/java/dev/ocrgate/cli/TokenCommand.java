@@ -3,6 +3,7 @@ package dev.ocrgate.cli;
 import dev.ocrgate.server.auth.SigningKey;
 import dev.ocrgate.server.auth.SigningKeys;
 import dev.ocrgate.server.auth.TokenMinter;
+import dev.ocrgate.server.config.AuthConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,6 +24,9 @@ import picocli.CommandLine.Option;
       "Use it as: authorization: Bearer <token>."
     })
 final class TokenCommand implements Callable<Integer> {
+  /** The server's default longest token lifetime. */
+  static final Duration MAX_TTL = Duration.ofSeconds(AuthConfig.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
+
   @Option(names = "--sub", required = true, description = "Subject (sub claim).")
   String subject;
 
@@ -31,7 +35,7 @@ final class TokenCommand implements Callable<Integer> {
   List<String> scopes = List.of("ocr:recognize", "ocr:stream");
 
   @Option(names = "--ttl", paramLabel = "DURATION",
-      description = "Lifetime: seconds or ISO-8601 (e.g. 3600, PT15M). Default 3600.")
+      description = "Lifetime: seconds or ISO-8601 (e.g. 3600, PT15M), at most 24 h. Default 3600.")
   String ttl = "3600";
 
   @Option(names = "--aud", description = "Audience (default ocrgate).")
@@ -61,6 +65,12 @@ final class TokenCommand implements Callable<Integer> {
       lifetime = parseTtl(ttl);
     } catch (DateTimeParseException | NumberFormatException e) {
       System.err.println("ocrgate token: --ttl must be seconds or ISO-8601, not '" + ttl + "'");
+      return 2;
+    }
+    if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_TTL) > 0) {
+      System.err.println("ocrgate token: --ttl must be more than 0 and at most " + MAX_TTL.toSeconds()
+          + " s (24 h): the server refuses longer-lived tokens (auth.max_token_lifetime_seconds, default "
+          + MAX_TTL.toSeconds() + "), so that a revocation outlives every token it concerns");
       return 2;
     }
     SigningKey key;

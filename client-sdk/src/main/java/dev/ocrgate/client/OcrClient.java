@@ -1,9 +1,12 @@
 package dev.ocrgate.client;
 
+import dev.ocrgate.api.v1.AuthServiceGrpc;
 import dev.ocrgate.api.v1.Image;
 import dev.ocrgate.api.v1.OcrServiceGrpc;
 import dev.ocrgate.api.v1.RecognizeRequest;
 import dev.ocrgate.api.v1.RecognizeResponse;
+import dev.ocrgate.api.v1.RevokeTokenRequest;
+import dev.ocrgate.api.v1.RevokeTokenResponse;
 import dev.ocrgate.api.v1.StreamConfig;
 import io.grpc.CallOptions;
 import io.grpc.ChannelCredentials;
@@ -116,6 +119,23 @@ public final class OcrClient implements AutoCloseable {
     return AuthRetry.unary(
         tokens,
         used -> stub.withOption(BearerCallCredentials.USED_TOKEN, used).recognize(request));
+  }
+
+  /**
+   * Revokes a token by {@code jti} or every token of a subject (AuthService/RevokeToken; the token
+   * source's token needs scope {@code ocr:admin}, and {@code ocr:admin:all-tenants} for another
+   * tenant than its own). Default deadline and one retry with a fresh token, as {@link #recognize}.
+   */
+  public RevokeTokenResponse revokeToken(RevokeTokenRequest request) {
+    Objects.requireNonNull(request, "request");
+    Deadline deadline = Deadline.after(settings.deadline.toNanos(), TimeUnit.NANOSECONDS);
+    AuthServiceGrpc.AuthServiceBlockingStub stub =
+        AuthServiceGrpc.newBlockingStub(channel)
+            .withCallCredentials(callOptions.getCredentials())
+            .withDeadline(deadline);
+    return AuthRetry.unary(
+        tokens,
+        used -> stub.withOption(BearerCallCredentials.USED_TOKEN, used).revokeToken(request));
   }
 
   /**

@@ -9,6 +9,8 @@ import dev.ocrgate.server.auth.issuer.IssuerSettings;
 import dev.ocrgate.server.auth.issuer.Issuers;
 import dev.ocrgate.server.auth.issuer.JwksHttpEndpoint;
 import dev.ocrgate.server.auth.issuer.KeyRing;
+import dev.ocrgate.server.auth.issuer.Revoker;
+import dev.ocrgate.server.config.AuthConfig;
 import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.IssuerSection;
 import dev.ocrgate.server.config.OcrgateConfig;
@@ -46,8 +48,15 @@ public final class ServerAssembly {
 
   /** The server for {@code config}, not yet started. */
   public static OcrgateServer assemble(OcrgateConfig config) {
+    return assemble(config, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #assemble(OcrgateConfig)}, reading time for token checks, revocations and the issuer
+   * from {@code clock} (tests move a fake one).
+   */
+  public static OcrgateServer assemble(OcrgateConfig config, Clock clock) {
     Metrics metrics = Metrics.prometheus();
-    Clock clock = Clock.systemUTC();
     OcrgateServer.Builder builder = OcrgateServer.builder(config).metrics(metrics);
     // Outermost: every call is counted and timed, including those the auth interceptor rejects.
     builder.addInterceptor(GrpcServerMetrics.create(metrics));
@@ -56,7 +65,7 @@ public final class ServerAssembly {
     Supplier<KeyRing> issuerKeys = issuerKeys(config, clock);
     addAuth(config, builder, state, clock);
     addRateLimit(config, builder, state, metrics);
-    addIssuer(config, builder, state, issuerKeys, clock, metrics);
+    addAuthService(config, builder, state, issuerKeys, clock, metrics);
     addOcr(config, builder, metrics);
     OcrgateServer server = builder.build();
     state.startHealth(server.health());
@@ -136,6 +145,11 @@ public final class ServerAssembly {
     if (!is.enabled) {
       return null;
     }
+    if (is.access_ttl_seconds > config.auth.max_token_lifetime_seconds) {
+      throw new ConfigException("issuer.access_ttl_seconds (" + is.access_ttl_seconds + ") exceeds"
+          + " auth.max_token_lifetime_seconds (" + config.auth.max_token_lifetime_seconds
+          + "): the verifier would refuse every token the issuer mints");
+    }
     Path dir = Path.of(is.keys_dir);
     try {
       Supplier<KeyRing> keys = Issuers.reloadingKeyRing(dir, is.algorithm, clock);
@@ -151,10 +165,17 @@ public final class ServerAssembly {
     }
   }
 
-  private static void addIssuer(OcrgateConfig config, OcrgateServer.Builder builder, SharedState state,
+  /**
+   * AuthService: the whole issuer when it is on; RevokeToken alone when only authentication is on
+   * (tokens from an external identity provider can be revoked too); nothing when both are off.
+   */
+  private static void addAuthService(OcrgateConfig config, OcrgateServer.Builder builder, SharedState state,
       Supplier<KeyRing> keys, Clock clock, Metrics metrics) {
     IssuerSection is = config.issuer;
     if (!is.enabled) {
+      if (config.auth.enabled) {
+        builder.addService(Issuers.revocationService(revoker(config, state, Duration.ZERO, clock)));
+      }
       return;
     }
     ClientRegistry clients = ClientRegistry.load(Path.of(is.clients_file));
@@ -164,7 +185,7 @@ public final class ServerAssembly {
         Duration.ofSeconds(is.failure_window_seconds));
     FailureThrottle throttle = state.failureThrottle(settings.maxFailures(), settings.failureWindow(), metrics);
     builder.addService(Issuers.authService(clients, keys, state.refreshTokens(), state.revocations(), throttle,
-        settings, clock));
+        settings, revoker(config, state, settings.refreshTtl(), clock), clock));
     builder.startupFact("issuer", clients.size() + " clients, kid " + keys.get().current().kid());
     if (is.jwks_http_port >= 0) {
       // Bound at start (with the gRPC port), not at assembly, so a failed assembly leaks no socket.
@@ -175,6 +196,17 @@ public final class ServerAssembly {
           h.close();
         }
       });
+    }
+  }
+
+  /** RevokeToken's rules, with the verifier's issuers, maximum token lifetime and skew. */
+  private static Revoker revoker(OcrgateConfig config, SharedState state, Duration refreshTtl, Clock clock) {
+    AuthConfig auth = config.auth;
+    try {
+      return Revoker.create(state.revocations(), auth.issuers, Duration.ofSeconds(auth.max_token_lifetime_seconds),
+          Duration.ofSeconds(auth.clock_skew_seconds), refreshTtl, clock);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("auth: " + e.getMessage(), e);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.ocrgate.bench.state;
 
 import dev.ocrgate.server.auth.RedisRevocationStore;
+import dev.ocrgate.server.auth.RevocationStore;
 import dev.ocrgate.server.auth.RevocationStore.StoreUnavailableException;
 import dev.ocrgate.server.auth.issuer.SecretHash;
 import dev.ocrgate.server.observability.Metrics;
@@ -38,13 +39,13 @@ public final class StateLatency {
       RedisRateLimiter redis = RedisRateLimiter.create(link, never, Metrics.noop());
       report("redis acquire (EVALSHA, subject + tenant, Redis TIME)", 5_000, () -> redis.acquire(KEY, 1));
       RedisRevocationStore revocations = RedisRevocationStore.create(link, Clock.systemUTC());
-      report("redis isRevoked (MGET jti + subject)", 5_000, () -> check(revocations));
+      report("redis isRevoked (MGET jti + subject, scoped and legacy keys)", 5_000, () -> check(revocations));
     }
   }
 
   private static void check(RedisRevocationStore revocations) {
     try {
-      revocations.isRevoked("jti", "bench-subject", Instant.now());
+      revocations.isRevoked(RevocationStore.Scope.of("ocrgate", "bench-tenant"), "jti", "bench-subject", Instant.now());
     } catch (StoreUnavailableException e) {
       throw new IllegalStateException(e);
     }

@@ -8,16 +8,17 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Revocations held in this process (one replica). Entries are forgotten once they can no longer
- * matter: a jti after its token's expiry, a subject cut-off after its retention.
+ * Revocations held in this process (one replica), keyed by {@link Scope} (issuer + tenant) and the
+ * jti or subject. Entries are forgotten once they can no longer matter: a jti after the instant
+ * it was revoked until, a subject cut-off after its retention.
  *
  * <p>Thread-safe: two concurrent maps; a purge of stale entries runs on writes, so reads never do
  * more than two lookups. The clock is injected.
  */
 public final class InMemoryRevocationStore implements RevocationStore {
   private final Clock clock;
-  private final Map<String, Instant> jtiUntil = new ConcurrentHashMap<>();
-  private final Map<String, Cutoff> subjectCutoffs = new ConcurrentHashMap<>();
+  private final Map<Key, Instant> jtiUntil = new ConcurrentHashMap<>();
+  private final Map<Key, Cutoff> subjectCutoffs = new ConcurrentHashMap<>();
 
   private InMemoryRevocationStore(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -28,15 +29,15 @@ public final class InMemoryRevocationStore implements RevocationStore {
   }
 
   @Override
-  public boolean isRevoked(String jti, String subject, Instant issuedAt) {
+  public boolean isRevoked(Scope scope, String jti, String subject, Instant issuedAt) {
     Instant now = clock.instant();
     if (jti != null) {
-      Instant until = jtiUntil.get(jti);
+      Instant until = jtiUntil.get(new Key(scope, jti));
       if (until != null && now.isBefore(until)) {
         return true;
       }
     }
-    Cutoff c = subject == null ? null : subjectCutoffs.get(subject);
+    Cutoff c = subject == null ? null : subjectCutoffs.get(new Key(scope, subject));
     if (c == null || !now.isBefore(c.forgetAt)) {
       return false;
     }
@@ -45,16 +46,16 @@ public final class InMemoryRevocationStore implements RevocationStore {
   }
 
   @Override
-  public void revokeJti(String jti, Instant expiresAt) {
+  public void revokeJti(Scope scope, String jti, Instant until) {
     purge();
-    jtiUntil.merge(Objects.requireNonNull(jti, "jti"), expiresAt, (a, b) -> a.isAfter(b) ? a : b);
+    jtiUntil.merge(new Key(scope, jti), until, (a, b) -> a.isAfter(b) ? a : b);
   }
 
   @Override
-  public void revokeSubjectBefore(String subject, Instant cutoff, Duration retention) {
+  public void revokeSubjectBefore(Scope scope, String subject, Instant cutoff, Duration retention) {
     purge();
     Cutoff fresh = new Cutoff(cutoff, clock.instant().plus(retention));
-    subjectCutoffs.merge(Objects.requireNonNull(subject, "subject"), fresh,
+    subjectCutoffs.merge(new Key(scope, subject), fresh,
         (a, b) -> new Cutoff(a.cutoff.isAfter(b.cutoff) ? a.cutoff : b.cutoff,
             a.forgetAt.isAfter(b.forgetAt) ? a.forgetAt : b.forgetAt));
   }
@@ -63,6 +64,14 @@ public final class InMemoryRevocationStore implements RevocationStore {
     Instant now = clock.instant();
     jtiUntil.values().removeIf(until -> !now.isBefore(until));
     subjectCutoffs.values().removeIf(c -> !now.isBefore(c.forgetAt));
+  }
+
+  /** A jti or subject within its scope. */
+  private record Key(Scope scope, String id) {
+    Key {
+      Objects.requireNonNull(scope, "scope");
+      Objects.requireNonNull(id, "id");
+    }
   }
 
   private record Cutoff(Instant cutoff, Instant forgetAt) {}

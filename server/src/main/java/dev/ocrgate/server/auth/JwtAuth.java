@@ -94,9 +94,10 @@ public final class JwtAuth implements AutoCloseable {
         addJwksFile(devKeyDir.resolve(SigningKeys.JWKS_FILE).toString(), c, clock, sources, described);
         log.warn("auth: dev signing key in {} (never for production)", devKeyDir);
       }
-      if (c.stream_revocation_recheck_seconds < 0 || c.max_token_bytes <= 0 || c.cache_max_entries < 0) {
+      if (c.stream_revocation_recheck_seconds < 0 || c.max_token_bytes <= 0 || c.cache_max_entries < 0
+          || c.max_token_lifetime_seconds <= 0) {
         throw new ConfigException("auth: stream_revocation_recheck_seconds and cache_max_entries must be >= 0,"
-            + " max_token_bytes > 0");
+            + " max_token_bytes and max_token_lifetime_seconds > 0");
       }
       KeySource keys = new CompositeKeySource(sources);
       JwtVerifier verifier = JwtVerifier.create(settings(c, algorithms), keys, clock);
@@ -238,7 +239,8 @@ public final class JwtAuth implements AutoCloseable {
   static JwtVerifier.Settings settings(AuthConfig c, Set<String> algorithms) {
     try {
       return JwtVerifier.Settings.of(algorithms, c.issuers, c.audience,
-          Duration.ofSeconds(c.clock_skew_seconds), c.strict_typ, c.tenant_claim);
+          Duration.ofSeconds(c.clock_skew_seconds), c.strict_typ, c.tenant_claim)
+          .withMaxLifetime(Duration.ofSeconds(c.max_token_lifetime_seconds));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new ConfigException("auth: " + e.getMessage(), e);
     }

@@ -159,7 +159,7 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
   public Principal authenticate(Metadata headers) throws TokenRejectedException, StoreUnavailableException {
     String token = bearerToken(headers);
     Principal p = cache == null ? verifier.verify(token) : cache.verify(token, verifier);
-    if (revocations.isRevoked(p.tokenId(), p.subject(), p.issuedAt())) {
+    if (revocations.isRevoked(p)) {
       throw new TokenRejectedException(Reason.REVOKED, "jti or subject revoked");
     }
     return p;
@@ -261,7 +261,7 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
 
   private void recheck(GuardedServerCall<?, ?> call, Context.CancellableContext ctx, Principal p) {
     try {
-      if (revocations.isRevoked(p.tokenId(), p.subject(), p.issuedAt())) {
+      if (revocations.isRevoked(p)) {
         end(call, ctx, Reason.REVOKED.message());
       }
     } catch (StoreUnavailableException e) {

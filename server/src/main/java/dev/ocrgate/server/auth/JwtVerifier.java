@@ -3,6 +3,7 @@ package dev.ocrgate.server.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ocrgate.server.auth.TokenRejectedException.Reason;
+import dev.ocrgate.server.config.AuthConfig;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.ExpiredJwtException;
 import io.jsonwebtoken.JweHeader;
@@ -36,8 +37,9 @@ import java.util.Set;
  * key lookup the header: {@code alg} in the allow-list ({@code none} never), {@code typ}, {@code kid}
  * known, key type matches {@code alg}; then the signature (jjwt; any {@code crit} refused: we
  * understand no extension; {@code jku}/{@code x5u}/{@code jwk}/{@code x5c} are never used to find
- * keys); then claims: {@code exp} required, {@code nbf}/{@code iat} with skew, {@code iss}, the
- * key's issuer binding ({@link VerificationKey#mayIssue}), {@code aud}, {@code sub}.
+ * keys); then claims: {@code exp} and {@code iat} required, {@code nbf}/{@code iat} with skew,
+ * lifetime ({@code exp - iat}) at most the maximum, {@code iss}, the key's issuer binding
+ * ({@link VerificationKey#mayIssue}), {@code aud}, {@code sub}.
  *
  * <p>Immutable and thread-safe. Each call builds its own jjwt parser around a call-scoped key
  * lookup, which records the key that checked the signature (for the issuer binding and for
@@ -166,6 +168,13 @@ public final class JwtVerifier {
     if (iat != null && iat.toInstant().isAfter(now.plus(settings.skew))) {
       throw new TokenRejectedException(Reason.ISSUED_IN_FUTURE, "iat beyond skew");
     }
+    // Bounds how long a revocation must be kept: an accepted token has exp <= now + skew + maxLifetime.
+    if (iat == null) {
+      throw new TokenRejectedException(Reason.MISSING_CLAIM, "no iat (the lifetime is bounded from it)");
+    }
+    if (Duration.between(iat.toInstant(), exp.toInstant()).compareTo(settings.maxLifetime) > 0) {
+      throw new TokenRejectedException(Reason.LIFETIME_TOO_LONG, "exp - iat beyond the maximum lifetime");
+    }
     if (c.getIssuer() == null || !settings.issuers.contains(c.getIssuer())) {
       throw new TokenRejectedException(Reason.UNTRUSTED_ISSUER, "iss not in allow-list");
     }
@@ -284,15 +293,20 @@ public final class JwtVerifier {
     final Duration skew;
     final boolean strictTyp;
     final String tenantClaim;
+    final Duration maxLifetime;
 
     private Settings(Set<String> algorithms, Set<String> issuers, String audience, Duration skew,
-        boolean strictTyp, String tenantClaim) {
+        boolean strictTyp, String tenantClaim, Duration maxLifetime) {
       this.algorithms = Set.copyOf(algorithms);
       this.issuers = Set.copyOf(issuers);
       this.audience = Objects.requireNonNull(audience, "audience");
       this.skew = Objects.requireNonNull(skew, "skew");
       this.strictTyp = strictTyp;
       this.tenantClaim = Objects.requireNonNull(tenantClaim, "tenantClaim");
+      this.maxLifetime = Objects.requireNonNull(maxLifetime, "maxLifetime");
+      if (maxLifetime.isNegative() || maxLifetime.isZero()) {
+        throw new IllegalArgumentException("max token lifetime must be > 0, was " + maxLifetime);
+      }
       if (this.algorithms.contains("none") || this.algorithms.isEmpty()) {
         throw new IllegalArgumentException("algorithms must be non-empty and never 'none'");
       }
@@ -302,6 +316,8 @@ public final class JwtVerifier {
     }
 
     /**
+     * Settings with tokens living at most {@link #DEFAULT_MAX_LIFETIME} (see {@link #withMaxLifetime}).
+     *
      * @param algorithms accepted {@code alg} values (RS256, RS384, RS512, PS256..PS512, ES256,
      *     ES384, EdDSA, HS256)
      * @param issuers accepted {@code iss} values
@@ -319,7 +335,22 @@ public final class JwtVerifier {
         }
       }
       return new Settings(new LinkedHashSet<>(algorithms), new LinkedHashSet<>(issuers), audience,
-          skew, strictTyp, tenantClaim);
+          skew, strictTyp, tenantClaim, DEFAULT_MAX_LIFETIME);
+    }
+
+    /**
+     * These settings, refusing tokens whose {@code exp - iat} exceeds {@code maxLifetime} (and,
+     * whatever the maximum, tokens without {@code iat}). A token accepted at instant t then has
+     * {@code exp <= t + skew + maxLifetime} and is accepted at most until {@code exp + skew}: a
+     * revocation kept {@code maxLifetime + 2 × skew} outlives every token that could be accepted
+     * when it was made.
+     */
+    public Settings withMaxLifetime(Duration maxLifetime) {
+      return new Settings(algorithms, issuers, audience, skew, strictTyp, tenantClaim, maxLifetime);
+    }
+
+    public Duration maxLifetime() {
+      return maxLifetime;
     }
 
     public Duration skew() {
@@ -339,6 +370,9 @@ public final class JwtVerifier {
       }
       return !strictTyp && typ.equalsIgnoreCase("JWT");
     }
+
+    /** The default of {@code auth.max_token_lifetime_seconds}. */
+    public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofSeconds(AuthConfig.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
 
     private static final List<String> SUPPORTED =
         List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA", "HS256");

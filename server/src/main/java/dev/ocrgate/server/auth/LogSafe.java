@@ -1,12 +1,12 @@
 package dev.ocrgate.server.auth;
 
 /** Makes attacker-controlled header values safe for a log line: printable ASCII, at most 64 chars. */
-final class LogSafe {
+public final class LogSafe {
   private static final int MAX = 64;
 
   private LogSafe() {}
 
-  static String of(String s) {
+  public static String of(String s) {
     if (s == null) {
       return "(none)";
     }

@@ -63,6 +63,12 @@ public final class Principal {
     return subject;
   }
 
+  /** The {@code iss} claim (verified against {@code auth.issuers}); null only for hand-built principals. */
+  public String issuer() {
+    Object iss = claims.get("iss");
+    return iss instanceof String ? (String) iss : null;
+  }
+
   /** The tenant claim (configured name, default {@code tenant_id}); null when absent. */
   public String tenant() {
     return tenant;

@@ -12,9 +12,17 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Revocations kept in Redis so that every replica sees them: {@code revoked:jti:<jti>} = 1 with a
- * TTL of the token's remaining lifetime, and {@code revoked:sub:<subject>} = cut-off epoch
+ * Revocations kept in Redis so that every replica sees them. Keys name the {@link Scope} (issuer
+ * and tenant) and the id, each part with {@code %} and {@code :} percent-encoded so that no two
+ * scopes share a key: {@code revoked:v2:jti:<iss>:<tenant>:<jti>} = 1 with a TTL until the
+ * revocation may be forgotten, and {@code revoked:v2:sub:<iss>:<tenant>:<sub>} = cut-off epoch
  * milliseconds with the configured retention. A check is one {@code MGET}.
+ *
+ * <p>Keys of the previous format ({@code revoked:jti:<jti>}, {@code revoked:sub:<sub>}, written by
+ * replicas of the version before revocations had scopes) are still read, with their old meaning
+ * (every issuer and tenant), so that a rolling upgrade loses no revocation; they are never written
+ * and expire by themselves within their retention (the refresh-token lifetime plus skew, 24 h by
+ * default). The read can go once no replica of that version runs.
  *
  * <p>Fails closed: any Redis error or timeout becomes {@link StoreUnavailableException}; lettuce
  * reconnects by itself, so the store recovers without a restart when Redis returns.
@@ -22,8 +30,10 @@ import java.util.List;
  * <p>Thread-safe (stateless apart from the thread-safe {@link RedisLink}).
  */
 public final class RedisRevocationStore implements RevocationStore {
-  static final String JTI_PREFIX = "revoked:jti:";
-  static final String SUB_PREFIX = "revoked:sub:";
+  static final String JTI_PREFIX = "revoked:v2:jti:";
+  static final String SUB_PREFIX = "revoked:v2:sub:";
+  static final String LEGACY_JTI_PREFIX = "revoked:jti:";
+  static final String LEGACY_SUB_PREFIX = "revoked:sub:";
 
   /** Keeps the later of two cut-offs, and the longer retention. */
   private static final LuaScript RAISE_CUTOFF =
@@ -51,45 +61,45 @@ public final class RedisRevocationStore implements RevocationStore {
   }
 
   @Override
-  public boolean isRevoked(String jti, String subject, Instant issuedAt) throws StoreUnavailableException {
+  public boolean isRevoked(Scope scope, String jti, String subject, Instant issuedAt) throws StoreUnavailableException {
     List<KeyValue<String, String>> values;
     try {
       values = jti == null
-          ? redis.sync().mget(SUB_PREFIX + subject)
-          : redis.sync().mget(JTI_PREFIX + jti, SUB_PREFIX + subject);
+          ? redis.sync().mget(key(SUB_PREFIX, scope, subject), LEGACY_SUB_PREFIX + subject)
+          : redis.sync().mget(key(SUB_PREFIX, scope, subject), LEGACY_SUB_PREFIX + subject,
+              key(JTI_PREFIX, scope, jti), LEGACY_JTI_PREFIX + jti);
     } catch (RedisException e) {
       throw unavailable(e);
     }
-    int sub = values.size() - 1;
-    if (jti != null && values.get(0).hasValue()) {
+    if (values.size() > 2 && (values.get(2).hasValue() || values.get(3).hasValue())) {
       return true;
     }
-    if (!values.get(sub).hasValue()) {
-      return false;
-    }
-    long cutoffMillis = Long.parseLong(values.get(sub).getValue());
     long iatMillis = issuedAt == null ? 0 : issuedAt.toEpochMilli();
-    return iatMillis <= cutoffMillis;
+    return cutOff(values.get(0), iatMillis) || cutOff(values.get(1), iatMillis);
+  }
+
+  private static boolean cutOff(KeyValue<String, String> cutoff, long iatMillis) {
+    return cutoff.hasValue() && iatMillis <= Long.parseLong(cutoff.getValue());
   }
 
   @Override
-  public void revokeJti(String jti, Instant expiresAt) throws StoreUnavailableException {
-    long ttlMillis = expiresAt.toEpochMilli() - clock.millis();
+  public void revokeJti(Scope scope, String jti, Instant until) throws StoreUnavailableException {
+    long ttlMillis = until.toEpochMilli() - clock.millis();
     if (ttlMillis <= 0) {
       return; // already expired: the verifier refuses it anyway
     }
     try {
-      redis.sync().set(JTI_PREFIX + jti, "1", SetArgs.Builder.px(ttlMillis));
+      redis.sync().set(key(JTI_PREFIX, scope, jti), "1", SetArgs.Builder.px(ttlMillis));
     } catch (RedisException e) {
       throw unavailable(e);
     }
   }
 
   @Override
-  public void revokeSubjectBefore(String subject, Instant cutoff, Duration retention)
+  public void revokeSubjectBefore(Scope scope, String subject, Instant cutoff, Duration retention)
       throws StoreUnavailableException {
     try {
-      redis.eval(RAISE_CUTOFF, ScriptOutputType.INTEGER, new String[] {SUB_PREFIX + subject},
+      redis.eval(RAISE_CUTOFF, ScriptOutputType.INTEGER, new String[] {key(SUB_PREFIX, scope, subject)},
           Long.toString(cutoff.toEpochMilli()), Long.toString(Math.max(1, retention.toMillis())));
     } catch (RedisException e) {
       throw unavailable(e);
@@ -99,6 +109,29 @@ public final class RedisRevocationStore implements RevocationStore {
   @Override
   public boolean healthy() {
     return redis.connected();
+  }
+
+  /** {@code prefix + iss:tenant:id}, each part percent-encoded. */
+  static String key(String prefix, Scope scope, String id) {
+    StringBuilder sb = new StringBuilder(prefix.length() + scope.issuer().length() + scope.tenant().length()
+        + id.length() + 8).append(prefix);
+    encode(sb, scope.issuer()).append(':');
+    encode(sb, scope.tenant()).append(':');
+    return encode(sb, id).toString();
+  }
+
+  private static StringBuilder encode(StringBuilder sb, String part) {
+    for (int i = 0; i < part.length(); i++) {
+      char c = part.charAt(i);
+      if (c == '%') {
+        sb.append("%25");
+      } else if (c == ':') {
+        sb.append("%3A");
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb;
   }
 
   private StoreUnavailableException unavailable(RedisException e) {

@@ -23,6 +23,7 @@ public final class TokenRejectedException extends Exception {
     EXPIRED("token expired"),
     NOT_YET_VALID("token not yet valid"),
     ISSUED_IN_FUTURE("token issued in the future"),
+    LIFETIME_TOO_LONG("token lifetime too long"),
     UNTRUSTED_ISSUER("untrusted issuer"),
     INVALID_AUDIENCE("invalid audience"),
     MISSING_CLAIM("missing required claim"),

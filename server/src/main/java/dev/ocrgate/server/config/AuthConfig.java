@@ -14,6 +14,9 @@ import java.util.Map;
  * unauthenticated caller always gets UNAUTHENTICATED first, so the method list is not probeable).
  */
 public final class AuthConfig {
+  /** The default of {@link #max_token_lifetime_seconds}: 24 h. */
+  public static final int DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+
   /** Check a Bearer JWT on every non-public call. Default true. */
   @JsonProperty public boolean enabled = true;
   /**
@@ -38,6 +41,13 @@ public final class AuthConfig {
   @JsonProperty public boolean strict_typ = true;
   /** The claim that carries the tenant. Default {@code tenant_id}. */
   @JsonProperty public String tenant_claim = "tenant_id";
+  /**
+   * Longest accepted token lifetime, seconds: a token whose {@code exp - iat} exceeds it (or that
+   * has no {@code iat}) is refused UNAUTHENTICATED. A revoked jti is remembered this long plus twice
+   * {@code clock_skew_seconds}, so a revoked token cannot outlive its revocation. Must cover the
+   * identity provider's access-token lifetime and {@code issuer.access_ttl_seconds}. Default 86400 (24 h).
+   */
+  @JsonProperty public int max_token_lifetime_seconds = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   /** Longest accepted token, bytes. Default 8192. */
   @JsonProperty public int max_token_bytes = 8 * 1024;
   /** Environment variable holding the HS256 secret (≥ 32 bytes). Default {@code OCRGATE_JWT_SECRET}. */

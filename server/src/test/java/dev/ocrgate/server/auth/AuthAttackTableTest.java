@@ -247,12 +247,12 @@ class AuthAttackTableTest {
         unauth("revoked jti", () -> {
           String jti = "revoked-" + System.nanoTime();
           String t = rsaWith(b -> b.id(jti));
-          revocations.revokeJti(jti, Instant.now().plusSeconds(600));
+          revocations.revokeJti(RevocationStore.Scope.of("ocrgate", "acme"), jti, Instant.now().plusSeconds(600));
           return bearer(t);
         }, "token revoked"),
         unauth("subject cut off", () -> {
           String t = rsaWith(b -> b.subject("bob").issuedAt(Date.from(now.minusSeconds(30))));
-          revocations.revokeSubjectBefore("bob", Instant.now(), Duration.ofHours(1));
+          revocations.revokeSubjectBefore(RevocationStore.Scope.of("ocrgate", "acme"), "bob", Instant.now(), Duration.ofHours(1));
           return bearer(t);
         }, "token revoked"),
         new Row("insufficient scope", () -> bearer(rsaWith(b -> b.claim("scope", "ocr:stream"))),

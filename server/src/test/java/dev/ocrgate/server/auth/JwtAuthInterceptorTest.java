@@ -63,7 +63,7 @@ class JwtAuthInterceptorTest {
     String t = tokens.sign(RSA, b -> b.id("jti-1"));
     try (InProcessAuth s = new InProcessAuth(i)) {
       assertThat(code(() -> s.stub("Bearer " + t).recognize(RecognizeRequest.getDefaultInstance()))).isEqualTo(Status.Code.OK);
-      store.revokeJti("jti-1", clock.instant().plusSeconds(300));
+      store.revokeJti(RevocationStore.Scope.of("ocrgate", "acme"), "jti-1", clock.instant().plusSeconds(300));
       assertThat(code(() -> s.stub("Bearer " + t).recognize(RecognizeRequest.getDefaultInstance())))
           .isEqualTo(Status.Code.UNAUTHENTICATED);
       assertThat(s.service.recognizeCalls.get()).isEqualTo(1);
@@ -113,15 +113,15 @@ class JwtAuthInterceptorTest {
   void revocationStoreDown_isUnavailable_failClosed() throws Exception {
     RevocationStore down = new RevocationStore() {
       @Override
-      public boolean isRevoked(String jti, String subject, Instant issuedAt) throws StoreUnavailableException {
+      public boolean isRevoked(Scope scope, String jti, String subject, Instant issuedAt) throws StoreUnavailableException {
         throw new StoreUnavailableException("store down", null);
       }
 
       @Override
-      public void revokeJti(String jti, Instant expiresAt) {}
+      public void revokeJti(Scope scope, String jti, Instant until) {}
 
       @Override
-      public void revokeSubjectBefore(String subject, Instant cutoff, Duration retention) {}
+      public void revokeSubjectBefore(Scope scope, String subject, Instant cutoff, Duration retention) {}
     };
     try (InProcessAuth s = new InProcessAuth(interceptor(down, defaultPolicy(), rsaKeys()))) {
       StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
@@ -265,7 +265,7 @@ class JwtAuthInterceptorTest {
       requests.onNext(dev.ocrgate.api.v1.StreamFramesRequest.getDefaultInstance());
       Thread.sleep(200);
       assertThat(ended).as("still open while not revoked").isNotDone();
-      store.revokeJti("stream-jti", clock.instant().plusSeconds(600));
+      store.revokeJti(RevocationStore.Scope.of("ocrgate", "acme"), "stream-jti", clock.instant().plusSeconds(600));
       Status st = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
       assertThat(st.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
       assertThat(st.getDescription()).isEqualTo("token revoked");

@@ -89,6 +89,8 @@ class TwoReplicasSharedStateTest {
     Files.writeString(clients, "clients:\n"
         + "  - id: admin-tool\n    secret_hash: '" + hash(ADMIN_SECRET) + "'\n    tenant: ops\n"
         + "    scopes: [ocr:admin, ocr:recognize]\n"
+        + "  - id: acme-admin\n    secret_hash: '" + hash(ADMIN_SECRET) + "'\n    tenant: acme\n"
+        + "    scopes: [ocr:admin]\n"
         + "  - id: scanner\n    secret_hash: '" + hash(APP_SECRET) + "'\n    tenant: acme\n"
         + "    scopes: [ocr:recognize]\n"
         + "  - id: metered-admin\n    secret_hash: '" + hash(METERED_SECRET) + "'\n    tenant: metered\n"
@@ -159,7 +161,7 @@ class TwoReplicasSharedStateTest {
 
   @Test
   void revokedBySubject_allItsEarlierTokensAreRefusedEverywhere() throws Exception {
-    String admin = issue(channelA, "admin-tool", ADMIN_SECRET).getAccessToken();
+    String admin = issue(channelA, "acme-admin", ADMIN_SECRET).getAccessToken(); // the scanner's tenant
     TokenResponse scanner = issue(channelB, "scanner", APP_SECRET);
 
     AuthServiceGrpc.newBlockingStub(channelA).withCallCredentials(bearer(admin))

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param tenantClaim claim name carrying the tenant (the verifier's {@code auth.tenant_claim})
  * @param accessTtl access token lifetime (default 15 min)
  * @param refreshTtl refresh token lifetime, renewed by each rotation
- * @param clockSkew verifier tolerance, added to how long a revocation of a jti is kept
+ * @param clockSkew verifier tolerance, added to how long the access tokens of a reused refresh
+ *     token's family stay revoked
  * @param maxFailures failed secret checks per client before throttling
  * @param failureWindow how long those failures count
  */
@@ -36,11 +37,6 @@ public record IssuerSettings(String issuer, String audience, String tenantClaim,
   public static IssuerSettings defaults() {
     return new IssuerSettings("ocrgate", "ocrgate", "tenant_id", Duration.ofMinutes(15), Duration.ofHours(24),
         Duration.ofSeconds(60), 5, Duration.ofMinutes(5));
-  }
-
-  /** How long a revocation must be remembered to outlive any token it concerns. */
-  Duration revocationRetention() {
-    return (accessTtl.compareTo(refreshTtl) > 0 ? accessTtl : refreshTtl).plus(clockSkew);
   }
 
   private static void positive(Duration d, String what) {

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Supplier;
 
-/** Static factories for the issuer's pieces (the service, its key ring). */
+/** Static factories for the issuer's pieces (the service, its key ring) and the issuer-less revocation service. */
 public final class Issuers {
   private Issuers() {}
 
@@ -16,12 +16,18 @@ public final class Issuers {
    * @param keys the key ring to sign with, e.g. {@link #reloadingKeyRing}
    * @param throttle the failed-secret throttle, built for {@code settings}' max failures and window
    *     (in memory or in Redis, like the stores)
+   * @param revoker serves RevokeToken, on {@code revocations}
    */
   public static AuthServiceImpl authService(ClientRegistry clients, Supplier<KeyRing> keys,
       RefreshTokenStore refreshTokens, RevocationStore revocations, FailureThrottle throttle,
-      IssuerSettings settings, Clock clock) {
+      IssuerSettings settings, Revoker revoker, Clock clock) {
     TokenIssuer issuer = new TokenIssuer(clients, keys, refreshTokens, revocations, throttle, settings, clock);
-    return new AuthServiceImpl(issuer, keys, revocations, settings, clock);
+    return new AuthServiceImpl(issuer, keys, revoker);
+  }
+
+  /** AuthService with RevokeToken alone, for a server that authenticates calls without the issuer. */
+  public static RevocationService revocationService(Revoker revoker) {
+    return new RevocationService(revoker);
   }
 
   /**

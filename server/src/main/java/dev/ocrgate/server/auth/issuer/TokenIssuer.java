@@ -106,7 +106,8 @@ public final class TokenIssuer {
     RegisteredClient client = clients.find(old.clientId()).orElse(null);
     if (client == null
         || refreshTokens.familyRevoked(old.familyId())
-        || revocations.isRevoked(null, old.subject(), Instant.ofEpochMilli(old.issuedAtMillis()))) {
+        || revocations.isRevoked(RevocationStore.Scope.of(settings.issuer(), old.tenant()), null, old.subject(),
+            Instant.ofEpochMilli(old.issuedAtMillis()))) {
       throw status(Status.UNAUTHENTICATED, "invalid refresh token");
     }
     List<String> scopes = grantedScopes(requestedScopes, Set.copyOf(old.scopes()));
@@ -119,7 +120,8 @@ public final class TokenIssuer {
   private void revokeFamily(RefreshGrant grant) throws StoreUnavailableException {
     Map<String, Instant> jtis = refreshTokens.revokeFamily(grant.familyId(), settings.refreshTtl());
     for (Map.Entry<String, Instant> e : jtis.entrySet()) {
-      revocations.revokeJti(e.getKey(), e.getValue().plus(settings.clockSkew()));
+      revocations.revokeJti(RevocationStore.Scope.of(settings.issuer(), grant.tenant()), e.getKey(),
+          e.getValue().plus(settings.clockSkew()));
     }
     log.warn("refresh token REUSE detected: client_id={} family={} revoked with {} access tokens",
         grant.clientId(), grant.familyId(), jtis.size());

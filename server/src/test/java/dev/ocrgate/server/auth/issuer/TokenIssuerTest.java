@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ocrgate.api.v1.TokenResponse;
 import dev.ocrgate.server.auth.InMemoryRevocationStore;
+import dev.ocrgate.server.auth.RevocationStore;
 import dev.ocrgate.server.testing.MutableClock;
 import dev.ocrgate.server.auth.SigningKeys;
 import io.grpc.Status;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class TokenIssuerTest {
   private static final String SECRET = "correct horse battery staple";
+  private static final RevocationStore.Scope ACME = RevocationStore.Scope.of("ocrgate", "acme");
   private static SecretHash hash;
   private static KeyRing keys;
 
@@ -89,7 +91,7 @@ class TokenIssuerTest {
 
     for (TokenResponse r : List.of(t, next)) {
       MintedToken m = MintedToken.of(r.getAccessToken());
-      assertThat(revocations.isRevoked(m.jti(), "app-sub", clock.instant())).isTrue();
+      assertThat(revocations.isRevoked(ACME, m.jti(), "app-sub", clock.instant())).isTrue();
     }
     assertStatus(() -> issuer().refresh(next.getRefreshToken(), List.of()), Status.Code.UNAUTHENTICATED);
   }
@@ -98,7 +100,7 @@ class TokenIssuerTest {
   void subjectCutoff_revokesRefreshTokensIssuedBeforeIt() throws Exception {
     TokenResponse t = issuer().issue("app", SECRET, List.of());
     clock.advance(Duration.ofSeconds(5));
-    revocations.revokeSubjectBefore("app-sub", clock.instant(), settings.revocationRetention());
+    revocations.revokeSubjectBefore(ACME, "app-sub", clock.instant(), settings.refreshTtl().plus(settings.clockSkew()));
 
     assertStatus(() -> issuer().refresh(t.getRefreshToken(), List.of()), Status.Code.UNAUTHENTICATED);
   }
