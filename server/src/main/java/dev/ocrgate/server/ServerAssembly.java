@@ -9,6 +9,8 @@ import dev.ocrgate.server.auth.issuer.IssuerSettings;
 import dev.ocrgate.server.auth.issuer.Issuers;
 import dev.ocrgate.server.auth.issuer.JwksHttpEndpoint;
 import dev.ocrgate.server.auth.issuer.KeyRing;
+import dev.ocrgate.server.auth.issuer.PeerLimit;
+import dev.ocrgate.server.auth.issuer.SecretCheckGate;
 import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.IssuerSection;
 import dev.ocrgate.server.config.OcrgateConfig;
@@ -161,10 +163,14 @@ public final class ServerAssembly {
     IssuerSettings settings = new IssuerSettings(config.auth.issuers.get(0), config.auth.audience,
         config.auth.tenant_claim, Duration.ofSeconds(is.access_ttl_seconds), Duration.ofSeconds(is.refresh_ttl_seconds),
         Duration.ofSeconds(config.auth.clock_skew_seconds), is.max_failed_attempts,
-        Duration.ofSeconds(is.failure_window_seconds));
+        Duration.ofSeconds(is.failure_window_seconds), is.refresh_tokens,
+        Duration.ofSeconds(is.refresh_max_lifetime_seconds));
     FailureThrottle throttle = state.failureThrottle(settings.maxFailures(), settings.failureWindow(), metrics);
+    PeerLimit peers = PeerLimit.create(
+        state.issuerPeerBudget(new BucketSpec(is.peer_calls_per_minute / 60, is.peer_burst), metrics), metrics);
+    SecretCheckGate gate = SecretCheckGate.create(is.max_concurrent_secret_checks, Duration.ofSeconds(1));
     builder.addService(Issuers.authService(clients, keys, state.refreshTokens(), state.revocations(), throttle,
-        settings, clock));
+        gate, peers, settings, clock));
     builder.startupFact("issuer", clients.size() + " clients, kid " + keys.get().current().kid());
     if (is.jwks_http_port >= 0) {
       // Bound at start (with the gRPC port), not at assembly, so a failed assembly leaks no socket.
