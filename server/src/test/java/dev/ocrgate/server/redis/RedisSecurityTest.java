@@ -113,6 +113,11 @@ class RedisSecurityTest {
     r.password_file = file.toString();
     assertThat(r.password(Map.of("OCRGATE_REDIS_PASSWORD", "other")::get)).isEqualTo(PASSWORD.toCharArray());
 
+    // the password variable is read by the Redis link, not taken for a configuration key
+    com.fasterxml.jackson.databind.node.ObjectNode tree = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    assertThat(dev.ocrgate.server.config.EnvOverrides.apply(tree, Map.of("OCRGATE_REDIS_PASSWORD", PASSWORD))).isEmpty();
+    assertThat(tree.toString()).doesNotContain(PASSWORD);
+
     r.tls_ca_file = file.toString();
     assertThatThrownBy(r::validate).isInstanceOf(ConfigException.class).hasMessageContaining("rediss://");
   }
