@@ -100,8 +100,8 @@ public final class RedisRateLimiter implements RateLimiter {
   private Decision failOpen(RedisException e) {
     metrics.redisError("ratelimit");
     if (outageWarning.due()) {
-      log.warn("rate limiting FAILS OPEN: redis {} unreachable ({}); calls pass unmetered",
-          redis.target(), e.getClass().getSimpleName());
+      log.warn("rate limiting FAILS OPEN: redis {} unreachable ({}); calls pass unmetered by the {}* buckets",
+          redis.target(), e.getClass().getSimpleName(), prefix);
     }
     return Decision.ALLOW;
   }
