@@ -27,14 +27,12 @@ public final class SecretCheckGate {
   private final Semaphore permits;
   private final long retryAfterNanos;
 
-  private SecretCheckGate(int maxConcurrent, Duration retryAfter) {
-    if (maxConcurrent < 1) {
-      throw new IllegalArgumentException("max concurrent secret checks must be >= 1, got " + maxConcurrent);
-    }
+  /** On {@code permits} (tests pass one whose permits they hold). */
+  SecretCheckGate(Semaphore permits, Duration retryAfter) {
     if (retryAfter.isNegative() || retryAfter.isZero()) {
       throw new IllegalArgumentException("retry delay must be positive, got " + retryAfter);
     }
-    this.permits = new Semaphore(maxConcurrent);
+    this.permits = permits;
     this.retryAfterNanos = retryAfter.toNanos();
   }
 
@@ -43,7 +41,10 @@ public final class SecretCheckGate {
    * to retry after {@code retryAfter} (about one verification's time is a good value).
    */
   public static SecretCheckGate create(int maxConcurrent, Duration retryAfter) {
-    return new SecretCheckGate(maxConcurrent, retryAfter);
+    if (maxConcurrent < 1) {
+      throw new IllegalArgumentException("max concurrent secret checks must be >= 1, got " + maxConcurrent);
+    }
+    return new SecretCheckGate(new Semaphore(maxConcurrent), retryAfter);
   }
 
   /**
