@@ -55,7 +55,8 @@ final class SharedState implements AutoCloseable {
       RedisHealthWatcher watcher = RedisHealthWatcher.create(link);
       metrics.registerRedisUp(watcher::up);
       state = new SharedState(link, watcher, RedisRevocationStore.create(link, clock), clock);
-      builder.startupFact("state", "redis:" + link.target());
+      builder.startupFact("state", "redis:" + link.target() + (config.redis.url.startsWith("rediss://") ? " tls" : "")
+          + (config.redis.username != null && !config.redis.username.isBlank() ? " user " + config.redis.username : ""));
     } else {
       state = new SharedState(null, null, InMemoryRevocationStore.create(clock), clock);
       builder.startupFact("state", "memory");
