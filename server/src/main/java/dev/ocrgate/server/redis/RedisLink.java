@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * callers, at most once per {@link #CONNECT_RETRY_NANOS}, so the server still starts and each
  * store decides whether to fail open or closed.
  *
+ * <p>Credentials: AUTH (password, optionally an ACL user) on every connection and reconnection;
+ * TLS with {@code rediss://}, verifying the server's certificate chain and host name (against a
+ * given CA file, or the JVM's trust store).
+ *
  * <p>Thread-safe: the lettuce connection is thread-safe; {@code connection} is published through
  * a volatile field and created under {@code this}'s lock.
  */
@@ -68,8 +72,9 @@ public final class RedisLink implements AutoCloseable {
   }
 
   /**
-   * A link to {@code url} ({@code redis://host:port[/db]}, or {@code rediss://} for TLS; a
-   * password in the URL is never logged). Does not connect yet.
+   * A link to {@code url} ({@code redis://host:port[/db]}, or {@code rediss://} for TLS) without
+   * credentials. Does not connect yet. Log lines name {@link #target} only, never credentials
+   * (the server's configuration refuses them in the URL: {@code RedisSection}).
    *
    * @param timeout bound on connecting and on every command
    */
