@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * production-assembled server (real TLS, per-peer budget in a real Redis): it is refused with
  * RESOURCE_EXHAUSTED and RetryInfo once its budget is spent, the PBKDF2 work it caused is bounded
  * by that budget (counted by {@link SecretHash#derivations}, not by CPU time), and a real client
- * connecting from another loopback address, 127.0.0.2, still gets its token.
+ * connecting from another loopback address, 127.0.0.2, still gets its token. A second replica on
+ * the same Redis refuses the flooding address too (the budget is shared, not per replica).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IssuerFloodTest {
@@ -56,6 +57,7 @@ class IssuerFloodTest {
 
   @TempDir static Path dir;
   private OcrgateServer server;
+  private OcrgateServer replica;
 
   @BeforeAll
   void start() throws Exception {
@@ -78,17 +80,20 @@ class IssuerFloodTest {
     c.issuer.peer_burst = BURST;
     c.issuer.peer_calls_per_minute = 0.001; // no refill worth counting during the test
     server = ServerAssembly.assemble(c).start();
+    replica = ServerAssembly.assemble(c).start();
   }
 
   @AfterAll
   void stop() throws Exception {
     server.shutdownGracefully();
+    replica.shutdownGracefully();
   }
 
   @Test
   void thousandRandomClientIdsFromOnePeer_areCutOffAfterItsBudget_andAnotherPeerIsServed() throws Exception {
-    ManagedChannel attacker = channelFrom("127.0.0.1");
-    ManagedChannel other = channelFrom("127.0.0.2");
+    ManagedChannel attacker = channelFrom("127.0.0.1", server);
+    ManagedChannel other = channelFrom("127.0.0.2", server);
+    ManagedChannel attackerOnReplica = channelFrom("127.0.0.1", replica);
     try {
       long hashesBefore = SecretHash.derivations();
       Map<Status.Code, AtomicInteger> codes = flood(attacker);
@@ -102,7 +107,10 @@ class IssuerFloodTest {
       // the real client is refused too while it shares the flooded address ...
       assertThatThrownBy(() -> issue(attacker, "scanner", SECRET))
           .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertRetryable(e));
-      // ... and served from its own
+      // ... on either replica, since the budget lives in Redis ...
+      assertThatThrownBy(() -> issue(attackerOnReplica, "scanner", SECRET))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertRetryable(e));
+      // ... and served from its own address
       TokenResponse t = issue(other, "scanner", SECRET);
       assertThat(t.getAccessToken()).isNotEmpty();
       assertThat(t.getRefreshToken()).as("no refresh token for client credentials by default").isEmpty();
@@ -110,6 +118,7 @@ class IssuerFloodTest {
     } finally {
       attacker.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       other.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      attackerOnReplica.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 
@@ -170,9 +179,9 @@ class IssuerFloodTest {
     assertThat(detail.getDetailsList()).anySatisfy(any -> assertThat(any.is(RetryInfo.class)).isTrue());
   }
 
-  /** A TLS channel to the server whose connections leave from {@code localAddress}. */
-  private ManagedChannel channelFrom(String localAddress) {
-    return NettyChannelBuilder.forAddress(new InetSocketAddress("127.0.0.1", server.port()), TestTls.clientCredentials())
+  /** A TLS channel to {@code to} whose connections leave from {@code localAddress}. */
+  private static ManagedChannel channelFrom(String localAddress, OcrgateServer to) {
+    return NettyChannelBuilder.forAddress(new InetSocketAddress("127.0.0.1", to.port()), TestTls.clientCredentials())
         .overrideAuthority("localhost")
         .localSocketPicker(new NettyChannelBuilder.LocalSocketPicker() {
           @Override
