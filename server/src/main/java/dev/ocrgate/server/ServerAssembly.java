@@ -9,7 +9,9 @@ import dev.ocrgate.server.auth.issuer.IssuerSettings;
 import dev.ocrgate.server.auth.issuer.Issuers;
 import dev.ocrgate.server.auth.issuer.JwksHttpEndpoint;
 import dev.ocrgate.server.auth.issuer.KeyRing;
+import dev.ocrgate.server.auth.issuer.PeerLimit;
 import dev.ocrgate.server.auth.issuer.Revoker;
+import dev.ocrgate.server.auth.issuer.SecretCheckGate;
 import dev.ocrgate.server.config.AuthConfig;
 import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.IssuerSection;
@@ -182,10 +184,14 @@ public final class ServerAssembly {
     IssuerSettings settings = new IssuerSettings(config.auth.issuers.get(0), config.auth.audience,
         config.auth.tenant_claim, Duration.ofSeconds(is.access_ttl_seconds), Duration.ofSeconds(is.refresh_ttl_seconds),
         Duration.ofSeconds(config.auth.clock_skew_seconds), is.max_failed_attempts,
-        Duration.ofSeconds(is.failure_window_seconds));
+        Duration.ofSeconds(is.failure_window_seconds), is.refresh_tokens,
+        Duration.ofSeconds(is.refresh_max_lifetime_seconds));
     FailureThrottle throttle = state.failureThrottle(settings.maxFailures(), settings.failureWindow(), metrics);
+    PeerLimit peers = PeerLimit.create(
+        state.issuerPeerBudget(new BucketSpec(is.peer_calls_per_minute / 60, is.peer_burst), metrics), metrics);
+    SecretCheckGate gate = SecretCheckGate.create(is.max_concurrent_secret_checks, Duration.ofSeconds(1));
     builder.addService(Issuers.authService(clients, keys, state.refreshTokens(), state.revocations(), throttle,
-        settings, revoker(config, state, settings.refreshTtl(), clock), clock));
+        gate, peers, settings, revoker(config, state, refreshRetention(settings), clock), clock));
     builder.startupFact("issuer", clients.size() + " clients, kid " + keys.get().current().kid());
     if (is.jwks_http_port >= 0) {
       // Bound at start (with the gRPC port), not at assembly, so a failed assembly leaks no socket.
@@ -197,6 +203,14 @@ public final class ServerAssembly {
         }
       });
     }
+  }
+
+  /**
+   * How long a subject's cut-off must also cover refresh tokens: a chain started before it can be
+   * redeemed until the chain's absolute end; none when the issuer issues no refresh tokens.
+   */
+  private static Duration refreshRetention(IssuerSettings settings) {
+    return settings.refreshTokens() ? settings.refreshMaxLifetime() : Duration.ZERO;
   }
 
   /** RevokeToken's rules, with the verifier's issuers, maximum token lifetime and skew. */

@@ -9,8 +9,11 @@ import dev.ocrgate.server.auth.issuer.InMemoryRefreshTokenStore;
 import dev.ocrgate.server.auth.issuer.RedisFailureThrottle;
 import dev.ocrgate.server.auth.issuer.RedisRefreshTokenStore;
 import dev.ocrgate.server.auth.issuer.RefreshTokenStore;
+import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.config.RedisSection;
 import dev.ocrgate.server.observability.Metrics;
+import dev.ocrgate.server.ratelimit.BucketSpec;
 import dev.ocrgate.server.ratelimit.InMemoryRateLimiter;
 import dev.ocrgate.server.ratelimit.RateLimitPolicy;
 import dev.ocrgate.server.ratelimit.RateLimiter;
@@ -18,6 +21,7 @@ import dev.ocrgate.server.ratelimit.RedisRateLimiter;
 import dev.ocrgate.server.redis.RedisHealthWatcher;
 import dev.ocrgate.server.redis.RedisLink;
 import io.grpc.protobuf.services.HealthStatusManager;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -47,17 +51,35 @@ final class SharedState implements AutoCloseable {
     config.redis.validate();
     SharedState state;
     if (config.redis.enabled()) {
-      RedisLink link = RedisLink.create(config.redis.url, Duration.ofMillis(config.redis.timeout_ms));
+      RedisLink link = link(config.redis);
       RedisHealthWatcher watcher = RedisHealthWatcher.create(link);
       metrics.registerRedisUp(watcher::up);
       state = new SharedState(link, watcher, RedisRevocationStore.create(link, clock), clock);
-      builder.startupFact("state", "redis:" + link.target());
+      builder.startupFact("state", "redis:" + link.target() + (config.redis.url.startsWith("rediss://") ? " tls" : "")
+          + (config.redis.username != null && !config.redis.username.isBlank() ? " user " + config.redis.username : ""));
     } else {
       state = new SharedState(null, null, InMemoryRevocationStore.create(clock), clock);
       builder.startupFact("state", "memory");
     }
     builder.onClose(state);
     return state;
+  }
+
+  /** The link with the section's credentials and CA; the password array is wiped after use. */
+  private static RedisLink link(RedisSection r) {
+    char[] password = r.password(System::getenv);
+    if (password == null && r.username != null && !r.username.isBlank()) {
+      throw new ConfigException("redis.username is set but neither redis.password_file nor " + r.password_env
+          + " holds a password");
+    }
+    try {
+      return RedisLink.create(r.url, Duration.ofMillis(r.timeout_ms), r.username, password,
+          r.tls_ca_file == null || r.tls_ca_file.isBlank() ? null : Path.of(r.tls_ca_file));
+    } finally {
+      if (password != null) {
+        java.util.Arrays.fill(password, '\0');
+      }
+    }
   }
 
   RevocationStore revocations() {
@@ -77,6 +99,19 @@ final class SharedState implements AutoCloseable {
     return redis == null
         ? InMemoryFailureThrottle.create(maxFailures, window, System::nanoTime, MAX_TRACKED_FAILURE_IDS)
         : RedisFailureThrottle.create(redis, maxFailures, window, metrics, MAX_TRACKED_FAILURE_IDS);
+  }
+
+  /**
+   * The issuer's per-peer budget: token buckets of {@code spec} keyed by peer, per replica in
+   * memory, shared in Redis under their own key prefix (a subject's bucket is never a peer's).
+   * Like every Redis rate limit it fails open while Redis is unreachable; the issuer's
+   * {@code SecretCheckGate} still bounds the hashing then.
+   */
+  RateLimiter issuerPeerBudget(BucketSpec spec, Metrics metrics) {
+    RateLimitPolicy policy = RateLimitPolicy.builder(spec, spec).build();
+    return redis == null
+        ? InMemoryRateLimiter.create(policy, System::nanoTime)
+        : RedisRateLimiter.create(redis, "issuerpeer", policy, metrics);
   }
 
   RateLimiter rateLimiter(RateLimitPolicy policy, Metrics metrics) {

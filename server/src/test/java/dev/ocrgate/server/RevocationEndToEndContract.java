@@ -63,7 +63,9 @@ abstract class RevocationEndToEndContract {
     Path jwks = dir.resolve("jwks.json");
     Files.writeString(jwks, SigningKey.jwksJson(List.of(ocrgateKey.publicJwk())));
     Path idpPem = dir.resolve("idp.pem");
-    Files.writeString(idpPem, SigningKeys.pem("PUBLIC KEY", idpKey.publicKey().getEncoded()));
+    Files.writeString(idpPem, "-----BEGIN PUBLIC KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(idpKey.publicKey().getEncoded())
+        + "\n-----END PUBLIC KEY-----\n");
     OcrgateConfig c = new OcrgateConfig();
     c.server.port = 0;
     c.server.drain_timeout_seconds = 1;

@@ -22,12 +22,23 @@ public record RateKey(String subject, String tenant) {
 
   /** The subject's bucket, qualified by the tenant. */
   public String subjectBucket() {
-    return tenant == null ? "rl:{s:" + escape(subject) + "}" : "rl:{" + escape(tenant) + "}:s:" + escape(subject);
+    return subjectBucket("rl");
   }
 
   /** The tenant's bucket; null when there is no tenant. */
   public String tenantBucket() {
-    return tenant == null ? null : "rl:{" + escape(tenant) + "}:t";
+    return tenantBucket("rl");
+  }
+
+  /** {@link #subjectBucket()} in another namespace than {@code rl} (a budget that must not share buckets). */
+  public String subjectBucket(String namespace) {
+    return tenant == null ? namespace + ":{s:" + escape(subject) + "}"
+        : namespace + ":{" + escape(tenant) + "}:s:" + escape(subject);
+  }
+
+  /** {@link #tenantBucket()} in another namespace than {@code rl}. */
+  public String tenantBucket(String namespace) {
+    return tenant == null ? null : namespace + ":{" + escape(tenant) + "}:t";
   }
 
   private static String escape(String name) {

@@ -35,13 +35,16 @@ public final class RedisRateLimiter implements RateLimiter {
   private static final LuaScript SCRIPT = LuaScript.load(RedisRateLimiter.class, "token_buckets.lua");
 
   private final RedisLink redis;
+  private final String namespace;
   private final RateLimitPolicy policy;
   private final LongSupplier nowMicros; // null = Redis TIME
   private final Metrics metrics;
   private final OutageWarning outageWarning = new OutageWarning();
 
-  private RedisRateLimiter(RedisLink redis, RateLimitPolicy policy, LongSupplier nowMicros, Metrics metrics) {
+  private RedisRateLimiter(RedisLink redis, String namespace, RateLimitPolicy policy, LongSupplier nowMicros,
+      Metrics metrics) {
     this.redis = redis;
+    this.namespace = namespace;
     this.policy = policy;
     this.nowMicros = nowMicros;
     this.metrics = metrics;
@@ -49,12 +52,24 @@ public final class RedisRateLimiter implements RateLimiter {
 
   /** A limiter on Redis time; the link is owned by the caller. */
   public static RedisRateLimiter create(RedisLink redis, RateLimitPolicy policy, Metrics metrics) {
-    return new RedisRateLimiter(redis, policy, null, metrics);
+    return new RedisRateLimiter(redis, "rl", policy, null, metrics);
+  }
+
+  /**
+   * A limiter on Redis time whose keys start with {@code namespace:} instead of {@code rl:}, for
+   * budgets that must never share a bucket with a subject's (e.g. the issuer's per-peer budget,
+   * whose keys a token's {@code sub} could otherwise name).
+   */
+  public static RedisRateLimiter create(RedisLink redis, String namespace, RateLimitPolicy policy, Metrics metrics) {
+    if (namespace.isEmpty() || namespace.equals("rl") || namespace.contains("{")) {
+      throw new IllegalArgumentException("namespace must be non-empty, not 'rl', without '{'");
+    }
+    return new RedisRateLimiter(redis, namespace, policy, null, metrics);
   }
 
   /** A limiter on the given microsecond clock instead of Redis TIME (deterministic tests). */
   static RedisRateLimiter withClock(RedisLink redis, RateLimitPolicy policy, LongSupplier nowMicros, Metrics metrics) {
-    return new RedisRateLimiter(redis, policy, nowMicros, metrics);
+    return new RedisRateLimiter(redis, "rl", policy, nowMicros, metrics);
   }
 
   @Override
@@ -64,11 +79,11 @@ public final class RedisRateLimiter implements RateLimiter {
     String now = nowMicros == null ? "-1" : Long.toString(nowMicros.getAsLong());
     BucketSpec s = policy.subjectSpec();
     if (key.tenant() == null) {
-      keys = new String[] {key.subjectBucket()};
+      keys = new String[] {key.subjectBucket(namespace)};
       args = new String[] {now, Long.toString(cost), rate(s), Long.toString(s.burst())};
     } else {
       BucketSpec t = policy.tenantSpec(key.tenant());
-      keys = new String[] {key.subjectBucket(), key.tenantBucket()};
+      keys = new String[] {key.subjectBucket(namespace), key.tenantBucket(namespace)};
       args = new String[] {now, Long.toString(cost), rate(s), Long.toString(s.burst()),
           rate(t), Long.toString(t.burst())};
     }
@@ -85,8 +100,8 @@ public final class RedisRateLimiter implements RateLimiter {
   private Decision failOpen(RedisException e) {
     metrics.redisError("ratelimit");
     if (outageWarning.due()) {
-      log.warn("rate limiting FAILS OPEN: redis {} unreachable ({}); calls pass unmetered",
-          redis.target(), e.getClass().getSimpleName());
+      log.warn("rate limiting FAILS OPEN: redis {} unreachable ({}); calls pass unmetered by the {}* buckets",
+          redis.target(), e.getClass().getSimpleName(), namespace + ":");
     }
     return Decision.ALLOW;
   }

@@ -7,11 +7,15 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.StaticCredentialsProvider;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -28,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * callers, at most once per {@link #CONNECT_RETRY_NANOS}, so the server still starts and each
  * store decides whether to fail open or closed.
  *
+ * <p>Credentials: AUTH (password, optionally an ACL user) on every connection and reconnection;
+ * TLS with {@code rediss://}, verifying the server's certificate chain and host name (against a
+ * given CA file, or the JVM's trust store).
+ *
  * <p>Thread-safe: the lettuce connection is thread-safe; {@code connection} is published through
  * a volatile field and created under {@code this}'s lock.
  */
@@ -43,33 +51,57 @@ public final class RedisLink implements AutoCloseable {
   private long lastAttemptNanos; // guarded by this
   private boolean attempted; // guarded by this
 
-  private RedisLink(RedisURI uri, Duration timeout, LongSupplier nanoTime) {
+  private RedisLink(RedisURI uri, Duration timeout, Path tlsCaFile, LongSupplier nanoTime) {
     this.resources =
         ClientResources.builder()
             .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
             .build();
     this.client = RedisClient.create(resources, uri);
-    client.setOptions(
+    ClientOptions.Builder options =
         ClientOptions.builder()
             .autoReconnect(true)
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .timeoutOptions(TimeoutOptions.enabled(timeout))
-            .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
-            .build());
+            .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build());
+    if (tlsCaFile != null) {
+      options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(tlsCaFile.toFile()).build());
+    }
+    client.setOptions(options.build());
     this.target = uri.getHost() + ":" + uri.getPort();
     this.nanoTime = nanoTime;
   }
 
   /**
-   * A link to {@code url} ({@code redis://host:port[/db]}, or {@code rediss://} for TLS; a
-   * password in the URL is never logged). Does not connect yet.
+   * A link to {@code url} ({@code redis://host:port[/db]}, or {@code rediss://} for TLS) without
+   * credentials. Does not connect yet. Log lines name {@link #target} only, never credentials
+   * (the server's configuration refuses them in the URL: {@code RedisSection}).
    *
    * @param timeout bound on connecting and on every command
    */
   public static RedisLink create(String url, Duration timeout) {
+    return create(url, timeout, null, null, null);
+  }
+
+  /**
+   * A link to {@code url} that authenticates (AUTH, with the ACL user {@code username} when not
+   * null) with {@code password} on every connection and reconnection, and with a
+   * {@code rediss://} URL trusts the CA in {@code tlsCaFile} (null = the JVM's trust store); the
+   * server certificate's host name is verified either way. The password is copied; the caller may
+   * wipe its array. Does not connect yet.
+   */
+  public static RedisLink create(String url, Duration timeout, String username, char[] password, Path tlsCaFile) {
     RedisURI uri = RedisURI.create(url);
     uri.setTimeout(timeout);
-    return new RedisLink(uri, timeout, System::nanoTime);
+    boolean user = username != null && !username.isBlank();
+    if (password != null) {
+      uri.setCredentialsProvider(new StaticCredentialsProvider(user ? username : null, password.clone()));
+    } else if (user) {
+      throw new IllegalArgumentException("a redis user name needs a password");
+    }
+    if (uri.isSsl()) {
+      uri.setVerifyPeer(SslVerifyMode.FULL);
+    }
+    return new RedisLink(uri, timeout, tlsCaFile, System::nanoTime);
   }
 
   /** host:port, for log lines (never the password). */

@@ -134,6 +134,7 @@ class TwoReplicasSharedStateTest {
     c.issuer.clients_file = clients.toString();
     c.issuer.keys_dir = dir.resolve("keys").toString();
     c.issuer.max_failed_attempts = 2;
+    c.issuer.refresh_tokens = true; // the refresh-token tests below need them (off by default)
     c.issuer.jwks_http_port = 0; // exercises start-at-warm-up and close
     c.rate_limit.enabled = true;
     c.rate_limit.subject = new RateLimitSection.Bucket(1000, 1000);

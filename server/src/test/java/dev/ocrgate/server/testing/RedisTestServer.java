@@ -27,22 +27,32 @@ public final class RedisTestServer implements AutoCloseable {
   private final String executable;
   private final int port;
   private final Path workDir;
+  private final List<String> extraArgs;
   private Process process;
   private final Thread killer = new Thread(this::kill, "redis-test-server-killer");
 
-  private RedisTestServer(String executable, int port, Path workDir) {
+  private RedisTestServer(String executable, int port, Path workDir, List<String> extraArgs) {
     this.executable = executable;
     this.port = port;
     this.workDir = workDir;
+    this.extraArgs = List.copyOf(extraArgs);
     Runtime.getRuntime().addShutdownHook(killer);
   }
 
   /** Starts redis-server on a free port; fails in CI, skips elsewhere, if it is not installed. */
   public static RedisTestServer start() {
+    return start(List.of());
+  }
+
+  /**
+   * Starts redis-server with more options (e.g. {@code --requirepass}, {@code --tls-port}); the
+   * start counts as done when PING answers PONG or NOAUTH on the plain port.
+   */
+  public static RedisTestServer start(List<String> extraArgs) {
     String exe = ExternalTools.require("redis-server", "redis-server");
     try {
       Path dir = Files.createTempDirectory("ocrgate-redis");
-      RedisTestServer server = new RedisTestServer(exe, freePort(), dir);
+      RedisTestServer server = new RedisTestServer(exe, freePort(), dir, extraArgs);
       server.startAgain();
       return server;
     } catch (IOException e) {
@@ -75,10 +85,11 @@ public final class RedisTestServer implements AutoCloseable {
     if (running()) {
       return;
     }
-    List<String> cmd =
+    List<String> cmd = new java.util.ArrayList<>(
         List.of(executable, "--port", Integer.toString(port), "--bind", "127.0.0.1",
             "--save", "", "--appendonly", "no", "--dir", workDir.toString(),
-            "--daemonize", "no", "--loglevel", "warning");
+            "--daemonize", "no", "--loglevel", "warning"));
+    cmd.addAll(extraArgs);
     try {
       process = new ProcessBuilder(cmd)
           .redirectErrorStream(true)
@@ -134,7 +145,8 @@ public final class RedisTestServer implements AutoCloseable {
       if (!process.isAlive()) {
         throw new IllegalStateException("redis-server exited: see " + workDir.resolve("redis.log"));
       }
-      if ("+PONG".equals(command("PING"))) {
+      String pong = command("PING");
+      if ("+PONG".equals(pong) || (pong != null && pong.startsWith("-NOAUTH"))) {
         return;
       }
       try {
@@ -159,7 +171,8 @@ public final class RedisTestServer implements AutoCloseable {
     return sb.toString();
   }
 
-  private static int freePort() throws IOException {
+  /** A free loopback port (e.g. for a second listener such as --tls-port). */
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       s.setReuseAddress(true);
       return s.getLocalPort();

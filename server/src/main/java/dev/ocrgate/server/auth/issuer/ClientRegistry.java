@@ -29,15 +29,26 @@ import java.util.Optional;
  *
  * Secrets exist only as hashes; a bad entry is a {@link ConfigException} naming the client and the
  * field, never the value. Immutable and thread-safe.
+ *
+ * <p>Unknown ids: {@link #unknownClientHash} is a hash of a random secret with the parameters of
+ * the most expensive configured hash (iterations, salt and hash length), made once at load, so a
+ * request for an unknown id does the same PBKDF2 work as one for the costliest real client and the
+ * answer time does not tell which ids exist. Give every client the same parameters (the default of
+ * {@code ocrgate clients hash-secret}); a registry with different costs logs a warning, because
+ * the cheaper clients' answers are then faster than an unknown id's.
  */
 public final class ClientRegistry {
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClientRegistry.class);
+
   private final Map<String, RegisteredClient> clients;
+  private final SecretHash unknownClientHash;
 
   private ClientRegistry(Map<String, RegisteredClient> clients) {
     this.clients = Map.copyOf(clients);
+    this.unknownClientHash = costliest(clients.values()).sameCostDummy();
   }
 
   /** A registry of the given clients (tests, embedding). */
@@ -74,6 +85,30 @@ public final class ClientRegistry {
 
   public int size() {
     return clients.size();
+  }
+
+  /**
+   * The hash an unknown id is checked against: same iterations, salt and hash length as the
+   * costliest configured client (the minimum parameters when there is none), random secret.
+   */
+  public SecretHash unknownClientHash() {
+    return unknownClientHash;
+  }
+
+  private static SecretHash costliest(java.util.Collection<RegisteredClient> list) {
+    SecretHash max = null;
+    java.util.Set<Long> costs = new java.util.HashSet<>();
+    for (RegisteredClient c : list) {
+      costs.add(c.secret().cost());
+      if (max == null || c.secret().cost() > max.cost()) {
+        max = c.secret();
+      }
+    }
+    if (costs.size() > 1) {
+      log.warn("clients' secret hashes have {} different PBKDF2 costs: unknown ids cost as much as the costliest, "
+          + "so a cheaper client's answers are faster; re-hash all secrets with the same iterations", costs.size());
+    }
+    return max != null ? max : SecretHash.minimumCostTemplate();
   }
 
   private static RegisteredClient toClient(ClientModel c, Path file) {

@@ -1,6 +1,8 @@
 package dev.ocrgate.server.auth.issuer;
 
 import dev.ocrgate.server.auth.RevocationStore;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -11,18 +13,20 @@ public final class Issuers {
   private Issuers() {}
 
   /**
-   * The AuthService.
+   * The AuthService, behind its per-peer budget.
    *
    * @param keys the key ring to sign with, e.g. {@link #reloadingKeyRing}
    * @param throttle the failed-secret throttle, built for {@code settings}' max failures and window
    *     (in memory or in Redis, like the stores)
+   * @param gate the global bound on concurrent secret hashing
+   * @param peerLimit the per-peer budget of IssueToken and RefreshToken calls
    * @param revoker serves RevokeToken, on {@code revocations}
    */
-  public static AuthServiceImpl authService(ClientRegistry clients, Supplier<KeyRing> keys,
-      RefreshTokenStore refreshTokens, RevocationStore revocations, FailureThrottle throttle,
-      IssuerSettings settings, Revoker revoker, Clock clock) {
-    TokenIssuer issuer = new TokenIssuer(clients, keys, refreshTokens, revocations, throttle, settings, clock);
-    return new AuthServiceImpl(issuer, keys, revoker);
+  public static ServerServiceDefinition authService(ClientRegistry clients, Supplier<KeyRing> keys,
+      RefreshTokenStore refreshTokens, RevocationStore revocations, FailureThrottle throttle, SecretCheckGate gate,
+      PeerLimit peerLimit, IssuerSettings settings, Revoker revoker, Clock clock) {
+    TokenIssuer issuer = new TokenIssuer(clients, keys, refreshTokens, revocations, throttle, gate, settings, clock);
+    return ServerInterceptors.intercept(new AuthServiceImpl(issuer, keys, revoker), peerLimit);
   }
 
   /** AuthService with RevokeToken alone, for a server that authenticates calls without the issuer. */

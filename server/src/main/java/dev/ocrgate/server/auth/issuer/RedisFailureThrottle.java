@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * Redis), the counter {@code ocrgate_redis_errors_total{operation="issuer_throttle"}} is
  * incremented and a warning is logged at most every 10 s. An id blocked by either count is
  * blocked, so failures counted locally during an outage still count after Redis returns. Token
- * issuance itself does not depend on this: a right secret during an outage gets UNAVAILABLE
- * from the refresh-token store ({@link RedisRefreshTokenStore} fails closed), a wrong one still
- * gets UNAUTHENTICATED, which is why the guesses still need throttling then.
+ * issuance itself does not depend on this: a wrong secret during an outage still gets
+ * UNAUTHENTICATED (and a right one a token, or UNAVAILABLE when refresh tokens are on, since
+ * {@link RedisRefreshTokenStore} fails closed), which is why the guesses still need throttling then.
  *
  * <p>Thread-safe (the link is thread-safe, the fallback too).
  */

@@ -15,22 +15,39 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Refresh tokens in Redis, shared by replicas. {@code rt:<sha256>} holds the grant as JSON plus a
- * {@code used} flag (a hash); {@code rtfam:{<family>}:revoked} and the set {@code
- * rtfam:{<family>}:jti} ("jti epochSeconds" members) hold the family. Redemption is one Lua script,
- * so two replicas racing with the same token cannot both rotate it.
+ * Refresh tokens in Redis, shared by replicas. {@code rt2:<sha256>} is a string: one flag
+ * character ({@code 0} fresh, {@code 1} used) followed by the grant as JSON;
+ * {@code rtfam:{<family>}:revoked} and the set {@code rtfam:{<family>}:jti} ("jti epochSeconds"
+ * members) hold the family.
  *
- * <p>Thread-safe. Errors become {@link StoreUnavailableException}; the service answers UNAVAILABLE.
+ * <p>Invariant: no key of this store ever exists without a TTL. Every write that creates a key
+ * sets its expiry in the same atomic step: a token is saved by one {@code SET ... PX}, a family
+ * member by one Lua script (SADD and PEXPIRE), the revoked mark by {@code SET ... PX};
+ * redemption flips the flag in place with {@code SETRANGE}, which keeps the TTL. (An earlier
+ * layout, {@code rt:} hashes written by HSET then PEXPIRE, could leave a token that never expired
+ * when the second command failed; those keys are not read any more.) Redemption is one Lua
+ * script, so two replicas racing with the same token cannot both rotate it.
+ *
+ * <p>Thread-safe. Errors (unreachable, timeout, and OOM answers of a full Redis with
+ * {@code noeviction}) become {@link StoreUnavailableException}; the service answers UNAVAILABLE.
  */
 public final class RedisRefreshTokenStore implements RefreshTokenStore {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Returns {} (unknown) or {grant json, previous used flag} and sets used=1, keeping the TTL. */
+  static final String TOKEN_PREFIX = "rt2:";
+  /** Returns {} (unknown) or {grant json, previous flag} and sets the flag to 1, keeping the TTL. */
   private static final LuaScript REDEEM =
       LuaScript.of(
-          "local v = redis.call('HMGET', KEYS[1], 'g', 'used')\n"
-              + "if not v[1] then return {} end\n"
-              + "redis.call('HSET', KEYS[1], 'used', '1')\n"
-              + "return {v[1], v[2] or '0'}\n");
+          "local v = redis.call('GET', KEYS[1])\n"
+              + "if not v then return {} end\n"
+              + "local flag = string.sub(v, 1, 1)\n"
+              + "if flag == '0' then redis.call('SETRANGE', KEYS[1], 0, '1') end\n"
+              + "return {string.sub(v, 2), flag}\n");
+  /** Adds a member to a family set and (re)sets the set's TTL in one step. */
+  private static final LuaScript ADD_MEMBER =
+      LuaScript.of(
+          "redis.call('SADD', KEYS[1], ARGV[1])\n"
+              + "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+              + "return 1\n");
 
   private final RedisLink redis;
 
@@ -45,11 +62,11 @@ public final class RedisRefreshTokenStore implements RefreshTokenStore {
 
   @Override
   public void save(String tokenHash, RefreshGrant grant, Duration ttl) throws StoreUnavailableException {
-    String key = "rt:" + tokenHash;
     try {
-      var cmd = redis.sync();
-      cmd.hset(key, Map.of("g", toJson(grant), "used", "0"));
-      cmd.pexpire(key, ttl.toMillis());
+      String ok = redis.sync().set(TOKEN_PREFIX + tokenHash, "0" + toJson(grant), SetArgs.Builder.px(ttl.toMillis()));
+      if (!"OK".equals(ok)) {
+        throw new RedisException("SET answered " + ok);
+      }
     } catch (RedisException e) {
       throw unavailable(e);
     }
@@ -59,7 +76,7 @@ public final class RedisRefreshTokenStore implements RefreshTokenStore {
   public Redemption redeem(String tokenHash) throws StoreUnavailableException {
     List<String> r;
     try {
-      r = redis.eval(REDEEM, ScriptOutputType.MULTI, new String[] {"rt:" + tokenHash});
+      r = redis.eval(REDEEM, ScriptOutputType.MULTI, new String[] {TOKEN_PREFIX + tokenHash});
     } catch (RedisException e) {
       throw unavailable(e);
     }
@@ -67,17 +84,15 @@ public final class RedisRefreshTokenStore implements RefreshTokenStore {
       return new Redemption(Outcome.UNKNOWN, null);
     }
     RefreshGrant grant = fromJson(r.get(0));
-    return new Redemption("1".equals(r.get(1)) ? Outcome.REUSED : Outcome.REDEEMED, grant);
+    return new Redemption("0".equals(r.get(1)) ? Outcome.REDEEMED : Outcome.REUSED, grant);
   }
 
   @Override
   public void addAccessToken(String familyId, String jti, Instant expiresAt, Duration familyTtl)
       throws StoreUnavailableException {
-    String key = familyKey(familyId, "jti");
     try {
-      var cmd = redis.sync();
-      cmd.sadd(key, jti + " " + expiresAt.getEpochSecond());
-      cmd.pexpire(key, familyTtl.toMillis());
+      redis.eval(ADD_MEMBER, ScriptOutputType.INTEGER, new String[] {familyKey(familyId, "jti")},
+          jti + " " + expiresAt.getEpochSecond(), Long.toString(familyTtl.toMillis()));
     } catch (RedisException e) {
       throw unavailable(e);
     }

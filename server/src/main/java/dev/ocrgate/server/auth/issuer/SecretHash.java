@@ -24,6 +24,7 @@ public final class SecretHash {
   private static final int HASH_BYTES = 32;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+  private static final java.util.concurrent.atomic.LongAdder DERIVATIONS = new java.util.concurrent.atomic.LongAdder();
 
   private final int iterations;
   private final byte[] salt;
@@ -79,9 +80,57 @@ public final class SecretHash {
     return MessageDigest.isEqual(hash, derive(secret, salt, iterations, hash.length));
   }
 
-  /** Spends the time of one verification on nothing (unknown client ids). */
-  static void burnOneVerification(char[] secret) {
-    Dummy.HASH.matches(secret);
+  /**
+   * A hash of a random secret with this hash's parameters (iterations, salt and hash length), so
+   * verifying against it costs exactly what verifying against this one does. Unknown client ids
+   * are checked against such a hash ({@link ClientRegistry#unknownClientHash}).
+   */
+  SecretHash sameCostDummy() {
+    byte[] randomSecret = new byte[HASH_BYTES];
+    RANDOM.nextBytes(randomSecret);
+    char[] chars = B64.encodeToString(randomSecret).toCharArray();
+    byte[] dummySalt = new byte[salt.length];
+    RANDOM.nextBytes(dummySalt);
+    try {
+      return new SecretHash(iterations, dummySalt, derive(chars, dummySalt, iterations, hash.length));
+    } finally {
+      wipe(chars);
+    }
+  }
+
+  /**
+   * PBKDF2 work of one verification, in HMAC-SHA256 iterations: the iteration count times the
+   * number of 32-byte blocks derived (a 64-byte stored hash costs twice as much).
+   */
+  public long cost() {
+    return (long) iterations * ((hash.length + HASH_BYTES - 1) / HASH_BYTES);
+  }
+
+  /**
+   * A short public fingerprint of this stored hash (base64url of the first 12 bytes of its
+   * SHA-256): it changes whenever the secret is re-hashed, so state bound to it (refresh-token
+   * chains) ends when the client's secret rotates. Reveals nothing usable about the secret.
+   */
+  public String fingerprint() {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(utf8("ocrgate-secret-fingerprint:" + encode()));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(d, 12));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A hash with the minimum parameters, for a registry without clients (lazily made once). */
+  static SecretHash minimumCostTemplate() {
+    return MinimumCost.HASH;
+  }
+
+  int saltBytes() {
+    return salt.length;
+  }
+
+  int hashBytes() {
+    return hash.length;
   }
 
   /** The stored form. */
@@ -98,7 +147,13 @@ public final class SecretHash {
     return SCHEME + "(" + iterations + " iterations)";
   }
 
+  /** PBKDF2 derivations run in this process so far (hashing, verifying, dummies): a test hook. */
+  public static long derivations() {
+    return DERIVATIONS.sum();
+  }
+
   private static byte[] derive(char[] secret, byte[] salt, int iterations, int bytes) {
+    DERIVATIONS.increment();
     PBEKeySpec spec = new PBEKeySpec(secret, salt, iterations, bytes * 8);
     try {
       return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
@@ -109,9 +164,9 @@ public final class SecretHash {
     }
   }
 
-  /** Hashed when the client id is unknown, so that answer takes as long as a wrong secret (lazy). */
-  private static final class Dummy {
-    static final SecretHash HASH = hash("no such client".toCharArray(), MIN_ITERATIONS);
+  /** Holder: hashed on first use only. */
+  private static final class MinimumCost {
+    static final SecretHash HASH = hash("template".toCharArray(), MIN_ITERATIONS);
   }
 
   static byte[] utf8(String s) {

@@ -133,9 +133,9 @@ class RedisFailureThrottleTest {
     InMemoryRevocationStore revocations = InMemoryRevocationStore.create(clock);
     InMemoryRefreshTokenStore refreshTokens = InMemoryRefreshTokenStore.create(clock);
     TokenIssuer a = new TokenIssuer(clients, () -> keys, refreshTokens, revocations,
-        replica(linkA, 2, WINDOW), settings, clock);
+        replica(linkA, 2, WINDOW), SecretCheckGate.create(2, Duration.ofSeconds(1)), settings, clock);
     TokenIssuer b = new TokenIssuer(clients, () -> keys, refreshTokens, revocations,
-        replica(linkB, 2, WINDOW), settings, clock);
+        replica(linkB, 2, WINDOW), SecretCheckGate.create(2, Duration.ofSeconds(1)), settings, clock);
 
     assertStatus(() -> a.issue("app", "wrong", List.of()), Status.Code.UNAUTHENTICATED);
     assertThat(b.issue("app", "right", List.of()).getAccessToken()).isNotEmpty();

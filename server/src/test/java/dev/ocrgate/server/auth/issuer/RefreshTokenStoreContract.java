@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** Behaviour every {@link RefreshTokenStore} has; subclasses supply the store. */
 abstract class RefreshTokenStoreContract {
-  static final RefreshGrant GRANT = new RefreshGrant("fam-1", "client", "sub", "acme", List.of("ocr:recognize"), 1000L);
+  static final RefreshGrant GRANT = new RefreshGrant("fam-1", "client", "sub", "acme", List.of("ocr:recognize"), 1000L,
+      1000L, "fp");
 
   abstract RefreshTokenStore store();
 

@@ -31,8 +31,9 @@ class TokenIssuerTest {
   private final long[] nanos = {0};
   private final InMemoryRevocationStore revocations = InMemoryRevocationStore.create(clock);
   private final InMemoryRefreshTokenStore refreshTokens = InMemoryRefreshTokenStore.create(clock);
-  private final IssuerSettings settings = new IssuerSettings("ocrgate", "ocrgate", "tenant_id",
-      Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofSeconds(60), 2, Duration.ofMinutes(5));
+  private IssuerSettings settings = new IssuerSettings("ocrgate", "ocrgate", "tenant_id",
+      Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofSeconds(60), 2, Duration.ofMinutes(5))
+      .withRefreshTokens(Duration.ofHours(3));
   private TokenIssuer issuer;
 
   @BeforeAll
@@ -43,13 +44,95 @@ class TokenIssuerTest {
 
   private TokenIssuer issuer() {
     if (issuer == null) {
-      ClientRegistry clients = ClientRegistry.of(List.of(
-          new RegisteredClient("app", hash, Set.of("ocr:recognize", "ocr:stream"), "acme", "app-sub")));
-      FailureThrottle throttle = InMemoryFailureThrottle.create(settings.maxFailures(), settings.failureWindow(),
-          () -> nanos[0], 1000);
-      issuer = new TokenIssuer(clients, () -> keys, refreshTokens, revocations, throttle, settings, clock);
+      issuer = issuerWith(hash);
     }
     return issuer;
+  }
+
+  /** An issuer whose client "app" has {@code secretHash}, on this test's stores and clock. */
+  private TokenIssuer issuerWith(SecretHash secretHash) {
+    ClientRegistry clients = ClientRegistry.of(List.of(
+        new RegisteredClient("app", secretHash, Set.of("ocr:recognize", "ocr:stream"), "acme", "app-sub")));
+    FailureThrottle throttle = InMemoryFailureThrottle.create(settings.maxFailures(), settings.failureWindow(),
+        () -> nanos[0], 1000);
+    return new TokenIssuer(clients, () -> keys, refreshTokens, revocations, throttle,
+        SecretCheckGate.create(2, Duration.ofSeconds(1)), settings, clock);
+  }
+
+  @Test
+  void refresh_chainEndsAtItsAbsoluteLifetime_howeverOftenItIsRotated() throws Exception {
+    // refresh TTL 1 h, chain lifetime 3 h: rotating every 50 min keeps each token fresh
+    TokenResponse t = issuer().issue("app", SECRET, List.of());
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofMinutes(50));
+      t = issuer().refresh(t.getRefreshToken(), List.of());
+    }
+    // 2 h 30 min in: the new token's TTL stops at the chain's end, 30 min away, not 1 h
+    assertThat(t.getRefreshExpiresIn()).isEqualTo(30 * 60);
+    clock.advance(Duration.ofMinutes(29));
+    TokenResponse last = issuer().refresh(t.getRefreshToken(), List.of());
+    assertThat(last.getRefreshExpiresIn()).isEqualTo(60);
+
+    clock.advance(Duration.ofMinutes(1));
+
+    String rt = last.getRefreshToken();
+    assertStatus(() -> issuer().refresh(rt, List.of()), Status.Code.UNAUTHENTICATED);
+  }
+
+  @Test
+  void refresh_chainStartedBeforeTheClientsSecretRotated_isUnauthenticated() throws Exception {
+    TokenResponse t = issuer().issue("app", SECRET, List.of());
+    TokenResponse rotatedOnce = issuer().refresh(t.getRefreshToken(), List.of());
+    SecretHash rotated = SecretHash.hash("the new secret".toCharArray(), SecretHash.MIN_ITERATIONS);
+    TokenIssuer afterRotation = issuerWith(rotated); // same stores: as after a restart with the new file
+
+    assertStatus(() -> afterRotation.refresh(rotatedOnce.getRefreshToken(), List.of()), Status.Code.UNAUTHENTICATED);
+    assertStatus(() -> afterRotation.issue("app", SECRET, List.of()), Status.Code.UNAUTHENTICATED);
+    TokenResponse fresh = afterRotation.issue("app", "the new secret", List.of());
+    assertThat(afterRotation.refresh(fresh.getRefreshToken(), List.of()).getAccessToken()).isNotEmpty();
+  }
+
+  @Test
+  void refreshTokens_offByDefault_noneIsIssued_andRefreshIsRefused() throws Exception {
+    settings = IssuerSettings.defaults();
+    TokenResponse t = issuer().issue("app", SECRET, List.of());
+
+    assertThat(t.getAccessToken()).isNotEmpty();
+    assertThat(t.getRefreshToken()).isEmpty();
+    assertThat(t.getRefreshExpiresIn()).isZero();
+    assertStatus(() -> issuer().refresh("any-refresh-token", List.of()), Status.Code.UNAUTHENTICATED);
+  }
+
+  @Test
+  void unknownClientId_isOnePbkdf2OfTheCostliestClientsParameters_onTheSamePath() throws Exception {
+    SecretHash costly = SecretHash.hash("other".toCharArray(), 250_000);
+    ClientRegistry clients = ClientRegistry.of(List.of(
+        new RegisteredClient("app", hash, Set.of("ocr:recognize"), "acme", "app"),
+        new RegisteredClient("costly", costly, Set.of("ocr:recognize"), "acme", "costly")));
+    SecretHash dummy = clients.unknownClientHash();
+    assertThat(dummy.iterations()).isEqualTo(250_000);
+    assertThat(dummy.saltBytes()).isEqualTo(costly.saltBytes());
+    assertThat(dummy.hashBytes()).isEqualTo(costly.hashBytes());
+    assertThat(dummy.cost()).isEqualTo(costly.cost());
+
+    TokenIssuer issuer = new TokenIssuer(clients, () -> keys, refreshTokens, revocations,
+        InMemoryFailureThrottle.create(100, Duration.ofMinutes(5), () -> nanos[0], 1000),
+        SecretCheckGate.create(1, Duration.ofSeconds(1)), settings, clock);
+    long before = SecretHash.derivations();
+    assertStatus(() -> issuer.issue("no-such-client", SECRET, List.of()), Status.Code.UNAUTHENTICATED);
+    assertThat(SecretHash.derivations() - before).isEqualTo(1);
+    assertStatus(() -> issuer.issue("costly", SECRET, List.of()), Status.Code.UNAUTHENTICATED);
+    assertThat(SecretHash.derivations() - before).isEqualTo(2);
+  }
+
+  @Test
+  void unknownClientId_isLoggedAsAShortHash_neverAsSent() {
+    TokenIssuer issuer = issuer();
+    String hostile = "evil\nFAKE LOG LINE " + "x".repeat(200);
+
+    assertThat(issuer.forLog(hostile)).matches("unknown#[0-9a-f]{8}");
+    assertThat(issuer.forLog(hostile)).isEqualTo(issuer.forLog(hostile));
+    assertThat(issuer.forLog("app")).isEqualTo("app");
   }
 
   @Test
