@@ -126,7 +126,7 @@ class IssuerFloodTest {
   private static void assertPeerBudgetsInRedis_withTtls() {
     try (RedisLink link = RedisLink.create(REDIS.server().url(), java.time.Duration.ofSeconds(2))) {
       assertThat(link.sync().keys("issuerpeer:*"))
-          .containsExactlyInAnyOrder("issuerpeer:{s:ip4:127.0.0.1}", "issuerpeer:{s:ip4:127.0.0.2}");
+          .containsExactlyInAnyOrder("issuerpeer:{s:ip4%3A127.0.0.1}", "issuerpeer:{s:ip4%3A127.0.0.2}");
       for (String key : link.sync().keys("*")) {
         assertThat(link.sync().pttl(key)).as("TTL of %s", key).isPositive();
       }
