@@ -1,5 +1,6 @@
 package dev.ocrgate.server;
 
+import dev.ocrgate.api.v1.OcrServiceGrpc;
 import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.observability.Metrics;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,11 +41,30 @@ import org.slf4j.LoggerFactory;
  * <p>Health is NOT_SERVING from bind until every warm-up task has run, so a load balancer never
  * routes to a replica whose models are still loading.
  *
+ * <p>Every resource a peer controls before it is authenticated has a limit from
+ * {@code server.*} (see {@link #edgeLimits}); without TLS or without authentication the server
+ * binds only loopback addresses unless {@code server.allow_insecure_non_loopback} is set.
+ *
  * <p>Thread safety: {@link #start} and {@link #shutdownGracefully} may be called from any thread;
  * shutdown runs at most once.
  */
 public final class OcrgateServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OcrgateServer.class);
+  /**
+   * grpc-java logs every request message it refuses (too large, malformed) at WARNING with a
+   * stack trace, "Exception processing message", from this one logger: any peer could fill the
+   * log with them. The calls still show in the audit log and the call metrics. Held here because
+   * java.util.logging keeps loggers only weakly.
+   */
+  private static final java.util.logging.Logger REFUSED_MESSAGE_LOG =
+      java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
+
+  static {
+    REFUSED_MESSAGE_LOG.setLevel(java.util.logging.Level.SEVERE);
+  }
+
+  /** Services whose request messages may reach {@code server.max_inbound_message_bytes} (images). */
+  private static final Set<String> LARGE_MESSAGE_SERVICES = Set.of(OcrServiceGrpc.SERVICE_NAME);
 
   private final OcrgateConfig config;
   private final List<ServerServiceDefinition> services;
@@ -81,14 +102,12 @@ public final class OcrgateServer implements AutoCloseable {
    */
   public OcrgateServer start() {
     OcrgateConfig.ServerSection s = config.server;
-    NettyServerBuilder nb =
-        NettyServerBuilder.forAddress(new InetSocketAddress(s.host, s.port))
-            .maxInboundMessageSize(s.max_inbound_message_bytes)
-            // Room for an 8 KiB bearer token plus the other headers; auth.max_token_bytes is the
-            // real cap and answers UNAUTHENTICATED instead of a transport error.
-            .maxInboundMetadataSize(32 * 1024)
-            .permitKeepAliveTime(20, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true);
+    s.validate();
+    InetSocketAddress bind = new InetSocketAddress(s.host, s.port);
+    refuseInsecureExposure(bind);
+    MessageSizeLimits limits = MessageSizeLimits.of(LARGE_MESSAGE_SERVICES, s.max_control_message_bytes);
+    NettyServerBuilder nb = edgeLimits(NettyServerBuilder.forAddress(bind), s)
+        .addStreamTracerFactory(limits);
     if (s.plaintext) {
       log.warn(
           "PLAINTEXT MODE: TLS is off. Bearer tokens sent to this server can be read and replayed"
@@ -102,8 +121,10 @@ public final class OcrgateServer implements AutoCloseable {
     }
     nb.addService(health.getHealthService());
     nb.addService(ProtoReflectionServiceV1.newInstance());
-    // NettyServerBuilder.intercept: the interceptor added last runs first. Callers list them
-    // outermost first, so add in reverse.
+    // NettyServerBuilder.intercept: the interceptor added last runs first. The size limits'
+    // interceptor goes first, so it runs last, right before the handler asks for a message.
+    nb.intercept(limits.interceptor());
+    // Callers list their interceptors outermost first, so add them in reverse.
     for (int i = interceptors.size() - 1; i >= 0; i--) {
       nb.intercept(interceptors.get(i));
     }
@@ -131,6 +152,66 @@ public final class OcrgateServer implements AutoCloseable {
             .map(e -> " " + e.getKey() + "=" + e.getValue())
             .collect(Collectors.joining()));
     return this;
+  }
+
+  /**
+   * Every limit a peer meets before its call is authenticated (Envoy's "limits at the edge"):
+   * message sizes, headers, concurrent calls and flow-control window per connection, handshake,
+   * idle and age timeouts, keepalive, and the rapid-reset guard. The per-method message sizes are
+   * {@link MessageSizeLimits}; the server-wide maximum below is the OCR methods' limit.
+   */
+  private static NettyServerBuilder edgeLimits(NettyServerBuilder nb, OcrgateConfig.ServerSection s) {
+    nb.maxInboundMessageSize(Math.max(s.max_inbound_message_bytes, s.max_control_message_bytes))
+        .maxInboundMetadataSize(s.max_metadata_bytes)
+        .maxConcurrentCallsPerConnection(s.max_concurrent_calls_per_connection)
+        .flowControlWindow(s.flow_control_window_bytes)
+        .handshakeTimeout(s.handshake_timeout_seconds, TimeUnit.SECONDS)
+        .keepAliveTime(s.keepalive_time_seconds, TimeUnit.SECONDS)
+        .keepAliveTimeout(s.keepalive_timeout_seconds, TimeUnit.SECONDS)
+        // The SDK pings every minute by default; a peer pinging more often than every 20 s is
+        // told to calm down and then disconnected (grpc-java's keepalive enforcement).
+        .permitKeepAliveTime(20, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true);
+    if (s.max_connection_idle_seconds > 0) {
+      nb.maxConnectionIdle(s.max_connection_idle_seconds, TimeUnit.SECONDS);
+    }
+    if (s.max_connection_age_seconds > 0) {
+      nb.maxConnectionAge(s.max_connection_age_seconds, TimeUnit.SECONDS);
+      if (s.max_connection_age_grace_seconds > 0) {
+        nb.maxConnectionAgeGrace(s.max_connection_age_grace_seconds, TimeUnit.SECONDS);
+      }
+    }
+    if (s.max_rst_frames_per_window > 0) {
+      nb.maxRstFramesPerWindow(s.max_rst_frames_per_window, s.rst_frames_window_seconds);
+    }
+    return nb;
+  }
+
+  /**
+   * Refuses to expose a server without TLS or without authentication on an address that is not
+   * loopback (tokens readable on the network, or every method open to every peer), unless the
+   * operator has opted in with {@code server.allow_insecure_non_loopback}. On loopback (local
+   * development, a TLS-terminating proxy on the same host) it only warns.
+   */
+  private void refuseInsecureExposure(InetSocketAddress bind) {
+    OcrgateConfig.ServerSection s = config.server;
+    boolean authOff = !config.auth.enabled;
+    if (!s.plaintext && !authOff) {
+      return;
+    }
+    if (bind.getAddress() != null && bind.getAddress().isLoopbackAddress()) {
+      return;
+    }
+    String what = s.plaintext && authOff ? "server.plaintext and auth.enabled: false"
+        : s.plaintext ? "server.plaintext" : "auth.enabled: false";
+    if (!s.allow_insecure_non_loopback) {
+      throw new ConfigException("refusing to serve with " + what + " on " + s.host
+          + ", which is not a loopback address: bind 127.0.0.1, or set"
+          + " server.allow_insecure_non_loopback: true if a network policy or a proxy on this host"
+          + " guards the port");
+    }
+    log.warn("INSECURE EXPOSURE: {} on non-loopback address {} (server.allow_insecure_non_loopback)",
+        what, s.host);
   }
 
   /** The bound port (useful when configured with port 0). */
