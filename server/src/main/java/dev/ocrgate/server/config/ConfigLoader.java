@@ -97,6 +97,9 @@ public final class ConfigLoader {
     if (config.metrics != null && (config.metrics.port < 0 || config.metrics.port > 65535)) {
       throw new ConfigException("metrics.port must be in 0..65535");
     }
+    if (config.metrics != null && (config.metrics.max_connections < 1 || config.metrics.request_timeout_seconds < 1)) {
+      throw new ConfigException("metrics.max_connections and metrics.request_timeout_seconds must be >= 1");
+    }
   }
 
   /** The mapper, for tests and for printing an effective config. */
