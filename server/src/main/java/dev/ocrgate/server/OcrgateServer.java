@@ -1,6 +1,5 @@
 package dev.ocrgate.server;
 
-import dev.ocrgate.api.v1.OcrServiceGrpc;
 import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.observability.Metrics;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * routes to a replica whose models are still loading.
  *
  * <p>Every resource a peer controls before it is authenticated has a limit from
- * {@code server.*} (see {@link #edgeLimits}); without TLS or without authentication the server
+ * {@code server.*} (see {@link EdgeLimits}); without TLS or without authentication the server
  * binds only loopback addresses unless {@code server.allow_insecure_non_loopback} is set.
  *
  * <p>Thread safety: {@link #start} and {@link #shutdownGracefully} may be called from any thread;
@@ -50,21 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OcrgateServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OcrgateServer.class);
-  /**
-   * grpc-java logs every request message it refuses (too large, malformed) at WARNING with a
-   * stack trace, "Exception processing message", from this one logger: any peer could fill the
-   * log with them. The calls still show in the audit log and the call metrics. Held here because
-   * java.util.logging keeps loggers only weakly.
-   */
-  private static final java.util.logging.Logger REFUSED_MESSAGE_LOG =
-      java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
-
-  static {
-    REFUSED_MESSAGE_LOG.setLevel(java.util.logging.Level.SEVERE);
-  }
-
-  /** Services whose request messages may reach {@code server.max_inbound_message_bytes} (images). */
-  private static final Set<String> LARGE_MESSAGE_SERVICES = Set.of(OcrServiceGrpc.SERVICE_NAME);
 
   private final OcrgateConfig config;
   private final List<ServerServiceDefinition> services;
@@ -90,7 +73,13 @@ public final class OcrgateServer implements AutoCloseable {
     this.metrics = b.metrics;
   }
 
-  /** A builder for a server configured by {@code config}. */
+  /**
+   * A builder for a server configured by {@code config}.
+   *
+   * @throws ConfigException when a {@code server.*} limit is out of range, or when the server
+   *     would serve without TLS or without authentication on a non-loopback address without
+   *     {@code server.allow_insecure_non_loopback}
+   */
   public static Builder builder(OcrgateConfig config) {
     return new Builder(config);
   }
@@ -102,11 +91,9 @@ public final class OcrgateServer implements AutoCloseable {
    */
   public OcrgateServer start() {
     OcrgateConfig.ServerSection s = config.server;
-    s.validate();
     InetSocketAddress bind = new InetSocketAddress(s.host, s.port);
-    refuseInsecureExposure(bind);
-    MessageSizeLimits limits = MessageSizeLimits.of(LARGE_MESSAGE_SERVICES, s.max_control_message_bytes);
-    NettyServerBuilder nb = edgeLimits(NettyServerBuilder.forAddress(bind), s)
+    MessageSizeLimits limits = EdgeLimits.messageSizeLimits(s);
+    NettyServerBuilder nb = EdgeLimits.apply(NettyServerBuilder.forAddress(bind), s)
         .addStreamTracerFactory(limits);
     if (s.plaintext) {
       log.warn(
@@ -152,66 +139,6 @@ public final class OcrgateServer implements AutoCloseable {
             .map(e -> " " + e.getKey() + "=" + e.getValue())
             .collect(Collectors.joining()));
     return this;
-  }
-
-  /**
-   * Every limit a peer meets before its call is authenticated (Envoy's "limits at the edge"):
-   * message sizes, headers, concurrent calls and flow-control window per connection, handshake,
-   * idle and age timeouts, keepalive, and the rapid-reset guard. The per-method message sizes are
-   * {@link MessageSizeLimits}; the server-wide maximum below is the OCR methods' limit.
-   */
-  private static NettyServerBuilder edgeLimits(NettyServerBuilder nb, OcrgateConfig.ServerSection s) {
-    nb.maxInboundMessageSize(Math.max(s.max_inbound_message_bytes, s.max_control_message_bytes))
-        .maxInboundMetadataSize(s.max_metadata_bytes)
-        .maxConcurrentCallsPerConnection(s.max_concurrent_calls_per_connection)
-        .flowControlWindow(s.flow_control_window_bytes)
-        .handshakeTimeout(s.handshake_timeout_seconds, TimeUnit.SECONDS)
-        .keepAliveTime(s.keepalive_time_seconds, TimeUnit.SECONDS)
-        .keepAliveTimeout(s.keepalive_timeout_seconds, TimeUnit.SECONDS)
-        // The SDK pings every minute by default; a peer pinging more often than every 20 s is
-        // told to calm down and then disconnected (grpc-java's keepalive enforcement).
-        .permitKeepAliveTime(20, TimeUnit.SECONDS)
-        .permitKeepAliveWithoutCalls(true);
-    if (s.max_connection_idle_seconds > 0) {
-      nb.maxConnectionIdle(s.max_connection_idle_seconds, TimeUnit.SECONDS);
-    }
-    if (s.max_connection_age_seconds > 0) {
-      nb.maxConnectionAge(s.max_connection_age_seconds, TimeUnit.SECONDS);
-      if (s.max_connection_age_grace_seconds > 0) {
-        nb.maxConnectionAgeGrace(s.max_connection_age_grace_seconds, TimeUnit.SECONDS);
-      }
-    }
-    if (s.max_rst_frames_per_window > 0) {
-      nb.maxRstFramesPerWindow(s.max_rst_frames_per_window, s.rst_frames_window_seconds);
-    }
-    return nb;
-  }
-
-  /**
-   * Refuses to expose a server without TLS or without authentication on an address that is not
-   * loopback (tokens readable on the network, or every method open to every peer), unless the
-   * operator has opted in with {@code server.allow_insecure_non_loopback}. On loopback (local
-   * development, a TLS-terminating proxy on the same host) it only warns.
-   */
-  private void refuseInsecureExposure(InetSocketAddress bind) {
-    OcrgateConfig.ServerSection s = config.server;
-    boolean authOff = !config.auth.enabled;
-    if (!s.plaintext && !authOff) {
-      return;
-    }
-    if (bind.getAddress() != null && bind.getAddress().isLoopbackAddress()) {
-      return;
-    }
-    String what = s.plaintext && authOff ? "server.plaintext and auth.enabled: false"
-        : s.plaintext ? "server.plaintext" : "auth.enabled: false";
-    if (!s.allow_insecure_non_loopback) {
-      throw new ConfigException("refusing to serve with " + what + " on " + s.host
-          + ", which is not a loopback address: bind 127.0.0.1, or set"
-          + " server.allow_insecure_non_loopback: true if a network policy or a proxy on this host"
-          + " guards the port");
-    }
-    log.warn("INSECURE EXPOSURE: {} on non-loopback address {} (server.allow_insecure_non_loopback)",
-        what, s.host);
   }
 
   /** The bound port (useful when configured with port 0). */
@@ -356,6 +283,9 @@ public final class OcrgateServer implements AutoCloseable {
       if (config == null) {
         throw new NullPointerException("config");
       }
+      // Checked here, before the caller loads models, so a refused config fails at once.
+      config.server.validate();
+      EdgeLimits.refuseInsecureExposure(config);
       this.config = config;
     }
 

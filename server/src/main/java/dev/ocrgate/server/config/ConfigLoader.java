@@ -89,8 +89,11 @@ public final class ConfigLoader {
     }
   }
 
-  /** Checks the values of the sections this package validates itself (log, metrics). */
+  /** Checks the values of the sections this package validates itself (log, metrics, server limits). */
   private static void validate(OcrgateConfig config) {
+    if (config.server != null) {
+      config.server.validate();
+    }
     if (config.log == null || !LOG_FORMATS.contains(config.log.format)) {
       throw new ConfigException("log.format must be one of " + LOG_FORMATS);
     }

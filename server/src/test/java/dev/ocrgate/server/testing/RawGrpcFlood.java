@@ -22,6 +22,7 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2ResetFrame;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2StreamChannel;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -84,12 +85,17 @@ public final class RawGrpcFlood implements AutoCloseable {
     for (int i = 0; i < calls; i++) {
       CompletableFuture<String> outcome = new CompletableFuture<>();
       Call call = new Call(messageBytes, outcome);
-      Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection).handler(call).open().sync().getNow();
+      outcomes.add(outcome);
+      Future<Http2StreamChannel> opened = new Http2StreamChannelBootstrap(connection).handler(call).open().await();
+      if (!opened.isSuccess()) {
+        outcome.complete("closed"); // the server has closed the connection
+        continue;
+      }
+      Http2StreamChannel stream = opened.getNow();
       Http2Headers headers = new DefaultHttp2Headers().method("POST").scheme("https").authority("localhost")
           .path("/" + fullMethod).set("content-type", "application/grpc").set("te", "trailers");
       stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false));
       stream.eventLoop().execute(() -> call.pump(stream));
-      outcomes.add(outcome);
     }
     return outcomes;
   }
