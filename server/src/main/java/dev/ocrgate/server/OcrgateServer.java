@@ -39,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * <p>Health is NOT_SERVING from bind until every warm-up task has run, so a load balancer never
  * routes to a replica whose models are still loading.
  *
+ * <p>Every resource a peer controls before it is authenticated has a limit from
+ * {@code server.*} (see {@link EdgeLimits}); without TLS or without authentication the server
+ * binds only loopback addresses unless {@code server.allow_insecure_non_loopback} is set.
+ *
  * <p>Thread safety: {@link #start} and {@link #shutdownGracefully} may be called from any thread;
  * shutdown runs at most once.
  */
@@ -69,7 +73,13 @@ public final class OcrgateServer implements AutoCloseable {
     this.metrics = b.metrics;
   }
 
-  /** A builder for a server configured by {@code config}. */
+  /**
+   * A builder for a server configured by {@code config}.
+   *
+   * @throws ConfigException when a {@code server.*} limit is out of range, or when the server
+   *     would serve without TLS or without authentication on a non-loopback address without
+   *     {@code server.allow_insecure_non_loopback}
+   */
   public static Builder builder(OcrgateConfig config) {
     return new Builder(config);
   }
@@ -81,14 +91,10 @@ public final class OcrgateServer implements AutoCloseable {
    */
   public OcrgateServer start() {
     OcrgateConfig.ServerSection s = config.server;
-    NettyServerBuilder nb =
-        NettyServerBuilder.forAddress(new InetSocketAddress(s.host, s.port))
-            .maxInboundMessageSize(s.max_inbound_message_bytes)
-            // Room for an 8 KiB bearer token plus the other headers; auth.max_token_bytes is the
-            // real cap and answers UNAUTHENTICATED instead of a transport error.
-            .maxInboundMetadataSize(32 * 1024)
-            .permitKeepAliveTime(20, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true);
+    InetSocketAddress bind = new InetSocketAddress(s.host, s.port);
+    MessageSizeLimits limits = EdgeLimits.messageSizeLimits(s);
+    NettyServerBuilder nb = EdgeLimits.apply(NettyServerBuilder.forAddress(bind), s)
+        .addStreamTracerFactory(limits);
     if (s.plaintext) {
       log.warn(
           "PLAINTEXT MODE: TLS is off. Bearer tokens sent to this server can be read and replayed"
@@ -102,8 +108,10 @@ public final class OcrgateServer implements AutoCloseable {
     }
     nb.addService(health.getHealthService());
     nb.addService(ProtoReflectionServiceV1.newInstance());
-    // NettyServerBuilder.intercept: the interceptor added last runs first. Callers list them
-    // outermost first, so add in reverse.
+    // NettyServerBuilder.intercept: the interceptor added last runs first. The size limits'
+    // interceptor goes first, so it runs last, right before the handler asks for a message.
+    nb.intercept(limits.interceptor());
+    // Callers list their interceptors outermost first, so add them in reverse.
     for (int i = interceptors.size() - 1; i >= 0; i--) {
       nb.intercept(interceptors.get(i));
     }
@@ -275,6 +283,9 @@ public final class OcrgateServer implements AutoCloseable {
       if (config == null) {
         throw new NullPointerException("config");
       }
+      // Checked here, before the caller loads models, so a refused config fails at once.
+      config.server.validate();
+      EdgeLimits.refuseInsecureExposure(config);
       this.config = config;
     }
 

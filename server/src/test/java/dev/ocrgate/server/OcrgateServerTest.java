@@ -186,6 +186,59 @@ class OcrgateServerTest {
         .hasMessageContaining("tls.cert_chain");
   }
 
+  @Test
+  void builder_plaintextOnAllInterfaces_withoutOptIn_isRefused() {
+    OcrgateConfig config = new OcrgateConfig();
+    config.server.host = "0.0.0.0";
+    config.server.port = 0;
+    config.server.plaintext = true;
+
+    assertThatThrownBy(() -> OcrgateServer.builder(config))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("server.plaintext on 0.0.0.0, which is not a loopback address")
+        .hasMessageContaining("server.allow_insecure_non_loopback");
+  }
+
+  @Test
+  void builder_authOffOnAllInterfaces_withoutOptIn_isRefused() {
+    OcrgateConfig config = tlsConfig();
+    config.server.host = "0.0.0.0";
+    config.auth.enabled = false;
+
+    assertThatThrownBy(() -> OcrgateServer.builder(config))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("auth.enabled: false on 0.0.0.0");
+  }
+
+  @Test
+  void start_plaintextOnLoopback_serves() {
+    OcrgateConfig config = new OcrgateConfig();
+    config.server.port = 0;
+    config.server.plaintext = true;
+    config.auth.enabled = false;
+    server = OcrgateServer.builder(config).addService(new SlowOcrService()).build().start();
+    channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create())
+        .build();
+
+    assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+  }
+
+  @Test
+  void start_plaintextOnAllInterfaces_withOptIn_serves() {
+    OcrgateConfig config = new OcrgateConfig();
+    config.server.host = "0.0.0.0";
+    config.server.port = 0;
+    config.server.plaintext = true;
+    config.server.allow_insecure_non_loopback = true;
+    server = OcrgateServer.builder(config).addService(new SlowOcrService()).build().start();
+    channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create())
+        .build();
+
+    assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+  }
+
   static RecognizeRequest slowRequest(float seconds, int width) {
     return RecognizeRequest.newBuilder()
         .setMinConfidence(seconds)

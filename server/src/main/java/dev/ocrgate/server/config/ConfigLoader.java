@@ -89,13 +89,19 @@ public final class ConfigLoader {
     }
   }
 
-  /** Checks the values of the sections this package validates itself (log, metrics). */
+  /** Checks the values of the sections this package validates itself (log, metrics, server limits). */
   private static void validate(OcrgateConfig config) {
+    if (config.server != null) {
+      config.server.validate();
+    }
     if (config.log == null || !LOG_FORMATS.contains(config.log.format)) {
       throw new ConfigException("log.format must be one of " + LOG_FORMATS);
     }
     if (config.metrics != null && (config.metrics.port < 0 || config.metrics.port > 65535)) {
       throw new ConfigException("metrics.port must be in 0..65535");
+    }
+    if (config.metrics != null && (config.metrics.max_connections < 1 || config.metrics.request_timeout_seconds < 1)) {
+      throw new ConfigException("metrics.max_connections and metrics.request_timeout_seconds must be >= 1");
     }
   }
 

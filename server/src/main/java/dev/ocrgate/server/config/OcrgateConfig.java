@@ -48,13 +48,114 @@ public final class OcrgateConfig {
     @JsonProperty public int port = 8443;
     /**
      * Serve without TLS. Default false. Bearer tokens sent over plaintext can be read and replayed
-     * by anyone on the path, so this is only for a TLS-terminating sidecar on the same host.
+     * by anyone on the path, so this is only for a TLS-terminating sidecar on the same host: on
+     * an address that is not loopback the server refuses to start unless
+     * {@code allow_insecure_non_loopback} is set.
      */
     @JsonProperty public boolean plaintext = false;
+    /**
+     * Serve with {@code plaintext} or with {@code auth.enabled: false} on an address that is not
+     * loopback. Default false: the server refuses to start so, because anyone who can reach the
+     * port could then read and replay tokens, or call every method without one. Set it only
+     * when a network policy or a proxy on the same host already guards the port.
+     */
+    @JsonProperty public boolean allow_insecure_non_loopback = false;
     /** How long a shutdown waits for in-flight calls before cancelling them, seconds. Default 30. */
     @JsonProperty public int drain_timeout_seconds = 30;
-    /** Largest accepted request message, bytes. Default 32 MiB (an image up to 20 MB plus framing). */
+    /**
+     * Largest request message of an OCR method (OcrService: Recognize, each StreamFrames
+     * message), bytes. Default 32 MiB (an image up to 20 MB plus framing). Only callers with a
+     * valid token get this far: the server asks for the message after authentication.
+     */
     @JsonProperty public int max_inbound_message_bytes = 32 * 1024 * 1024;
+    /**
+     * Largest request message of every other method (health, reflection, AuthService), bytes.
+     * Default 16 KiB. These methods are public or small; a larger message is refused with
+     * RESOURCE_EXHAUSTED as its bytes arrive, before it is buffered.
+     */
+    @JsonProperty public int max_control_message_bytes = 16 * 1024;
+    /**
+     * Largest request metadata (all headers of a call), bytes. Default 32 KiB: room for an 8 KiB
+     * token (auth.max_token_bytes is the real cap and answers UNAUTHENTICATED) and other headers.
+     */
+    @JsonProperty public int max_metadata_bytes = 32 * 1024;
+    /**
+     * Concurrent calls (HTTP/2 streams) one connection may have open; more wait at the client.
+     * Default 100. With the flow-control window this bounds what one connection can make the
+     * server hold before any call is authenticated.
+     */
+    @JsonProperty public int max_concurrent_calls_per_connection = 100;
+    /**
+     * HTTP/2 flow-control window per call, bytes: what a peer may send on a call before the
+     * server has read it. Default 1 MiB (grpc-java's default).
+     */
+    @JsonProperty public int flow_control_window_bytes = 1024 * 1024;
+    /** A peer must finish the TLS handshake within this time, seconds. Default 10. */
+    @JsonProperty public int handshake_timeout_seconds = 10;
+    /**
+     * A connection without calls for this long is closed (GOAWAY; clients reconnect on their
+     * next call), seconds. Default 300; 0 = never.
+     */
+    @JsonProperty public int max_connection_idle_seconds = 300;
+    /**
+     * A connection older than this is told to go away (GOAWAY, ±10 % jitter): its calls may
+     * finish, new ones use a new connection, which also spreads clients over new replicas,
+     * seconds. Default 3600; 0 = never.
+     */
+    @JsonProperty public int max_connection_age_seconds = 3600;
+    /**
+     * After max_connection_age_seconds, calls still open are cut after this long (the SDK resumes
+     * frame streams), seconds. Default 600; 0 = wait for them forever.
+     */
+    @JsonProperty public int max_connection_age_grace_seconds = 600;
+    /**
+     * The server pings a connection after this long without traffic and closes it when the ping
+     * is not answered within {@code keepalive_timeout_seconds}, so vanished peers free their
+     * resources, seconds. Default 60.
+     */
+    @JsonProperty public int keepalive_time_seconds = 60;
+    /** How long a keepalive ping may go unanswered, seconds. Default 20. */
+    @JsonProperty public int keepalive_timeout_seconds = 20;
+    /**
+     * Rapid-reset defence (CVE-2023-44487): a connection that resets more calls than this
+     * within {@code rst_frames_window_seconds} is closed. Default 200; 0 = no limit.
+     */
+    @JsonProperty public int max_rst_frames_per_window = 200;
+    /** The window of {@code max_rst_frames_per_window}, seconds. Default 10. */
+    @JsonProperty public int rst_frames_window_seconds = 10;
+
+    /** Checks every limit once, at start; a bad value is a {@link ConfigException} naming the key. */
+    public void validate() {
+      positive("server.max_inbound_message_bytes", max_inbound_message_bytes);
+      positive("server.max_control_message_bytes", max_control_message_bytes);
+      positive("server.max_metadata_bytes", max_metadata_bytes);
+      positive("server.max_concurrent_calls_per_connection", max_concurrent_calls_per_connection);
+      positive("server.handshake_timeout_seconds", handshake_timeout_seconds);
+      positive("server.keepalive_time_seconds", keepalive_time_seconds);
+      positive("server.keepalive_timeout_seconds", keepalive_timeout_seconds);
+      positive("server.rst_frames_window_seconds", rst_frames_window_seconds);
+      notNegative("server.drain_timeout_seconds", drain_timeout_seconds);
+      notNegative("server.max_connection_idle_seconds", max_connection_idle_seconds);
+      notNegative("server.max_connection_age_seconds", max_connection_age_seconds);
+      notNegative("server.max_connection_age_grace_seconds", max_connection_age_grace_seconds);
+      notNegative("server.max_rst_frames_per_window", max_rst_frames_per_window);
+      positive("server.flow_control_window_bytes", flow_control_window_bytes);
+      if (port < 0 || port > 65535) {
+        throw new ConfigException("server.port must be in 0..65535, was " + port);
+      }
+    }
+
+    private static void positive(String key, int value) {
+      if (value <= 0) {
+        throw new ConfigException(key + " must be > 0, was " + value);
+      }
+    }
+
+    private static void notNegative(String key, int value) {
+      if (value < 0) {
+        throw new ConfigException(key + " must be >= 0, was " + value);
+      }
+    }
   }
 
   /** Server TLS: PEM files. Required unless {@code server.plaintext} is set. */

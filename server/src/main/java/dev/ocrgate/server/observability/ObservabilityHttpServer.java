@@ -1,22 +1,19 @@
 package dev.ocrgate.server.observability;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.MetricsSection;
+import dev.ocrgate.server.http.HttpLimits;
+import dev.ocrgate.server.http.PlainHttpServer;
+import dev.ocrgate.server.http.PlainHttpServer.Response;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plain HTTP for probes and scrapers, on its own port (JDK HttpServer, no framework):
+ * Plain HTTP for probes and scrapers, on its own port:
  * <ul>
  *   <li>{@code GET /metrics}: Prometheus text exposition format 0.0.4;
  *   <li>{@code GET /healthz}: liveness, 200 while the process can answer at all;
@@ -25,19 +22,20 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Any other path is 404, any other method 405. Nothing here reveals configuration or secrets.
  *
- * <p>Threads: one daemon thread serves requests in turn (scrapes and probes are rare and cheap).
- * {@link #close} stops it; the JVM can exit without it.
+ * <p>Served by a {@link PlainHttpServer}: one thread that never waits for a peer, so a client
+ * that connects and stalls (or many, up to {@code metrics.max_connections}, beyond which the
+ * oldest are closed) cannot keep {@code /healthz} from answering; a liveness probe failing
+ * because of such a client would restart every replica. {@link #close} stops it.
  */
 public final class ObservabilityHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ObservabilityHttpServer.class);
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final String TEXT = "text/plain; charset=utf-8";
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final PlainHttpServer server;
 
-  private ObservabilityHttpServer(HttpServer server, ExecutorService executor) {
+  private ObservabilityHttpServer(PlainHttpServer server) {
     this.server = server;
-    this.executor = executor;
   }
 
   /**
@@ -48,72 +46,40 @@ public final class ObservabilityHttpServer implements AutoCloseable {
    */
   public static ObservabilityHttpServer start(
       MetricsSection config, Metrics metrics, Supplier<ServingStatus> readiness) {
-    HttpServer http;
+    HttpLimits limits = new HttpLimits(config.max_connections,
+        Duration.ofSeconds(config.request_timeout_seconds), HttpLimits.DEFAULT.maxRequestHeadBytes());
+    PlainHttpServer http;
     try {
-      http = HttpServer.create(new InetSocketAddress(config.host, config.port), 16);
+      http = PlainHttpServer.start(config.host, config.port, limits, path -> handle(path, metrics, readiness),
+          "ocrgate-observability-http");
     } catch (IOException e) {
       throw new ConfigException(
           "cannot listen on " + config.host + ":" + config.port + " (metrics): " + e.getMessage(), e);
     }
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "ocrgate-observability-http");
-      t.setDaemon(true);
-      return t;
-    });
-    http.setExecutor(executor);
-    http.createContext("/", exchange -> handle(exchange, metrics, readiness));
-    http.start();
-    log.info("metrics and probes on {}:{} (HTTP /metrics /healthz /readyz)",
-        config.host, http.getAddress().getPort());
-    return new ObservabilityHttpServer(http, executor);
+    log.info("metrics and probes on {}:{} (HTTP /metrics /healthz /readyz)", config.host, http.port());
+    return new ObservabilityHttpServer(http);
   }
 
   /** The bound port (useful when configured with port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
-  private static void handle(
-      HttpExchange exchange, Metrics metrics, Supplier<ServingStatus> readiness) throws IOException {
-    try (exchange) {
-      String path = exchange.getRequestURI().getPath();
-      String method = exchange.getRequestMethod();
-      if (!method.equals("GET") && !method.equals("HEAD")) {
-        reply(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n");
-        return;
+  private static Response handle(String path, Metrics metrics, Supplier<ServingStatus> readiness) {
+    return switch (path) {
+      case "/metrics" -> Response.text(200, PROMETHEUS_TEXT, metrics.scrape().orElse(""));
+      case "/healthz" -> Response.text(200, TEXT, "ok\n");
+      case "/readyz" -> {
+        ServingStatus status = readiness.get();
+        yield Response.text(status == ServingStatus.SERVING ? 200 : 503, TEXT, status.name() + "\n");
       }
-      switch (path) {
-        case "/metrics" -> reply(exchange, 200, PROMETHEUS_TEXT, metrics.scrape().orElse(""));
-        case "/healthz" -> reply(exchange, 200, "text/plain; charset=utf-8", "ok\n");
-        case "/readyz" -> {
-          ServingStatus status = readiness.get();
-          int code = status == ServingStatus.SERVING ? 200 : 503;
-          reply(exchange, code, "text/plain; charset=utf-8", status.name() + "\n");
-        }
-        default -> reply(exchange, 404, "text/plain; charset=utf-8", "not found\n");
-      }
-    } catch (RuntimeException e) {
-      log.warn("observability endpoint failed: {}", e.toString());
-    }
-  }
-
-  private static void reply(HttpExchange exchange, int code, String contentType, String body)
-      throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    boolean head = exchange.getRequestMethod().equals("HEAD");
-    exchange.sendResponseHeaders(code, head ? -1 : bytes.length);
-    if (!head) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
-    }
+      default -> Response.text(404, TEXT, "not found\n");
+    };
   }
 
   /** Stops serving at once (probes after this fail to connect, which is what a stopped pod does). */
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 }
