@@ -1,6 +1,7 @@
 package dev.ocrgate.server.auth;
 
 import dev.ocrgate.server.redis.LuaScript;
+import dev.ocrgate.server.redis.RedisKeys;
 import dev.ocrgate.server.redis.RedisLink;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisException;
@@ -111,27 +112,9 @@ public final class RedisRevocationStore implements RevocationStore {
     return redis.connected();
   }
 
-  /** {@code prefix + iss:tenant:id}, each part percent-encoded. */
+  /** {@code prefix + iss:tenant:id}, each part escaped by {@link RedisKeys#escape}. */
   static String key(String prefix, Scope scope, String id) {
-    StringBuilder sb = new StringBuilder(prefix.length() + scope.issuer().length() + scope.tenant().length()
-        + id.length() + 8).append(prefix);
-    encode(sb, scope.issuer()).append(':');
-    encode(sb, scope.tenant()).append(':');
-    return encode(sb, id).toString();
-  }
-
-  private static StringBuilder encode(StringBuilder sb, String part) {
-    for (int i = 0; i < part.length(); i++) {
-      char c = part.charAt(i);
-      if (c == '%') {
-        sb.append("%25");
-      } else if (c == ':') {
-        sb.append("%3A");
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb;
+    return prefix + RedisKeys.escape(scope.issuer()) + ':' + RedisKeys.escape(scope.tenant()) + ':' + RedisKeys.escape(id);
   }
 
   private StoreUnavailableException unavailable(RedisException e) {

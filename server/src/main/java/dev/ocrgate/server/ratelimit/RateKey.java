@@ -1,5 +1,6 @@
 package dev.ocrgate.server.ratelimit;
 
+import dev.ocrgate.server.redis.RedisKeys;
 import java.util.Objects;
 
 /**
@@ -9,7 +10,7 @@ import java.util.Objects;
  * qualified by its tenant ({@code rl:{<tenant>}:s:<subject>}; {@code rl:{s:<subject>}} without a
  * tenant), so two tenants' subjects of the same name never share a bucket; a tenant's bucket is
  * {@code rl:{<tenant>}:t}. The braces are a Redis Cluster hash tag (a call's keys share one slot).
- * Names are escaped ({@code %}, {@code :}, braces → {@code %25 %3A %7B %7D}) so that no choice of
+ * Names are escaped by {@link RedisKeys#escape} ({@code %}, {@code :}, braces) so that no choice of
  * subject or tenant can spell another pair's key or split the hash tag.
  *
  * @param subject the token's {@code sub}, never null
@@ -42,27 +43,6 @@ public record RateKey(String subject, String tenant) {
   }
 
   private static String escape(String name) {
-    StringBuilder out = null;
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      String e = switch (c) {
-        case '%' -> "%25";
-        case ':' -> "%3A";
-        case '{' -> "%7B";
-        case '}' -> "%7D";
-        default -> null;
-      };
-      if (e != null && out == null) {
-        out = new StringBuilder(name.length() + 8).append(name, 0, i);
-      }
-      if (out != null) {
-        if (e != null) {
-          out.append(e);
-        } else {
-          out.append(c);
-        }
-      }
-    }
-    return out == null ? name : out.toString();
+    return RedisKeys.escape(name);
   }
 }
