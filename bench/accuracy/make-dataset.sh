@@ -31,8 +31,8 @@ if [[ ! -f "$CP_FILE" || ! -d "$ROOT/bench/target/classes" ]]; then
   exit 1
 fi
 
-rm -rf "$OUT/en-pages" "$OUT/zh-pages" "$OUT/zh-lines" "$OUT/extracted"
-mkdir -p "$DEBS" "$OUT/extracted" "$OUT/en-pages" "$OUT/zh-pages" "$OUT/zh-lines"
+rm -rf "$OUT/en-pages" "$OUT/zh-pages" "$OUT/zh-lines" "$OUT/en-lines" "$OUT/en-lines-tune" "$OUT/en-subs" "$OUT/en-subs-tune" "$OUT/en-pages-tune" "$OUT/extracted"
+mkdir -p "$DEBS" "$OUT/extracted" "$OUT/en-pages" "$OUT/en-pages-tune" "$OUT/zh-pages" "$OUT/zh-lines" "$OUT/en-lines" "$OUT/en-lines-tune"
 MANIFEST="$OUT/manifest.txt"
 : > "$MANIFEST"
 
@@ -49,7 +49,7 @@ for spec in "${PACKAGES[@]}"; do
   echo "package $name $(dpkg-deb -f "$deb" Version) sha256=$(sha256sum "$deb" | cut -c1-16)" >> "$MANIFEST"
 done
 echo "tool poppler-utils $(dpkg-query -W -f='${Version}' poppler-utils)" >> "$MANIFEST"
-for f in fonts-noto-cjk fonts-wqy-zenhei; do
+for f in fonts-noto-cjk fonts-wqy-zenhei fonts-dejavu-core; do
   echo "font $f $(dpkg-query -W -f='${Version}' $f 2>/dev/null || echo missing)" >> "$MANIFEST"
 done
 for t in tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim; do
@@ -71,6 +71,9 @@ page() {
 for p in 2 4 6 8; do page en-pages "$GV/dotguide.pdf" "$p"; done
 for p in 1 2; do page en-pages "$GV/dot.1.pdf" "$p"; done
 for p in 30 90 120 180; do page en-pages "$SHARE/debian-reference/debian-reference.en.pdf" "$p"; done
+# en-pages-tune: other pages of the same documents, for choosing recognition settings (never reported)
+for p in 10 12; do page en-pages-tune "$GV/dotguide.pdf" "$p"; done
+for p in 45 100 150; do page en-pages-tune "$SHARE/debian-reference/debian-reference.en.pdf" "$p"; done
 for p in 30 60 90; do page zh-pages "$SHARE/debian-reference/debian-reference.zh-cn.pdf" "$p"; done
 
 # 3. Chinese lines: picked deterministically from the shipped plain-text manual, rendered by java.awt
@@ -78,5 +81,23 @@ zcat "$SHARE/debian-reference/debian-reference.zh-cn.txt.gz" > "$OUT/extracted/z
 java -Djava.awt.headless=true -cp "$ROOT/bench/target/classes:$(cat "$CP_FILE")" \
   dev.ocrgate.bench.accuracy.LineSetMaker \
   --corpus "$OUT/extracted/zh-corpus.txt" --count "$LINE_COUNT" --out "$OUT/zh-lines" >> "$MANIFEST"
+
+# 4. English lines for word spaces, two texts so that tuning and evaluation never share material:
+#    en-lines-tune from the GPL-3 text every Debian system ships (base-files), for choosing settings;
+#    en-lines (held out, reported) from debian-reference-en's plain-text manual.
+zcat "$SHARE/debian-reference/debian-reference.en.txt.gz" > "$OUT/extracted/en-corpus.txt"
+echo "text base-files $(dpkg-query -W -f='${Version}' base-files) /usr/share/common-licenses/GPL-3" >> "$MANIFEST"
+java -Djava.awt.headless=true -cp "$ROOT/bench/target/classes:$(cat "$CP_FILE")" \
+  dev.ocrgate.bench.accuracy.LatinLineSetMaker \
+  --corpus /usr/share/common-licenses/GPL-3 --count 45 --set en-lines-tune --out "$OUT/en-lines-tune" >> "$MANIFEST"
+java -Djava.awt.headless=true -cp "$ROOT/bench/target/classes:$(cat "$CP_FILE")" \
+  dev.ocrgate.bench.accuracy.LatinLineSetMaker \
+  --corpus "$OUT/extracted/en-corpus.txt" --count 60 --set en-lines --out "$OUT/en-lines" >> "$MANIFEST"
+
+# 5. English subtitles burned in by libass over moving ffmpeg sources (word spaces at subtitle size),
+#    tuning and held-out from the same two texts.
+echo "tool ffmpeg $(dpkg-query -W -f='${Version}' ffmpeg 2>/dev/null || echo unknown)" >> "$MANIFEST"
+"$ROOT/bench/accuracy/make-subtitle-frames.sh" /usr/share/common-licenses/GPL-3 "$OUT/en-subs-tune" 40 0 >> "$MANIFEST"
+"$ROOT/bench/accuracy/make-subtitle-frames.sh" "$OUT/extracted/en-corpus.txt" "$OUT/en-subs" 40 7 >> "$MANIFEST"
 
 echo "wrote $(ls "$OUT"/*/*.png | wc -l) images under $OUT; manifest: $MANIFEST"

@@ -44,7 +44,7 @@ public final class AccuracyBench implements Callable<Integer> {
   @Option(names = "--systems", split = ",", defaultValue = "ocrgate,rapidocr,tesseract")
   List<String> systems;
 
-  @Option(names = "--sets", split = ",", defaultValue = "en-pages,zh-pages,zh-lines")
+  @Option(names = "--sets", split = ",", defaultValue = "en-pages,en-lines,en-subs,zh-pages,zh-lines")
   List<String> sets;
 
   @Option(names = "--limit", defaultValue = "0", description = "images per set, 0 = all")

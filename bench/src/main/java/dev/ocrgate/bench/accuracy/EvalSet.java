@@ -12,7 +12,8 @@ import java.util.stream.Stream;
  * One evaluation set on disk: {@code <dir>/<id>.png} with its truth in {@code <dir>/<id>.txt}, as
  * written by bench/accuracy/make-dataset.sh.
  *
- * @param name the folder name (en-pages, zh-pages, zh-lines)
+ * @param name the folder name (en-pages, zh-pages, zh-lines, en-lines, en-subs; the *-tune sets are
+ *     for choosing settings and never reported as a result)
  * @param lines true when every image is one line of text (Tesseract is then run with --psm 7)
  * @param chinese true for Chinese material (Tesseract -l chi_sim; word F1 is not reported)
  */
@@ -26,7 +27,12 @@ public record EvalSet(String name, Path dir, boolean lines, boolean chinese) {
     return List.of(
         new EvalSet("en-pages", root.resolve("en-pages"), false, false),
         new EvalSet("zh-pages", root.resolve("zh-pages"), false, true),
-        new EvalSet("zh-lines", root.resolve("zh-lines"), true, true));
+        new EvalSet("zh-lines", root.resolve("zh-lines"), true, true),
+        new EvalSet("en-lines", root.resolve("en-lines"), true, false),
+        new EvalSet("en-subs", root.resolve("en-subs"), false, false),
+        new EvalSet("en-lines-tune", root.resolve("en-lines-tune"), true, false),
+        new EvalSet("en-subs-tune", root.resolve("en-subs-tune"), false, false),
+        new EvalSet("en-pages-tune", root.resolve("en-pages-tune"), false, false));
   }
 
   /** The samples, sorted by id; at most {@code limit} of them (0 = all). */

@@ -63,17 +63,22 @@ public final class LineSetMaker implements java.util.concurrent.Callable<Integer
 
   /** {@code count} eligible lines at evenly spaced positions of the corpus. */
   static List<String> pick(List<String> corpusLines, int count) {
-    List<String> eligible = new ArrayList<>();
+    return pickFrom(corpusLines, count, LineSetMaker::eligible);
+  }
+
+  /** {@code count} lines passing {@code eligible} (stripped) at evenly spaced positions of the corpus. */
+  static List<String> pickFrom(List<String> corpusLines, int count, java.util.function.Predicate<String> eligible) {
+    List<String> kept = new ArrayList<>();
     for (String l : corpusLines) {
       String t = l.strip();
-      if (eligible(t)) {
-        eligible.add(t);
+      if (eligible.test(t)) {
+        kept.add(t);
       }
     }
     List<String> picked = new ArrayList<>();
-    int n = Math.min(count, eligible.size());
+    int n = Math.min(count, kept.size());
     for (int k = 0; k < n; k++) {
-      picked.add(eligible.get((int) ((k + 0.5) * eligible.size() / n)));
+      picked.add(kept.get((int) ((k + 0.5) * kept.size() / n)));
     }
     return picked;
   }

@@ -5,6 +5,7 @@ import dev.ocrgate.server.batch.BatchingSpec;
 import dev.ocrgate.server.vision.DbParams;
 import dev.ocrgate.server.vision.DetResize;
 import dev.ocrgate.server.vision.RecResize;
+import dev.ocrgate.server.vision.WordSpaces;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -66,6 +67,16 @@ public final class ModelConfig {
     @JsonProperty public String channel_order = "bgr";
     @JsonProperty public float score_threshold = 0.5f;
     @JsonProperty public float tall_ratio = 1.5f;
+    /**
+     * A space is inserted between two Latin characters when the space class reached this
+     * probability on the CTC steps between them ({@code vision.WordSpaces}); 0 = off (the model's
+     * text as it is).
+     */
+    @JsonProperty public float word_space_probability = 0f;
+
+    WordSpaces wordSpaces() {
+      return new WordSpaces(word_space_probability);
+    }
 
     RecResize resize() {
       return new RecResize(height, width_buckets.stream().mapToInt(Integer::intValue).toArray());
@@ -99,6 +110,7 @@ public final class ModelConfig {
     require(detection.max_candidates > 0, "detection.max_candidates must be positive");
     require(unit(recognition.score_threshold), "recognition.score_threshold must be in [0, 1]");
     require(recognition.tall_ratio > 0, "recognition.tall_ratio must be positive");
+    require(unit(recognition.word_space_probability), "recognition.word_space_probability must be in [0, 1]");
     require(classifier.labels.size() == 2 && classifier.labels.contains("180"),
         "classifier.labels must be two labels, one of them \"180\"");
     try {

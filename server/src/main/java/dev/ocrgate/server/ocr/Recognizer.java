@@ -8,6 +8,7 @@ import dev.ocrgate.server.vision.CtcDecoder;
 import dev.ocrgate.server.vision.RecResize;
 import dev.ocrgate.server.vision.RgbImage;
 import dev.ocrgate.server.vision.TensorFill;
+import dev.ocrgate.server.vision.WordSpaces;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +19,9 @@ import java.util.List;
  * Text recognition of upright line crops. Crops are ordered by width and cut into batches of at
  * most {@code maxBatch}; each batch is scaled to height 48, normalised as {@code (x/255 − 0.5) /
  * 0.5}, padded with 0 to the width bucket (or width step, see {@link RecResize}) of its widest crop, run in one inference and decoded
- * by greedy CTC. Results come back in the order of the input.
+ * by greedy CTC; Latin word spaces the model heard but did not emit are restored from the space
+ * class's probability between characters ({@link WordSpaces}, {@code recognition.word_space_probability}).
+ * Results come back in the order of the input.
  *
  * <p>Thread-safe: the session is, the input buffer is per thread, everything else is immutable.
  */
@@ -28,6 +31,7 @@ public final class Recognizer {
   private final ModelSession session;
   private final RecResize resize;
   private final CtcDecoder decoder;
+  private final WordSpaces wordSpaces;
   private final CharDictionary dictionary;
   private final boolean bgr;
   private final int maxBatch;
@@ -39,6 +43,7 @@ public final class Recognizer {
     this.resize = resize;
     this.dictionary = dictionary;
     this.decoder = new CtcDecoder(dictionary);
+    this.wordSpaces = config.wordSpaces();
     this.bgr = "bgr".equals(config.channel_order);
     this.maxBatch = maxBatch;
   }
@@ -83,7 +88,8 @@ public final class Recognizer {
     int steps = probs.dim(1);
     int classes = probs.dim(2);
     for (int k = 0; k < n; k++) {
-      out[order[start + k]] = decoder.decode(probs.data(), k, steps, classes, steps);
+      CtcDecoder.Emitted e = decoder.emitted(probs.data(), k, steps, classes, steps);
+      out[order[start + k]] = new CtcDecoder.Decoded(wordSpaces.text(e), e.confidence());
     }
     return inference;
   }

@@ -52,6 +52,11 @@ public final class CharDictionary {
     return symbols.length;
   }
 
+  /** The class of the space (the last one). */
+  public int spaceIndex() {
+    return symbols.length - 1;
+  }
+
   /** The text of class {@code index} (empty for the blank). */
   public String symbol(int index) {
     return symbols[index];

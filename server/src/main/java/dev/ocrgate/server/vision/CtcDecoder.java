@@ -1,9 +1,15 @@
 package dev.ocrgate.server.vision;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * Greedy CTC decoding of the recogniser's per-step class probabilities: take the most likely
  * class at each step, merge repeats, drop blanks. The confidence is the mean probability of the
- * steps that produced a character (0 when none did). Stateless; thread-safe.
+ * steps that produced a character (0 when none did). Each emitted symbol also keeps the highest
+ * probability the space class had on the steps after it and before the next symbol, for
+ * {@link WordSpaces}. Stateless; thread-safe.
  */
 public final class CtcDecoder {
   private final CharDictionary dictionary;
@@ -16,20 +22,56 @@ public final class CtcDecoder {
   public record Decoded(String text, float confidence) {}
 
   /**
+   * The decoded symbols of one line.
+   *
+   * @param symbols dictionary entries, in reading order (a space is {@code " "})
+   * @param spaceAfter {@code spaceAfter[i]} is the highest space-class probability on the steps
+   *     between symbol i and symbol i + 1 (after the last symbol: up to the end of the line), the
+   *     steps where no symbol won
+   */
+  public record Emitted(List<String> symbols, float[] spaceAfter, float confidence) {
+    public Emitted {
+      symbols = List.copyOf(symbols);
+      spaceAfter = spaceAfter.clone();
+      if (spaceAfter.length != symbols.size()) {
+        throw new IllegalArgumentException("one space probability per symbol");
+      }
+    }
+
+    @Override
+    public float[] spaceAfter() {
+      return spaceAfter.clone();
+    }
+
+    /** The symbols joined. */
+    public String text() {
+      return String.join("", symbols);
+    }
+  }
+
+  /**
    * Decodes batch item {@code n} of an output {@code [N, steps, classes]}, considering only its
    * first {@code validSteps} steps (later ones saw only padding).
    */
   public Decoded decode(float[] probs, int n, int steps, int classes, int validSteps) {
+    Emitted e = emitted(probs, n, steps, classes, validSteps);
+    return new Decoded(e.text(), e.confidence());
+  }
+
+  /** Like {@link #decode}, keeping the space-class probability between symbols. */
+  public Emitted emitted(float[] probs, int n, int steps, int classes, int validSteps) {
     if (classes != dictionary.classes()) {
       throw new IllegalArgumentException(
           "model has " + classes + " classes, dictionary " + dictionary.classes());
     }
-    StringBuilder text = new StringBuilder();
+    int valid = Math.min(steps, validSteps);
+    int spaceClass = dictionary.spaceIndex();
+    List<String> symbols = new ArrayList<>();
+    float[] space = new float[valid];
     double sum = 0;
-    int kept = 0;
     int prev = -1;
     int base = n * steps * classes;
-    for (int t = 0; t < Math.min(steps, validSteps); t++) {
+    for (int t = 0; t < valid; t++) {
       int row = base + t * classes;
       int best = 0;
       float bestP = probs[row];
@@ -40,12 +82,15 @@ public final class CtcDecoder {
         }
       }
       if (best != 0 && best != prev) {
-        text.append(dictionary.symbol(best));
+        symbols.add(dictionary.symbol(best));
         sum += bestP;
-        kept++;
+      } else if (best == 0 && !symbols.isEmpty()) {
+        int last = symbols.size() - 1;
+        space[last] = Math.max(space[last], probs[row + spaceClass]);
       }
       prev = best;
     }
-    return new Decoded(text.toString(), kept == 0 ? 0f : (float) (sum / kept));
+    int kept = symbols.size();
+    return new Emitted(symbols, Arrays.copyOf(space, kept), kept == 0 ? 0f : (float) (sum / kept));
   }
 }

@@ -1,0 +1,63 @@
+package dev.ocrgate.server.vision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WordSpacesTest {
+  private static CtcDecoder.Emitted emitted(String symbols, float... spaceAfter) {
+    List<String> s = symbols.codePoints().mapToObj(Character::toString).toList();
+    return new CtcDecoder.Emitted(s, spaceAfter, 0.9f);
+  }
+
+  @Test
+  void verify_spaceHeardBetweenLatinLetters_isInserted() {
+    CtcDecoder.Emitted e = emitted("Thestorm", 0, 0.001f, 0.3f, 0, 0.008f, 0, 0, 0);
+    assertThat(new WordSpaces(0.02f).text(e)).isEqualTo("The storm");
+  }
+
+  @Test
+  void verify_atTheThreshold_isASpace_justBelow_isNot() {
+    assertThat(new WordSpaces(0.02f).text(emitted("ab", 0.02f, 0))).isEqualTo("a b");
+    assertThat(new WordSpaces(0.02f).text(emitted("ab", 0.0199f, 0))).isEqualTo("ab");
+  }
+
+  @Test
+  void verify_nextToChinese_orAnEmittedSpace_nothingChanges() {
+    assertThat(new WordSpaces(0.02f).text(emitted("中a文", 0.9f, 0.9f, 0.9f))).isEqualTo("中a文");
+    assertThat(new WordSpaces(0.02f).text(emitted("a b", 0.9f, 0.9f, 0))).isEqualTo("a b");
+    assertThat(new WordSpaces(0.02f).text(emitted("a", 0.9f))).isEqualTo("a");
+  }
+
+  @Test
+  void verify_digitsAndAccentedLetters_areLatin_punctuationNeverGetsASpace() {
+    assertThat(new WordSpaces(0.02f).text(emitted("2024Déjà", 0, 0, 0, 0.5f, 0, 0, 0, 0))).isEqualTo("2024 Déjà");
+    assertThat(new WordSpaces(0.02f).text(emitted("2/233", 0.5f, 0.5f, 0, 0, 0))).isEqualTo("2/233");
+  }
+
+  @Test
+  void verify_off_returnsTheModelsText() {
+    assertThat(new WordSpaces(0).text(emitted("Thestorm", 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f)))
+        .isEqualTo("Thestorm");
+    assertThatThrownBy(() -> new WordSpaces(1.5f)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void verify_decoder_keepsTheSpaceClassPeakOnTheBlankStepsBetweenSymbols() {
+    CharDictionary dict = CharDictionary.of(List.of("a", "b"));
+    // classes: blank, a, b, space. steps: a | blank (space 0.3) | blank (space 0.1) | b | blank (space 0.05)
+    float[] p = {
+      0.1f, 0.9f, 0, 0,
+      0.6f, 0.1f, 0, 0.3f,
+      0.8f, 0.1f, 0, 0.1f,
+      0.1f, 0, 0.9f, 0,
+      0.9f, 0, 0.05f, 0.05f,
+    };
+    CtcDecoder.Emitted e = new CtcDecoder(dict).emitted(p, 0, 5, 4, 5);
+    assertThat(e.symbols()).containsExactly("a", "b");
+    assertThat(e.spaceAfter()).containsExactly(0.3f, 0.05f);
+    assertThat(new WordSpaces(0.2f).text(e)).isEqualTo("a b");
+  }
+}
