@@ -108,9 +108,11 @@ final class ServeCommand implements Callable<Integer> {
     auth.jwks_file_issuer = issuer; // the dev key signs only the dev tokens, which name this issuer
     // 12 h, or less when the verifier would refuse that (auth.max_token_lifetime_seconds)
     Duration ttl = Duration.ofSeconds(Math.min(Duration.ofHours(12).toSeconds(), auth.max_token_lifetime_seconds));
+    // No tenant claim, like `ocrgate token` without --tenant: `ocrgate revoke --token $OCRGATE_TOKEN`
+    // then revokes in the tenant those tokens are in by default (revocations are tenant-scoped).
     String token = TokenMinter.of(key, issuer, auth.tenant_claim, Clock.systemUTC())
         .mint("dev", List.of("ocr:recognize", "ocr:stream", "ocr:admin", "ocr:admin:all-tenants"), ttl,
-            auth.audience, "dev");
+            auth.audience, null);
     System.err.println("dev auth: key " + key.kid() + " in " + dir + "; a "
         + (ttl.toMinutes() % 60 == 0 ? ttl.toHours() + " h" : ttl.toMinutes() + " min") + " dev token (all scopes):");
     System.err.println();
