@@ -15,7 +15,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
-ARGS="$*"
+ARGS="$(printf '%q ' "$@")"
 PART=test LABEL="" RUN="" SYSTEM=ocrgate TARGET="" TOKEN="" CA="" METRICS="http://127.0.0.1:9464/metrics"
 while (($#)); do
   case "$1" in
@@ -49,6 +49,7 @@ stop_server() { [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait
 trap stop_server EXIT
 if [[ "$SYSTEM" == ocrgate && -z "$TARGET" ]]; then
   bin/ocrgate --help >/dev/null # builds the CLI when needed, outside the timed runs
+  : > "$OUT/server.log"
   bin/ocrgate serve --dev > "$OUT/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 120); do grep -q "ocrgate serving on" "$OUT/server.log" && break; sleep 1; done
@@ -61,7 +62,7 @@ CLIENT_ARGS=(--token "$TOKEN")
 
 {
   echo "# label: $LABEL"
-  echo "# command: bench/subtitles/run-subtitle-bench.sh $ARGS"
+  echo "# command: bench/subtitles/run-subtitle-bench.sh ${ARGS% }"
   echo "# started: $(date -u +%Y-%m-%dT%H:%MZ)"
 } > "$OUT/measurements.tsv"
 for video in "$SET"/sub-*.mp4; do
@@ -80,8 +81,8 @@ for video in "$SET"/sub-*.mp4; do
     ocred=$(( $(frames recognized) - rec0 )) sampled=$(( $(frames "") - all0 ))
   else
     t0=$(now)
-    java -Djava.awt.headless=true -cp "$CP" dev.ocrgate.bench.subtitles.SubtitlePeer \
-      "$video" "$OUT/$id.srt" 5 > "$OUT/$id.counts" 2> "$OUT/$id.log" || status=$?
+    java -Djava.awt.headless=true -Dlogback.configurationFile="$ROOT/bench/accuracy/logback-accuracy.xml" -cp "$CP" \
+      dev.ocrgate.bench.subtitles.SubtitlePeer "$video" "$OUT/$id.srt" 5 "$OUT/$id.counts" > "$OUT/$id.log" 2>&1 || status=$?
     t1=$(now)
     read -r sampled ocred < "$OUT/$id.counts" || { sampled=0 ocred=0; }
   fi
