@@ -80,9 +80,8 @@ public final class SubtitleSetPlanner {
     if (part == null || !(part.equals("tune") || part.equals("test")) || english == null || chinese == null || out == null) {
       throw new IllegalArgumentException("usage: --part tune|test --english FILE --chinese FILE --out DIR [--videos N] [--seconds S]");
     }
-    int parity = part.equals("tune") ? 0 : 1;
-    List<String> en = everyOther(englishLines(Files.readAllLines(english, StandardCharsets.UTF_8)), parity);
-    List<String> zh = everyOther(chineseRuns(Files.readAllLines(chinese, StandardCharsets.UTF_8)), parity);
+    List<String> en = forPart(part, englishLines(Files.readAllLines(english, StandardCharsets.UTF_8)));
+    List<String> zh = forPart(part, chineseRuns(Files.readAllLines(chinese, StandardCharsets.UTF_8)));
     List<Video> plan = plan(part, en, zh, videos, seconds);
     Files.createDirectories(out);
     StringBuilder tsv = new StringBuilder("# id\tsize\tlavfi\tnoise\tforce_style\tstyle\n");
@@ -179,7 +178,9 @@ public final class SubtitleSetPlanner {
     return out;
   }
 
-  private static List<String> everyOther(List<String> lines, int parity) {
+  /** The part's share of the candidate lines: even-numbered for tune, odd-numbered for test. */
+  static List<String> forPart(String part, List<String> lines) {
+    int parity = part.equals("tune") ? 0 : 1;
     List<String> out = new ArrayList<>();
     for (int i = parity; i < lines.size(); i += 2) {
       out.add(lines.get(i));
