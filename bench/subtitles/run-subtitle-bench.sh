@@ -5,21 +5,23 @@
 # /metrics before and after each video, scores the SRTs (SubtitleScore) and writes
 # bench/results/subtitles.md from every run of that part found under bench/work/subtitles/<part>/runs.
 #
-# Usage: bench/subtitles/run-subtitle-bench.sh [--part test|tune] [--label TEXT] [--run NAME]
+# Usage: bench/subtitles/run-subtitle-bench.sh [--part test|tune] [--label TEXT] [--run NAME] [--results FILE]
 #          [--system ocrgate|rapidocr] [--target HOST:PORT --token TOKEN [--ca FILE] [--metrics URL]]
 #   Without --target it starts `bin/ocrgate serve --dev` (127.0.0.1:8443, metrics on :9464) and stops it
 #   at the end. --system rapidocr runs the naive peer (SubtitlePeer: every sampled frame through
 #   RapidOcr-Java, identical consecutive texts merged) instead, no server involved.
 #   --run names the run directory (default: the system name); a later run with the same name replaces it.
+#   --results: the Markdown file to write (default bench/results/subtitles.md).
 # Build first: mvn -B -q -pl bench -am package -DskipTests (bin/ocrgate builds the CLI itself).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 ARGS="$(printf '%q ' "$@")"
-PART=test LABEL="" RUN="" SYSTEM=ocrgate TARGET="" TOKEN="" CA="" METRICS="http://127.0.0.1:9464/metrics"
+PART=test RESULTS="" LABEL="" RUN="" SYSTEM=ocrgate TARGET="" TOKEN="" CA="" METRICS="http://127.0.0.1:9464/metrics"
 while (($#)); do
   case "$1" in
     --part) PART="$2"; shift 2 ;;
+    --results) RESULTS="$2"; shift 2 ;;
     --label) LABEL="$2"; shift 2 ;;
     --run) RUN="$2"; shift 2 ;;
     --system) SYSTEM="$2"; shift 2 ;;
@@ -40,8 +42,10 @@ mkdir -p "$OUT"
 [[ -n "$LABEL" ]] || LABEL="$SYSTEM: $(git -C "$ROOT" rev-parse --abbrev-ref HEAD) $(git -C "$ROOT" rev-parse --short HEAD)"
 
 now() { date +%s.%N; }
-frames() { # sum of ocrgate_stream_frames_total for result=$1, or of all results when $1 is empty
-  curl -sf "$METRICS" | awk -v r="$1" '/^ocrgate_stream_frames_total\{/ { if (r == "" || index($0, "result=\"" r "\"")) s += $NF } END { printf "%d\n", s }'
+frames() { # sum of ocrgate_stream_frames_total for result=$1, or of all results when $1 is empty; -1: no /metrics
+  local body
+  body="$(curl -sf "$METRICS")" || { echo -1; return; }
+  awk -v r="$1" '/^ocrgate_stream_frames_total\{/ { if (r == "" || index($0, "result=\"" r "\"")) s += $NF } END { printf "%d\n", s }' <<< "$body"
 }
 
 SERVER_PID=""
@@ -79,6 +83,7 @@ for video in "$SET"/sub-*.mp4; do
     bin/ocrgate subtitles "$video" -o "$OUT/$id.srt" --fps 5 "${CLIENT_ARGS[@]}" 2> "$OUT/$id.log" || status=$?
     t1=$(now)
     ocred=$(( $(frames recognized) - rec0 )) sampled=$(( $(frames "") - all0 ))
+    (( rec0 >= 0 )) || { ocred=-1 sampled=-1; } # metrics not reachable: the report shows "?"
   else
     t0=$(now)
     java -Djava.awt.headless=true -Dlogback.configurationFile="$ROOT/bench/accuracy/logback-accuracy.xml" -cp "$CP" \
@@ -92,8 +97,9 @@ for video in "$SET"/sub-*.mp4; do
 done
 stop_server
 SERVER_PID=""
-mkdir -p "$ROOT/bench/results"
+RESULTS="${RESULTS:-$ROOT/bench/results/subtitles.md}"
+mkdir -p "$(dirname "$RESULTS")"
 # Every run of this part goes into the results file; the main baseline (run "ocrgate") first.
 mapfile -t RUNS < <(ls -d "$SET"/runs/*/ | sort)
-java -cp "$CP" dev.ocrgate.bench.subtitles.SubtitleReport --set "$SET" --results "$ROOT/bench/results/subtitles.md" "${RUNS[@]}"
-echo "wrote bench/results/subtitles.md" >&2
+java -cp "$CP" dev.ocrgate.bench.subtitles.SubtitleReport --set "$SET" --results "$RESULTS" "${RUNS[@]}"
+echo "wrote $RESULTS" >&2

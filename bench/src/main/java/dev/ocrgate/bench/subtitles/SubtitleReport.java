@@ -110,7 +110,7 @@ public final class SubtitleReport {
         .append(" | ").append(s.extra()).append(" | ").append(s.split())
         .append(" | ").append(f(s.meanStartErrorMs(), 0)).append(" / ").append(s.found() == 0 ? "–" : s.startErrorMaxMs())
         .append(" | ").append(f(s.meanEndErrorMs(), 0)).append(" / ").append(s.found() == 0 ? "–" : s.endErrorMaxMs())
-        .append(" | ").append(ocred < 0 ? "?" : ocred).append(" / ").append(sampled)
+        .append(" | ").append(ocred < 0 ? "?" : ocred).append(" / ").append(sampled < 0 ? "?" : sampled)
         .append(ocred < 0 || sampled == 0 ? "" : " (" + f(100.0 * ocred / sampled, 0) + " %)")
         .append(" | ").append(f(wall, 1)).append(" | ").append(f(ffmpeg, 2))
         .append(" | ").append(f(wall / ffmpeg, 1)).append(" | ").append(f(duration / wall, 2))
