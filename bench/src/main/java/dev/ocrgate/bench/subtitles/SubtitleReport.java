@@ -1,0 +1,154 @@
+package dev.ocrgate.bench.subtitles;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Writes bench/results/subtitles.md from the runs of bench/subtitles/run-subtitle-bench.sh: for
+ * each run directory (one system on one part) its {@code measurements.tsv} (header lines
+ * {@code # label: …}, {@code # command: …}, {@code # started: …}; rows: id, duration s, wall s,
+ * ffmpeg decode-and-sample s, frames sampled, frames OCR'd, exit status) and the produced
+ * {@code <id>.srt}, scored with {@link SubtitleScore} against the truth {@code <set>/<id>.srt}.
+ *
+ * <p>Usage: {@code SubtitleReport --set DIR --results FILE RUN_DIR...}
+ */
+public final class SubtitleReport {
+  private SubtitleReport() {}
+
+  /** One video of one run, as the runner measured it. */
+  record Measured(String id, double durationS, double wallS, double ffmpegS, long sampled, long ocred, int exit) {
+    static Measured parse(String line) {
+      String[] f = line.split("\t");
+      return new Measured(f[0], Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+          Long.parseLong(f[4]), Long.parseLong(f[5]), Integer.parseInt(f[6]));
+    }
+  }
+
+  public static void main(String[] args) throws IOException {
+    Path set = null, results = null;
+    List<Path> runs = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--set" -> set = Path.of(args[++i]);
+        case "--results" -> results = Path.of(args[++i]);
+        default -> runs.add(Path.of(args[i]));
+      }
+    }
+    if (set == null || results == null || runs.isEmpty()) {
+      throw new IllegalArgumentException("usage: --set DIR --results FILE RUN_DIR...");
+    }
+    StringBuilder md = new StringBuilder();
+    header(md, set);
+    for (Path run : runs) {
+      section(md, set, run);
+    }
+    legend(md);
+    Files.writeString(results, md.toString(), StandardCharsets.UTF_8);
+  }
+
+  private static void header(StringBuilder md, Path set) throws IOException {
+    md.append("# Subtitles from moving footage: cue accuracy and speed\n\n")
+        .append("Set: `bench/work/subtitles/").append(set.getFileName()).append("`, made by ")
+        .append("`bench/subtitles/make-subtitle-set.sh --part ").append(set.getFileName()).append("` ")
+        .append("(see [bench/subtitles/README.md](../subtitles/README.md)). Its manifest:\n\n```\n")
+        .append(Files.readString(set.resolve("manifest.txt"), StandardCharsets.UTF_8).strip()).append("\n```\n\n")
+        .append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+        .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch")).append(", Java ")
+        .append(System.getProperty("java.version")).append(".\n\n");
+  }
+
+  private static void section(StringBuilder md, Path set, Path run) throws IOException {
+    List<String> lines = Files.readAllLines(run.resolve("measurements.tsv"), StandardCharsets.UTF_8);
+    String label = meta(lines, "label"), command = meta(lines, "command"), started = meta(lines, "started");
+    md.append("## ").append(label).append("\n\n")
+        .append("Command: `").append(command).append("` (").append(started).append(")\n\n")
+        .append("| video | truth cues | produced | recall | CER (all) | CER (found) | Latin WER | extra | split | start err ms mean / max "
+            + "| end err ms mean / max | frames OCR'd / sampled | wall s | ffmpeg decode s | wall / ffmpeg | × real time "
+            + "| ffmpeg × real time |\n")
+        .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    SubtitleScore total = SubtitleScore.empty();
+    double duration = 0, wall = 0, ffmpeg = 0;
+    long sampled = 0, ocred = 0;
+    List<String> failures = new ArrayList<>();
+    for (String line : lines) {
+      if (line.startsWith("#") || line.isBlank()) {
+        continue;
+      }
+      Measured m = Measured.parse(line);
+      Path produced = run.resolve(m.id() + ".srt");
+      List<Srt.Cue> out = Files.exists(produced) ? Srt.read(produced) : List.of();
+      if (m.exit() != 0) {
+        failures.add(m.id() + " (exit " + m.exit() + ")");
+      }
+      SubtitleScore s = SubtitleScore.of(Srt.read(set.resolve(m.id() + ".srt")), out);
+      row(md, m.id(), s, m.sampled(), m.ocred(), m.wallS(), m.ffmpegS(), m.durationS());
+      total = total.plus(s);
+      duration += m.durationS();
+      wall += m.wallS();
+      ffmpeg += m.ffmpegS();
+      sampled += m.sampled();
+      ocred += m.ocred();
+    }
+    row(md, "**all**", total, sampled, ocred, wall, ffmpeg, duration);
+    md.append('\n');
+    if (!failures.isEmpty()) {
+      md.append("Failed runs (scored as produced, possibly empty): ").append(String.join(", ", failures)).append(".\n\n");
+    }
+  }
+
+  private static void row(StringBuilder md, String id, SubtitleScore s, long sampled, long ocred, double wall,
+      double ffmpeg, double duration) {
+    md.append("| ").append(id).append(" | ").append(s.truthCues()).append(" | ").append(s.producedCues())
+        .append(" | ").append(f(s.recall(), 3)).append(" | ").append(f(s.charErrorsAll().rate(), 3))
+        .append(" | ").append(f(s.charErrorsFound().rate(), 3)).append(" | ").append(f(s.latinWer(), 3))
+        .append(" | ").append(s.extra()).append(" | ").append(s.split())
+        .append(" | ").append(f(s.meanStartErrorMs(), 0)).append(" / ").append(s.found() == 0 ? "–" : s.startErrorMaxMs())
+        .append(" | ").append(f(s.meanEndErrorMs(), 0)).append(" / ").append(s.found() == 0 ? "–" : s.endErrorMaxMs())
+        .append(" | ").append(ocred < 0 ? "?" : ocred).append(" / ").append(sampled < 0 ? "?" : sampled)
+        .append(ocred < 0 || sampled == 0 ? "" : " (" + f(100.0 * ocred / sampled, 0) + " %)")
+        .append(" | ").append(f(wall, 1)).append(" | ").append(f(ffmpeg, 2))
+        .append(" | ").append(f(wall / ffmpeg, 1)).append(" | ").append(f(duration / wall, 2))
+        .append(" | ").append(f(duration / ffmpeg, 1)).append(" |\n");
+  }
+
+  private static void legend(StringBuilder md) {
+    md.append("""
+        ## Columns
+
+        Scored by `dev.ocrgate.bench.subtitles.SubtitleScore` on normalised text (`TextNormalizer`: a line break is a space).
+
+        - **recall**: truth cues matched by a produced cue that overlaps it in time with CER ≤ 0.1.
+        - **CER (all)**: each truth cue against its best overlapping produced cue (none: CER 1), errors / truth characters;
+          **CER (found)**: the same over the found cues. **Latin WER**: word edit distance / truth words on cues without Han
+          characters (– when a video has none).
+        - **extra**: produced cues that match no truth cue (junk, misreads, half cues); **split**: matching produced cues
+          beyond the first per truth cue.
+        - **start/end err**: |truth − produced| of the found cues (earliest matching start, latest matching end), in ms; one
+          sampled frame at `--fps 5` is 200 ms.
+        - **frames OCR'd / sampled**: frames the system ran detection and recognition on / frames sampled (ocrgate: the
+          server's `ocrgate_stream_frames_total{result="recognized"}` and the sum over all results, read from /metrics before
+          and after each video).
+        - **wall s**: the whole command (JVM start, ffmpeg decode, stream, OCR, cue building). **ffmpeg decode s**:
+          `ffmpeg -i VIDEO -vf fps=5 -f null -` on the same video, the physical floor. **wall / ffmpeg**: ratio of the two
+          (target ≤ 1.5). **× real time**: video duration / wall (target ≥ 10 where decoding allows);
+          **ffmpeg × real time**: video duration / ffmpeg decode time.
+        - **all** row: sums, micro-averaged rates, maxima of the maxima.
+        """);
+  }
+
+  private static String meta(List<String> lines, String key) {
+    try (Stream<String> s = lines.stream()) {
+      return s.filter(l -> l.startsWith("# " + key + ": ")).map(l -> l.substring(key.length() + 4)).findFirst().orElse("?");
+    }
+  }
+
+  private static String f(double v, int decimals) {
+    return Double.isNaN(v) || Double.isInfinite(v) ? "–" : String.format(Locale.ROOT, "%." + decimals + "f", v);
+  }
+}

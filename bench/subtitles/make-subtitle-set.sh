@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Builds the subtitle evaluation set under bench/work/subtitles/<part> (git-ignored): short videos
+# (24 s, 25 fps, 480p and 720p, H.264) over MOVING ffmpeg lavfi backgrounds (mandelbrot, testsrc2,
+# life, cellauto, gradients; film-grain noise on some), with subtitles burned in by libass (ffmpeg's
+# `subtitles` filter with force_style) from English lines of the GPL-3 text shipped by base-files and
+# Chinese runs of the debian-reference-zh-cn plain-text manual, in DejaVu Sans (fonts-dejavu-core) and
+# Noto Sans CJK SC (fonts-noto-cjk): one and two lines, 30-80 px at 720p, white and yellow, outline
+# and shadow, at the bottom and somewhat higher. The truth is <id>.srt next to each <id>.mp4, planned
+# by dev.ocrgate.bench.subtitles.SubtitleSetPlanner (cue texts, times, styles) and burned from that
+# very file. Parts: `tune` (for choosing settings) and `test` (held out, reported) share no text.
+#
+# Needs: ffmpeg with libass, fonts-dejavu-core, fonts-noto-cjk, apt-get (only `apt-get download`
+# debian-reference-zh-cn when bench/work/accuracy/extracted/zh-corpus.txt is not there), java and the
+# bench module built (mvn -B -q -pl bench -am package -DskipTests).
+#
+# Usage: bench/subtitles/make-subtitle-set.sh [--part tune|test] [--videos N] [--seconds S]
+#        (defaults: test, 8 videos, 24 s; 8 × 24 s is evaluable in a few minutes on 2 cores)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+PART=test VIDEOS=8 SECONDS_PER_VIDEO=24
+while (($#)); do
+  case "$1" in
+    --part) PART="$2"; shift 2 ;;
+    --videos) VIDEOS="$2"; shift 2 ;;
+    --seconds) SECONDS_PER_VIDEO="$2"; shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+[[ "$PART" == tune || "$PART" == test ]] || { echo "--part must be tune or test" >&2; exit 2; }
+
+need() { command -v "$1" >/dev/null || { echo "missing $1 (apt-get install $2)" >&2; exit 1; }; }
+need ffmpeg ffmpeg
+need java openjdk-17-jdk-headless
+need dpkg-deb dpkg
+ffmpeg -hide_banner -filters 2>/dev/null | grep ' subtitles ' >/dev/null || { echo "ffmpeg lacks the libass subtitles filter" >&2; exit 1; }
+fc-list | grep 'DejaVu Sans' >/dev/null || { echo "missing DejaVu Sans (apt-get install fonts-dejavu-core)" >&2; exit 1; }
+fc-list | grep 'Noto Sans CJK SC' >/dev/null || { echo "missing Noto Sans CJK SC (apt-get install fonts-noto-cjk)" >&2; exit 1; }
+CP_FILE="$ROOT/bench/target/classpath.txt"
+[[ -f "$CP_FILE" && -d "$ROOT/bench/target/classes" ]] || {
+  echo "build the bench module first: mvn -B -q -pl bench -am package -DskipTests" >&2; exit 1; }
+
+WORK="$ROOT/bench/work/subtitles"
+OUT="$WORK/$PART"
+ENGLISH=/usr/share/common-licenses/GPL-3
+CHINESE="$ROOT/bench/work/accuracy/extracted/zh-corpus.txt"
+mkdir -p "$WORK"
+if [[ ! -f "$CHINESE" ]]; then
+  # Same text bench/accuracy/make-dataset.sh extracts; fetched (not installed) when that was not run.
+  CHINESE="$WORK/extracted/zh-corpus.txt"
+  if [[ ! -f "$CHINESE" ]]; then
+    mkdir -p "$WORK/debs" "$WORK/extracted"
+    ls "$WORK/debs"/debian-reference-zh-cn_*.deb >/dev/null 2>&1 || (cd "$WORK/debs" && apt-get download -qq debian-reference-zh-cn)
+    dpkg-deb -x "$(ls "$WORK/debs"/debian-reference-zh-cn_*.deb | head -1)" "$WORK/extracted"
+    zcat "$WORK/extracted/usr/share/debian-reference/debian-reference.zh-cn.txt.gz" > "$CHINESE"
+  fi
+fi
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+MANIFEST="$OUT/manifest.txt"
+{
+  echo "part $PART: $VIDEOS videos of ${SECONDS_PER_VIDEO} s at 25 fps, made by bench/subtitles/make-subtitle-set.sh"
+  echo "text base-files $(dpkg-query -W -f='${Version}' base-files) $ENGLISH sha256=$(sha256sum "$ENGLISH" | cut -c1-16)"
+  echo "text debian-reference-zh-cn $(dpkg-deb -f "$(ls "$ROOT"/bench/work/{accuracy,subtitles}/debs/debian-reference-zh-cn_*.deb 2>/dev/null | head -1)" Version 2>/dev/null || echo '?') zh-corpus.txt sha256=$(sha256sum "$CHINESE" | cut -c1-16)"
+  for p in ffmpeg libass9 fonts-dejavu-core fonts-noto-cjk; do
+    echo "package $p $(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || echo missing)"
+  done
+} > "$MANIFEST"
+
+java -cp "$ROOT/bench/target/classes:$(cat "$CP_FILE")" dev.ocrgate.bench.subtitles.SubtitleSetPlanner \
+  --part "$PART" --english "$ENGLISH" --chinese "$CHINESE" --out "$OUT" \
+  --videos "$VIDEOS" --seconds "$SECONDS_PER_VIDEO" >> "$MANIFEST"
+
+# Burn each planned video: lavfi source [+ noise] + subtitles from the truth SRT itself.
+while IFS=$'\t' read -r id size lavfi noise style _; do
+  [[ "$id" == \#* ]] && continue
+  vf="subtitles=$OUT/$id.srt:force_style='$style'"
+  [[ "$noise" != - ]] && vf="$noise,$vf"  # "-": no noise (bash read collapses empty tab fields)
+  ffmpeg -nostdin -loglevel error -y -f lavfi -i "$lavfi" -t "$SECONDS_PER_VIDEO" -vf "$vf" \
+    -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -an "$OUT/$id.mp4"
+  echo "made $PART/$id.mp4 ($size)" >&2
+done < "$OUT/plan.tsv"
+echo "wrote $(ls "$OUT"/*.mp4 | wc -l) videos under $OUT; manifest: $MANIFEST"
