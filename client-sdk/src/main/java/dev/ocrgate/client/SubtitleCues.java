@@ -3,6 +3,7 @@ package dev.ocrgate.client;
 import dev.ocrgate.api.v1.FrameResult;
 import dev.ocrgate.cues.CueGrouper;
 import dev.ocrgate.cues.CueSimilarity;
+import dev.ocrgate.cues.CueSpan;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,12 +40,16 @@ public final class SubtitleCues {
 
   /** Adds the next frame's result. */
   public void accept(FrameResult result) {
-    grouper.accept(result).ifPresent(s -> cues.add(new SubtitleCue(s.startMs(), s.endMs(), s.text())));
+    grouper.accept(result).map(SubtitleCues::cue).ifPresent(cues::add);
   }
 
   /** Closes the last cue and returns every cue, in order. */
   public List<SubtitleCue> finish() {
-    grouper.finish().ifPresent(s -> cues.add(new SubtitleCue(s.startMs(), s.endMs(), s.text())));
+    grouper.finish().map(SubtitleCues::cue).ifPresent(cues::add);
     return List.copyOf(cues);
+  }
+
+  private static SubtitleCue cue(CueSpan s) {
+    return new SubtitleCue(s.startMs(), s.endMs(), s.text());
   }
 }

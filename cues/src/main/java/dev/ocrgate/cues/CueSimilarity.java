@@ -15,9 +15,6 @@ import java.math.BigDecimal;
  * <p>Immutable and thread-safe.
  */
 public final class CueSimilarity {
-  /** The server's and the SDK's default: 0.8, one edit in five letters still matches. */
-  public static final CueSimilarity DEFAULT = of(0.8);
-
   private final BigDecimal threshold;
 
   private CueSimilarity(BigDecimal threshold) {
@@ -55,11 +52,6 @@ public final class CueSimilarity {
   /** True when the two normalised texts ({@link TextSimilarity#normalize}) are similar enough. */
   public boolean accepts(int[] a, int[] b) {
     return accepts(TextSimilarity.editDistance(a, b), Math.max(a.length, b.length));
-  }
-
-  /** The threshold as a double (for display and metrics only; comparisons use {@link #accepts}). */
-  public double value() {
-    return threshold.doubleValue();
   }
 
   @Override

@@ -4,8 +4,8 @@ import java.text.Normalizer;
 import java.util.Locale;
 
 /**
- * Similarity of two recognised texts for grouping frames into cues: both are normalised (NFKC,
- * lower case, letters and digits only) and compared by 1 − edit distance / longer length.
+ * The text side of the cue rules: normalisation (NFKC, lower case, letters and digits only) and
+ * the code-point edit distance that {@link CueSimilarity} compares against its threshold.
  */
 public final class TextSimilarity {
   private TextSimilarity() {}
@@ -14,20 +14,6 @@ public final class TextSimilarity {
   public static int[] normalize(String text) {
     String n = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
     return n.codePoints().filter(Character::isLetterOrDigit).toArray();
-  }
-
-  /** In [0, 1]; 1 for equal normalised texts (two empty texts are equal). */
-  public static double similarity(String a, String b) {
-    return similarity(normalize(a), normalize(b));
-  }
-
-  /** {@link #similarity(String, String)} of two texts already {@link #normalize normalised}. */
-  public static double similarity(int[] x, int[] y) {
-    int longer = Math.max(x.length, y.length);
-    if (longer == 0) {
-      return 1.0;
-    }
-    return 1.0 - (double) editDistance(x, y) / longer;
   }
 
   /** Levenshtein distance over code points, two rows of memory. */

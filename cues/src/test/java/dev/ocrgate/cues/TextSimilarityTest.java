@@ -12,11 +12,12 @@ class TextSimilarityTest {
   }
 
   @Test
-  void verify_similarity_normalisesCaseSpaceAndPunctuation() {
-    assertThat(TextSimilarity.similarity("Hello, World!", "hello world")).isEqualTo(1.0);
-    assertThat(TextSimilarity.similarity("abcd", "abce")).isEqualTo(0.75);
-    assertThat(TextSimilarity.similarity("", "")).isEqualTo(1.0);
-    assertThat(TextSimilarity.similarity("abc", "")).isEqualTo(0.0);
+  void verify_normalisedComparison_ignoresCaseSpaceAndPunctuation() {
+    assertThat(TextSimilarity.normalize("Hello, World!")).isEqualTo(TextSimilarity.normalize("hello world"));
+    assertThat(TextSimilarity.editDistance(TextSimilarity.normalize("abcd"), TextSimilarity.normalize("abce"))).isEqualTo(1);
+    assertThat(CueSimilarity.of(0.75).accepts(TextSimilarity.normalize("abcd"), TextSimilarity.normalize("abce"))).isTrue();
+    assertThat(CueSimilarity.of(1.0).accepts(TextSimilarity.normalize(""), TextSimilarity.normalize(""))).isTrue();
+    assertThat(CueSimilarity.of(0.01).accepts(TextSimilarity.normalize("abc"), TextSimilarity.normalize(""))).isFalse();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.ocrgate.server;
 
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -56,9 +57,8 @@ final class MessageSizeLimits extends ServerStreamTracer.Factory {
 
   /** Whether {@code fullMethodName} is held to the small limit. */
   boolean isSmall(String fullMethodName) {
-    int slash = fullMethodName.indexOf('/');
-    String service = slash < 0 ? fullMethodName : fullMethodName.substring(0, slash);
-    return !largeMessageServices.contains(service);
+    String service = MethodDescriptor.extractFullServiceName(fullMethodName);
+    return !largeMessageServices.contains(service == null ? fullMethodName : service);
   }
 
   @Override

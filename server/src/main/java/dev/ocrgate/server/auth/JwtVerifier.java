@@ -81,7 +81,7 @@ public final class JwtVerifier {
       throw new TokenRejectedException(Reason.UNTRUSTED_ISSUER,
           "key " + LogSafe.of(key.kid()) + " is not trusted for iss " + LogSafe.of(claims.getIssuer()));
     }
-    return new Verified(p, key, claims.getIssuer());
+    return new Verified(p, key);
   }
 
   /**
@@ -90,7 +90,7 @@ public final class JwtVerifier {
    */
   boolean stillTrusted(Verified v) {
     VerificationKey now = keys.find(v.key().kid());
-    return now != null && now.sameKeyAs(v.key()) && now.mayIssue(v.issuer());
+    return now != null && now.sameKeyAs(v.key());
   }
 
   private Claims parse(String token, KeyLookup lookup) throws TokenRejectedException {
@@ -224,7 +224,7 @@ public final class JwtVerifier {
   }
 
   /** A verified token, the key whose signature it carried and its {@code iss}. */
-  record Verified(Principal principal, VerificationKey key, String issuer) {}
+  record Verified(Principal principal, VerificationKey key) {}
 
   /** Carries a rejection out of jjwt's key locator (jjwt lets runtime exceptions pass). */
   private static final class RejectedInLocator extends RuntimeException {

@@ -48,11 +48,6 @@ public final class VerificationKey {
     return kid;
   }
 
-  /** The issuer this key is bound to, or null when unbound. */
-  public String issuer() {
-    return issuer;
-  }
-
   /** True when a token with {@code iss} may be signed by this key. */
   public boolean mayIssue(String iss) {
     return issuer == null || issuer.equals(iss);

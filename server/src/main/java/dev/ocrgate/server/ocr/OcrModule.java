@@ -82,10 +82,14 @@ public final class OcrModule implements AutoCloseable {
   /** The image decoder of the {@code ocr} section: its limits and one decode budget for all calls. */
   static ImageDecoder imageDecoder(OcrgateConfig config) {
     config.ocr.validate();
-    ImageLimits limits = new ImageLimits(config.ocr.max_image_bytes, config.ocr.max_image_pixels);
-    DecodeBudget budget = DecodeBudget.of(config.ocr.decodeMemoryBytes(Runtime.getRuntime().maxMemory()),
-        Duration.ofMillis(config.ocr.decode_wait_ms));
-    return ImageDecoder.create(limits, budget);
+    try {
+      ImageLimits limits = new ImageLimits(config.ocr.max_image_bytes, config.ocr.max_image_pixels);
+      DecodeBudget budget = DecodeBudget.of(config.ocr.decodeMemoryBytes(Runtime.getRuntime().maxMemory()),
+          Duration.ofMillis(config.ocr.decode_wait_ms));
+      return ImageDecoder.create(limits, budget);
+    } catch (IllegalArgumentException e) { // validate() names the key; this only guards its ranges drifting
+      throw new ConfigException("ocr: " + e.getMessage(), e);
+    }
   }
 
   /** The model set's name, e.g. {@code ppocr-v4}. */

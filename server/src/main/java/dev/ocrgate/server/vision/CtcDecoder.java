@@ -51,14 +51,9 @@ public final class CtcDecoder {
 
   /**
    * Decodes batch item {@code n} of an output {@code [N, steps, classes]}, considering only its
-   * first {@code validSteps} steps (later ones saw only padding).
+   * first {@code validSteps} steps (later ones saw only padding), keeping the space-class
+   * probability between symbols.
    */
-  public Decoded decode(float[] probs, int n, int steps, int classes, int validSteps) {
-    Emitted e = emitted(probs, n, steps, classes, validSteps);
-    return new Decoded(e.text(), e.confidence());
-  }
-
-  /** Like {@link #decode}, keeping the space-class probability between symbols. */
   public Emitted emitted(float[] probs, int n, int steps, int classes, int validSteps) {
     if (classes != dictionary.classes()) {
       throw new IllegalArgumentException(

@@ -148,7 +148,7 @@ public final class ImageDecoder {
         reader.dispose();
       }
     } catch (IOException e) {
-      throw new InvalidImageException("cannot decode image: corrupt or truncated data", e);
+      throw new InvalidImageException(EncodedFormat.BAD_CONTAINER, e);
     }
   }
 
@@ -216,7 +216,7 @@ public final class ImageDecoder {
     } catch (IOException | RuntimeException e) {
       // Malformed input makes some readers throw unchecked exceptions (index errors, bad
       // Huffman tables): all of them mean the same to the client.
-      throw new InvalidImageException("cannot decode image: corrupt or truncated data", e);
+      throw new InvalidImageException(EncodedFormat.BAD_CONTAINER, e);
     }
     if (img == null) {
       throw new InvalidImageException("cannot decode image: no image in the file");

@@ -158,7 +158,7 @@ class GeometryTest {
       0.4f, 0, 0.6f, 0,
       0.1f, 0.2f, 0.2f, 0.5f,
     };
-    CtcDecoder.Decoded d = new CtcDecoder(dict).decode(p, 0, 6, 4, 6);
+    CtcDecoder.Emitted d = new CtcDecoder(dict).emitted(p, 0, 6, 4, 6);
     assertThat(d.text()).isEqualTo("aab ");
     assertThat(d.confidence()).isCloseTo((0.9f + 0.7f + 0.6f + 0.5f) / 4, within(1e-6f));
   }
