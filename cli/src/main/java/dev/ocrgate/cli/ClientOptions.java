@@ -6,6 +6,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -14,6 +17,9 @@ import picocli.CommandLine.Option;
  * {@code recognize}, {@code subtitles} and {@code revoke} as a picocli mixin.
  */
 final class ClientOptions {
+  /** Held so the level set on it sticks (java.util.logging keeps loggers weakly). */
+  private static final Logger GRPC_LOG = Logger.getLogger("io.grpc");
+
   @Option(
       names = "--target",
       paramLabel = "HOST:PORT",
@@ -50,6 +56,7 @@ final class ClientOptions {
 
   /** The client these options describe. */
   OcrClient build() {
+    GRPC_LOG.setLevel(Level.SEVERE); // connection warnings are explained by describe(), once
     OcrClient.Builder b = OcrClient.builder().target(target);
     if (plaintext) {
       b.usePlaintext();
@@ -57,10 +64,13 @@ final class ClientOptions {
         b.allowInsecureTokenTransport();
       }
     } else {
-      Path trust = ca != null ? ca : devCa();
+      Path trust = trustFile();
       if (trust != null) {
         b.trustedCertificates(trust);
       }
+    }
+    if (plaintext && !allowInsecureToken) {
+      return build(b); // as the flag says: no token over plaintext unless asked for
     }
     if (token != null && token.file != null) {
       b.tokenSource(TokenSources.file(token.file));
@@ -70,13 +80,41 @@ final class ClientOptions {
         b.tokenSource(TokenSources.staticToken(t.strip()));
       }
     }
-    return b.build();
+    return build(b);
   }
 
-  /** A server's status as the commands print it: {@code CODE: description}. */
-  static String describe(StatusRuntimeException e) {
+  private OcrClient build(OcrClient.Builder b) {
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      Path trust = plaintext ? null : trustFile();
+      // The TLS stack's own words ("Unable to create SslContext: ...") do not name the file.
+      throw trust == null ? e
+          : new IllegalArgumentException("--ca " + trust + " holds no usable PEM certificate (" + e.getMessage() + ")");
+    }
+  }
+
+  /**
+   * A failed call as the commands print it: why the server could not be reached and what to do,
+   * else the server's {@code CODE: description}.
+   */
+  String describe(StatusRuntimeException e) {
+    Path trust = plaintext ? null : trustFile();
+    Optional<String> unreachable = ConnectFailure.explain(e,
+        new ConnectFailure.Setup(target, plaintext, trust != null ? trust.toString() : "the system CAs"));
+    if (unreachable.isPresent()) {
+      return unreachable.get();
+    }
     Status s = e.getStatus();
-    return s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
+    String text = s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
+    if (s.getCode() == Status.Code.UNAUTHENTICATED && plaintext && !allowInsecureToken) {
+      text += " (no token was sent over --plaintext; add --allow-insecure-token to send it)";
+    }
+    return text;
+  }
+
+  private Path trustFile() {
+    return ca != null ? ca : devCa();
   }
 
   private static Path devCa() {

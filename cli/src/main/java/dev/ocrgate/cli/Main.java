@@ -1,5 +1,7 @@
 package dev.ocrgate.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,7 +32,28 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns its exit status (tests call this instead of main). */
   public static int run(String... args) {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(Main::failed)
+        .execute(args);
+  }
+
+  /**
+   * A command that threw: one line on stderr naming the command and what went wrong, exit 1; the
+   * stack trace only with {@code OCRGATE_DEBUG} set. Parameter errors never get here (picocli
+   * prints them with the usage, exit 2).
+   */
+  static int failed(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    String name = cmd.getCommandSpec().qualifiedName();
+    boolean userError = e instanceof IllegalArgumentException || e instanceof IOException
+        || e instanceof UncheckedIOException || e instanceof IllegalStateException;
+    String what = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    cmd.getErr().println(name + ": " + (userError ? what : "internal error: " + e.getClass().getSimpleName()
+        + ": " + what + " (set OCRGATE_DEBUG=1 for the stack trace)"));
+    if (System.getenv("OCRGATE_DEBUG") != null) {
+      e.printStackTrace(cmd.getErr());
+    }
+    return 1;
   }
 
   @Override

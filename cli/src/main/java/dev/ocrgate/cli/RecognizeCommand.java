@@ -68,7 +68,7 @@ final class RecognizeCommand implements Callable<Integer> {
     } catch (IOException e) {
       err.println("ocrgate recognize: " + image + ": cannot read: " + e.getMessage());
     } catch (StatusRuntimeException e) {
-      err.println("ocrgate recognize: " + image + ": " + ClientOptions.describe(e));
+      err.println("ocrgate recognize: " + image + ": " + client.describe(e));
     }
     return false;
   }

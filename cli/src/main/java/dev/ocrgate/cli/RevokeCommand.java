@@ -52,7 +52,7 @@ final class RevokeCommand implements Callable<Integer> {
     try (OcrClient c = client.build()) {
       c.revokeToken(request);
     } catch (StatusRuntimeException e) {
-      err.println("ocrgate revoke: " + ClientOptions.describe(e));
+      err.println("ocrgate revoke: " + client.describe(e));
       return 1;
     }
     out.println("revoked " + (target.jti != null ? "jti " + target.jti : "every token of subject " + target.subject

@@ -118,9 +118,15 @@ final class ServeCommand implements Callable<Integer> {
     System.err.println();
     System.err.println("  export OCRGATE_TOKEN=" + token);
     System.err.println();
-    System.err.println("example: grpcurl -cacert " + Launcher.repoRoot().resolve(config.dev.certs_dir).resolve("ca.crt")
-        + " -H \"authorization: Bearer $OCRGATE_TOKEN\" -d '{}' localhost:"
-        + (config.server.port == 0 ? "<port>" : String.valueOf(config.server.port)) + " ocrgate.v1.OcrService/Recognize");
+    String port = config.server.port == 0 ? "<port>" : String.valueOf(config.server.port);
+    String trust = config.server.plaintext ? "-plaintext"
+        : "-cacert " + Launcher.repoRoot().resolve(config.dev.certs_dir).resolve("ca.crt");
+    System.err.println("example: bin/ocrgate recognize" + (config.server.plaintext ? " --plaintext --allow-insecure-token" : "")
+        + " --target localhost:" + port + " page.png");
+    // The image goes through stdin (-d @): an inline base64 argument breaks past the kernel's
+    // 128 KiB limit on one argument.
+    System.err.println("    or: { printf '{\"image\":{\"encoded\":{\"data\":\"'; base64 -w0 page.png; printf '\"}}}'; } | grpcurl "
+        + trust + " -H \"authorization: Bearer $OCRGATE_TOKEN\" -d @ localhost:" + port + " ocrgate.v1.OcrService/Recognize");
     System.err.println("more tokens: bin/ocrgate token --sub alice --scope ocr:recognize --ttl 3600");
   }
 

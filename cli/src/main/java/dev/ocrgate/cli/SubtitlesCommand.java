@@ -98,7 +98,7 @@ final class SubtitlesCommand implements Callable<Integer> {
       err.println("ocrgate subtitles: " + e.getMessage());
       return EXIT_FAILED;
     } catch (StatusRuntimeException e) {
-      err.println("ocrgate subtitles: the server ended the stream: " + ClientOptions.describe(e));
+      err.println("ocrgate subtitles: the server ended the stream: " + client.describe(e));
       return EXIT_FAILED;
     }
   }

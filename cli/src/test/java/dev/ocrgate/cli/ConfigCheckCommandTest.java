@@ -36,17 +36,23 @@ class ConfigCheckCommandTest {
 
   @Test
   void verify_check_printsEffectiveConfigWithEnvironmentApplied_andSecretsMasked() throws Exception {
-    Path f = file("server:\n  port: 9000\n  drain_timeout_seconds: 5\ntls:\n  cert_chain: /etc/ocrgate/tls.crt\n");
+    Path crt = Files.writeString(dir.resolve("tls.crt"), "not checked here, only that it is readable");
+    Path key = Files.writeString(dir.resolve("hunter2-key.pem"), "x");
+    Path f = file("server:\n  port: 9000\n  drain_timeout_seconds: 5\ntls:\n  cert_chain: " + crt
+        + "\nredis:\n  url: redis://ocrgate:hunter2pw@redis:6379/0\n");
     try (CliProcess p = CliProcess.start(dir, Map.of(
         "OCRGATE_SERVER_PORT", "9100",
-        "OCRGATE_TLS_PRIVATE_KEY", "/run/secrets/hunter2-key.pem",
+        "OCRGATE_TLS_PRIVATE_KEY", key.toString(),
         "OCRGATE_HOME", "/opt/ocrgate"), "config", "check", f.toString())) {
       assertThat(p.await(TIMEOUT)).as(p.stderrText()).isZero();
       assertThat(p.stdoutText())
           .contains("port: 9100")
           .contains("drain_timeout_seconds: 5")
-          .contains("cert_chain: /etc/ocrgate/tls.crt")
+          .contains("cert_chain: " + crt)
           .contains("private_key: '****'")
+          .contains("url: redis://ocrgate:****@redis:6379/0")
+          .contains("hs256_secret_env: OCRGATE_JWT_SECRET") // a variable's name, not a secret
+          .contains("password_env: OCRGATE_REDIS_PASSWORD")
           .doesNotContain("hunter2");
       assertThat(p.stderrText()).contains("is valid").doesNotContain("hunter2");
     }
@@ -65,8 +71,29 @@ class ConfigCheckCommandTest {
     Path f = file("server:\n  prot: 9000\n");
     Object[] r = run("config", "check", "--ignore-env", f.toString());
     assertThat(r[0]).isEqualTo(2);
-    assertThat((String) r[2]).contains("unknown config key 'prot'");
+    assertThat((String) r[2]).contains("unknown config key 'server.prot' (did you mean 'server.port'?)")
+        .doesNotContain("OcrgateConfig");
     assertThat((String) r[1]).isEmpty();
+  }
+
+  @Test
+  void verify_check_refusesWhatServeRefuses_badEnumAndMissingFiles() throws Exception {
+    Object[] expiry = run("config", "check", "--ignore-env", file("auth:\n  stream_expiry: sometimes\n").toString());
+    assertThat(expiry[0]).isEqualTo(2);
+    assertThat((String) expiry[2]).contains("auth.stream_expiry must be close or allow");
+
+    Object[] clientAuth = run("config", "check", "--ignore-env", file("tls:\n  client_auth: maybe\n").toString());
+    assertThat(clientAuth[0]).isEqualTo(2);
+    assertThat((String) clientAuth[2]).contains("tls.client_auth must be none, optional or require");
+
+    Path missing = dir.resolve("absent.pem");
+    Object[] tls = run("config", "check", "--ignore-env", file("tls:\n  cert_chain: " + missing + "\n").toString());
+    assertThat(tls[0]).isEqualTo(2);
+    assertThat((String) tls[2]).contains("tls.cert_chain: cannot read " + missing);
+
+    Object[] jwks = run("config", "check", "--ignore-env", file("auth:\n  jwks_file: " + missing + "\n").toString());
+    assertThat(jwks[0]).isEqualTo(2);
+    assertThat((String) jwks[2]).contains("auth.jwks_file: cannot read " + missing);
   }
 
   @Test

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -103,7 +102,7 @@ public final class JwtAuth implements AutoCloseable {
       JwtVerifier verifier = JwtVerifier.create(settings(c, algorithms), keys, clock);
       MethodPolicy policy = policy(c);
       JwtAuthInterceptor interceptor = JwtAuthInterceptor.create(verifier, revocations, policy,
-          timers, io, clock, c.cache_max_entries, closeOnExpiry(c.stream_expiry), c.max_token_bytes,
+          timers, io, clock, c.cache_max_entries, c.closesStreamsOnExpiry(), c.max_token_bytes,
           Duration.ofSeconds(c.stream_revocation_recheck_seconds), c.audit);
       if (!c.strict_typ) {
         log.warn("auth.strict_typ is false: tokens with typ JWT (e.g. ID tokens) are accepted as access tokens");
@@ -251,17 +250,6 @@ public final class JwtAuth implements AutoCloseable {
       return MethodPolicy.of(c.public_methods, c.method_scopes);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("auth: " + e.getMessage(), e);
-    }
-  }
-
-  private static boolean closeOnExpiry(String mode) {
-    switch (mode == null ? "close" : mode.toLowerCase(Locale.ROOT)) {
-      case "close":
-        return true;
-      case "allow":
-        return false;
-      default:
-        throw new ConfigException("auth.stream_expiry must be close or allow, not '" + mode + "'");
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -107,6 +108,32 @@ public final class AuthConfig {
   @JsonProperty public boolean audit = true;
 
   /** A PEM public key file and the kid tokens use to select it. */
+  /**
+   * Whether streams close when their token expires: {@code stream_expiry} read the one way both
+   * {@code config check} and the server read it.
+   *
+   * @throws ConfigException when it is neither {@code close} nor {@code allow}
+   */
+  public boolean closesStreamsOnExpiry() {
+    switch (stream_expiry == null ? "close" : stream_expiry.toLowerCase(Locale.ROOT)) {
+      case "close":
+        return true;
+      case "allow":
+        return false;
+      default:
+        throw new ConfigException("auth.stream_expiry must be close or allow, not '" + stream_expiry + "'");
+    }
+  }
+
+  /** Checks what can be checked without building the verifier: values and the files named. */
+  void validate() {
+    closesStreamsOnExpiry();
+    ConfigFiles.readableIfSet("auth.jwks_file", jwks_file);
+    for (PemKey k : pem_keys) {
+      ConfigFiles.readableIfSet("auth.pem_keys[" + k.kid + "].path", k.path);
+    }
+  }
+
   public static final class PemKey {
     /** Key id; tokens carry it in their {@code kid} header. */
     @JsonProperty public String kid;

@@ -2,11 +2,13 @@ package dev.ocrgate.server.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ocrgate.cues.TextSimilarity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,14 +61,40 @@ public final class ConfigLoader {
     try {
       config = YAML.treeToValue(tree, OcrgateConfig.class);
     } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException(
-          "unknown config key '" + e.getPropertyName() + "' at " + e.getPathReference()
-              + " in " + source, e);
+      throw new ConfigException(unknownKey(e) + " in " + source, e);
     } catch (JsonProcessingException e) {
       throw new ConfigException("invalid config in " + source + ": " + e.getOriginalMessage(), e);
     }
     validate(config == null ? defaults() : config);
     return config == null ? defaults() : config;
+  }
+
+  /**
+   * "unknown config key 'server.prot' (did you mean 'server.port'?)": the key's dotted path as the
+   * user wrote it, and the closest key of that section within two edits.
+   */
+  static String unknownKey(UnrecognizedPropertyException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        path.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    String key = path.toString();
+    String prefix = key.substring(0, key.length() - e.getPropertyName().length());
+    int[] wrote = e.getPropertyName().codePoints().toArray();
+    String best = null;
+    int bestDistance = 3; // beyond two edits a suggestion is a guess
+    for (Object known : e.getKnownPropertyIds() == null ? List.of() : e.getKnownPropertyIds()) {
+      int d = TextSimilarity.editDistance(wrote, known.toString().codePoints().toArray());
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = known.toString();
+      }
+    }
+    return "unknown config key '" + key + "'" + (best == null ? "" : " (did you mean '" + prefix + best + "'?)");
   }
 
   private static ObjectNode readTree(Path file) {
@@ -89,10 +117,16 @@ public final class ConfigLoader {
     }
   }
 
-  /** Checks the values of the sections this package validates itself (log, metrics, server limits). */
+  /** Checks the values of the sections this package validates itself (log, metrics, server limits, TLS, auth values and files). */
   private static void validate(OcrgateConfig config) {
     if (config.server != null) {
       config.server.validate();
+    }
+    if (config.tls != null) {
+      config.tls.validate();
+    }
+    if (config.auth != null) {
+      config.auth.validate();
     }
     if (config.log == null || !LOG_FORMATS.contains(config.log.format)) {
       throw new ConfigException("log.format must be one of " + LOG_FORMATS);

@@ -3,6 +3,8 @@ package dev.ocrgate.server.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The whole server configuration, bound from one YAML file (snake_case keys) and then overridden
@@ -168,6 +170,21 @@ public final class OcrgateConfig {
     @JsonProperty public String client_ca;
     /** {@code none} (default), {@code optional} or {@code require} client certificates. */
     @JsonProperty public String client_auth = "none";
+
+    /** {@code client_auth} in lower case; {@link #validate} has checked it is one of the three. */
+    public String clientAuthMode() {
+      return client_auth == null ? "none" : client_auth.toLowerCase(Locale.ROOT);
+    }
+
+    /** The values and the files named; whether TLS needs the files at all is the server's call. */
+    public void validate() {
+      if (!Set.of("none", "optional", "require").contains(clientAuthMode())) {
+        throw new ConfigException("tls.client_auth must be none, optional or require, not '" + client_auth + "'");
+      }
+      ConfigFiles.readableIfSet("tls.cert_chain", cert_chain);
+      ConfigFiles.readableIfSet("tls.private_key", private_key);
+      ConfigFiles.readableIfSet("tls.client_ca", client_ca);
+    }
   }
 
   /** Development conveniences; never enable in production. */

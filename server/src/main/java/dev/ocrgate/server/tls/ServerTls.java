@@ -7,9 +7,6 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Locale;
 import javax.net.ssl.SSLException;
 
 /** Builds the server's TLS context from PEM files (TLS 1.2+, ALPN h2, optional mTLS). */
@@ -18,9 +15,10 @@ public final class ServerTls {
 
   /** The TLS context for {@code tls}; errors name the file that is missing or unreadable. */
   public static SslContext serverContext(OcrgateConfig.TlsSection tls) {
+    tls.validate();
     File chain = requireFile(tls.cert_chain, "tls.cert_chain");
     File key = requireFile(tls.private_key, "tls.private_key");
-    ClientAuth clientAuth = clientAuth(tls.client_auth);
+    ClientAuth clientAuth = clientAuth(tls.clientAuthMode());
     try {
       SslContextBuilder builder =
           GrpcSslContexts.configure(SslContextBuilder.forServer(chain, key))
@@ -36,17 +34,11 @@ public final class ServerTls {
   }
 
   private static ClientAuth clientAuth(String mode) {
-    switch (mode == null ? "none" : mode.toLowerCase(Locale.ROOT)) {
-      case "none":
-        return ClientAuth.NONE;
-      case "optional":
-        return ClientAuth.OPTIONAL;
-      case "require":
-        return ClientAuth.REQUIRE;
-      default:
-        throw new ConfigException(
-            "tls.client_auth must be none, optional or require, not '" + mode + "'");
-    }
+    return switch (mode) {
+      case "optional" -> ClientAuth.OPTIONAL;
+      case "require" -> ClientAuth.REQUIRE;
+      default -> ClientAuth.NONE; // TlsSection.validate admits only none, optional, require
+    };
   }
 
   private static File requireFile(String path, String key) {
@@ -54,10 +46,6 @@ public final class ServerTls {
       throw new ConfigException(
           key + " is required for TLS (or run with --dev to generate dev material)");
     }
-    Path p = Path.of(path);
-    if (!Files.isReadable(p)) {
-      throw new ConfigException(key + ": cannot read " + p.toAbsolutePath());
-    }
-    return p.toFile();
+    return new File(path); // readable: TlsSection.validate checked every file it names
   }
 }

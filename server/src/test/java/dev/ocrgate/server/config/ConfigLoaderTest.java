@@ -30,7 +30,7 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> ConfigLoader.load(f))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("'prot'");
+        .hasMessageContaining("unknown config key 'server.prot' (did you mean 'server.port'?)");
   }
 
   @Test

@@ -102,7 +102,7 @@ class EnvOverridesTest {
   void verify_unknownFileKey_isStillAnError() throws Exception {
     Path f = file("server:\n  prot: 1\n");
     assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("'prot'");
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'server.prot'");
   }
 
   @Test
@@ -119,22 +119,29 @@ class EnvOverridesTest {
   @Test
   void verify_maskedYaml_hidesSecretsEverywhere_butKeepsOtherValues() throws Exception {
     OcrgateConfig c = ConfigLoader.defaults();
-    c.tls.private_key = "/etc/ocrgate/server.key";
-    c.tls.cert_chain = "/etc/ocrgate/server.crt";
+    Path key = Files.writeString(dir.resolve("server.key"), "k");
+    Path crt = Files.writeString(dir.resolve("server.crt"), "c");
+    c.tls.private_key = key.toString();
+    c.tls.cert_chain = crt.toString();
     String yaml = ConfigPrinter.maskedYaml(c);
 
     assertThat(yaml).contains("private_key: '" + ConfigPrinter.MASK + "'")
         .doesNotContain("server.key")
-        .contains("cert_chain: /etc/ocrgate/server.crt")
+        .contains("cert_chain: " + crt)
         .contains("port: 8443");
-    // The printed YAML is itself a valid config that loads to the same values.
-    OcrgateConfig back = ConfigLoader.load(file(yaml), Map.of());
+    // The printed YAML, with the masked value filled back in, is a valid config with the same values.
+    OcrgateConfig back = ConfigLoader.load(file(yaml.replace("'" + ConfigPrinter.MASK + "'", key.toString())), Map.of());
     assertThat(back.server.port).isEqualTo(8443);
     assertThat(ConfigPrinter.isSecretName("client_secret_hash")).isTrue();
     assertThat(ConfigPrinter.isSecretName("redis_password")).isTrue();
     assertThat(ConfigPrinter.isSecretName("port")).isFalse();
     assertThat(ConfigPrinter.isSecretName("ocrgate.v1.AuthService/RevokeToken")).isFalse();
     assertThat(ConfigPrinter.isSecretName("refresh_token")).isTrue();
+    assertThat(ConfigPrinter.isSecretName("hs256_secret_env")).as("a variable's name").isFalse();
+    assertThat(ConfigPrinter.isSecretName("password_file")).as("a path").isFalse();
+    assertThat(ConfigPrinter.maskInText("rediss://u:p%40ss@h:6380/1")).isEqualTo("rediss://u:****@h:6380/1");
+    assertThat(ConfigPrinter.maskInText("redis://h:6379")).isEqualTo("redis://h:6379");
+    assertThat(ConfigPrinter.maskInText("redis://:pw@h:6379")).isEqualTo("redis://:****@h:6379");
     assertThat(yaml).contains("ocrgate.v1.AuthService/RevokeToken");
   }
 }

@@ -1,0 +1,26 @@
+package dev.ocrgate.server.config;
+
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+/** The one rule for a configured file: when a path is set, it names a readable regular file. */
+final class ConfigFiles {
+  private ConfigFiles() {}
+
+  /** Nothing when {@code path} is unset; else it must be a readable file ({@code key} names it). */
+  static void readableIfSet(String key, String path) {
+    if (path == null || path.isBlank()) {
+      return;
+    }
+    Path p;
+    try {
+      p = Path.of(path);
+    } catch (InvalidPathException e) {
+      throw new ConfigException(key + ": not a valid path");
+    }
+    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+      throw new ConfigException(key + ": cannot read " + p.toAbsolutePath());
+    }
+  }
+}
