@@ -47,6 +47,9 @@ final class ConfigCommand implements Runnable {
     @Option(names = "--ignore-env", description = "Check the file alone, without OCRGATE_* variables.")
     boolean ignoreEnv;
 
+    @Option(names = "--skip-files", description = "Do not check that the TLS and key files it names are readable here (a config for another machine, e.g. a pod with mounted secrets).")
+    boolean skipFiles;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
@@ -54,6 +57,9 @@ final class ConfigCommand implements Runnable {
       try {
         Map<String, String> env = ignoreEnv ? Map.of() : System.getenv();
         OcrgateConfig config = ConfigLoader.load(file, env);
+        if (!skipFiles) {
+          ConfigLoader.checkFiles(config);
+        }
         out.print(ConfigPrinter.maskedYaml(config));
         out.flush();
         err.println("ocrgate config check: " + file + " is valid");

@@ -82,6 +82,7 @@ final class ServeCommand implements Callable<Integer> {
       if (config.dev.enabled) {
         configureDevAuth(config);
       }
+      ConfigLoader.checkFiles(config); // as `config check` does, before anything is built
       OcrgateServer server = ServerAssembly.assemble(config);
       return TerminationSignals.serveUntilSignalled(server);
     } catch (ConfigException e) {

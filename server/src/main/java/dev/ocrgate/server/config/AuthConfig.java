@@ -125,9 +125,13 @@ public final class AuthConfig {
     }
   }
 
-  /** Checks what can be checked without building the verifier: values and the files named. */
+  /** Checks the values that can be checked without building the verifier. */
   void validate() {
     closesStreamsOnExpiry();
+  }
+
+  /** Every key file named here is readable. */
+  void validateFiles() {
     ConfigFiles.readableIfSet("auth.jwks_file", jwks_file);
     for (PemKey k : pem_keys) {
       ConfigFiles.readableIfSet("auth.pem_keys[" + k.kid + "].path", k.path);

@@ -117,7 +117,7 @@ public final class ConfigLoader {
     }
   }
 
-  /** Checks the values of the sections this package validates itself (log, metrics, server limits, TLS, auth values and files). */
+  /** Checks the values of the sections this package validates itself (log, metrics, server limits, TLS and auth values). */
   private static void validate(OcrgateConfig config) {
     if (config.server != null) {
       config.server.validate();
@@ -137,6 +137,19 @@ public final class ConfigLoader {
     if (config.metrics != null && (config.metrics.max_connections < 1 || config.metrics.request_timeout_seconds < 1)) {
       throw new ConfigException("metrics.max_connections and metrics.request_timeout_seconds must be >= 1");
     }
+  }
+
+  /**
+   * Checks that every file the TLS and auth sections name is readable here. {@code serve} runs it
+   * before building anything (through {@code ServerTls} and this method); {@code config check} runs
+   * it unless told the config is for another machine. Kept apart from {@link #load} because a
+   * config may be checked where its mounted files do not exist.
+   *
+   * @throws ConfigException naming the first unreadable file's key
+   */
+  public static void checkFiles(OcrgateConfig config) {
+    config.tls.validateFiles();
+    config.auth.validateFiles();
   }
 
   /** The mapper, for tests and for printing an effective config. */

@@ -176,11 +176,15 @@ public final class OcrgateConfig {
       return client_auth == null ? "none" : client_auth.toLowerCase(Locale.ROOT);
     }
 
-    /** The values and the files named; whether TLS needs the files at all is the server's call. */
+    /** The values; whether TLS needs the files at all is the server's call. */
     public void validate() {
       if (!Set.of("none", "optional", "require").contains(clientAuthMode())) {
         throw new ConfigException("tls.client_auth must be none, optional or require, not '" + client_auth + "'");
       }
+    }
+
+    /** Every file named here is readable (on this machine: the server's, or the checker's). */
+    public void validateFiles() {
       ConfigFiles.readableIfSet("tls.cert_chain", cert_chain);
       ConfigFiles.readableIfSet("tls.private_key", private_key);
       ConfigFiles.readableIfSet("tls.client_ca", client_ca);

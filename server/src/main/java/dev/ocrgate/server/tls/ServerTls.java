@@ -16,6 +16,7 @@ public final class ServerTls {
   /** The TLS context for {@code tls}; errors name the file that is missing or unreadable. */
   public static SslContext serverContext(OcrgateConfig.TlsSection tls) {
     tls.validate();
+    tls.validateFiles();
     File chain = requireFile(tls.cert_chain, "tls.cert_chain");
     File key = requireFile(tls.private_key, "tls.private_key");
     ClientAuth clientAuth = clientAuth(tls.clientAuthMode());
@@ -46,6 +47,6 @@ public final class ServerTls {
       throw new ConfigException(
           key + " is required for TLS (or run with --dev to generate dev material)");
     }
-    return new File(path); // readable: TlsSection.validate checked every file it names
+    return new File(path); // readable: TlsSection.validateFiles checked every file it names
   }
 }
