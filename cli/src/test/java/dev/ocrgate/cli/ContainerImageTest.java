@@ -59,7 +59,7 @@ class ContainerImageTest {
         continue;
       }
       boolean continued = t.endsWith("\\");
-      pending.append(continued ? t.substring(0, t.length() - 1) : t).append(' ');
+      pending.append((continued ? t.substring(0, t.length() - 1) : t).strip()).append(' ');
       if (!continued) {
         String full = pending.toString().strip();
         int sp = full.indexOf(' ');
