@@ -11,8 +11,9 @@
 #   1. `ocrgate --help` prints the subcommands;
 #   2. `ocrgate serve` (the image's CMD) comes up: /readyz answers 200 after model warm-up;
 #   3. a real Recognize call over TLS with a JWT minted on the host reads the text of a rendered image;
-#   4. SIGTERM sent to PID 1 of the container (tini) reaches the JVM: the server logs the signal,
-#      drains, and the container exits 0 (not 143, which would mean the JVM was killed).
+#   4. SIGTERM sent to PID 1 of the container (tini) while a Recognize call is in flight reaches
+#      the JVM: the server logs the signal and drains, the call completes with its text, and the
+#      container exits 0 (not 143, which would mean the JVM was killed).
 # Needs root, buildah, unshare and chroot (util-linux, coreutils), curl, openssl, ffmpeg with
 # DejaVu fonts, and the host's bin/ocrgate (for keys, token and recognize). Network: the host's
 # (ports on 127.0.0.1 only). Exit 0 when every check passed.
@@ -27,9 +28,10 @@ for tool in buildah unshare chroot curl openssl ffmpeg; do
 done
 
 work="$(mktemp -d /tmp/ocrgate-smoke.XXXXXX)"
-ctr="" serve_pid=""
+ctr="" serve_pid="" inflight_pid=""
 cleanup() {
   [[ -n "$serve_pid" ]] && kill -KILL "$serve_pid" 2>/dev/null || true
+  [[ -n "$inflight_pid" ]] && kill -KILL "$inflight_pid" 2>/dev/null || true
   if [[ -n "$ctr" ]]; then buildah umount "$ctr" >/dev/null 2>&1 || true; buildah rm "$ctr" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
@@ -58,7 +60,7 @@ port="$(free_port)"; metrics="$(free_port)"
 cp "$work/keys/jwks.json" "$work/etc/jwks.json"
 chmod -R a+rX "$work/etc"
 cat > "$work/etc/ocrgate.yaml" <<EOF
-server: {host: 127.0.0.1, port: $port, drain_timeout_seconds: 10}
+server: {host: 127.0.0.1, port: $port, drain_timeout_seconds: 60}
 tls: {cert_chain: /etc/ocrgate/tls/server.crt, private_key: /etc/ocrgate/tls/server.key}
 auth: {enabled: true, issuers: [ocrgate], audience: ocrgate, jwks_file: /etc/ocrgate/jwks.json}
 metrics: {enabled: true, host: 127.0.0.1, port: $metrics}
@@ -107,7 +109,24 @@ OCRGATE_TOKEN="$token" "$home/bin/ocrgate" recognize --target "localhost:$port" 
 grep -qi "smoke test" "$work/recognize.out" || { cat "$work/recognize.out" >&2; fail "text not recognised"; }
 step "    recognised: $(tr '\n' ' ' < "$work/recognize.out")"
 
-step "4/4 SIGTERM to the container's PID 1"
+step "4/4 SIGTERM to the container's PID 1 while a Recognize call is in flight"
+# A dense page keeps one call busy for a while; SIGTERM goes out once the server counts it in
+# flight, and the call must still complete with its text (drain), then the container exit 0.
+for i in $(seq 1 40); do echo "Drain check line $i of the page"; done > "$work/page.txt"
+ffmpeg -loglevel error -f lavfi -i color=white:s=1400x2400 -frames:v 1 -vf \
+  "drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:textfile=$work/page.txt:fontsize=40:line_spacing=16:fontcolor=black:x=40:y=40" \
+  "$work/page.png"
+OCRGATE_TOKEN="$token" "$home/bin/ocrgate" recognize --target "localhost:$port" --ca "$work/etc/tls/ca.crt" \
+  "$work/page.png" > "$work/inflight.out" 2>&1 &
+inflight_pid=$!
+in_flight() { curl -fsS "http://127.0.0.1:$metrics/metrics" | awk '/^ocrgate_grpc_server_calls_in_flight /{print int($2)}'; }
+seen=false
+for _ in $(seq 1 1200); do
+  if [[ "$(in_flight)" -ge 1 ]]; then seen=true; break; fi
+  kill -0 "$inflight_pid" 2>/dev/null || break
+  sleep 0.05
+done
+$seen || fail "never saw the Recognize call in flight (ocrgate_grpc_server_calls_in_flight)"
 # serve_pid is the subshell running run_image; below it unshare, below that the container's PID 1.
 child_of() { cat /proc/"$1"/task/*/children 2>/dev/null | awk '{print $1}'; }
 pid1="$(child_of "$(child_of "$serve_pid")")"
@@ -119,6 +138,9 @@ wait "$serve_pid" || code=$?
 serve_pid=""
 grep -q "received SIGTERM" "$work/serve.log" || { cat "$work/serve.log" >&2; fail "the JVM never saw SIGTERM"; }
 ((code == 0)) || { tail -20 "$work/serve.log" >&2; fail "container exited $code after SIGTERM (want 0)"; }
+wait "$inflight_pid" || { cat "$work/inflight.out" >&2; fail "the call in flight at SIGTERM failed"; }
+grep -q "line 40 of the page" "$work/inflight.out" || { cat "$work/inflight.out" >&2; fail "the call in flight lost text"; }
+step "    the call in flight at SIGTERM completed: $(grep -c 'of the page' "$work/inflight.out") of 40 lines"
 step "    exit code 0; the server's last log lines:"
 tail -5 "$work/serve.log" | sed 's/^/      /' >&2
 step "PASSED: $image"
