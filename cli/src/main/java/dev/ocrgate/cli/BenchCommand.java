@@ -1,5 +1,7 @@
 package dev.ocrgate.cli;
 
+import dev.ocrgate.server.config.EngineSection;
+import dev.ocrgate.server.engine.OnnxEngine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,7 +13,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code ocrgate bench}: measures the raw engine over sessions × intra-op threads × batch size for
  * the recognition (and detection) model on this machine and prints the batching policy it
- * recommends, as a {@code model.yaml} snippet.
+ * recommends, as a {@code model.yaml} snippet. {@code --provider cuda} sweeps the CUDA provider
+ * (sessions 1 and 2, one intra-op thread, batches up to 64) with the server's CUDA options and
+ * prints a {@code batching.cuda} snippet; it fails with ONNX Runtime's reason when CUDA cannot be
+ * initialised, rather than measuring the CPU in its place.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Sweep the raw ONNX Runtime engine and print the recommended batching policy.")
@@ -22,8 +27,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", description = "Seconds per configuration (default: ${DEFAULT-VALUE}).")
   double seconds = 3;
 
-  @Option(names = "--batches", split = ",", description = "Batch sizes (default: 1,2,4,8).")
-  int[] batches = {1, 2, 4, 8};
+  @Option(names = "--batches", split = ",",
+      description = "Batch sizes (default: 1,2,4,8 on cpu; 1,2,4,8,16,32,64 on cuda).")
+  int[] batches;
+
+  @Option(names = "--provider", description = "cpu (default) or cuda.")
+  String provider = "cpu";
+
+  @Option(names = "--device-id", description = "CUDA device ordinal (default: ${DEFAULT-VALUE}).")
+  int deviceId = 0;
 
   @Option(names = "--rec-width", description = "Recognition input width (default: ${DEFAULT-VALUE}).")
   int recWidth = 320;
@@ -37,29 +49,55 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    int cores = Runtime.getRuntime().availableProcessors();
-    System.out.printf("# engine sweep on %d cores, %.1f s per configuration%n", cores, seconds);
+    boolean gpu;
+    switch (provider) {
+      case "cpu" -> gpu = false;
+      case "cuda" -> gpu = true;
+      default -> {
+        System.err.println("ocrgate bench: --provider must be cpu or cuda");
+        return 2;
+      }
+    }
+    EngineSection cuda = null;
+    if (gpu) {
+      cuda = new EngineSection();
+      cuda.provider = "cuda";
+      cuda.device_id = deviceId;
+      String why = OnnxEngine.cudaFailure(cuda);
+      if (why != null) {
+        System.err.println("ocrgate bench: --provider cuda: CUDA cannot be used here: " + why);
+        return 1;
+      }
+    }
+    int[] sizes = batches != null ? batches : gpu ? new int[] {1, 2, 4, 8, 16, 32, 64} : new int[] {1, 2, 4, 8};
+    // On a GPU, sessions are CUDA streams fed from the CPU: one or two, one intra-op thread each.
+    int maxSessions = gpu ? 2 : Runtime.getRuntime().availableProcessors();
+    int maxThreads = gpu ? 1 : Runtime.getRuntime().availableProcessors();
+    System.out.printf("# engine sweep on %s, %.1f s per configuration%n",
+        gpu ? "CUDA:" + deviceId : Runtime.getRuntime().availableProcessors() + " cores", seconds);
     List<EngineSweep.Point> rec = sweep(new EngineSweep(models.resolve("ch_PP-OCRv4_rec_infer.onnx"),
-        "recognition", new long[] {3, 48, recWidth}), cores);
+        "recognition", new long[] {3, 48, recWidth}, cuda), sizes, maxSessions, maxThreads);
     List<EngineSweep.Point> det = skipDetection ? List.of() : sweep(new EngineSweep(
         models.resolve("ch_PP-OCRv4_det_infer.onnx"), "detection",
-        new long[] {3, detSize[0], detSize[1]}), cores);
+        new long[] {3, detSize[0], detSize[1]}, cuda), sizes, maxSessions, maxThreads);
     System.out.println();
-    System.out.println("# recommended batching (model.yaml, batching.cpu):");
-    System.out.print(recommend("recognition", rec));
+    System.out.printf("# recommended batching (model.yaml, batching.%s):%n", provider);
+    System.out.print(recommend("recognition", rec, gpu));
     if (!det.isEmpty()) {
-      System.out.print(recommend("detection", det));
+      System.out.print(recommend("detection", det, gpu));
     }
     return 0;
   }
 
-  private List<EngineSweep.Point> sweep(EngineSweep sweep, int cores) throws Exception {
+  /** Sessions and threads in powers of two; more than one thread only while threads × sessions ≤ maxThreads. */
+  private List<EngineSweep.Point> sweep(EngineSweep sweep, int[] sizes, int maxSessions, int maxThreads)
+      throws Exception {
     List<EngineSweep.Point> points = new ArrayList<>();
     System.out.println("| model | sessions | threads | batch | items/s | ms/batch |");
     System.out.println("|---|---:|---:|---:|---:|---:|");
-    for (int sessions = 1; sessions <= cores; sessions *= 2) {
-      for (int threads = 1; threads * sessions <= cores; threads *= 2) {
-        for (int batch : batches) {
+    for (int sessions = 1; sessions <= maxSessions; sessions *= 2) {
+      for (int threads = 1; threads == 1 || threads * sessions <= maxThreads; threads *= 2) {
+        for (int batch : sizes) {
           EngineSweep.Point p = sweep.measure(sessions, threads, batch, seconds);
           points.add(p);
           System.out.printf("| %s | %d | %d | %d | %.1f | %.1f |%n", p.model(), p.sessions(),
@@ -78,10 +116,20 @@ final class BenchCommand implements Callable<Integer> {
    * CPU), while batches keep the model's width buckets so that crops share shapes.
    */
   static String recommend(String model, List<EngineSweep.Point> points) {
+    return recommend(model, points, false);
+  }
+
+  /**
+   * As {@link #recommend(String, List)}; on a GPU recognition always keeps the width buckets
+   * ({@code width_step: 0}): every new input shape costs the CUDA provider a fresh cuDNN
+   * algorithm choice and memory plan, so few shapes beat tight padding even at batch 1.
+   */
+  static String recommend(String model, List<EngineSweep.Point> points, boolean gpu) {
     EngineSweep.Point best = points.stream()
         .max(Comparator.comparingDouble(EngineSweep.Point::itemsPerSecond)).orElseThrow();
     long delayMs = best.batch() == 1 ? 0 : Math.max(1, Math.round(best.msPerBatch() / 2));
-    String step = "recognition".equals(model) ? ", width_step: " + (best.batch() == 1 ? 32 : 0) : "";
+    String step = "recognition".equals(model)
+        ? ", width_step: " + (best.batch() == 1 && !gpu ? 32 : 0) : "";
     return String.format(
         "  %s: {max_batch_size: %d, max_queue_delay_ms: %d, instances: %d, intra_op_threads: %d%s}"
             + "  # %.1f items/s%n",

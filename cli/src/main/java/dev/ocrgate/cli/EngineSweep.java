@@ -4,6 +4,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.ocrgate.server.config.EngineSection;
+import dev.ocrgate.server.engine.OnnxEngine;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -32,14 +34,25 @@ final class EngineSweep {
   private final Path modelFile;
   private final String model;
   private final long[] itemShape;
+  /** Null: the CPU provider; else CUDA registered as the server does ({@link OnnxEngine#addCuda}). */
+  private final EngineSection cuda;
 
   /**
    * @param itemShape one item's [C, H, W]
    */
   public EngineSweep(Path modelFile, String model, long[] itemShape) {
+    this(modelFile, model, itemShape, null);
+  }
+
+  /**
+   * @param itemShape one item's [C, H, W]
+   * @param cuda the engine settings whose CUDA device and arena limit to use; null = CPU
+   */
+  public EngineSweep(Path modelFile, String model, long[] itemShape, EngineSection cuda) {
     this.modelFile = modelFile;
     this.model = model;
     this.itemShape = itemShape;
+    this.cuda = cuda;
   }
 
   /** Measures one configuration for {@code seconds} after one warm-up batch per session. */
@@ -82,6 +95,9 @@ final class EngineSweep {
     o.setIntraOpNumThreads(threads);
     o.setInterOpNumThreads(1);
     o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    if (cuda != null) {
+      OnnxEngine.addCuda(o, cuda);
+    }
     return env.createSession(modelFile.toString(), o);
   }
 

@@ -75,8 +75,11 @@ public final class OnnxEngine implements AutoCloseable {
     return new ProviderChoice(ExecutionProvider.CPU, "auto: CUDA unavailable: " + failure);
   }
 
-  /** Null when CUDA registers on a session's options, else why it did not. */
-  private static String cudaFailure(EngineSection settings) {
+  /**
+   * Null when CUDA registers on a session's options, else why it did not (ONNX Runtime's message
+   * without its source-file prefix). Also used by {@code ocrgate bench --provider cuda}.
+   */
+  public static String cudaFailure(EngineSection settings) {
     try (OrtSession.SessionOptions probe = new OrtSession.SessionOptions()) {
       addCuda(probe, settings);
       return null;
@@ -88,7 +91,12 @@ public final class OnnxEngine implements AutoCloseable {
     }
   }
 
-  private static void addCuda(OrtSession.SessionOptions options, EngineSection settings)
+  /**
+   * Registers the CUDA provider on {@code options} with the server's CUDA settings (device,
+   * heuristic cuDNN algorithm search, arena limit): the one place these are set, shared with
+   * {@code ocrgate bench --provider cuda} so that it measures what the server runs.
+   */
+  public static void addCuda(OrtSession.SessionOptions options, EngineSection settings)
       throws OrtException {
     try (OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(settings.device_id)) {
       cuda.add("cudnn_conv_algo_search", "HEURISTIC");
