@@ -46,7 +46,7 @@ class DeployManifestsTest {
   @BeforeAll
   static void load() throws IOException {
     dir = RepoPaths.root().resolve("deploy/k8s");
-    try (Stream<Path> files = Files.list(dir)) {
+    try (Stream<Path> files = Files.walk(dir)) { // monitoring/ too: applied apart, checked alike
       for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
         try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(f.toFile())) {
           while (it.hasNext()) {
