@@ -4,8 +4,10 @@ import dev.ocrgate.client.OcrClient;
 import dev.ocrgate.client.TokenSources;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -52,7 +54,18 @@ final class ClientOptions {
 
     @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the access token; re-read when it changes.")
     Path file;
+
+    @Option(names = "--client-id", paramLabel = "ID",
+        description = "Get tokens from the server's issuer (client credentials) as this client; the secret comes from $OCRGATE_CLIENT_SECRET or --client-secret-file, never the command line.")
+    String clientId;
   }
+
+  @Option(names = "--client-secret-file", paramLabel = "FILE", description = "With --client-id: file holding the client secret.")
+  Path clientSecretFile;
+
+  @Option(names = "--client-scope", split = "[ ,]", paramLabel = "SCOPE",
+      description = "With --client-id: scopes to ask for (default: all the client may have).")
+  List<String> clientScopes = List.of();
 
   /** The client these options describe. */
   OcrClient build() {
@@ -74,6 +87,8 @@ final class ClientOptions {
     }
     if (token != null && token.file != null) {
       b.tokenSource(TokenSources.file(token.file));
+    } else if (token != null && token.clientId != null) {
+      b.tokenSource(TokenSources.clientCredentials(token.clientId, clientSecret(), clientScopes.toArray(String[]::new)));
     } else {
       String t = token != null ? token.value : System.getenv("OCRGATE_TOKEN");
       if (t != null && !t.isBlank()) {
@@ -111,6 +126,19 @@ final class ClientOptions {
       text += " (no token was sent over --plaintext; add --allow-insecure-token to send it)";
     }
     return text;
+  }
+
+  private String clientSecret() {
+    try {
+      String secret = clientSecretFile != null
+          ? Files.readString(clientSecretFile).strip() : System.getenv("OCRGATE_CLIENT_SECRET");
+      if (secret == null || secret.isBlank()) {
+        throw new IllegalArgumentException("--client-id needs the client's secret in $OCRGATE_CLIENT_SECRET or --client-secret-file");
+      }
+      return secret;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read --client-secret-file " + clientSecretFile + ": " + e.getMessage());
+    }
   }
 
   private Path trustFile() {

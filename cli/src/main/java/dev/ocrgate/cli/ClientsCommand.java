@@ -8,17 +8,25 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.concurrent.Callable;
+import dev.ocrgate.client.AccessToken;
+import dev.ocrgate.client.OcrClient;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ocrgate clients}: helpers for the issuer's clients file. */
 @Command(
     name = "clients",
     mixinStandardHelpOptions = true,
     description = "Client registry helpers for the built-in token issuer.",
-    subcommands = {ClientsCommand.HashSecret.class})
+    subcommands = {ClientsCommand.HashSecret.class, ClientsCommand.Token.class})
 final class ClientsCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
@@ -78,6 +86,43 @@ final class ClientsCommand implements Runnable {
       }
       String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
       return line == null ? null : line.toCharArray();
+    }
+  }
+
+  /**
+   * {@code ocrgate clients token --client-id ID}: asks the server's issuer for an access token with
+   * the client-credentials grant and prints it (for tools such as grpcurl or curl). Exit 0 printed,
+   * 1 refused or unreachable.
+   */
+  @Command(
+      name = "token",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Gets an access token from the server's built-in issuer (client credentials) and prints it.",
+        "The secret comes from $OCRGATE_CLIENT_SECRET or --client-secret-file, never the command line."
+      })
+  static final class Token implements Callable<Integer> {
+    @Mixin ClientOptions client;
+
+    @Override
+    public Integer call() {
+      if (client.token == null || client.token.clientId == null) {
+        System.err.println("ocrgate clients token: --client-id is required");
+        return 2;
+      }
+      try (OcrClient c = client.build()) {
+        Optional<AccessToken> token = c.currentToken();
+        if (token.isEmpty()) {
+          System.err.println("ocrgate clients token: no token (a --plaintext connection sends none without --allow-insecure-token)");
+          return 1;
+        }
+        System.out.println(token.get().value());
+        return 0;
+      } catch (IOException e) {
+        System.err.println("ocrgate clients token: " + (e.getCause() instanceof StatusRuntimeException s
+            ? client.describe(s) : e.getMessage()));
+        return 1;
+      }
     }
   }
 }

@@ -23,12 +23,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -136,6 +139,29 @@ public final class OcrClient implements AutoCloseable {
     return AuthRetry.unary(
         tokens,
         used -> stub.withOption(BearerCallCredentials.USED_TOKEN, used).revokeToken(request));
+  }
+
+  /**
+   * The token the next call would carry (fetched now if none is cached, e.g. from the issuer with
+   * client credentials), or empty when this client sends no token. For handing a token to another
+   * tool; the value is a credential: never log it.
+   *
+   * @throws IOException when the token source cannot produce one (its message names no secret)
+   */
+  public Optional<AccessToken> currentToken() throws IOException {
+    if (tokens == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(tokens.get().get(settings.deadline.toNanos(), TimeUnit.NANOSECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while fetching a token", e);
+    } catch (TimeoutException e) {
+      throw new IOException("no token within " + settings.deadline.toSeconds() + " s", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException("cannot fetch a token", e.getCause());
+    }
   }
 
   /**
