@@ -105,7 +105,7 @@ public final class UpstreamHealth {
     if (now) {
       log.info("upstream {} answering: model {} SERVING", client.target(), model);
     } else {
-      log.warn("upstream {} UNREACHABLE ({}): model {} reports NOT_SERVING until it answers",
+      log.warn("upstream {} NOT ANSWERING ({}): model {} reports NOT_SERVING until it answers",
           client.target(), why, model);
     }
   }
