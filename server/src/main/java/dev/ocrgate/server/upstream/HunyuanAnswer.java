@@ -23,23 +23,28 @@ import java.util.regex.Pattern;
  * Coordinates are normalised to [0, 1000] of the image sent (clamped). An answer that matches none
  * of these, and every answer of a text task, becomes one line per non-blank line of text, without
  * a box: an unparsable answer degrades, it never fails. A repeated tail is cut first
- * ({@link RepeatedTail}). At most {@value #MAX_LINES} lines are kept.
+ * ({@link RepeatedTail}); at most {@value #MAX_CHARS} characters are read and {@value #MAX_LINES}
+ * lines kept.
  *
  * <p>The formats are those Hunyuan's own scorer recognises ({@code train_verl/reward/task_scorers/
  * spotting.py} in github.com/Tencent-Hunyuan/HunyuanOCR). Stateless; thread-safe.
  */
 public final class HunyuanAnswer {
   static final int MAX_LINES = 4096;
+  /** Characters of an answer that are read (after the repeated tail is cut); 16384 tokens are far fewer. */
+  static final int MAX_CHARS = 256 * 1024;
+  /** Longest text one tagged item may have: bounds the regex's work on an answer full of unclosed tags. */
+  private static final String ITEM_TEXT = "(.{0,1000}?)";
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(JsonParser.Feature.ALLOW_TRAILING_COMMA);
   private static final String NUM = "\\s*(-?\\d+(?:\\.\\d+)?)\\s*";
   private static final String POINT = "\\(" + NUM + "," + NUM + "\\)";
   /** {@code <ref>t</ref><quad>(..),(..)[,(..),(..)]</quad>}, also with {@code box} for {@code quad}. */
   private static final Pattern REF_QUAD = Pattern.compile(
-      "<ref>(.*?)</ref>\\s*<(quad|box)>\\s*(" + POINT + "(?:\\s*,\\s*" + POINT + "){1,3})\\s*</\\2>",
+      "<ref>" + ITEM_TEXT + "</ref>\\s*<(quad|box)>\\s*(" + POINT + "(?:\\s*,\\s*" + POINT + "){1,3})\\s*</\\2>",
       Pattern.DOTALL);
   private static final Pattern POS_QUAD = Pattern.compile(
-      "<quad>\\s*<pos_(\\d+)>\\s*<pos_(\\d+)>\\s*<pos_(\\d+)>\\s*<pos_(\\d+)>\\s*</quad>\\s*<ref>(.*?)</ref>",
+      "<quad>\\s*<pos_(\\d+)>\\s*<pos_(\\d+)>\\s*<pos_(\\d+)>\\s*<pos_(\\d+)>\\s*</quad>\\s*<ref>" + ITEM_TEXT + "</ref>",
       Pattern.DOTALL);
   private static final Pattern BARE = Pattern.compile(POINT + "\\s*,\\s*" + POINT);
   private static final Pattern POINTS = Pattern.compile(POINT);
@@ -58,6 +63,9 @@ public final class HunyuanAnswer {
   /** The lines of {@code content}, answered for {@code task}. */
   public static List<Line> parse(String content, HunyuanTask task) {
     String text = RepeatedTail.cut(content == null ? "" : content);
+    if (text.length() > MAX_CHARS) {
+      text = text.substring(0, MAX_CHARS);
+    }
     if (task.spotting()) {
       List<Line> lines = spotting(text);
       if (!lines.isEmpty()) {

@@ -113,6 +113,15 @@ class HunyuanAnswerTest {
     assertThat(HunyuanAnswer.parse(distinct.toString(), HunyuanTask.TEXT)).hasSize(HunyuanAnswer.MAX_LINES);
   }
 
+  @Test
+  void parse_answerFullOfUnclosedTags_isReadAsTextWithinABoundedTime() {
+    String hostile = "<ref>".repeat(50_000) + "x";
+    List<HunyuanAnswer.Line> lines = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(60), () -> HunyuanAnswer.parse(hostile, HunyuanTask.SPOTTING_HUNYUAN));
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0).box()).isNull();
+  }
+
   @Property(tries = 300)
   void parse_anyAnswer_neverThrows_andEveryLineIsNonBlankWithBoxInRange(@ForAll String answer) {
     for (HunyuanTask task : HunyuanTask.values()) {

@@ -109,6 +109,13 @@ final class MockVllmServer implements AutoCloseable {
     return new MockVllmServer(s, servedModel, apiKey);
   }
 
+  /** As {@link #start(String, String)}, over TLS with {@code tls}'s server certificate. */
+  static MockVllmServer startTls(javax.net.ssl.SSLContext tls, String servedModel, String apiKey) throws IOException {
+    ServerSocket s = tls.getServerSocketFactory().createServerSocket();
+    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    return new MockVllmServer(s, servedModel, apiKey);
+  }
+
   int port() {
     return socket.getLocalPort();
   }

@@ -3,16 +3,12 @@ package dev.ocrgate.server.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.ConfigLoader;
 import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.ocr.ModelRepository;
 import dev.ocrgate.server.testing.RepoPaths;
 import dev.ocrgate.server.testing.TestTls;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
@@ -89,31 +85,27 @@ class UpstreamConfigTest {
 
   @Test
   void https_trustsTheConfiguredCa_andRefusesAServerTheJdkStoreDoesNotTrust() throws Exception {
-    HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    https.setHttpsConfigurator(new HttpsConfigurator(serverContext()));
-    https.createContext("/health", ex -> {
-      ex.sendResponseHeaders(200, -1);
-      ex.close();
-    });
-    https.start();
-    try {
-      String base = "https://localhost:" + https.getAddress().getPort();
+    try (MockVllmServer vllm = MockVllmServer.startTls(serverContext(), UpstreamOcrPipelineTest.MODEL, null)) {
+      vllm.answer(r -> MockVllmServer.ok(MockVllmServer.chatCompletion("over TLS", "stop", 1, 1)));
+      String base = "https://localhost:" + vllm.port();
       UpstreamModelConfig trusting = UpstreamOcrPipelineTest.config(base, "text");
       trusting.upstream.ca_file = TestTls.certs().caCert().toString();
-      try (UpstreamClient client = UpstreamClient.create(trusting, UpstreamKey.load(trusting.upstream, k -> "k"))) {
-        assertThat(client.probe().get(20, TimeUnit.SECONDS)).isEqualTo(200);
+      trusting.upstream.connect_timeout_ms = 20_000; // also the probe's timeout: a TLS handshake on a loaded machine
+      try (UpstreamEngine engine = UpstreamEngine.create(trusting, k -> "k", UpstreamListener.NONE, Clock.systemUTC())) {
+        assertThat(engine.health().checkNow()).isTrue();
+        assertThat(engine.pipeline().recognize(dev.ocrgate.server.ocr.OcrRequest.of(UpstreamOcrPipelineTest.gradient(8, 8)))
+            .get(40, TimeUnit.SECONDS).lines().get(0).getText()).isEqualTo("over TLS");
       }
       UpstreamModelConfig jdkStore = UpstreamOcrPipelineTest.config(base, "text");
+      jdkStore.upstream.connect_timeout_ms = 20_000;
       try (UpstreamClient client = UpstreamClient.create(jdkStore, UpstreamKey.load(jdkStore.upstream, k -> "k"))) {
-        assertThatThrownBy(() -> client.probe().get(20, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> client.probe().get(40, TimeUnit.SECONDS))
             .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(SSLHandshakeException.class);
       }
       UpstreamModelConfig missing = UpstreamOcrPipelineTest.config(base, "text");
       missing.upstream.ca_file = dir.resolve("none.pem").toString();
       assertThatThrownBy(() -> UpstreamEngine.create(missing, k -> "k", UpstreamListener.NONE, Clock.systemUTC()))
           .isInstanceOf(ConfigException.class).hasMessageContaining("upstream.ca_file");
-    } finally {
-      https.stop(0);
     }
   }
 
