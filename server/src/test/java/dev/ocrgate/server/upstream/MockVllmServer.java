@@ -37,16 +37,16 @@ import java.util.function.Function;
  * {@code {"object": "error", "message", "type", "param", "code"}} body. Keep-alive connections are
  * served request after request.
  *
- * <p>Tests script the answers with {@link #answer}: a {@link Reply} per accepted request, which can
+ * <p>Public for the benchmark module ({@code UpstreamOverheadBench}). Tests script the answers with {@link #answer}: a {@link Reply} per accepted request, which can
  * also be slow (held until released or until the client closes the connection), a reset
  * connection, a 429 with Retry-After, malformed JSON. Every request is recorded.
  */
-final class MockVllmServer implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class MockVllmServer implements AutoCloseable {
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   /** One recorded request. */
-  record Request(String method, String path, Map<String, String> headers, byte[] body) {
-    JsonNode json() {
+  public record Request(String method, String path, Map<String, String> headers, byte[] body) {
+    public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
@@ -54,22 +54,22 @@ final class MockVllmServer implements AutoCloseable {
       }
     }
 
-    String header(String name) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
 
   /** What to do with one chat request. */
-  sealed interface Reply permits Answer, Reset, Hold {}
+  public sealed interface Reply permits Answer, Reset, Hold {}
 
   /** An HTTP answer. */
-  record Answer(int status, Map<String, String> headers, byte[] body) implements Reply {}
+  public record Answer(int status, Map<String, String> headers, byte[] body) implements Reply {}
 
   /** Close the connection with a TCP reset, answering nothing. */
-  record Reset() implements Reply {}
+  public record Reset() implements Reply {}
 
   /** Answer nothing until {@code release} opens or the client closes the connection; then {@code then}. */
-  record Hold(CountDownLatch release, Reply then) implements Reply {}
+  public record Hold(CountDownLatch release, Reply then) implements Reply {}
 
   private final ServerSocket socket;
   private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
@@ -97,12 +97,12 @@ final class MockVllmServer implements AutoCloseable {
   }
 
   /** A server on a free port checking {@code servedModel} and, when not null, the API key. */
-  static MockVllmServer start(String servedModel, String apiKey) throws IOException {
+  public static MockVllmServer start(String servedModel, String apiKey) throws IOException {
     return start(0, servedModel, apiKey);
   }
 
   /** As {@link #start(String, String)} on {@code port} (to bring a stopped upstream back). */
-  static MockVllmServer start(int port, String servedModel, String apiKey) throws IOException {
+  public static MockVllmServer start(int port, String servedModel, String apiKey) throws IOException {
     ServerSocket s = new ServerSocket();
     s.setReuseAddress(true);
     s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -110,33 +110,33 @@ final class MockVllmServer implements AutoCloseable {
   }
 
   /** As {@link #start(String, String)}, over TLS with {@code tls}'s server certificate. */
-  static MockVllmServer startTls(javax.net.ssl.SSLContext tls, String servedModel, String apiKey) throws IOException {
+  public static MockVllmServer startTls(javax.net.ssl.SSLContext tls, String servedModel, String apiKey) throws IOException {
     ServerSocket s = tls.getServerSocketFactory().createServerSocket();
     s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     return new MockVllmServer(s, servedModel, apiKey);
   }
 
-  int port() {
+  public int port() {
     return socket.getLocalPort();
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + port();
   }
 
   /** How every later chat request that passes vLLM's own checks is answered. */
-  void answer(Function<Request, Reply> replies) {
+  public void answer(Function<Request, Reply> replies) {
     this.chat = replies;
   }
 
   /** What {@code GET /health} answers: 200 when healthy, 503 otherwise. */
-  void healthy(boolean h) {
+  public void healthy(boolean h) {
     this.healthy = h;
   }
 
   // ---- vLLM-shaped answers ----
 
-  static ObjectNode chatCompletion(String content, String finishReason, int promptTokens, int completionTokens) {
+  public static ObjectNode chatCompletion(String content, String finishReason, int promptTokens, int completionTokens) {
     ObjectNode root = JSON.createObjectNode();
     root.put("id", "chatcmpl-" + Long.toHexString(System.nanoTime()));
     root.put("object", "chat.completion");
@@ -165,12 +165,12 @@ final class MockVllmServer implements AutoCloseable {
     return root;
   }
 
-  static Answer ok(JsonNode body) {
+  public static Answer ok(JsonNode body) {
     return new Answer(200, Map.of("content-type", "application/json"), body.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** vLLM's error body ({@code ErrorResponse}) with {@code status}. */
-  static Answer error(int status, String type, String message, Map<String, String> headers) {
+  public static Answer error(int status, String type, String message, Map<String, String> headers) {
     ObjectNode body = JSON.createObjectNode();
     body.put("object", "error");
     body.put("message", message);
@@ -182,7 +182,7 @@ final class MockVllmServer implements AutoCloseable {
     return new Answer(status, h, body.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  static Answer raw(int status, String contentType, String body) {
+  public static Answer raw(int status, String contentType, String body) {
     return new Answer(status, Map.of("content-type", contentType), body.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -348,7 +348,7 @@ final class MockVllmServer implements AutoCloseable {
     };
   }
 
-  List<Request> drainRequests() {
+  public List<Request> drainRequests() {
     List<Request> out = new java.util.ArrayList<>();
     requests.drainTo(out);
     return out;

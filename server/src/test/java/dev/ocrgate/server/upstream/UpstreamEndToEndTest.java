@@ -262,6 +262,51 @@ class UpstreamEndToEndTest {
   }
 
   @Test
+  void streamFrames_upstreamOverloaded_thatFramesErrorCarriesRetryInfo_andTheStreamGoesOn() throws Exception {
+    MockVllmServer vllm = mock(0);
+    vllm.answer(r -> firstPixel(r) == 20
+        ? MockVllmServer.error(429, "TooManyRequests", "busy", Map.of("retry-after", "9"))
+        : spotting("Fine"));
+    startServer(vllm.baseUrl());
+    List<StreamFramesResponse> answers = new ArrayList<>();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    StreamObserver<StreamFramesRequest> frames = OcrServiceGrpc.newStub(channel).withCallCredentials(token("ocr:stream"))
+        .withDeadlineAfter(30, TimeUnit.SECONDS).streamFrames(new StreamObserver<>() {
+          @Override
+          public void onNext(StreamFramesResponse value) {
+            synchronized (answers) {
+              answers.add(value);
+            }
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            done.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {
+            done.complete(null);
+          }
+        });
+    frames.onNext(StreamFramesRequest.newBuilder().setConfig(StreamConfig.newBuilder()
+        .setMode(StreamMode.STREAM_MODE_FULL)).build());
+    frames.onNext(StreamFramesRequest.newBuilder().setFrame(Frame.newBuilder().setSeq(1)
+        .setImage(raw(flat(96, 48, 20)))).build());
+    frames.onNext(StreamFramesRequest.newBuilder().setFrame(Frame.newBuilder().setSeq(2)
+        .setImage(raw(flat(96, 48, 230)))).build());
+    frames.onCompleted();
+    done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    List<FrameResult> results = answers.stream().map(StreamFramesResponse::getResult).toList();
+    assertThat(results).extracting(FrameResult::getSeq).containsExactly(1L, 2L);
+    com.google.rpc.Status error = results.get(0).getError();
+    assertThat(error.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value());
+    assertThat(error.getDetails(0).unpack(RetryInfo.class).getRetryDelay().getSeconds()).isEqualTo(9);
+    assertThat(results.get(1).getLines(0).getText()).isEqualTo("Fine");
+  }
+
+  @Test
   void startsWithTheUpstreamDown_notServingUntilItAnswers_andAgainWhenItGoesAway() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
