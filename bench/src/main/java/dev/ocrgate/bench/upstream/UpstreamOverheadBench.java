@@ -89,9 +89,14 @@ public final class UpstreamOverheadBench {
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     Histogram viaOcrgate = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
     Histogram straight = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
+    long decodeUs = 0;
+    long queueUs = 0;
+    long encodeParseUs = 0;
+    long upstreamUs = 0;
     for (int i = 0; i < warmup + calls; i++) {
       long t0 = System.nanoTime();
-      int lines = stub.recognize(request).getLinesCount();
+      var response = stub.recognize(request);
+      int lines = response.getLinesCount();
       long t1 = System.nanoTime();
       HttpResponse<byte[]> r = http.send(direct, HttpResponse.BodyHandlers.ofByteArray());
       int directLines = HunyuanAnswer.parse(ChatCompletions.parseAnswer(r.body()).content(), HunyuanTask.SPOTTING_JSON).size();
@@ -102,9 +107,14 @@ public final class UpstreamOverheadBench {
       if (i >= warmup) {
         viaOcrgate.recordValue(t1 - t0);
         straight.recordValue(t2 - t1);
+        var t = response.getTiming();
+        decodeUs += t.getDecodeUs();
+        queueUs += t.getQueueUs();
+        encodeParseUs += t.getRecognitionUs() - t.getInferenceUs();
+        upstreamUs += t.getInferenceUs();
       }
     }
-    System.out.printf("%dx%d RGB frame, PNG %d bytes, %d calls per side after %d warm-up%n", w, h, body.length, calls, warmup);
+    System.out.printf("%dx%d RGB frame, request body %d bytes (PNG as base64 in JSON), %d calls per side after %d warm-up%n%n", w, h, body.length, calls, warmup);
     System.out.println("| path | p50 ms | p90 ms | p99 ms | mean ms |");
     System.out.println("| --- | ---: | ---: | ---: | ---: |");
     row("client → vLLM stand-in (HTTP/1.1, PNG prebuilt)", straight);
@@ -112,6 +122,17 @@ public final class UpstreamOverheadBench {
     System.out.printf("| ratio ocrgate / direct | %.2f | %.2f | %.2f | %.2f |%n",
         ratio(viaOcrgate, straight, 50), ratio(viaOcrgate, straight, 90), ratio(viaOcrgate, straight, 99),
         viaOcrgate.getMean() / straight.getMean());
+    breakdown(decodeUs, queueUs, encodeParseUs, upstreamUs, calls);
+  }
+
+  private static void breakdown(long decodeUs, long queueUs, long encodeParseUs, long upstreamUs, int calls) {
+    System.out.println();
+    System.out.println("Where ocrgate's time went (server-side Timing, mean ms per call):");
+    System.out.println();
+    System.out.println("| decode_us | queue_us | recognition_us − inference_us (crop, PNG, body, parse) | inference_us (HTTP exchange) |");
+    System.out.println("| ---: | ---: | ---: | ---: |");
+    System.out.printf("| %.2f | %.2f | %.2f | %.2f |%n", decodeUs / 1e3 / calls, queueUs / 1e3 / calls,
+        encodeParseUs / 1e3 / calls, upstreamUs / 1e3 / calls);
   }
 
   private static void row(String name, Histogram h) {

@@ -192,6 +192,7 @@ public final class MockVllmServer implements AutoCloseable {
     while (!socket.isClosed()) {
       try {
         Socket s = socket.accept();
+        s.setTcpNoDelay(true); // as uvicorn does; with Nagle a split answer waits for a delayed ACK
         open.put(s, true);
         threads.execute(() -> serve(s));
       } catch (IOException e) {
@@ -331,8 +332,10 @@ public final class MockVllmServer implements AutoCloseable {
     head.append("server: uvicorn\r\n");
     a.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
     head.append("content-length: ").append(a.body().length).append("\r\n\r\n");
-    out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-    out.write(a.body());
+    ByteArrayOutputStream whole = new ByteArrayOutputStream(head.length() + a.body().length);
+    whole.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    whole.writeBytes(a.body());
+    out.write(whole.toByteArray());
     out.flush();
   }
 
