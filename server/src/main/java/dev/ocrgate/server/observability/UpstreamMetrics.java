@@ -69,7 +69,7 @@ public final class UpstreamMetrics implements UpstreamListener {
   @Override
   public void register(IntSupplier inFlight, BooleanSupplier up) {
     Gauge.builder("ocrgate.upstream.requests.in.flight", inFlight::getAsInt)
-        .description("Requests sent to the upstream engine and not yet answered")
+        .description("Requests holding an upstream slot: being encoded, sent and not yet answered, or waiting to retry")
         .tag("model", model)
         .strongReference(true)
         .register(registry);
