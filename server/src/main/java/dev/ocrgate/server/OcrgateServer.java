@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,7 @@ public final class OcrgateServer implements AutoCloseable {
   private final List<ServerServiceDefinition> services;
   private final List<ServerInterceptor> interceptors;
   private final List<Runnable> warmUps;
+  private final List<Consumer<HealthStatusManager>> servingHooks;
   private final List<Runnable> drainHooks;
   private final List<AutoCloseable> closeables;
   private final Map<String, String> startupFacts;
@@ -67,6 +69,7 @@ public final class OcrgateServer implements AutoCloseable {
     this.services = List.copyOf(b.services);
     this.interceptors = List.copyOf(b.interceptors);
     this.warmUps = List.copyOf(b.warmUps);
+    this.servingHooks = List.copyOf(b.servingHooks);
     this.drainHooks = List.copyOf(b.drainHooks);
     this.closeables = List.copyOf(b.closeables);
     this.startupFacts = Map.copyOf(b.startupFacts);
@@ -138,6 +141,7 @@ public final class OcrgateServer implements AutoCloseable {
         startupFacts.entrySet().stream()
             .map(e -> " " + e.getKey() + "=" + e.getValue())
             .collect(Collectors.joining()));
+    servingHooks.forEach(hook -> hook.accept(health));
     return this;
   }
 
@@ -274,6 +278,7 @@ public final class OcrgateServer implements AutoCloseable {
     private final List<ServerServiceDefinition> services = new ArrayList<>();
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
     private final List<Runnable> warmUps = new ArrayList<>();
+    private final List<Consumer<HealthStatusManager>> servingHooks = new ArrayList<>();
     private final List<Runnable> drainHooks = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final Map<String, String> startupFacts = new LinkedHashMap<>();
@@ -328,6 +333,15 @@ public final class OcrgateServer implements AutoCloseable {
     /** A task run after bind and before health turns SERVING (model warm-up). */
     public Builder warmUp(Runnable task) {
       warmUps.add(task);
+      return this;
+    }
+
+    /**
+     * A task run once health has turned SERVING, given the server's health manager, e.g. a
+     * watcher that from then on reports a dependency's state (before, warm-up owns the status).
+     */
+    public Builder whenServing(Consumer<HealthStatusManager> task) {
+      servingHooks.add(task);
       return this;
     }
 

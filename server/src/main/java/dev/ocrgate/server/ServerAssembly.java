@@ -80,6 +80,11 @@ public final class ServerAssembly {
    * the server drains calls, then the pipeline's batchers drain.
    */
   private static void addOcr(OcrgateConfig config, OcrgateServer.Builder builder, Metrics metrics) {
+    Path upstream = UpstreamAssembly.upstreamModelDir(config);
+    if (upstream != null) {
+      UpstreamAssembly.addOcr(config, upstream, builder, metrics); // a remote engine, no ONNX models
+      return;
+    }
     OcrModule ocr = OcrModule.create(config,
         provider -> PipelineMetrics.batches(metrics, "det", "detection", provider),
         provider -> PipelineMetrics.batches(metrics, "rec", "recognition", provider));

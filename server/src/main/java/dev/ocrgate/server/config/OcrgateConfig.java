@@ -19,7 +19,11 @@ public final class OcrgateConfig {
   @JsonProperty public ServerSection server = new ServerSection();
   /** Server TLS material. */
   @JsonProperty public TlsSection tls = new TlsSection();
-  /** Model repository folders to load (each holds a model.yaml). */
+  /**
+   * The model set to serve: exactly one folder holding a model.yaml (PP-OCRv4 on ONNX Runtime, or
+   * {@code engine: openai_chat} for a remote chat-completions endpoint such as vLLM serving
+   * HunyuanOCR, see docs/upstream.md).
+   */
   @JsonProperty public List<String> models = new ArrayList<>(List.of("models/ppocr-v4"));
   /** Dev mode: generated TLS material and signing key under {@code state_dir}. */
   @JsonProperty public DevSection dev = new DevSection();

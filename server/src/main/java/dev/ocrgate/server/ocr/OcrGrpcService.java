@@ -104,7 +104,7 @@ public final class OcrGrpcService extends OcrServiceGrpc.OcrServiceImplBase {
     }
     future.whenComplete((result, error) -> {
       if (error != null) {
-        responses.onError(toStatus(error).asException());
+        responses.onError(toException(error));
         return;
       }
       responses.onNext(response(result, image, start, decodedAt));
@@ -166,6 +166,15 @@ public final class OcrGrpcService extends OcrServiceGrpc.OcrServiceImplBase {
       @Override
       public void onCompleted() {}
     };
+  }
+
+  /**
+   * The exception a pipeline failure is answered with: a {@link StatusException} as it is, with
+   * its trailers (e.g. a {@code google.rpc.RetryInfo} of an overloaded engine), else {@link #toStatus}.
+   */
+  static StatusException toException(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return cause instanceof StatusException se ? se : toStatus(error).asException();
   }
 
   /** The status a pipeline failure maps to; unknown failures become a bare INTERNAL. */

@@ -79,8 +79,11 @@ public final class OcrModule implements AutoCloseable {
     }
   }
 
-  /** The image decoder of the {@code ocr} section: its limits and one decode budget for all calls. */
-  static ImageDecoder imageDecoder(OcrgateConfig config) {
+  /**
+   * The image decoder of the {@code ocr} section: its limits and one decode budget for all calls
+   * (also used by engines that are not ONNX models).
+   */
+  public static ImageDecoder imageDecoder(OcrgateConfig config) {
     config.ocr.validate();
     try {
       ImageLimits limits = new ImageLimits(config.ocr.max_image_bytes, config.ocr.max_image_pixels);

@@ -61,7 +61,8 @@ final class PendingFrame {
     } else {
       r.setError(com.google.rpc.Status.newBuilder()
           .setCode(status.getCode().value())
-          .setMessage(status.getDescription() == null ? status.getCode().name() : status.getDescription()));
+          .setMessage(status.getDescription() == null ? status.getCode().name() : status.getDescription())
+          .addAllDetails(error == null ? detailsOf(ocr) : java.util.List.of()));
     }
     timing.setDecodeUs(decodeNanos / 1000).setTotalUs(Math.max(0, now - arrivalNanos) / 1000);
     return r.setTiming(timing).build();
@@ -79,6 +80,19 @@ final class PendingFrame {
       return statusOf(e.getCause());
     } catch (java.util.concurrent.CancellationException e) {
       return Status.CANCELLED.withDescription("cancelled");
+    }
+  }
+
+  /** The details (e.g. {@code google.rpc.RetryInfo}) the pipeline attached to its failure, if any. */
+  static java.util.List<com.google.protobuf.Any> detailsOf(CompletableFuture<OcrResult> f) {
+    try {
+      f.join();
+      return java.util.List.of();
+    } catch (CompletionException e) {
+      com.google.rpc.Status s = io.grpc.protobuf.StatusProto.fromThrowable(e.getCause());
+      return s == null ? java.util.List.of() : s.getDetailsList();
+    } catch (java.util.concurrent.CancellationException e) {
+      return java.util.List.of();
     }
   }
 

@@ -34,13 +34,20 @@ class MetricNamesTest {
       metrics.cueEmitted();
       metrics.registerRedisUp(() -> true);
       metrics.redisError("revocation_get");
+      UpstreamMetrics upstream = UpstreamMetrics.create(metrics, "hunyuan-ocr");
+      upstream.onExchange("200", 5_000_000);
+      upstream.onError("429");
+      upstream.onTokens(700, 12);
+      upstream.register(() -> 2, () -> true);
       scrape = metrics.scrape().orElseThrow();
       assertThat(scrape)
           .contains("ocrgate_auth_failures_total{reason=\"expired\"} 1")
           .contains("ocrgate_batch_queue_depth{queue=\"rec\"} 3")
           .contains("ocrgate_inference_duration_seconds_count{model=\"ppocr-v4/rec\",provider=\"CPU\"} 1")
           .contains("ocrgate_stream_frames_total{result=\"reused\"} 1")
-          .contains("ocrgate_redis_up 1");
+          .contains("ocrgate_redis_up 1")
+          .contains("ocrgate_upstream_tokens_total{kind=\"prompt\",model=\"hunyuan-ocr\"} 700")
+          .contains("ocrgate_upstream_requests_in_flight{model=\"hunyuan-ocr\"} 2");
     }
     Set<String> scraped = new TreeSet<>();
     Matcher m = TYPE_LINE.matcher(scrape);

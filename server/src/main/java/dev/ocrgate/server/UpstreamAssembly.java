@@ -1,0 +1,55 @@
+package dev.ocrgate.server;
+
+import dev.ocrgate.api.v1.OcrServiceGrpc;
+import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.observability.Metrics;
+import dev.ocrgate.server.observability.PipelineMetrics;
+import dev.ocrgate.server.observability.UpstreamMetrics;
+import dev.ocrgate.server.ocr.ModelRepository;
+import dev.ocrgate.server.ocr.OcrGrpcService;
+import dev.ocrgate.server.ocr.OcrModule;
+import dev.ocrgate.server.stream.StreamFramesService;
+import dev.ocrgate.server.upstream.UpstreamEngine;
+import dev.ocrgate.server.upstream.UpstreamModelConfig;
+import dev.ocrgate.server.vision.ImageDecoder;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Wires Recognize and StreamFrames to a remote engine when the one configured model set says
+ * {@code engine: openai_chat}: the same image decoder, services, drain and metrics as the ONNX
+ * path (see {@link ServerAssembly}), an {@link UpstreamEngine} instead of models. The services
+ * see only {@link dev.ocrgate.server.ocr.OcrPipeline}.
+ *
+ * <p>Startup does not wait for the upstream: it probes once (one log line when it does not
+ * answer), reports NOT_SERVING while it does not, and SERVING once it does.
+ */
+final class UpstreamAssembly {
+  private UpstreamAssembly() {}
+
+  /** The model folder of a remote engine, or null when the configured set runs on ONNX Runtime. */
+  static Path upstreamModelDir(OcrgateConfig config) {
+    if (config.models == null || config.models.size() != 1) {
+      return null; // OcrModule reports the count
+    }
+    Path dir = ModelRepository.resolve(config.models.get(0));
+    return UpstreamEngine.isUpstream(dir) ? dir : null;
+  }
+
+  static void addOcr(OcrgateConfig config, Path modelDir, OcrgateServer.Builder builder, Metrics metrics) {
+    UpstreamModelConfig model = UpstreamEngine.load(modelDir);
+    ImageDecoder decoder = OcrModule.imageDecoder(config);
+    UpstreamEngine engine = UpstreamEngine.create(model, System::getenv,
+        UpstreamMetrics.create(metrics, model.name), Clock.systemUTC());
+    StreamFramesService streams = StreamFramesService.create(engine.pipeline(), decoder::decode,
+        config.streaming, PipelineMetrics.streams(metrics));
+    builder
+        .addService(OcrGrpcService.create(engine.pipeline(), decoder, engine.modelName()).withStreams(streams::open))
+        .onDrain(streams::drain)
+        .warmUp(engine::checkOnce)
+        .whenServing(health -> engine.startHealth(health, OcrServiceGrpc.SERVICE_NAME))
+        .onClose(engine)
+        .startupFact("engine", "openai_chat " + engine.describe())
+        .startupFact("models", engine.modelName());
+  }
+}
