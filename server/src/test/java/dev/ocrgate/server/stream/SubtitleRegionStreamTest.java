@@ -155,16 +155,24 @@ class SubtitleRegionStreamTest {
 
   @Test
   void verify_aTwoLineSubtitle_isReadWhole() throws Exception {
-    // FontSize 30 at 360 px: the first of two lines starts above 0.75 of the height.
+    // FontSize 34 (42 px at 360 px) and MarginV 20: the first of two lines starts at about 0.65 of
+    // the height, well above the bottom quarter.
     List<SubtitleVideo.SrtCue> truth = List.of(
         new SubtitleVideo.SrtCue(1, 300, 2000, "Where are you going\nat this hour"),
         new SubtitleVideo.SrtCue(2, 2400, 4400, "The last train\nhas already left"));
     List<SubtitleVideo.DecodedFrame> frames =
-        video(truth, "FontName=DejaVu Sans,FontSize=30,Outline=2,MarginV=12", "");
+        video(truth, "FontName=DejaVu Sans,FontSize=34,Outline=2,MarginV=20", "");
 
     TestStream auto = stream(frames, null);
 
     assertCues(auto, truth);
+    for (int i = 0; i < truth.size(); i++) {
+      String[] want = truth.get(i).text().split("\n");
+      String[] got = auto.cues().get(i).getText().split("\n");
+      assertThat(got).as("lines of cue %d", i + 1).hasSize(2);
+      assertThat(RealModelStreamTest.cer(want[0], got[0])).as("first line of cue %d: '%s'", i + 1, got[0])
+          .isLessThanOrEqualTo(0.1);
+    }
   }
 
   /** A logo in the bottom-right corner and a frame counter on the left, both in the search area. */
