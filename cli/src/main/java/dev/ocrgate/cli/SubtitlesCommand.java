@@ -37,7 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code ocrgate subtitles VIDEO}: burned-in subtitles to an SRT or WebVTT file. ffmpeg samples
- * the video at {@code --fps}, crops the {@code --roi} band and pipes raw RGB frames; they are
+ * the video at {@code --fps}, crops the {@code --roi} band if one is given (else the server finds
+ * the subtitles in the whole frame) and pipes raw RGB frames; they are
  * streamed through the SDK (which survives token expiry and server restarts) and the results are
  * turned into cues on the client. Exit status: 0 done, 1 failed, 2 bad usage, 3 ffmpeg missing.
  */
@@ -66,8 +67,8 @@ final class SubtitlesCommand implements Callable<Integer> {
   @Option(
       names = "--roi",
       paramLabel = "X,Y,W,H",
-      description = "Region to read, as fractions of the frame (default ${DEFAULT-VALUE}: the bottom quarter).",
-      defaultValue = "0,0.75,1,0.25")
+      description = "Region to read, as fractions of the frame, e.g. 0,0.75,1,0.25 for the bottom quarter "
+          + "(default: none, the server finds the subtitles in the whole frame).")
   String roi;
 
   @Mixin ClientOptions client;
@@ -80,14 +81,15 @@ final class SubtitlesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    double[] region = parseRoi();
+    double[] region = roi == null ? null : parseRoi();
     if (!(fps > 0 && fps <= 30)) {
       throw new ParameterException(spec.commandLine(), "--fps must be in (0, 30], was " + fps);
     }
     SubtitleFormat fmt = format != null ? format : output != null ? SubtitleFormat.forFileName(output.toString()) : SubtitleFormat.SRT;
     try {
       FfmpegVideo.Probe probe = FfmpegVideo.probe(ffprobe, video);
-      List<SubtitleCue> cues = extract(probe, FfmpegVideo.Crop.of(region, probe.width(), probe.height()));
+      double[] crop = region == null ? new double[] {0, 0, 1, 1} : region;
+      List<SubtitleCue> cues = extract(probe, FfmpegVideo.Crop.of(crop, probe.width(), probe.height()), region != null);
       write(cues, fmt);
       err.println("subtitles: " + cues.size() + " cues" + (output != null ? " written to " + output : ""));
       return 0;
@@ -103,7 +105,7 @@ final class SubtitlesCommand implements Callable<Integer> {
     }
   }
 
-  private List<SubtitleCue> extract(FfmpegVideo.Probe probe, FfmpegVideo.Crop crop) throws Exception {
+  private List<SubtitleCue> extract(FfmpegVideo.Probe probe, FfmpegVideo.Crop crop, boolean cropped) throws Exception {
     long intervalMs = Math.max(1, Math.round(1000 / fps));
     SubtitleCues cues = new SubtitleCues(0.8, intervalMs);
     Progress progress = new Progress(err, terminal != null ? terminal : System.console() != null, System::nanoTime, probe.durationMs());
@@ -126,7 +128,7 @@ final class SubtitlesCommand implements Callable<Integer> {
       }
     };
     try (OcrClient c = client.build(); FfmpegVideo decoder = FfmpegVideo.open(ffmpeg, video, fps, crop)) {
-      FrameStream stream = c.streamFrames(config(intervalMs), listener);
+      FrameStream stream = c.streamFrames(config(intervalMs, cropped), listener);
       try {
         if (send(decoder, stream, done)) {
           decoder.finish();
@@ -184,13 +186,18 @@ final class SubtitlesCommand implements Callable<Integer> {
     }
   }
 
-  /** The frames are already cropped by ffmpeg, so the server reads the whole frame. */
-  private static StreamConfig config(long intervalMs) {
-    return StreamConfig.newBuilder()
-        .setRegion(Region.newBuilder().setNormalized(NormalizedRect.newBuilder().setX(0).setY(0).setWidth(1).setHeight(1)))
+  /**
+   * Frames cropped by ffmpeg ({@code --roi}) are read whole; full frames are sent with no region,
+   * so the server finds the subtitle band.
+   */
+  private static StreamConfig config(long intervalMs, boolean cropped) {
+    StreamConfig.Builder c = StreamConfig.newBuilder()
         .setMode(StreamMode.STREAM_MODE_SUBTITLE)
-        .setFrameIntervalMs((int) intervalMs)
-        .build();
+        .setFrameIntervalMs((int) intervalMs);
+    if (cropped) {
+      c.setRegion(Region.newBuilder().setNormalized(NormalizedRect.newBuilder().setX(0).setY(0).setWidth(1).setHeight(1)));
+    }
+    return c.build();
   }
 
   private void write(List<SubtitleCue> cues, SubtitleFormat fmt) throws IOException {

@@ -7,6 +7,7 @@ import dev.ocrgate.api.v1.Quad;
 import dev.ocrgate.api.v1.RawImage;
 import dev.ocrgate.api.v1.RecognizeRequest;
 import dev.ocrgate.api.v1.RecognizeResponse;
+import dev.ocrgate.api.v1.StreamConfig;
 import dev.ocrgate.api.v1.StreamFramesRequest;
 import dev.ocrgate.api.v1.StreamFramesResponse;
 import dev.ocrgate.api.v1.TextLine;
@@ -28,6 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ColorOcrService extends OcrServiceGrpc.OcrServiceImplBase {
   static final String TOKEN = "cli-test-token";
   final AtomicInteger frames = new AtomicInteger();
+  /** The last stream's config and frame size, for tests of what the CLI sends. */
+  volatile StreamConfig lastConfig;
+  volatile int lastWidth;
+  volatile int lastHeight;
 
   @Override
   public void recognize(RecognizeRequest request, StreamObserver<RecognizeResponse> out) {
@@ -52,9 +57,14 @@ final class ColorOcrService extends OcrServiceGrpc.OcrServiceImplBase {
     return new StreamObserver<>() {
       @Override
       public void onNext(StreamFramesRequest r) {
+        if (r.hasConfig()) {
+          lastConfig = r.getConfig();
+        }
         if (!r.hasFrame()) {
           return;
         }
+        lastWidth = r.getFrame().getImage().getRaw().getWidth();
+        lastHeight = r.getFrame().getImage().getRaw().getHeight();
         frames.incrementAndGet();
         FrameResult.Builder result = FrameResult.newBuilder().setSeq(r.getFrame().getSeq()).setPtsMs(r.getFrame().getPtsMs());
         String text = colour(r.getFrame().getImage().getRaw());

@@ -115,6 +115,28 @@ class SubtitlesCommandTest {
   }
 
   @Test
+  void verify_roi_cropsInFfmpeg_andSendsTheCropAsTheRegionToRead() throws Exception {
+    int exit = run(new SubtitlesCommand(), video.toString(), "-o", dir.resolve("roi.srt").toString(),
+        "--roi", "0,0.75,1,0.25", "--token", ColorOcrService.TOKEN);
+
+    assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(ocr.lastConfig.hasRegion()).isTrue();
+    assertThat(ocr.lastConfig.getRegion().getNormalized().getHeight()).isEqualTo(1f);
+    assertThat(new int[] {ocr.lastWidth, ocr.lastHeight}).containsExactly(160, 30);
+  }
+
+  @Test
+  void verify_noRoi_sendsWholeFrames_andNoRegion_soTheServerFindsTheSubtitles() throws Exception {
+    int exit = run(new SubtitlesCommand(), video.toString(), "-o", dir.resolve("whole.srt").toString(),
+        "--token", ColorOcrService.TOKEN);
+
+    assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(ocr.lastConfig.hasRegion()).isFalse();
+    assertThat(ocr.lastConfig.getMode()).isEqualTo(dev.ocrgate.api.v1.StreamMode.STREAM_MODE_SUBTITLE);
+    assertThat(new int[] {ocr.lastWidth, ocr.lastHeight}).containsExactly(160, 120);
+  }
+
+  @Test
   void verify_missingFfmpeg_saysSoClearly_andExits3() {
     SubtitlesCommand cmd = new SubtitlesCommand();
     cmd.ffprobe = "/nonexistent/ffprobe";

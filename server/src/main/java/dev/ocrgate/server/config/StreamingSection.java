@@ -18,6 +18,67 @@ public final class StreamingSection {
   @JsonProperty public float change_threshold = 0.004f;
   /** Default similarity for two frames' texts to belong to one cue, in (0, 1]. Default 0.8. */
   @JsonProperty public float cue_similarity = 0.8f;
+  /**
+   * How a SUBTITLE stream that names no region finds its subtitle band (see
+   * docs/architecture.md, "Automatic subtitle region").
+   */
+  @JsonProperty public SubtitleRegion subtitle_region = new SubtitleRegion();
+
+  /** The automatic subtitle region (the {@code streaming.subtitle_region:} section). */
+  public static final class SubtitleRegion {
+    /**
+     * Find the subtitle band in SUBTITLE streams that name no region. Default true; false reads
+     * the fixed bottom quarter of every frame (and answers every line in it). An explicit region
+     * always wins.
+     */
+    @JsonProperty public boolean enabled = true;
+    /**
+     * Top of the search area, fraction of the frame height: until the band is found (and again
+     * after a re-search) frames are read from here to the bottom, full width. Default 0.4.
+     */
+    @JsonProperty public float search_top = 0.4f;
+    /**
+     * Width of the central strip, fraction of the frame width, that a subtitle line must reach
+     * into; text entirely left or right of it (corner logos, clocks, watermarks) is not answered.
+     * Default 0.2.
+     */
+    @JsonProperty public float center_strip = 0.2f;
+    /** Lowest subtitle line (detected box) height, fraction of the frame height. Default 0.02. */
+    @JsonProperty public float min_line_height = 0.02f;
+    /** Highest subtitle line (detected box) height, fraction of the frame height. Default 0.25. */
+    @JsonProperty public float max_line_height = 0.25f;
+    /**
+     * Answered frames with subtitle lines at one height before the band is locked there.
+     * Default 3.
+     */
+    @JsonProperty public int lock_frames = 3;
+    /**
+     * Search again after this much video time (pts) without a subtitle line in the band,
+     * milliseconds; 0 = never. Default 10000.
+     */
+    @JsonProperty public long research_after_ms = 10_000;
+
+    void validate() {
+      fraction("search_top", search_top, 0, 0.9f);
+      fraction("center_strip", center_strip, 0.01f, 1);
+      fraction("min_line_height", min_line_height, 0.001f, 1);
+      fraction("max_line_height", max_line_height, min_line_height, 1);
+      if (lock_frames < 1 || lock_frames > 100) {
+        throw new ConfigException("streaming.subtitle_region.lock_frames must be in [1, 100], got " + lock_frames);
+      }
+      if (research_after_ms < 0) {
+        throw new ConfigException(
+            "streaming.subtitle_region.research_after_ms must be >= 0, got " + research_after_ms);
+      }
+    }
+
+    private static void fraction(String key, float value, float min, float max) {
+      if (!(value >= min && value <= max)) {
+        throw new ConfigException("streaming.subtitle_region." + key + " must be in [" + min + ", " + max
+            + "], got " + value);
+      }
+    }
+  }
 
   /** Throws {@link ConfigException} naming the first bad key. */
   public void validate() {
@@ -30,5 +91,9 @@ public final class StreamingSection {
     if (!(cue_similarity > 0 && cue_similarity <= 1)) {
       throw new ConfigException("streaming.cue_similarity must be in (0, 1], got " + cue_similarity);
     }
+    if (subtitle_region == null) {
+      throw new ConfigException("streaming.subtitle_region must be a section");
+    }
+    subtitle_region.validate();
   }
 }

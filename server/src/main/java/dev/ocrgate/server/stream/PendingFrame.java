@@ -16,6 +16,8 @@ final class PendingFrame {
   final long ptsMs;
   final long arrivalNanos;
   long decodeNanos;
+  /** The part of the frame read (or, reused, read by the frame it reuses); null if not decoded. */
+  ReadArea area;
   Long reusedFromSeq;
   Status error;
   CompletableFuture<OcrResult> ocr;
@@ -53,6 +55,9 @@ final class PendingFrame {
     if (status == null) {
       OcrResult result = ocr.join();
       r.addAllLines(result.lines());
+      if (area != null) {
+        r.setRegion(area.toProto());
+      }
       if (reusedFromSeq != null) {
         r.setReusedFromSeq(reusedFromSeq);
       } else {

@@ -41,7 +41,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order: frames are answered strictly in arrival order (= seq order; a non-increasing seq is a
  * bad frame), exactly once each. A frame whose region barely changed since the last frame read
- * reuses that frame's OCR future (if that read fails, the reusing frames fail with it).
+ * reuses that frame's OCR future (if that read fails, the reusing frames fail with it); a frame
+ * whose area differs from the last read frame's is always read. In SUBTITLE mode without a region
+ * a {@link SubtitleBand} chooses each frame's area as it arrives and filters its lines as it is
+ * answered (deterministically, see there).
  *
  * <p>Rate limits: every frame is charged to the caller's {@link FrameGate} (installed by the
  * rate-limit interceptor in the call's Context) before it is read. A refused frame is not read;
@@ -79,6 +82,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private final ArrayDeque<PendingFrame> pending = new ArrayDeque<>();
   private StreamPlan plan;
   private CueBuilder cues;
+  private SubtitleBand band; // null unless plan.autoRegion()
   private long lastSeq;
   private boolean anyFrame;
   private PendingFrame lastRead;
@@ -178,6 +182,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       failNow(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
       return;
     }
+    band = plan.autoRegion() ? SubtitleBand.start(settings.subtitle_region, settings.window) : null;
     cues = plan.emitCues() ? new CueBuilder(plan.cueSimilarity(), plan.frameIntervalMs()) : null;
     if (!draining) {
       out.request(settings.window);
@@ -222,13 +227,15 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       return;
     }
     p.decodeNanos = System.nanoTime() - p.arrivalNanos;
-    PixelRect roi = plan.region().resolve(image.width(), image.height());
+    PixelRect roi = band != null ? band.areaFor(image.width(), image.height())
+        : plan.region().resolve(image.width(), image.height());
     if (roi == null) {
       p.fail(Status.INVALID_ARGUMENT.withDescription("region lies outside the frame"));
       return;
     }
+    p.area = new ReadArea(roi, image.width(), image.height());
     FrameSignature signature = plan.changeThreshold() >= 0 ? FrameSignature.of(image, roi) : null;
-    if (canReuse(signature)) {
+    if (canReuse(signature) && lastRead.area.rect().equals(roi)) {
       p.reusedFromSeq = lastRead.seq;
       p.ocr = lastRead.ocr;
       return;
@@ -267,6 +274,9 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
 
   private void answer(PendingFrame p) {
     FrameResult result = p.toResult(System.nanoTime());
+    if (band != null && p.area != null) {
+      result = band.answer(result, p.area);
+    }
     out.onNext(StreamFramesResponse.newBuilder().setResult(result).build());
     listener.onPending(pending.size());
     Status.Code code = result.hasError()

@@ -11,9 +11,12 @@ import dev.ocrgate.server.ocr.OcrRequest;
  *
  * @param changeThreshold reuse a result below this difference; negative = never reuse
  * @param cueSimilarity kept as the decimal the float field or the config holds (see {@link CueSimilarity})
+ * @param autoRegion SUBTITLE mode without a region, automatic region enabled: the region is found
+ *     by {@link SubtitleBand} and {@code region} is not used
  */
 record StreamPlan(
     StreamRegion region,
+    boolean autoRegion,
     OcrRequest.Mode mode,
     double changeThreshold,
     boolean emitCues,
@@ -32,6 +35,8 @@ record StreamPlan(
     // frame. Either way the pipeline detects text inside the region and recognises it.
     StreamRegion region = StreamRegion.of(c.getRegion(), c.hasRegion(),
         mode == OcrRequest.Mode.FULL ? StreamRegion.WHOLE_FRAME : StreamRegion.SUBTITLE_BAND);
+    boolean autoRegion = mode == OcrRequest.Mode.SUBTITLE && defaults.subtitle_region.enabled
+        && (!c.hasRegion() || c.getRegion().getRectCase() == dev.ocrgate.api.v1.Region.RectCase.RECT_NOT_SET);
     float t = c.getChangeThreshold();
     if (Float.isNaN(t) || t > 1) {
       throw new IllegalArgumentException("change_threshold must be <= 1");
@@ -45,7 +50,7 @@ record StreamPlan(
     if (!(conf >= 0 && conf <= 1)) {
       throw new IllegalArgumentException("min_confidence must be in [0, 1]");
     }
-    return new StreamPlan(region, mode, threshold, c.getEmitCues(),
+    return new StreamPlan(region, autoRegion, mode, threshold, c.getEmitCues(),
         CueSimilarity.of(s == 0 ? defaults.cue_similarity : s), Integer.toUnsignedLong(c.getFrameIntervalMs()), conf);
   }
 }

@@ -110,12 +110,19 @@ class RealModelStreamTest {
     onnx.close();
   }
 
-  /** A dark frame with {@code text} in white in the bottom band and a logo above it. */
+  /**
+   * A dark frame with {@code text} in white in the bottom band, centred as subtitles are (the
+   * automatic subtitle region answers only text reaching into the central strip), and a logo
+   * above it.
+   */
   private static ByteString render(String text) {
     List<TextImages.Line> lines = new ArrayList<>();
     lines.add(new TextImages.Line("NEWS 24", TextImages.latin(20), 10, 8));
     if (!text.isEmpty()) {
-      lines.add(new TextImages.Line(text, TextImages.latin(17), 12, H - 22));
+      java.awt.Font font = TextImages.latin(17);
+      int width = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB)
+          .getGraphics().getFontMetrics(font).stringWidth(text);
+      lines.add(new TextImages.Line(text, font, (W - width) / 2, H - 22));
     }
     RgbImage rgb = TextImages.toRgb(
         TextImages.render(W, H, new Color(24, 32, 48), Color.WHITE, lines).image());
@@ -223,7 +230,11 @@ class RealModelStreamTest {
     List<FrameResult> r = s.results();
     assertThat(r).hasSize(n);
     assertThat(cer(PHRASES.get(0), text(r.get(n - 1)))).isLessThanOrEqualTo(0.05);
-    assertThat(r.get(n - 1).getReusedFromSeq()).isEqualTo(1);
+    // Read twice: frame 1 in the search area, then frame 3 + WINDOW in the band locked when frame 3
+    // was answered (the automatic subtitle region); every other frame reuses one of them.
+    assertThat(r.get(n - 1).getReusedFromSeq()).isEqualTo(3 + WINDOW);
+    assertThat(r.stream().filter(f -> !f.hasReusedFromSeq()).map(FrameResult::getSeq).toList())
+        .containsExactly(1L, 3L + WINDOW);
   }
 
   @Test

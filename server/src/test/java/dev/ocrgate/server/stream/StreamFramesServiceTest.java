@@ -46,6 +46,7 @@ class StreamFramesServiceTest {
     config.server.port = 0;
     config.server.drain_timeout_seconds = 5;
     config.streaming.window = WINDOW;
+    config.streaming.subtitle_region.enabled = false; // the fake engine reads the fixed band
     TestTls.certs().applyTo(config.tls);
     StreamListener listener = new StreamListener() {
       @Override

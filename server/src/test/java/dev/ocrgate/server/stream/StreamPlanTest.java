@@ -74,4 +74,18 @@ class StreamPlanTest {
     assertThatThrownBy(() -> StreamPlan.of(StreamConfig.newBuilder().setCueSimilarity(1.5f).build(), defaults))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void verify_automaticRegion_onlyInSubtitleModeWithoutARegion_andWhenEnabled() {
+    assertThat(StreamPlan.of(StreamConfig.getDefaultInstance(), defaults).autoRegion()).isTrue();
+    assertThat(StreamPlan.of(StreamConfig.newBuilder().setRegion(Region.newBuilder()
+        .setNormalized(StreamRegion.SUBTITLE_BAND)).build(), defaults).autoRegion()).isFalse();
+    assertThat(StreamPlan.of(StreamConfig.newBuilder().setRegion(Region.getDefaultInstance()).build(), defaults)
+        .autoRegion()).isTrue();
+    assertThat(StreamPlan.of(StreamConfig.newBuilder()
+        .setMode(dev.ocrgate.api.v1.StreamMode.STREAM_MODE_FULL).build(), defaults).autoRegion()).isFalse();
+    StreamingSection off = new StreamingSection();
+    off.subtitle_region.enabled = false;
+    assertThat(StreamPlan.of(StreamConfig.getDefaultInstance(), off).autoRegion()).isFalse();
+  }
 }

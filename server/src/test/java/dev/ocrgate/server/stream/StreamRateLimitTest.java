@@ -63,6 +63,7 @@ class StreamRateLimitTest {
         .frameCost(1)
         .build();
     InMemoryRateLimiter limiter = InMemoryRateLimiter.create(policy, () -> 1_000_000_000L);
+    config.streaming.subtitle_region.enabled = false; // the fake engine reads the fixed band
     StreamFramesService service =
         StreamFramesService.create(ocr, FakeOcr::decode, config.streaming, new StreamListener() {});
     server = OcrgateServer.builder(config)

@@ -56,12 +56,21 @@ final class SubtitleVideo {
 
   /** Renders {@code srt} (in {@code dir}) onto a {@code w}×{@code h} video of {@code seconds}. */
   static Path render(Path dir, Path srt, int w, int h, double seconds, int fps) throws Exception {
+    return render(dir, srt, w, h, seconds, fps, "FontName=DejaVu Sans,FontSize=22,Outline=2,MarginV=12", "");
+  }
+
+  /**
+   * Like {@link #render(Path, Path, int, int, double, int)} with libass {@code force_style}
+   * {@code style}, then the ffmpeg filters {@code after} (e.g. drawtext; empty for none).
+   */
+  static Path render(Path dir, Path srt, int w, int h, double seconds, int fps, String style, String after)
+      throws Exception {
     String ffmpeg = ExternalTools.require("ffmpeg", "ffmpeg");
     Path out = dir.resolve("burned.mp4");
     String bg = String.format(Locale.ROOT, "color=c=0x203040:s=%dx%d:d=%.3f:r=%d,noise=alls=6:allf=t",
         w, h, seconds, fps);
-    String subs = "subtitles=" + srt.getFileName()
-        + ":force_style='FontName=DejaVu Sans,FontSize=22,Outline=2,MarginV=12'";
+    String subs = "subtitles=" + srt.getFileName() + ":force_style='" + style + "'"
+        + (after.isEmpty() ? "" : "," + after);
     run(dir, ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", bg,
         "-vf", subs, "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
         out.getFileName().toString());

@@ -1,0 +1,267 @@
+package dev.ocrgate.server.stream;
+
+import dev.ocrgate.api.v1.FrameResult;
+import dev.ocrgate.api.v1.TextLine;
+import dev.ocrgate.server.config.StreamingSection;
+import dev.ocrgate.server.vision.PixelRect;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The automatic subtitle region of one SUBTITLE stream that names no region: which part of each
+ * frame is read, and which of the lines read are answered.
+ *
+ * <p>How it decides (also in docs/architecture.md):
+ * <ul>
+ *   <li>A <em>subtitle row</em> is a row of lines ({@link TextRows}) that reaches into the central
+ *       strip ({@code center_strip} of the frame width) and whose tallest line is between
+ *       {@code min_line_height} and {@code max_line_height} of the frame height. Other text (corner
+ *       logos, clocks, watermarks, small or huge scene text) is never answered.
+ *   <li><em>Searching</em> (at the start, and after a re-search): frames are read from
+ *       {@code search_top} to the bottom, full width; subtitle rows are answered wherever they are
+ *       and vote for a zone (rows at one height, at most about three lines tall). When a zone has
+ *       had rows in {@code lock_frames} answered frames, the band is <em>locked</em> there: from the
+ *       zone's bottom up by {@value #LINES} of its line heights (room for a second line above a
+ *       single one) or the zone's top if higher, widened by {@value #MARGIN} line height at both
+ *       ends, full width.
+ *   <li><em>Locked</em>: only the band is read, and only subtitle rows centred in it are answered. A
+ *       row that touches a cut edge of the area read grows the band by {@value #GROW} line heights
+ *       that way (the band never shrinks while locked). After {@code research_after_ms} of video
+ *       time (pts) without a subtitle row in the band, the stream searches again.
+ * </ul>
+ *
+ * <p>Determinism: what a frame gets depends only on the frames before it, never on how far OCR
+ * has progressed. Every decision is taken when a frame is answered (in seq order). Which lines
+ * are answered follows the decisions at once; which area is read follows them {@code lag} frames
+ * later: a decision taken when the k-th frame read is answered applies from the (k + lag)-th frame
+ * read on. With {@code lag} = the stream's window that frame cannot have arrived yet (a stream
+ * accepts frame n only after frame n − window was answered), so the area of every frame is fixed
+ * when it arrives, and a frame whose area differs from the last read frame's is read, not reused.
+ *
+ * <p>Cost: per answered frame, work in the number of lines, no pixels; bounded state (at most
+ * {@value #MAX_ZONES} zones and {@code lag} pending area changes).
+ *
+ * <p>Not thread-safe: confined to its stream's serialising context.
+ */
+final class SubtitleBand {
+  private static final Logger log = LoggerFactory.getLogger(SubtitleBand.class);
+
+  /** Height of a locked band above its zone's bottom, in line heights: two lines. */
+  static final double LINES = 2.2;
+  /** Margin of a locked band beyond its lines, in line heights. */
+  static final double MARGIN = 0.5;
+  /** Growth of a band when a row touches its edge, in line heights. */
+  static final double GROW = 1.5;
+  /** A zone holds rows at most this many line heights tall (two lines and their spacing). */
+  private static final double ZONE_LINES = 3.5;
+  private static final int MAX_ZONES = 16;
+
+  /** A vertical span of the frame, fractions of its height, full width. */
+  record Span(double top, double bottom) {
+    PixelRect in(int width, int height) {
+      // The epsilon keeps whole pixels whole (0.664 × 500 is 331.99999… in doubles).
+      int y0 = Math.max(0, Math.min(height - 1, (int) Math.floor(top * height + 1e-6)));
+      int y1 = Math.max(y0 + 1, Math.min(height, (int) Math.ceil(bottom * height - 1e-6)));
+      return new PixelRect(0, y0, width, y1 - y0);
+    }
+
+    boolean holds(double y) {
+      return y >= top && y <= bottom;
+    }
+  }
+
+  /** From the {@code from}-th frame read on, read {@code span} (null = the search area). */
+  private record Change(long from, Span span) {}
+
+  /** Rows at one height seen while searching. */
+  private static final class Zone {
+    double top;
+    double bottom;
+    double lineHeight;
+    int frames;
+    long lastFrame;
+
+    Zone(double top, double bottom, double lineHeight) {
+      this.top = top;
+      this.bottom = bottom;
+      this.lineHeight = lineHeight;
+    }
+
+    boolean takes(double t, double b, double h) {
+      double reach = MARGIN * Math.max(h, lineHeight);
+      double tall = Math.max(bottom, b) - Math.min(top, t);
+      return t <= bottom + reach && b >= top - reach && tall <= ZONE_LINES * Math.max(h, lineHeight);
+    }
+
+    Span band() {
+      double t = Math.min(top, bottom - LINES * lineHeight) - MARGIN * lineHeight;
+      return new Span(Math.max(0, t), Math.min(1, bottom + MARGIN * lineHeight));
+    }
+  }
+
+  private final StreamingSection.SubtitleRegion settings;
+  private final Span search;
+  private final int lag;
+
+  // Read side: the area of each frame as it arrives.
+  private long reads;
+  private Span reading; // null: the search area
+  private final ArrayDeque<Change> changes = new ArrayDeque<>();
+
+  // Answer side: decisions, in answer order.
+  private long answers;
+  private Span decided; // null: searching
+  private final List<Zone> zones = new ArrayList<>();
+  private long lastSeenPtsMs;
+
+  private SubtitleBand(StreamingSection.SubtitleRegion settings, int lag) {
+    this.settings = settings;
+    this.search = new Span(settings.search_top, 1);
+    this.lag = lag;
+  }
+
+  /**
+   * A band that starts searching; {@code lag} must be the stream's window (see the class
+   * comment). {@code settings} are validated.
+   */
+  static SubtitleBand start(StreamingSection.SubtitleRegion settings, int lag) {
+    if (lag < 1) {
+      throw new IllegalArgumentException("lag must be >= 1");
+    }
+    return new SubtitleBand(settings, lag);
+  }
+
+  /** The area to read of the next decoded frame, {@code width}×{@code height}. */
+  PixelRect areaFor(int width, int height) {
+    long index = ++reads;
+    while (!changes.isEmpty() && changes.peekFirst().from() <= index) {
+      reading = changes.pollFirst().span();
+    }
+    return (reading == null ? search : reading).in(width, height);
+  }
+
+  /**
+   * Learns from a frame read with {@link #areaFor} (in answer order, every such frame once,
+   * failed ones too) and returns its answer with only the subtitle rows it keeps.
+   */
+  FrameResult answer(FrameResult result, ReadArea area) {
+    long k = ++answers;
+    if (result.hasError()) {
+      return result;
+    }
+    List<TextRows.Row> kept = new ArrayList<>();
+    for (TextRows.Row row : TextRows.of(result.getLinesList())) {
+      if (isSubtitle(row, area) && (decided == null || decided.holds(row.centerY() / area.frameHeight()))) {
+        kept.add(row);
+      }
+    }
+    if (decided == null) {
+      vote(kept, area, k, result.getPtsMs());
+    } else {
+      follow(kept, area, k, result.getPtsMs());
+    }
+    return keepOnly(result, kept);
+  }
+
+  private boolean isSubtitle(TextRows.Row row, ReadArea area) {
+    double w = area.frameWidth();
+    double h = row.lineHeight / area.frameHeight();
+    double left = w * (0.5 - settings.center_strip / 2);
+    double right = w * (0.5 + settings.center_strip / 2);
+    return row.x1 > left && row.x0 < right && h >= settings.min_line_height && h <= settings.max_line_height;
+  }
+
+  private void vote(List<TextRows.Row> rows, ReadArea area, long k, long ptsMs) {
+    double fh = area.frameHeight();
+    for (TextRows.Row row : rows) {
+      double t = row.y0 / fh;
+      double b = row.y1 / fh;
+      double h = row.lineHeight / fh;
+      Zone zone = zones.stream().filter(z -> z.takes(t, b, h)).findFirst().orElse(null);
+      if (zone == null) {
+        if (zones.size() == MAX_ZONES) {
+          zones.remove(zones.stream().min((x, y) -> Integer.compare(x.frames, y.frames)).orElseThrow());
+        }
+        zone = new Zone(t, b, h);
+        zones.add(zone);
+      } else {
+        zone.top = Math.min(zone.top, t);
+        zone.bottom = Math.max(zone.bottom, b);
+        zone.lineHeight = Math.max(zone.lineHeight, h);
+      }
+      if (zone.lastFrame != k) {
+        zone.lastFrame = k;
+        zone.frames++;
+      }
+    }
+    Zone best = null;
+    for (Zone z : zones) {
+      if (z.frames >= settings.lock_frames
+          && (best == null || z.frames > best.frames || (z.frames == best.frames && z.bottom > best.bottom))) {
+        best = z;
+      }
+    }
+    if (best != null) {
+      decided = best.band();
+      zones.clear();
+      lastSeenPtsMs = ptsMs;
+      schedule(k, decided);
+    }
+  }
+
+  private void follow(List<TextRows.Row> rows, ReadArea area, long k, long ptsMs) {
+    if (rows.isEmpty()) {
+      if (settings.research_after_ms > 0 && ptsMs - lastSeenPtsMs >= settings.research_after_ms) {
+        decided = null;
+        schedule(k, null);
+      }
+      return;
+    }
+    lastSeenPtsMs = ptsMs;
+    double fh = area.frameHeight();
+    double top = decided.top();
+    double bottom = decided.bottom();
+    for (TextRows.Row row : rows) {
+      if (area.cutsTop() && row.y0 <= area.rect().y() + 1) {
+        top = Math.min(top, (row.y0 - GROW * row.lineHeight) / fh);
+      }
+      if (area.cutsBottom() && row.y1 >= area.rect().y() + area.rect().height() - 1) {
+        bottom = Math.max(bottom, (row.y1 + GROW * row.lineHeight) / fh);
+      }
+    }
+    if (top < decided.top() || bottom > decided.bottom()) {
+      decided = new Span(Math.max(0, top), Math.min(1, bottom));
+      schedule(k, decided);
+    }
+  }
+
+  private void schedule(long k, Span span) {
+    long from = k + lag;
+    if (from <= reads) {
+      // Cannot happen while the stream's flow control holds (see the class comment).
+      log.error("subtitle band change for frame {} comes after it was read", from);
+    }
+    changes.addLast(new Change(from, span));
+  }
+
+  private static FrameResult keepOnly(FrameResult result, List<TextRows.Row> rows) {
+    BitSet keep = new BitSet();
+    rows.forEach(r -> r.lines.forEach(keep::set));
+    if (keep.cardinality() == result.getLinesCount()) {
+      return result;
+    }
+    FrameResult.Builder b = result.toBuilder().clearLines();
+    int order = 0;
+    for (int i = 0; i < result.getLinesCount(); i++) {
+      if (keep.get(i)) {
+        TextLine line = result.getLines(i);
+        b.addLines(line.toBuilder().setReadingOrder(order++));
+      }
+    }
+    return b.build();
+  }
+}

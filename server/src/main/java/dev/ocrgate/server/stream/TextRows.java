@@ -1,0 +1,104 @@
+package dev.ocrgate.server.stream;
+
+import dev.ocrgate.api.v1.Point;
+import dev.ocrgate.api.v1.TextLine;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A frame's lines grouped into rows: lines side by side at one height and close together (a
+ * subtitle line the detector split at a wide gap is one row; a corner logo at the same height is
+ * another). Lines without a box belong to no row. Stateless.
+ */
+final class TextRows {
+  /** Lines overlap vertically by at least this share of the lower one's height to share a row. */
+  private static final double SAME_HEIGHT = 0.5;
+  /** Longest horizontal gap inside a row, in line heights (word gaps are well under one). */
+  private static final double MAX_GAP = 1.5;
+
+  private TextRows() {}
+
+  /**
+   * One row: the indexes of its lines in the result, its bounding box in whole-frame pixels, and
+   * the height of its tallest line.
+   */
+  static final class Row {
+    final List<Integer> lines = new ArrayList<>();
+    double x0;
+    double y0;
+    double x1;
+    double y1;
+    double lineHeight;
+
+    private Row(int line, double[] box) {
+      lines.add(line);
+      x0 = box[0];
+      y0 = box[1];
+      x1 = box[2];
+      y1 = box[3];
+      lineHeight = box[3] - box[1];
+    }
+
+    double centerY() {
+      return (y0 + y1) / 2;
+    }
+
+    private boolean takes(double[] box) {
+      double h = box[3] - box[1];
+      double overlap = Math.min(y1, box[3]) - Math.max(y0, box[1]);
+      double gap = Math.max(box[0] - x1, x0 - box[2]);
+      return overlap >= SAME_HEIGHT * Math.min(h, lineHeight) && gap <= MAX_GAP * Math.max(h, lineHeight);
+    }
+
+    private void add(int line, double[] box) {
+      lines.add(line);
+      x0 = Math.min(x0, box[0]);
+      y0 = Math.min(y0, box[1]);
+      x1 = Math.max(x1, box[2]);
+      y1 = Math.max(y1, box[3]);
+      lineHeight = Math.max(lineHeight, box[3] - box[1]);
+    }
+  }
+
+  /** The rows of {@code lines}, in the order their first line appears. */
+  static List<Row> of(List<TextLine> lines) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      double[] box = bounds(lines.get(i));
+      if (box == null) {
+        continue;
+      }
+      Row home = null;
+      for (Row r : rows) {
+        if (r.takes(box)) {
+          home = r;
+          break;
+        }
+      }
+      if (home == null) {
+        rows.add(new Row(i, box));
+      } else {
+        home.add(i, box);
+      }
+    }
+    return rows;
+  }
+
+  /** {x0, y0, x1, y1} of a line's box, or null when it has none (or an empty one). */
+  private static double[] bounds(TextLine line) {
+    if (!line.hasBox() || line.getBox().getPointsCount() == 0) {
+      return null;
+    }
+    double x0 = Double.MAX_VALUE;
+    double y0 = Double.MAX_VALUE;
+    double x1 = -Double.MAX_VALUE;
+    double y1 = -Double.MAX_VALUE;
+    for (Point p : line.getBox().getPointsList()) {
+      x0 = Math.min(x0, p.getX());
+      y0 = Math.min(y0, p.getY());
+      x1 = Math.max(x1, p.getX());
+      y1 = Math.max(y1, p.getY());
+    }
+    return x1 > x0 && y1 > y0 && Double.isFinite(x0 + y0 + x1 + y1) ? new double[] {x0, y0, x1, y1} : null;
+  }
+}

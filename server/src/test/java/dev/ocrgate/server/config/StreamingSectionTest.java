@@ -1,0 +1,42 @@
+package dev.ocrgate.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** The {@code streaming.subtitle_region} knobs are validated once, naming the bad key. */
+class StreamingSectionTest {
+  private static void rejects(Consumer<StreamingSection.SubtitleRegion> change, String key) {
+    StreamingSection s = new StreamingSection();
+    change.accept(s.subtitle_region);
+    assertThatThrownBy(s::validate).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("streaming.subtitle_region." + key);
+  }
+
+  @Test
+  void verify_defaultsAreValid() {
+    StreamingSection s = new StreamingSection();
+    s.validate();
+    assertThat(s.subtitle_region.enabled).isTrue();
+  }
+
+  @Test
+  void verify_badSubtitleRegionValues_areRefusedByName() {
+    rejects(r -> r.search_top = 0.95f, "search_top");
+    rejects(r -> r.search_top = Float.NaN, "search_top");
+    rejects(r -> r.center_strip = 0, "center_strip");
+    rejects(r -> r.min_line_height = 0, "min_line_height");
+    rejects(r -> r.max_line_height = 0.01f, "max_line_height");
+    rejects(r -> r.lock_frames = 0, "lock_frames");
+    rejects(r -> r.research_after_ms = -1, "research_after_ms");
+  }
+
+  @Test
+  void verify_aMissingSection_isRefused() {
+    StreamingSection s = new StreamingSection();
+    s.subtitle_region = null;
+    assertThatThrownBy(s::validate).isInstanceOf(ConfigException.class).hasMessageContaining("subtitle_region");
+  }
+}

@@ -1,0 +1,143 @@
+package dev.ocrgate.server.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ocrgate.api.v1.FrameResult;
+import dev.ocrgate.api.v1.Point;
+import dev.ocrgate.api.v1.Quad;
+import dev.ocrgate.api.v1.TextLine;
+import dev.ocrgate.server.config.StreamingSection;
+import dev.ocrgate.server.vision.PixelRect;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The automatic subtitle band's decisions on synthetic detections (no models): when it locks and
+ * where, which lines it answers, when it grows and searches again, and that a decision reaches
+ * the area read exactly {@code lag} frames later.
+ */
+class SubtitleBandTest {
+  private static final int W = 1000;
+  private static final int H = 500;
+  private static final int LAG = 4;
+  private static final PixelRect SEARCH = new PixelRect(0, 200, W, 300);
+
+  private final StreamingSection.SubtitleRegion settings = new StreamingSection.SubtitleRegion();
+  private final List<PixelRect> areas = new ArrayList<>();
+  private SubtitleBand band;
+  private int answered;
+
+  private static TextLine line(String text, double x0, double y0, double x1, double y1) {
+    return TextLine.newBuilder().setText(text).setConfidence(0.9f).setBox(Quad.newBuilder()
+        .addPoints(point(x0, y0)).addPoints(point(x1, y0)).addPoints(point(x1, y1)).addPoints(point(x0, y1)))
+        .build();
+  }
+
+  private static Point point(double x, double y) {
+    return Point.newBuilder().setX((float) x).setY((float) y).build();
+  }
+
+  /** The frame's answer after the stream read it; frames are read up to LAG ahead of answers. */
+  private FrameResult next(long ptsMs, TextLine... lines) {
+    if (band == null) {
+      band = SubtitleBand.start(settings, LAG);
+    }
+    while (areas.size() < answered + LAG) {
+      areas.add(band.areaFor(W, H));
+    }
+    PixelRect rect = areas.get(answered++);
+    FrameResult r = FrameResult.newBuilder().setPtsMs(ptsMs).addAllLines(List.of(lines)).build();
+    return band.answer(r, new ReadArea(rect, W, H));
+  }
+
+  private static List<String> texts(FrameResult r) {
+    return r.getLinesList().stream().map(TextLine::getText).toList();
+  }
+
+  @Test
+  void verify_locksAfterLockFrames_andTheAreaFollowsLagFramesLater() {
+    for (int i = 0; i < 12; i++) {
+      next(i * 200L, line("Hello there", 350, 400, 650, 440));
+    }
+    // Locked when frame 3 was answered: frames 1..6 read the search area, frame 7 on the band:
+    // zone 0.80..0.88, line height 0.08 → top min(0.80, 0.88 − 2.2 × 0.08) − 0.04, bottom 0.92.
+    PixelRect locked = new PixelRect(0, 332, W, 128);
+    assertThat(areas.subList(0, 3 + LAG - 1)).containsOnly(SEARCH);
+    assertThat(areas.subList(3 + LAG - 1, areas.size())).containsOnly(locked);
+  }
+
+  @Test
+  void verify_cornerText_isNotAnswered_aSplitOrLeftAlignedLine_is() {
+    FrameResult r = next(0,
+        line("NEWS 24", 850, 420, 980, 450),
+        line("Where are", 300, 400, 480, 440),
+        line("you going", 520, 400, 700, 440),
+        line("12:30", 20, 250, 120, 280));
+    assertThat(texts(r)).containsExactly("Where are", "you going");
+    assertThat(r.getLinesList()).extracting(TextLine::getReadingOrder).containsExactly(0, 1);
+    FrameResult left = next(200, line("A left-aligned subtitle line", 60, 400, 520, 440));
+    assertThat(texts(left)).containsExactly("A left-aligned subtitle line");
+  }
+
+  @Test
+  void verify_tinyOrHugeText_isNotAnswered() {
+    assertThat(next(0, line("tiny", 480, 300, 520, 305)).getLinesList()).isEmpty();
+    assertThat(next(200, line("HUGE", 300, 300, 700, 450)).getLinesList()).isEmpty();
+  }
+
+  @Test
+  void verify_onceLocked_centredTextOutsideTheBand_isNotAnswered() {
+    for (int i = 0; i < 3; i++) {
+      next(i * 200L, line("Hello there", 350, 400, 650, 440));
+    }
+    // Still read in the search area (lag), but the band is decided: a sign higher up is dropped.
+    FrameResult r = next(600, line("EXIT", 450, 230, 550, 270), line("Hello there", 350, 400, 650, 440));
+    assertThat(texts(r)).containsExactly("Hello there");
+  }
+
+  @Test
+  void verify_aLineTouchingTheBandsTop_growsIt_lagFramesLater() {
+    for (int i = 0; i < 3 + LAG; i++) {
+      next(i * 200L, line("Hello there", 350, 400, 650, 440));
+    }
+    assertThat(areas.get(answered - 1)).isEqualTo(new PixelRect(0, 332, W, 128));
+    // A line cut by the band's top edge (y 332, 28 px tall): the band grows to 1.5 line heights
+    // above it, 332 − 42 = 290.
+    FrameResult r = next(2000, line("upper line", 380, 332, 620, 360), line("Hello there", 350, 400, 650, 440));
+    assertThat(texts(r)).containsExactly("upper line", "Hello there");
+    int grownAt = answered + LAG; // 1-based index of the first frame read with the grown band
+    for (int i = 0; i < LAG + 1; i++) {
+      next(2200 + i * 200L, line("Hello there", 350, 400, 650, 440));
+    }
+    assertThat(areas.get(grownAt - 2)).isEqualTo(new PixelRect(0, 332, W, 128));
+    assertThat(areas.get(grownAt - 1)).isEqualTo(new PixelRect(0, 290, W, 170));
+  }
+
+  @Test
+  void verify_nothingForResearchAfter_searchesAgain_andErrorsCountAsFramesRead() {
+    settings.research_after_ms = 1000;
+    for (int i = 0; i < 3 + LAG; i++) {
+      next(i * 200L, line("Hello there", 350, 400, 650, 440));
+    }
+    next(1400, new TextLine[0]);
+    band.answer(FrameResult.newBuilder().setPtsMs(1600).setError(com.google.rpc.Status.newBuilder().setCode(3)).build(),
+        new ReadArea(areas.get(answered++), W, H));
+    next(2400, new TextLine[0]); // 1.2 s after the last subtitle (pts 1200)
+    int searchAt = answered + LAG;
+    for (int i = 0; i < LAG + 1; i++) {
+      next(2600 + i * 200L, new TextLine[0]);
+    }
+    assertThat(areas.get(searchAt - 2)).isEqualTo(new PixelRect(0, 332, W, 128));
+    assertThat(areas.get(searchAt - 1)).isEqualTo(SEARCH);
+  }
+
+  @Test
+  void verify_twoLineSubtitle_locksABandHoldingBoth() {
+    for (int i = 0; i < 3 + LAG; i++) {
+      next(i * 200L, line("first line", 380, 350, 620, 390), line("second line", 360, 400, 640, 440));
+    }
+    // Zone 0.70..0.88 (two lines), line height 0.08: top min(0.70, 0.704) − 0.04 = 0.66.
+    assertThat(areas.get(answered - 1)).isEqualTo(new PixelRect(0, 330, W, 130));
+  }
+}
