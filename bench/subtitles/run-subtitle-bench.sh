@@ -16,7 +16,12 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
-ARGS="$(printf '%q ' "$@")"
+# The command as recorded in the results: a --token value is a credential, never written down.
+ARGS=""; prev=""
+for a in "$@"; do
+  if [[ "$prev" == --token ]]; then ARGS+="<token> "; else ARGS+="$(printf '%q ' "$a")"; fi
+  prev="$a"
+done
 PART=test RESULTS="" LABEL="" RUN="" SYSTEM=ocrgate TARGET="" TOKEN="" CA="" METRICS="http://127.0.0.1:9464/metrics"
 while (($#)); do
   case "$1" in
@@ -60,7 +65,8 @@ if [[ "$SYSTEM" == ocrgate && -z "$TARGET" ]]; then
   grep -q "ocrgate serving on" "$OUT/server.log" || { echo "server did not start, see $OUT/server.log" >&2; exit 1; }
   TOKEN="$(bin/ocrgate token --sub subtitle-bench --scope ocr:stream --ttl PT2H)"
 fi
-CLIENT_ARGS=(--token "$TOKEN")
+export OCRGATE_TOKEN="$TOKEN" # the client reads it from the environment: not in argv, where ps shows it
+CLIENT_ARGS=()
 [[ -n "$TARGET" ]] && CLIENT_ARGS+=(--target "$TARGET")
 [[ -n "$CA" ]] && CLIENT_ARGS+=(--ca "$CA")
 
