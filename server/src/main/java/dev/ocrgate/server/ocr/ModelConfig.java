@@ -82,7 +82,7 @@ public final class ModelConfig {
     WordSpaces wordSpaces() {
       return new WordSpaces(word_space_probability,
           new WordSpaces.Gaps(word_gaps.insert, word_gaps.remove_from, word_gaps.remove_to,
-              word_gaps.min_separation));
+              word_gaps.min_separation, word_gaps.max_overruled));
     }
 
     RecResize resize() {
@@ -99,6 +99,8 @@ public final class ModelConfig {
     @JsonProperty public float remove_to = 0f;
     /** Crops whose ink/background split (Otsu variance ratio) is below this are left alone. */
     @JsonProperty public float min_separation = 0.8f;
+    /** A line where more than this share of the model's spaces would be dropped is left alone. */
+    @JsonProperty public float max_overruled = 0.2f;
   }
 
   /** Direction classifier settings. */
@@ -136,7 +138,8 @@ public final class ModelConfig {
         "recognition.word_gaps: need 0 <= remove_from <= remove_to <= 1");
     require(gaps.insert == 0 || gaps.insert >= gaps.remove_to,
         "recognition.word_gaps.insert must be 0 or at least remove_to");
-    require(unit(gaps.min_separation), "recognition.word_gaps.min_separation must be in [0, 1]");
+    require(unit(gaps.min_separation) && unit(gaps.max_overruled),
+        "recognition.word_gaps.min_separation and max_overruled must be in [0, 1]");
     require(classifier.labels.size() == 2 && classifier.labels.contains("180"),
         "classifier.labels must be two labels, one of them \"180\"");
     try {

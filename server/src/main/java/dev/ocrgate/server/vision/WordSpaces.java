@@ -25,7 +25,9 @@ import java.util.List;
  * {@value #MIN_WORD_GAP_TO_BODY} of the text body's height, else the line is left to the space
  * class alone: a short line), and a crop that does not split cleanly into ink and background
  * ({@link InkColumns#separation()} below {@code minSeparation}: text over noise or texture, where
- * the gaps cannot be told from the background) is left alone too. Between two Latin symbols
+ * the gaps cannot be told from the background) is left alone too, and so is a line where the
+ * rule would drop more than {@code maxOverruled} of the spaces the model said (its W is off: a
+ * justified line, mixed fonts, a crop cutting another column). Between two Latin symbols
  * (letters, digits or punctuation below U+0250), a gap in {@code (removeFrom·W, removeTo·W)} is no
  * word gap: wider than the gaps inside proportional words, narrower than the line's word gaps,
  * which is where monospaced letters sit; a gap of at least {@code insert·W} between two letters or
@@ -47,15 +49,19 @@ public final class WordSpaces {
    * @param removeTo upper end of that band
    * @param minSeparation crops whose {@link InkColumns#separation()} is lower are left to the
    *     space class (noise or texture fills the gaps)
+   * @param maxOverruled a line where more than this share of the model's spaces would be dropped
+   *     is left to the space class (its word gap was not measured right)
    */
-  public record Gaps(double insert, double removeFrom, double removeTo, double minSeparation) {
-    public static final Gaps OFF = new Gaps(0, 0, 0, 0);
+  public record Gaps(double insert, double removeFrom, double removeTo, double minSeparation,
+      double maxOverruled) {
+    public static final Gaps OFF = new Gaps(0, 0, 0, 0, 0);
 
     public Gaps {
       if (!(removeFrom >= 0 && removeTo >= removeFrom && removeTo <= 1
-          && (insert == 0 || insert >= removeTo) && minSeparation >= 0 && minSeparation <= 1)) {
+          && (insert == 0 || insert >= removeTo) && minSeparation >= 0 && minSeparation <= 1
+          && maxOverruled >= 0 && maxOverruled <= 1)) {
         throw new IllegalArgumentException("word gaps need 0 <= remove_from <= remove_to <= 1, "
-            + "insert 0 or >= remove_to, min_separation in [0, 1]");
+            + "insert 0 or >= remove_to, min_separation and max_overruled in [0, 1]");
       }
     }
 
@@ -143,7 +149,7 @@ public final class WordSpaces {
   }
 
   private boolean byGap(boolean word, int gap, double wordGap, String a, String b) {
-    if (gap > gaps.removeFrom() * wordGap && gap < gaps.removeTo() * wordGap) {
+    if (inBand(gap, wordGap)) {
       return false;
     }
     if (gaps.insert() > 0 && gap >= gaps.insert() * wordGap && letterOrDigit(a) && letterOrDigit(b)) {
@@ -165,7 +171,7 @@ public final class WordSpaces {
   }
 
   /** The line's word gap: median gap at the spaces the model said between Latin symbols; -1 if unknown. */
-  private static double wordGap(List<String> symbols, List<Integer> said, int[] gap, int bodyHeight) {
+  private double wordGap(List<String> symbols, List<Integer> said, int[] gap, int bodyHeight) {
     List<Integer> atSpaces = new ArrayList<>();
     for (int k = 0; k + 1 < said.size(); k++) {
       int a = said.get(k);
@@ -180,7 +186,15 @@ public final class WordSpaces {
     atSpaces.sort(null);
     int n = atSpaces.size();
     double median = n % 2 == 1 ? atSpaces.get(n / 2) : (atSpaces.get(n / 2 - 1) + atSpaces.get(n / 2)) / 2.0;
-    return median >= MIN_WORD_GAP_TO_BODY * bodyHeight && median > 0 ? median : -1;
+    if (median <= 0 || median < MIN_WORD_GAP_TO_BODY * bodyHeight) {
+      return -1;
+    }
+    long overruled = atSpaces.stream().filter(g -> inBand(g, median)).count();
+    return overruled <= gaps.maxOverruled() * n ? median : -1;
+  }
+
+  private boolean inBand(int gap, double wordGap) {
+    return gap > gaps.removeFrom() * wordGap && gap < gaps.removeTo() * wordGap;
   }
 
   /** One Latin letter or digit (below U+0250). */

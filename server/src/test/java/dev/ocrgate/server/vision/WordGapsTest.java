@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class WordGapsTest {
   private static final double PER_STEP = 8;
-  private static final WordSpaces SHIPPED = new WordSpaces(0.1f, new WordSpaces.Gaps(0.9, 0.4, 0.75, 0.8));
+  private static final WordSpaces SHIPPED = new WordSpaces(0.1f, new WordSpaces.Gaps(0.9, 0.4, 0.75, 0.8, 0.2));
 
   /** A line being laid out: symbols left to right, each after a gap of some pixels. */
   private static final class Line {
@@ -69,31 +69,31 @@ class WordGapsTest {
   /** Proportional prose: 10 px glyphs 1 px apart, 8 px word gaps the model said. */
   private static Line prose() {
     return new Line().word("set", 10, 1).gap(8, true).word("the", 10, 1).gap(8, true)
-        .word("value", 10, 1).gap(8, true);
+        .word("value", 10, 1).gap(8, true).word("of", 10, 1).gap(8, true).word("it", 10, 1).gap(8, true);
   }
 
   @Test
   void verify_monospacedWordTheModelSplit_isJoined() {
     // "ratio" in a monospaced font: its letters stand 4 px apart (half the line's word gap)
     Line line = prose().word("rat", 10, 4).gap(4, true).word("io", 10, 4).gap(8, true).word("now", 10, 1);
-    assertThat(line.read(SHIPPED, 20, 0.9)).isEqualTo("set the value ratio now");
-    assertThat(line.read(new WordSpaces(0.1f), 20, 0.9)).as("space class only").isEqualTo("set the value rat io now");
+    assertThat(line.read(SHIPPED, 20, 0.9)).isEqualTo("set the value of it ratio now");
+    assertThat(line.read(new WordSpaces(0.1f), 20, 0.9)).as("space class only").isEqualTo("set the value of it rat io now");
   }
 
   @Test
   void verify_wordGapTheModelDidNotSay_isRestored_betweenLettersOnly() {
     Line line = prose().word("call", 10, 1).gap(8, false).word("for", 10, 1);
-    assertThat(line.read(SHIPPED, 20, 0.9)).isEqualTo("set the value call for");
+    assertThat(line.read(SHIPPED, 20, 0.9)).isEqualTo("set the value of it call for");
     Line path = prose().word("etc", 10, 1).gap(8, false).word("/", 10, 1).word("apt", 10, 1);
-    assertThat(path.read(SHIPPED, 20, 0.9)).as("no space is added next to punctuation").isEqualTo("set the value etc/apt");
+    assertThat(path.read(SHIPPED, 20, 0.9)).as("no space is added next to punctuation").isEqualTo("set the value of it etc/apt");
   }
 
   @Test
   void verify_bandEdges_andTouchingInk_leaveTheModelsSpace() {
     // W = 8: the band is (3.2, 6): 3 px and 6 px are outside it, 5 px inside
-    assertThat(prose().word("a", 10, 1).gap(3, true).word("b", 10, 1).read(SHIPPED, 20, 0.9)).isEqualTo("set the value a b");
-    assertThat(prose().word("a", 10, 1).gap(6, true).word("b", 10, 1).read(SHIPPED, 20, 0.9)).isEqualTo("set the value a b");
-    assertThat(prose().word("a", 10, 1).gap(5, true).word("b", 10, 1).read(SHIPPED, 20, 0.9)).isEqualTo("set the value ab");
+    assertThat(prose().word("a", 10, 1).gap(3, true).word("b", 10, 1).read(SHIPPED, 20, 0.9)).isEqualTo("set the value of it a b");
+    assertThat(prose().word("a", 10, 1).gap(6, true).word("b", 10, 1).read(SHIPPED, 20, 0.9)).isEqualTo("set the value of it a b");
+    assertThat(prose().word("a", 10, 1).gap(5, true).word("b", 10, 1).read(SHIPPED, 20, 0.9)).isEqualTo("set the value of it ab");
   }
 
   @Test
@@ -101,9 +101,19 @@ class WordGapsTest {
     Line twoSpaces = new Line().word("set", 10, 1).gap(8, true).word("rat", 10, 4).gap(4, true).word("io", 10, 4);
     assertThat(twoSpaces.read(SHIPPED, 20, 0.9)).as("fewer than 3 said spaces").isEqualTo("set rat io");
     Line line = prose().word("rat", 10, 4).gap(4, true).word("io", 10, 4);
-    assertThat(line.read(SHIPPED, 20, 0.7)).as("noisy crop").isEqualTo("set the value rat io");
-    assertThat(line.read(SHIPPED, 40, 0.9)).as("word gap under 0.3 of the body height").isEqualTo("set the value rat io");
-    assertThat(line.read(new WordSpaces(0.1f, WordSpaces.Gaps.OFF), 20, 0.9)).isEqualTo("set the value rat io");
+    assertThat(line.read(SHIPPED, 20, 0.7)).as("noisy crop").isEqualTo("set the value of it rat io");
+    assertThat(line.read(SHIPPED, 40, 0.9)).as("word gap under 0.3 of the body height").isEqualTo("set the value of it rat io");
+    assertThat(line.read(new WordSpaces(0.1f, WordSpaces.Gaps.OFF), 20, 0.9)).isEqualTo("set the value of it rat io");
+  }
+
+  @Test
+  void verify_aLineWhereTheRuleWouldOverruleManySaidSpaces_isLeftAlone() {
+    // 5 of 10 said spaces (4 px) in the band (2.4, 4.5) around the median 6
+    Line line = prose().word("a", 10, 1).gap(4, true).word("b", 10, 1).gap(4, true).word("c", 10, 1)
+        .gap(4, true).word("d", 10, 1).gap(4, true).word("e", 10, 1).gap(4, true).word("f", 10, 1);
+    assertThat(line.read(SHIPPED, 20, 0.9)).isEqualTo("set the value of it a b c d e f");
+    assertThat(line.read(new WordSpaces(0.1f, new WordSpaces.Gaps(0.9, 0.4, 0.75, 0.8, 1)), 20, 0.9))
+        .as("without the guard").isEqualTo("set the value of it abcdef");
   }
 
   @Test
@@ -113,16 +123,17 @@ class WordGapsTest {
     String read = line.emitted().text();
     assertThat(line.read(SHIPPED, 20, 0.9)).isEqualTo(read);
     Line mixed = prose().word("a", 10, 1).gap(5, true).word("中", 40, 1);
-    assertThat(mixed.read(SHIPPED, 20, 0.9)).as("never next to a Chinese character").isEqualTo("set the value a 中");
+    assertThat(mixed.read(SHIPPED, 20, 0.9)).as("never next to a Chinese character").isEqualTo("set the value of it a 中");
   }
 
   @Test
   void verify_gapSettings_areValidated() {
-    assertThatThrownBy(() -> new WordSpaces.Gaps(0.5, 0.4, 0.75, 0.8)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new WordSpaces.Gaps(0.9, 0.8, 0.75, 0.8)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new WordSpaces.Gaps(0.9, 0.4, 1.5, 0.8)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new WordSpaces.Gaps(0.9, 0.4, 0.75, 1.2)).isInstanceOf(IllegalArgumentException.class);
-    assertThat(new WordSpaces.Gaps(0, 0.4, 0.75, 0.8)).isNotNull();
+    assertThatThrownBy(() -> new WordSpaces.Gaps(0.5, 0.4, 0.75, 0.8, 0.2)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new WordSpaces.Gaps(0.9, 0.8, 0.75, 0.8, 0.2)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new WordSpaces.Gaps(0.9, 0.4, 1.5, 0.8, 0.2)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new WordSpaces.Gaps(0.9, 0.4, 0.75, 1.2, 0.2)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new WordSpaces.Gaps(0.9, 0.4, 0.75, 0.8, -0.1)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(new WordSpaces.Gaps(0, 0.4, 0.75, 0.8, 0.2)).isNotNull();
   }
 
   @Test
