@@ -3,7 +3,9 @@ package dev.ocrgate.server.ocr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ocrgate.api.v1.TextLine;
+import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.testing.ExternalTools;
+import dev.ocrgate.server.testing.RepoPaths;
 import dev.ocrgate.server.testing.TextImages;
 import java.awt.Color;
 import java.awt.Font;
@@ -13,6 +15,7 @@ import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
@@ -27,8 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * ({@code Weshould leavebeforedawn}, {@code Keepthesource codewith the work} with
  * {@code recognition.word_space_probability: 0}); the space class between the letters restores them.
  * A printed line with monospaced words in it, as in a manual, is read {@code fixedsize=t rue} with
- * {@code recognition.word_gaps} off; the line's ink gaps join the word again. A Chinese line reads
- * as it is.
+ * {@code recognition.word_gaps} off (the shipped setting); with it on, the line's ink gaps join the
+ * word again. A Chinese line reads as it is.
  */
 class WordSpacesGoldenTest {
   @TempDir Path dir;
@@ -45,11 +48,39 @@ class WordSpacesGoldenTest {
   }
 
   @Test
-  void verify_monospacedWordsInPrintedProse_areNotSplit() throws Exception {
+  void verify_withWordGapsOn_monospacedWordsInPrintedProse_areNotSplit() throws Exception {
     String[] parts = {"Set ", "fixedsize=true", " and ", "regular=true", " to draw the ", "distortion",
         " of a ", "plaintext", " node."};
     BufferedImage page = page(parts, 15, "DejaVu Serif", "DejaVu Sans Mono");
-    assertThat(read(page)).isEqualTo(String.join("", parts));
+    try (OcrModule module = withWordGaps(
+        "{insert: 0.9, remove_from: 0.4, remove_to: 0.75, min_separation: 0.8, max_overruled: 0.2}")) {
+      OcrResult r = module.pipeline().recognize(OcrRequest.of(TextImages.toRgb(page)))
+          .get(SharedPipeline.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      assertThat(r.lines().stream().map(TextLine::getText).collect(Collectors.joining(" ")))
+          .isEqualTo(String.join("", parts));
+    }
+  }
+
+  /** The shipped model set with {@code recognition.word_gaps} set to {@code gaps} (a copy of model.yaml). */
+  private OcrModule withWordGaps(String gaps) throws Exception {
+    Path models = Files.createDirectories(dir.resolve("models"));
+    try (var files = Files.list(RepoPaths.modelDir())) {
+      for (Path f : files.toList()) {
+        if (!f.getFileName().toString().equals("model.yaml")) {
+          Files.createSymbolicLink(models.resolve(f.getFileName()), f.toAbsolutePath());
+        }
+      }
+    }
+    String yaml = Files.readString(RepoPaths.modelDir().resolve("model.yaml"));
+    String changed = yaml.replaceFirst("(?m)^  word_gaps: .*$", "  word_gaps: " + gaps);
+    assertThat(changed).as("model.yaml has a recognition.word_gaps line").isNotEqualTo(yaml);
+    Files.writeString(models.resolve("model.yaml"), changed);
+    OcrgateConfig config = new OcrgateConfig();
+    config.models = List.of(models.toString());
+    config.engine.provider = "cpu";
+    OcrModule module = OcrModule.create(config);
+    module.warmUp();
+    return module;
   }
 
   @Test
