@@ -34,8 +34,11 @@ import java.util.List;
  * digits is one. Gaps below {@code removeFrom·W} are left to the model: there the ink of two words
  * touches (an underline, a tight justified line) and the columns carry no evidence.
  *
- * <p>Nothing changes next to a non-Latin symbol, so Chinese text reads exactly as before.
- * Immutable and thread-safe.
+ * The ink-gap rule ships off ({@code recognition.word_gaps}): on the held-out pages it helped
+ * monospace-heavy pages as much as it hurt justified prose (bench/results/word-spaces.md).
+ *
+ * <p>Nothing changes next to a non-Latin symbol, so Chinese characters read exactly as before
+ * (Latin words inside a Chinese page are Latin text to both rules). Immutable and thread-safe.
  */
 public final class WordSpaces {
   static final int MIN_SAID_SPACES = 3;
