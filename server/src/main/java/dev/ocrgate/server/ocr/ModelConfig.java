@@ -73,14 +73,34 @@ public final class ModelConfig {
      * text as it is).
      */
     @JsonProperty public float word_space_probability = 0f;
+    /**
+     * Word spaces from the ink gaps of the line crop, as ratios to the line's own word gap
+     * ({@code vision.WordSpaces}); all 0 = off.
+     */
+    @JsonProperty public WordGaps word_gaps = new WordGaps();
 
     WordSpaces wordSpaces() {
-      return new WordSpaces(word_space_probability);
+      return new WordSpaces(word_space_probability,
+          new WordSpaces.Gaps(word_gaps.insert, word_gaps.remove_from, word_gaps.remove_to,
+              word_gaps.min_separation, word_gaps.max_overruled));
     }
 
     RecResize resize() {
       return new RecResize(height, width_buckets.stream().mapToInt(Integer::intValue).toArray());
     }
+  }
+
+  /** Ink-gap word spaces: ratios to the median gap at the spaces the model said on the line. */
+  public static final class WordGaps {
+    /** A gap of at least this times the word gap, between two letters/digits, is a space; 0 = never. */
+    @JsonProperty public float insert = 0f;
+    /** Gaps strictly between remove_from and remove_to times the word gap are not spaces. */
+    @JsonProperty public float remove_from = 0f;
+    @JsonProperty public float remove_to = 0f;
+    /** Crops whose ink/background split (Otsu variance ratio) is below this are left alone. */
+    @JsonProperty public float min_separation = 0.8f;
+    /** A line where more than this share of the model's spaces would be dropped is left alone. */
+    @JsonProperty public float max_overruled = 0.2f;
   }
 
   /** Direction classifier settings. */
@@ -111,6 +131,15 @@ public final class ModelConfig {
     require(unit(recognition.score_threshold), "recognition.score_threshold must be in [0, 1]");
     require(recognition.tall_ratio > 0, "recognition.tall_ratio must be positive");
     require(unit(recognition.word_space_probability), "recognition.word_space_probability must be in [0, 1]");
+    require(recognition.word_gaps != null, "recognition.word_gaps must not be empty");
+    WordGaps gaps = recognition.word_gaps;
+    require(gaps.insert >= 0 && gaps.insert <= 10, "recognition.word_gaps.insert must be in [0, 10]");
+    require(unit(gaps.remove_from) && unit(gaps.remove_to) && gaps.remove_from <= gaps.remove_to,
+        "recognition.word_gaps: need 0 <= remove_from <= remove_to <= 1");
+    require(gaps.insert == 0 || gaps.insert >= gaps.remove_to,
+        "recognition.word_gaps.insert must be 0 or at least remove_to");
+    require(unit(gaps.min_separation) && unit(gaps.max_overruled),
+        "recognition.word_gaps.min_separation and max_overruled must be in [0, 1]");
     require(classifier.labels.size() == 2 && classifier.labels.contains("180"),
         "classifier.labels must be two labels, one of them \"180\"");
     try {

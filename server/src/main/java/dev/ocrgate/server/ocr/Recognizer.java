@@ -5,6 +5,7 @@ import dev.ocrgate.server.engine.ModelSession;
 import dev.ocrgate.server.engine.Tensor;
 import dev.ocrgate.server.vision.CharDictionary;
 import dev.ocrgate.server.vision.CtcDecoder;
+import dev.ocrgate.server.vision.InkColumns;
 import dev.ocrgate.server.vision.RecResize;
 import dev.ocrgate.server.vision.RgbImage;
 import dev.ocrgate.server.vision.TensorFill;
@@ -19,8 +20,9 @@ import java.util.List;
  * Text recognition of upright line crops. Crops are ordered by width and cut into batches of at
  * most {@code maxBatch}; each batch is scaled to height 48, normalised as {@code (x/255 − 0.5) /
  * 0.5}, padded with 0 to the width bucket (or width step, see {@link RecResize}) of its widest crop, run in one inference and decoded
- * by greedy CTC; Latin word spaces the model heard but did not emit are restored from the space
- * class's probability between characters ({@link WordSpaces}, {@code recognition.word_space_probability}).
+ * by greedy CTC; Latin word spaces are decided from the space class's
+ * probability between characters and from the ink gaps of the crop ({@link WordSpaces},
+ * {@code recognition.word_space_probability}, {@code recognition.word_gaps}).
  * Results come back in the order of the input.
  *
  * <p>Thread-safe: the session is, the input buffer is per thread, everything else is immutable.
@@ -88,10 +90,24 @@ public final class Recognizer {
     int steps = probs.dim(1);
     int classes = probs.dim(2);
     for (int k = 0; k < n; k++) {
+      RgbImage crop = crops.get(order[start + k]);
       CtcDecoder.Emitted e = decoder.emitted(probs.data(), k, steps, classes, steps);
-      out[order[start + k]] = new CtcDecoder.Decoded(wordSpaces.text(e), e.confidence());
+      out[order[start + k]] = new CtcDecoder.Decoded(text(e, crop, planeW, steps, widths[order[start + k]]), e.confidence());
     }
     return inference;
+  }
+
+  /**
+   * The line's text with its word spaces decided ({@link WordSpaces}); the ink gaps are measured
+   * on the crop as it came, a CTC step covering {@code planeW / steps} input pixels of the crop
+   * scaled to {@code min(scaledWidth, planeW)}.
+   */
+  private String text(CtcDecoder.Emitted e, RgbImage crop, int planeW, int steps, int scaledWidth) {
+    if (!wordSpaces.usesInk()) {
+      return wordSpaces.text(e);
+    }
+    double perStep = (double) planeW / steps * crop.width() / Math.min(scaledWidth, planeW);
+    return wordSpaces.text(e, InkColumns.of(crop), perStep);
   }
 
   /**

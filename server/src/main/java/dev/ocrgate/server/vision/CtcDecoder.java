@@ -29,18 +29,24 @@ public final class CtcDecoder {
    *     between symbol i and symbol i + 1 (after the last symbol: up to the end of the line), the
    *     steps where no symbol won
    */
-  public record Emitted(List<String> symbols, float[] spaceAfter, float confidence) {
+  public record Emitted(List<String> symbols, float[] spaceAfter, float[] centre, float confidence) {
     public Emitted {
       symbols = List.copyOf(symbols);
       spaceAfter = spaceAfter.clone();
-      if (spaceAfter.length != symbols.size()) {
-        throw new IllegalArgumentException("one space probability per symbol");
+      centre = centre.clone();
+      if (spaceAfter.length != symbols.size() || centre.length != symbols.size()) {
+        throw new IllegalArgumentException("one space probability and one centre per symbol");
       }
     }
 
     @Override
     public float[] spaceAfter() {
       return spaceAfter.clone();
+    }
+
+    @Override
+    public float[] centre() {
+      return centre.clone();
     }
 
     /** The symbols joined. */
@@ -63,6 +69,8 @@ public final class CtcDecoder {
     int spaceClass = dictionary.spaceIndex();
     List<String> symbols = new ArrayList<>();
     float[] space = new float[valid];
+    float[] centre = new float[valid];
+    int runStart = 0;
     double sum = 0;
     int prev = -1;
     int base = n * steps * classes;
@@ -79,6 +87,10 @@ public final class CtcDecoder {
       if (best != 0 && best != prev) {
         symbols.add(dictionary.symbol(best));
         sum += bestP;
+        runStart = t;
+      }
+      if (best != 0) {
+        centre[symbols.size() - 1] = (runStart + t) / 2f;
       } else if (best == 0 && !symbols.isEmpty()) {
         int last = symbols.size() - 1;
         space[last] = Math.max(space[last], probs[row + spaceClass]);
@@ -86,6 +98,6 @@ public final class CtcDecoder {
       prev = best;
     }
     int kept = symbols.size();
-    return new Emitted(symbols, Arrays.copyOf(space, kept), kept == 0 ? 0f : (float) (sum / kept));
+    return new Emitted(symbols, Arrays.copyOf(space, kept), Arrays.copyOf(centre, kept), kept == 0 ? 0f : (float) (sum / kept));
   }
 }

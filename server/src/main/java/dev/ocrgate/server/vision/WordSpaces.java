@@ -1,57 +1,216 @@
 package dev.ocrgate.server.vision;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Restores word spaces that the recogniser heard but did not say, between Latin characters.
+ * Word spaces of Latin text: restores those the recogniser heard but did not say, and, where the
+ * line's own geometry shows it, drops those it said but the page does not have.
  *
- * <p>PP-OCRv4's Chinese recogniser often reads large Latin text without its word spaces
- * ({@code Thestormiscomingtonight}): on the steps between two words the blank wins, but the space
- * class still rises well above its level inside a word. Measured on the tuning sets
+ * <p><b>Space class.</b> PP-OCRv4's Chinese recogniser often reads large Latin text without its
+ * word spaces ({@code Thestormiscomingtonight}): on the steps between two words the blank wins,
+ * but the space class still rises well above its level inside a word. Measured on the tuning sets
  * (bench/results/word-spaces.md): between letters of one word the space class stayed below 0.1 on
- * every one of 2,938 pairs, at 59 of 75 lost word gaps it reached 0.1. So a space is inserted between
- * two consecutive Latin letters or digits (below U+0250; never next to punctuation, where page text
- * such as {@code /usr/share} or {@code x-terminal} would gain false spaces) when the space class
- * reached {@code minProbability} on the steps between them. Spaces the model emitted are kept, and
- * nothing changes next to a non-Latin symbol, so Chinese text reads exactly as before.
+ * every one of 2,938 pairs, at 59 of 75 lost word gaps it reached 0.1. So a space is inserted
+ * between two consecutive Latin letters or digits (below U+0250; never next to punctuation, where
+ * page text such as {@code /usr/share} or {@code x-terminal} would gain false spaces) when the
+ * space class reached {@code minProbability} on the steps between them.
  *
- * <p>Immutable and thread-safe.
+ * <p><b>Ink gaps.</b> On printed pages the model also says spaces that are not there, inside
+ * monospaced words whose narrow letters stand apart ({@code rat io}, {@code s i ze},
+ * {@code cron . daily}), and misses some that are. With the crop's {@link InkColumns}, the gap
+ * between two symbols is the widest ink-free run of columns between their CTC step centres. The
+ * line calibrates itself: its word gap W is the median gap at the spaces the model said between
+ * Latin symbols (at least {@value #MIN_SAID_SPACES} of them, and W at least
+ * {@value #MIN_WORD_GAP_TO_BODY} of the text body's height, else the line is left to the space
+ * class alone: a short line), and a crop that does not split cleanly into ink and background
+ * ({@link InkColumns#separation()} below {@code minSeparation}: text over noise or texture, where
+ * the gaps cannot be told from the background) is left alone too, and so is a line where the
+ * rule would drop more than {@code maxOverruled} of the spaces the model said (its W is off: a
+ * justified line, mixed fonts, a crop cutting another column). Between two Latin symbols
+ * (letters, digits or punctuation below U+0250), a gap in {@code (removeFrom·W, removeTo·W)} is no
+ * word gap: wider than the gaps inside proportional words, narrower than the line's word gaps,
+ * which is where monospaced letters sit; a gap of at least {@code insert·W} between two letters or
+ * digits is one. Gaps below {@code removeFrom·W} are left to the model: there the ink of two words
+ * touches (an underline, a tight justified line) and the columns carry no evidence.
+ *
+ * The ink-gap rule ships off ({@code recognition.word_gaps}): on the held-out pages it helped
+ * monospace-heavy pages as much as it hurt justified prose (bench/results/word-spaces.md).
+ *
+ * <p>Nothing changes next to a non-Latin symbol, so Chinese characters read exactly as before
+ * (Latin words inside a Chinese page are Latin text to both rules). Immutable and thread-safe.
  */
 public final class WordSpaces {
-  private final float minProbability;
+  static final int MIN_SAID_SPACES = 3;
+  static final double MIN_WORD_GAP_TO_BODY = 0.3;
 
-  /** @param minProbability space-class probability that makes a gap a word gap; 0 = off */
-  public WordSpaces(float minProbability) {
+  /**
+   * The ink-gap rule's ratios to the line's word gap W; all 0 = off.
+   *
+   * @param insert a gap of at least {@code insert·W} between letters/digits is a word gap
+   * @param removeFrom lower end of the band of gaps that are not word gaps
+   * @param removeTo upper end of that band
+   * @param minSeparation crops whose {@link InkColumns#separation()} is lower are left to the
+   *     space class (noise or texture fills the gaps)
+   * @param maxOverruled a line where more than this share of the model's spaces would be dropped
+   *     is left to the space class (its word gap was not measured right)
+   */
+  public record Gaps(double insert, double removeFrom, double removeTo, double minSeparation,
+      double maxOverruled) {
+    public static final Gaps OFF = new Gaps(0, 0, 0, 0, 0);
+
+    public Gaps {
+      if (!(removeFrom >= 0 && removeTo >= removeFrom && removeTo <= 1
+          && (insert == 0 || insert >= removeTo) && minSeparation >= 0 && minSeparation <= 1
+          && maxOverruled >= 0 && maxOverruled <= 1)) {
+        throw new IllegalArgumentException("word gaps need 0 <= remove_from <= remove_to <= 1, "
+            + "insert 0 or >= remove_to, min_separation and max_overruled in [0, 1]");
+      }
+    }
+
+    boolean off() {
+      return insert == 0 && removeTo == 0;
+    }
+  }
+
+  private final float minProbability;
+  private final Gaps gaps;
+
+  /**
+   * @param minProbability space-class probability that makes a gap a word gap; 0 = off
+   * @param gaps the ink-gap rule, {@link Gaps#OFF} for none
+   */
+  public WordSpaces(float minProbability, Gaps gaps) {
     if (!(minProbability >= 0 && minProbability <= 1)) {
       throw new IllegalArgumentException("minProbability must be in [0, 1], was " + minProbability);
     }
     this.minProbability = minProbability;
+    this.gaps = gaps;
   }
 
-  /** The text of {@code emitted} with the spaces restored (unchanged when off). */
+  /** The space-class rule only. */
+  public WordSpaces(float minProbability) {
+    this(minProbability, Gaps.OFF);
+  }
+
+  /** Whether {@link #text(CtcDecoder.Emitted, InkColumns, double)} looks at the crop at all. */
+  public boolean usesInk() {
+    return !gaps.off();
+  }
+
+  /** The text of {@code emitted} with the spaces restored from the space class (unchanged when off). */
   public String text(CtcDecoder.Emitted emitted) {
+    return text(emitted, null, 0);
+  }
+
+  /**
+   * The text of {@code emitted} with its word spaces decided by the space class and, when
+   * {@code ink} is given, by the ink gaps of its crop.
+   *
+   * @param ink the crop's ink columns, or null
+   * @param cropPixelsPerStep crop pixels per CTC step (step {@code t} covers crop x from
+   *     {@code t·cropPixelsPerStep})
+   */
+  public String text(CtcDecoder.Emitted emitted, InkColumns ink, double cropPixelsPerStep) {
     List<String> symbols = emitted.symbols();
-    if (minProbability == 0) {
+    if (minProbability == 0 && (ink == null || gaps.off())) {
       return emitted.text();
     }
     float[] space = emitted.spaceAfter();
-    StringBuilder out = new StringBuilder();
+    List<Integer> said = new ArrayList<>(); // indices of non-space symbols
     for (int i = 0; i < symbols.size(); i++) {
-      out.append(symbols.get(i));
-      if (i + 1 < symbols.size() && space[i] >= minProbability
-          && latin(symbols.get(i)) && latin(symbols.get(i + 1))) {
-        out.append(' ');
+      if (!" ".equals(symbols.get(i))) {
+        said.add(i);
+      }
+    }
+    int[] gap = ink == null || gaps.off() ? null : gaps(emitted, said, ink, cropPixelsPerStep);
+    double wordGap = gap == null || ink.separation() < gaps.minSeparation()
+        ? -1 : wordGap(symbols, said, gap, ink.bodyHeight());
+    StringBuilder out = new StringBuilder();
+    int first = said.isEmpty() ? symbols.size() : said.get(0);
+    symbols.subList(0, first).forEach(out::append);
+    for (int k = 0; k < said.size(); k++) {
+      int a = said.get(k);
+      out.append(symbols.get(a));
+      int b = k + 1 < said.size() ? said.get(k + 1) : symbols.size();
+      String between = String.join("", symbols.subList(a + 1, b));
+      if (b == symbols.size()) {
+        out.append(between);
+        break;
+      }
+      boolean spoken = b > a + 1;
+      boolean word = spoken || (minProbability > 0 && space[a] >= minProbability
+          && letterOrDigit(symbols.get(a)) && letterOrDigit(symbols.get(b)));
+      if (wordGap > 0 && latin(symbols.get(a)) && latin(symbols.get(b))) {
+        word = byGap(word, gap[k], wordGap, symbols.get(a), symbols.get(b));
+      }
+      if (word) {
+        out.append(spoken ? between : " ");
       }
     }
     return out.toString();
   }
 
+  private boolean byGap(boolean word, int gap, double wordGap, String a, String b) {
+    if (inBand(gap, wordGap)) {
+      return false;
+    }
+    if (gaps.insert() > 0 && gap >= gaps.insert() * wordGap && letterOrDigit(a) && letterOrDigit(b)) {
+      return true;
+    }
+    return word;
+  }
+
+  /** gap[k]: widest ink-free run between the step centres of said symbols k and k + 1. */
+  private static int[] gaps(CtcDecoder.Emitted emitted, List<Integer> said, InkColumns ink, double perStep) {
+    float[] centre = emitted.centre();
+    int[] gap = new int[Math.max(0, said.size() - 1)];
+    for (int k = 0; k + 1 < said.size(); k++) {
+      double from = (centre[said.get(k)] + 0.5) * perStep;
+      double to = (centre[said.get(k + 1)] + 0.5) * perStep;
+      gap[k] = ink.widestGap((int) from, (int) Math.ceil(to));
+    }
+    return gap;
+  }
+
+  /** The line's word gap: median gap at the spaces the model said between Latin symbols; -1 if unknown. */
+  private double wordGap(List<String> symbols, List<Integer> said, int[] gap, int bodyHeight) {
+    List<Integer> atSpaces = new ArrayList<>();
+    for (int k = 0; k + 1 < said.size(); k++) {
+      int a = said.get(k);
+      int b = said.get(k + 1);
+      if (b > a + 1 && latin(symbols.get(a)) && latin(symbols.get(b))) {
+        atSpaces.add(gap[k]);
+      }
+    }
+    if (atSpaces.size() < MIN_SAID_SPACES) {
+      return -1;
+    }
+    atSpaces.sort(null);
+    int n = atSpaces.size();
+    double median = n % 2 == 1 ? atSpaces.get(n / 2) : (atSpaces.get(n / 2 - 1) + atSpaces.get(n / 2)) / 2.0;
+    if (median <= 0 || median < MIN_WORD_GAP_TO_BODY * bodyHeight) {
+      return -1;
+    }
+    long overruled = atSpaces.stream().filter(g -> inBand(g, median)).count();
+    return overruled <= gaps.maxOverruled() * n ? median : -1;
+  }
+
+  private boolean inBand(int gap, double wordGap) {
+    return gap > gaps.removeFrom() * wordGap && gap < gaps.removeTo() * wordGap;
+  }
+
   /** One Latin letter or digit (below U+0250). */
+  static boolean letterOrDigit(String symbol) {
+    return latin(symbol) && Character.isLetterOrDigit(symbol.codePointAt(0));
+  }
+
+  /** One visible character below U+0250 (Latin letters, digits, ASCII and Latin-1 punctuation). */
   static boolean latin(String symbol) {
     if (symbol.codePointCount(0, symbol.length()) != 1) {
       return false;
     }
     int cp = symbol.codePointAt(0);
-    return cp < 0x250 && Character.isLetterOrDigit(cp);
+    return cp < 0x250 && !Character.isWhitespace(cp) && !Character.isSpaceChar(cp);
   }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class WordSpacesTest {
   private static CtcDecoder.Emitted emitted(String symbols, float... spaceAfter) {
     List<String> s = symbols.codePoints().mapToObj(Character::toString).toList();
-    return new CtcDecoder.Emitted(s, spaceAfter, 0.9f);
+    return new CtcDecoder.Emitted(s, spaceAfter, new float[spaceAfter.length], 0.9f);
   }
 
   @Test
