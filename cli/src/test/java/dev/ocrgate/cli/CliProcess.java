@@ -59,6 +59,12 @@ final class CliProcess implements AutoCloseable {
     process.destroy();
   }
 
+  /** Sends SIGKILL (a crash: no drain, connections reset). */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

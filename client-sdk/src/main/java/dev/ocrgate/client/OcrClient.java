@@ -214,12 +214,15 @@ public final class OcrClient implements AutoCloseable {
   }
 
   private static ManagedChannel channel(Builder b) {
+    if (StaticTarget.isStatic(b.target)) {
+      StaticNameResolverProvider.ensureRegistered();
+    }
     NettyChannelBuilder nb =
         NettyChannelBuilder.forTarget(b.target, credentials(b))
             .maxInboundMessageSize(b.maxInboundBytes)
             .keepAliveTime(b.keepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
             .keepAliveTimeout(b.keepAliveTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    if (b.target.startsWith("dns:")) {
+    if (b.target.startsWith("dns:") || StaticTarget.isStatic(b.target)) {
       nb.defaultLoadBalancingPolicy("round_robin");
     }
     return nb.build();
@@ -276,12 +279,27 @@ public final class OcrClient implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Where the server is: {@code host:port}, or {@code dns:///name:port} to spread calls over
-     * every address the name resolves to (round-robin, for several replicas). Required.
+     * Where the server is. Required. One of:
+     *
+     * <ul>
+     *   <li>{@code host:port}: one server;
+     *   <li>{@code dns:///name:port}: every address the name resolves to (e.g. a Kubernetes
+     *       headless Service), calls spread round-robin, re-resolved when a connection fails;
+     *   <li>{@code static:///host1:port1,host2:port2}: these replicas, calls spread round-robin;
+     *       each replica's TLS certificate is verified against its own host. With
+     *       {@code static://tls-name/...} every replica is verified against {@code tls-name}.
+     * </ul>
+     *
+     * <p>A frame stream lives on one replica; when that replica goes away it resumes on another
+     * (see {@link OcrClient#streamFrames}).
      */
     public Builder target(String target) {
       if (target == null || target.isBlank() || target.chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException("target must be host:port or dns:///name:port, was '" + target + "'");
+        throw new IllegalArgumentException(
+            "target must be host:port, dns:///name:port or static:///host:port,host:port..., was '" + target + "'");
+      }
+      if (StaticTarget.isStatic(target)) {
+        StaticTarget.parse(target);
       }
       this.target = target;
       return this;

@@ -12,34 +12,21 @@ import dev.ocrgate.api.v1.StreamConfig;
 import dev.ocrgate.api.v1.StreamFramesRequest;
 import dev.ocrgate.api.v1.StreamFramesResponse;
 import dev.ocrgate.server.OcrgateServer;
-import dev.ocrgate.server.batch.BatchListener;
 import dev.ocrgate.server.batch.BatchingSpec;
-import dev.ocrgate.server.config.EngineSection;
 import dev.ocrgate.server.config.OcrgateConfig;
-import dev.ocrgate.server.engine.OnnxEngine;
-import dev.ocrgate.server.ocr.BatchedOcrPipeline;
-import dev.ocrgate.server.ocr.ModelRepository;
-import dev.ocrgate.server.ocr.OcrRequest;
 import dev.ocrgate.server.stream.StreamFramesService;
 import dev.ocrgate.server.stream.StreamListener;
 import dev.ocrgate.server.testing.TestTls;
-import dev.ocrgate.server.testing.TextImages;
 import dev.ocrgate.server.vision.ImageDecoder;
 import dev.ocrgate.server.vision.ImageLimits;
-import dev.ocrgate.server.vision.PixelRect;
-import dev.ocrgate.server.vision.RgbImage;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import java.awt.Color;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -47,43 +34,30 @@ import org.HdrHistogram.Recorder;
  * The streaming load test: a real TLS server (StreamFrames over the batched real-model pipeline;
  * the JWT interceptor is not bound, this measures streaming and inference) driven by N concurrent
  * streams × M rendered subtitle frames, every frame distinct (change threshold negative, so every
- * frame is OCR'd). Also the same pipeline in process (no gRPC) at the same concurrency, the limit
- * the service can reach with that batching policy.
+ * frame is OCR'd). Also the same pipeline in process ({@link PipelineLoad}, no gRPC) at the same
+ * concurrency, the limit the service can reach with that batching policy. Client and server share
+ * this JVM; {@link RemoteBench} drives a separate server process instead.
  */
 final class StreamLoad implements AutoCloseable {
-  static final int W = 320;
-  static final int H = 96;
-  private static final String[] PHRASES = {"Hello there", "Where are you going",
-      "The train leaves at nine", "Bring the blue umbrella", "We will meet tomorrow",
-      "Open the second door", "It is raining again", "Call me after lunch"};
+  static final int W = PipelineLoad.W;
+  static final int H = PipelineLoad.H;
 
   /** One measured run. */
   record Result(String variant, String mode, int streams, int frames, double framesPerSecond,
       double p50Ms, double p99Ms, double serverP50Ms, double serverP99Ms, double detBatch,
       double recBatch, long heapMb, double cpuPercent) {}
 
-  private final String variant;
-  private final OnnxEngine onnx;
-  private final BatchedOcrPipeline pipeline;
+  private final PipelineLoad local;
   private final OcrgateServer server;
   private final ManagedChannel channel;
-  private final List<RgbImage> images = new ArrayList<>();
-  private final List<ByteString> frames = new ArrayList<>();
-  private final AtomicLong[] batchCounts = {new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong()};
 
   StreamLoad(String variant, Path modelDir, BatchingSpec.Provider spec) {
-    this.variant = variant;
-    EngineSection engine = new EngineSection();
-    engine.provider = "cpu";
-    onnx = OnnxEngine.create(engine);
-    ModelRepository.ModelSet models = ModelRepository.load(modelDir);
-    pipeline = BatchedOcrPipeline.create(models, onnx, spec, counter(0), counter(2), false);
-    pipeline.warmUp();
+    local = new PipelineLoad(variant, modelDir, spec);
     OcrgateConfig config = new OcrgateConfig();
     config.server.port = 0;
     TestTls.certs().applyTo(config.tls);
     ImageLimits limits = new ImageLimits(20_000_000, 40_000_000);
-    StreamFramesService streams = StreamFramesService.create(pipeline,
+    StreamFramesService streams = StreamFramesService.create(local.pipeline(),
         image -> ImageDecoder.decode(image, limits), config.streaming, StreamListener.NONE);
     server = OcrgateServer.builder(config).addService(new OcrServiceGrpc.OcrServiceImplBase() {
       @Override
@@ -92,47 +66,18 @@ final class StreamLoad implements AutoCloseable {
       }
     }).build().start();
     channel = NettyChannelBuilder.forAddress("localhost", server.port(), TestTls.clientCredentials()).build();
-    for (String p : PHRASES) {
-      RgbImage rgb = TextImages.toRgb(TextImages.render(W, H, new Color(24, 32, 48), Color.WHITE,
-          List.of(new TextImages.Line(p, TextImages.latin(17), 12, H - 22))).image());
-      images.add(rgb);
-      frames.add(ByteString.copyFrom(rgb.data()));
-    }
-  }
-
-  private BatchListener counter(int base) {
-    return new BatchListener() {
-      @Override
-      public void onBatch(int size, long inferenceNanos, double paddingRatio) {
-        batchCounts[base].addAndGet(size);
-        batchCounts[base + 1].incrementAndGet();
-      }
-    };
   }
 
   /** N streams × M frames over TLS. */
   Result overTls(int streams, int framesPerStream) throws Exception {
     Recorder latencies = new Recorder(3);
     Recorder serverLatencies = new Recorder(3);
-    resetCounts();
+    local.resetCounts();
     Sampler sampler = Sampler.start();
     long t0 = System.nanoTime();
     List<FrameStreamClient> clients = new ArrayList<>();
     for (int s = 0; s < streams; s++) {
-      List<StreamFramesRequest> msgs = new ArrayList<>();
-      // The bottom quarter named explicitly: every run reads the same band (and answers every
-      // line in it) whether or not the server finds subtitle regions itself.
-      msgs.add(StreamFramesRequest.newBuilder()
-          .setConfig(StreamConfig.newBuilder().setChangeThreshold(-1).setRegion(Region.newBuilder()
-              .setNormalized(NormalizedRect.newBuilder().setX(0).setY(0.75f).setWidth(1).setHeight(0.25f))))
-          .build());
-      for (int i = 1; i <= framesPerStream; i++) {
-        Image img = Image.newBuilder().setRaw(RawImage.newBuilder().setWidth(W).setHeight(H)
-            .setFormat(PixelFormat.PIXEL_FORMAT_RGB8).setData(frames.get((s + i) % frames.size()))).build();
-        msgs.add(StreamFramesRequest.newBuilder().setFrame(
-            Frame.newBuilder().setSeq(i).setPtsMs(i * 40L).setImage(img)).build());
-      }
-      FrameStreamClient c = new FrameStreamClient(msgs, latencies, serverLatencies);
+      FrameStreamClient c = new FrameStreamClient(messages(local.frames(), s, framesPerStream), latencies, serverLatencies);
       clients.add(c);
       OcrServiceGrpc.newStub(channel).streamFrames(c);
     }
@@ -143,57 +88,51 @@ final class StreamLoad implements AutoCloseable {
         serverLatencies.getIntervalHistogram(), sampler);
   }
 
-  /** The same pipeline called in process with {@code concurrency} requests in flight. */
-  Result inProcess(int concurrency, int total) throws Exception {
-    Recorder latencies = new Recorder(3);
-    resetCounts();
-    Sampler sampler = Sampler.start();
-    Semaphore inFlight = new Semaphore(concurrency);
-    List<CompletableFuture<?>> all = new ArrayList<>();
-    long t0 = System.nanoTime();
-    for (int i = 0; i < total; i++) {
-      inFlight.acquire();
-      RgbImage img = images.get(i % images.size());
-      long start = System.nanoTime();
-      PixelRect band = new PixelRect(0, H * 3 / 4, W, H - H * 3 / 4);
-      all.add(pipeline.recognize(new OcrRequest(img, band, OcrRequest.Mode.SUBTITLE, 0f, false, null))
-          .whenComplete((r, e) -> {
-            latencies.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
-            inFlight.release();
-          }));
+  /**
+   * The messages of stream {@code s}: a config that makes every frame OCR'd (negative change
+   * threshold: no reuse), then frames 1..M as raw RGB, cycling through the rendered ones.
+   */
+  static List<StreamFramesRequest> messages(List<ByteString> frames, int s, int framesPerStream) {
+    List<StreamFramesRequest> msgs = new ArrayList<>();
+    msgs.add(StreamFramesRequest.newBuilder()
+        // The bottom quarter named explicitly: every run reads the same band (and answers every
+        // line in it) whether or not the server finds subtitle regions itself.
+        .setConfig(StreamConfig.newBuilder().setChangeThreshold(-1).setRegion(Region.newBuilder()
+            .setNormalized(NormalizedRect.newBuilder().setX(0).setY(0.75f).setWidth(1).setHeight(0.25f))))
+        .build());
+    for (int i = 1; i <= framesPerStream; i++) {
+      Image img = Image.newBuilder().setRaw(RawImage.newBuilder().setWidth(W).setHeight(H)
+          .setFormat(PixelFormat.PIXEL_FORMAT_RGB8).setData(frames.get((s + i) % frames.size()))).build();
+      msgs.add(StreamFramesRequest.newBuilder().setFrame(
+          Frame.newBuilder().setSeq(i).setPtsMs(i * 40L).setImage(img)).build());
     }
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
-    Histogram h = latencies.getIntervalHistogram();
-    return result("in-process", concurrency, total, t0, h, h, sampler);
+    return msgs;
   }
 
-  private void resetCounts() {
-    for (AtomicLong c : batchCounts) {
-      c.set(0);
-    }
+  /** The same pipeline called in process with {@code concurrency} requests in flight. */
+  Result inProcess(int concurrency, int total) throws Exception {
+    Sampler sampler = Sampler.start();
+    long t0 = System.nanoTime();
+    PipelineLoad.Run run = local.run(PipelineLoad.Shape.STREAM_FRAME, concurrency, total);
+    Histogram h = run.latencyMicros();
+    return result("in-process", concurrency, total, t0, h, h, sampler);
   }
 
   private Result result(String mode, int streams, int frames, long t0, Histogram h, Histogram server,
       Sampler sampler) {
     double seconds = (System.nanoTime() - t0) / 1e9;
     Sampler.Usage u = sampler.stop();
-    return new Result(variant, mode, streams, frames, frames / seconds,
+    return new Result(local.variant, mode, streams, frames, frames / seconds,
         h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
         server.getValueAtPercentile(50) / 1000.0, server.getValueAtPercentile(99) / 1000.0,
-        ratio(batchCounts[0], batchCounts[1]), ratio(batchCounts[2], batchCounts[3]),
-        u.maxHeapMb(), u.cpuPercent());
-  }
-
-  private static double ratio(AtomicLong items, AtomicLong batches) {
-    return batches.get() == 0 ? 0 : (double) items.get() / batches.get();
+        local.detBatch(), local.recBatch(), u.maxHeapMb(), u.cpuPercent());
   }
 
   @Override
   public void close() throws Exception {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     server.shutdownGracefully();
-    pipeline.close();
-    onnx.close();
+    local.close();
   }
 
   /** Samples used heap every 100 ms and the process CPU time over the run. */

@@ -195,7 +195,7 @@ public final class StreamingBench implements Callable<Integer> {
   }
 
   /** Sessions × threads × batch over both stages, within the machine's cores. */
-  private List<BatchingSpec.Provider> sweepVariants() {
+  static List<BatchingSpec.Provider> sweepVariants() {
     int cores = Runtime.getRuntime().availableProcessors();
     List<BatchingSpec.Provider> out = new ArrayList<>();
     for (int sessions = 1; sessions <= cores; sessions *= 2) {

@@ -1,0 +1,154 @@
+package dev.ocrgate.bench.streaming;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.ByteString;
+import dev.ocrgate.api.v1.Image;
+import dev.ocrgate.api.v1.OcrServiceGrpc;
+import dev.ocrgate.api.v1.PixelFormat;
+import dev.ocrgate.api.v1.RawImage;
+import dev.ocrgate.api.v1.RecognizeRequest;
+import dev.ocrgate.api.v1.RecognizeResponse;
+import dev.ocrgate.server.testing.TestTls;
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The client side of {@link RemoteBench}: one TLS channel to a server in another process, every
+ * call carrying a real bearer token, N concurrent StreamFrames calls (every frame OCR'd, sent as
+ * fast as flow control allows, like {@link StreamLoad}) or N unary Recognize calls in flight.
+ * Samples the server process's heap, RSS and CPU during each run.
+ */
+final class RemoteLoad implements AutoCloseable {
+  /** One run against the server. {@code rejected}: non-OK statuses by code (calls and frames). */
+  record Run(String mode, int concurrency, int items, double perSecond, Histogram latencyMicros,
+      Histogram serverMicros, Map<String, Long> rejected, ServerUsage.Peak server, double clientCpuPercent) {}
+
+  private final ServerProcess server;
+  private final List<ByteString> frames;
+  private final ManagedChannel channel;
+  private final CallCredentials bearer;
+
+  RemoteLoad(ServerProcess server, List<ByteString> frames) {
+    this.server = server;
+    this.frames = frames;
+    this.channel = NettyChannelBuilder.forAddress("localhost", server.port(), TestTls.clientCredentials())
+        .maxInboundMessageSize(16 << 20).build();
+    String token = server.token("loadgen", List.of("ocr:recognize", "ocr:stream"));
+    this.bearer = new CallCredentials() {
+      @Override
+      public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+        Metadata md = new Metadata();
+        md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        applier.apply(md);
+      }
+    };
+  }
+
+  /** N streams × M frames. */
+  Run streams(int streams, int framesPerStream) throws Exception {
+    Recorder latencies = new Recorder(3);
+    Recorder serverLatencies = new Recorder(3);
+    ServerUsage usage = ServerUsage.start(server);
+    long cpu0 = clientCpuNanos();
+    long t0 = System.nanoTime();
+    List<FrameStreamClient> clients = new ArrayList<>();
+    for (int s = 0; s < streams; s++) {
+      FrameStreamClient c = new FrameStreamClient(StreamLoad.messages(frames, s, framesPerStream), latencies, serverLatencies);
+      clients.add(c);
+      OcrServiceGrpc.newStub(channel).withCallCredentials(bearer).streamFrames(c);
+    }
+    Map<String, Long> rejected = new TreeMap<>();
+    for (FrameStreamClient c : clients) {
+      Status status = c.done.get(30, TimeUnit.MINUTES);
+      if (!status.isOk()) {
+        rejected.merge("stream " + status.getCode(), 1L, Long::sum);
+      }
+      if (c.errors > 0) {
+        rejected.merge("frame error", (long) c.errors, Long::sum);
+      }
+    }
+    return finish("TLS stream", streams, streams * framesPerStream, t0, cpu0, latencies.getIntervalHistogram(),
+        serverLatencies.getIntervalHistogram(), rejected, usage);
+  }
+
+  /** {@code total} Recognize calls of one raw frame each, {@code concurrency} in flight. */
+  Run recognize(int concurrency, int total) throws Exception {
+    Recorder latencies = new Recorder(3);
+    Map<String, Long> rejected = new ConcurrentHashMap<>();
+    ServerUsage usage = ServerUsage.start(server);
+    long cpu0 = clientCpuNanos();
+    Semaphore inFlight = new Semaphore(concurrency);
+    CountDownLatch done = new CountDownLatch(total);
+    AtomicLong ok = new AtomicLong();
+    OcrServiceGrpc.OcrServiceFutureStub stub = OcrServiceGrpc.newFutureStub(channel).withCallCredentials(bearer);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < total; i++) {
+      inFlight.acquire();
+      long start = System.nanoTime();
+      Futures.addCallback(stub.withDeadlineAfter(5, TimeUnit.MINUTES).recognize(request(i)),
+          new FutureCallback<RecognizeResponse>() {
+            @Override
+            public void onSuccess(RecognizeResponse r) {
+              latencies.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
+              ok.incrementAndGet();
+              end();
+            }
+
+            @Override
+            public void onFailure(Throwable t) {
+              rejected.merge(Status.fromThrowable(t).getCode().toString(), 1L, Long::sum);
+              end();
+            }
+
+            private void end() {
+              inFlight.release();
+              done.countDown();
+            }
+          }, MoreExecutors.directExecutor());
+    }
+    done.await(30, TimeUnit.MINUTES);
+    return finish("TLS Recognize", concurrency, (int) ok.get(), t0, cpu0, latencies.getIntervalHistogram(),
+        null, new TreeMap<>(rejected), usage);
+  }
+
+  private RecognizeRequest request(int i) {
+    return RecognizeRequest.newBuilder().setImage(Image.newBuilder().setRaw(RawImage.newBuilder()
+        .setWidth(PipelineLoad.W).setHeight(PipelineLoad.H).setFormat(PixelFormat.PIXEL_FORMAT_RGB8)
+        .setData(frames.get(i % frames.size())))).build();
+  }
+
+  private static Run finish(String mode, int n, int items, long t0, long cpu0, Histogram latency,
+      Histogram serverLatency, Map<String, Long> rejected, ServerUsage usage) throws Exception {
+    double wall = System.nanoTime() - t0;
+    double clientCpu = 100.0 * (clientCpuNanos() - cpu0) / wall / Runtime.getRuntime().availableProcessors();
+    return new Run(mode, n, items, items / (wall / 1e9), latency, serverLatency, rejected, usage.stop(), clientCpu);
+  }
+
+  private static long clientCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+}
