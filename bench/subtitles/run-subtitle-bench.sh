@@ -19,7 +19,12 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
-ARGS="$(printf '%q ' "$@")"
+# The command as recorded in the results, with a --token value left out (it is a bearer secret).
+ARGS="" PREV=""
+for a in "$@"; do
+  if [[ "$PREV" == --token ]]; then ARGS+='"$TOKEN" '; else ARGS+="$(printf '%q ' "$a")"; fi
+  PREV="$a"
+done
 PART=test RESULTS="" LABEL="" RUN="" SYSTEM=ocrgate TARGET="" TOKEN="" CA="" METRICS="http://127.0.0.1:9464/metrics" SUB_ARGS=""
 while (($#)); do
   case "$1" in
