@@ -7,22 +7,25 @@
 #
 # Usage: bench/subtitles/run-subtitle-bench.sh [--part test|tune] [--label TEXT] [--run NAME] [--results FILE]
 #          [--system ocrgate|rapidocr] [--target HOST:PORT --token TOKEN [--ca FILE] [--metrics URL]]
+#          [--subtitles-args "ARGS"]
 #   Without --target it starts `bin/ocrgate serve --dev` (127.0.0.1:8443, metrics on :9464) and stops it
 #   at the end. --system rapidocr runs the naive peer (SubtitlePeer: every sampled frame through
 #   RapidOcr-Java, identical consecutive texts merged) instead, no server involved.
 #   --run names the run directory (default: the system name); a later run with the same name replaces it.
 #   --results: the Markdown file to write (default bench/results/subtitles.md).
+#   --subtitles-args: extra arguments for every `ocrgate subtitles` run (word-split), e.g. "--exact-decode",
+#   to measure one option with and without; the acceptance runs use none (default flags).
 # Build first: mvn -B -q -pl bench -am package -DskipTests (bin/ocrgate builds the CLI itself).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 # The command as recorded in the results: a --token value is a credential, never written down.
-ARGS=""; prev=""
+ARGS="" PREV=""
 for a in "$@"; do
-  if [[ "$prev" == --token ]]; then ARGS+="<token> "; else ARGS+="$(printf '%q ' "$a")"; fi
-  prev="$a"
+  if [[ "$PREV" == --token ]]; then ARGS+="<token> "; else ARGS+="$(printf '%q ' "$a")"; fi
+  PREV="$a"
 done
-PART=test RESULTS="" LABEL="" RUN="" SYSTEM=ocrgate TARGET="" TOKEN="" CA="" METRICS="http://127.0.0.1:9464/metrics"
+PART=test RESULTS="" LABEL="" RUN="" SYSTEM=ocrgate TARGET="" TOKEN="" CA="" METRICS="http://127.0.0.1:9464/metrics" SUB_ARGS=""
 while (($#)); do
   case "$1" in
     --part) PART="$2"; shift 2 ;;
@@ -34,6 +37,7 @@ while (($#)); do
     --token) TOKEN="$2"; shift 2 ;;
     --ca) CA="$2"; shift 2 ;;
     --metrics) METRICS="$2"; shift 2 ;;
+    --subtitles-args) SUB_ARGS="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -69,6 +73,7 @@ export OCRGATE_TOKEN="$TOKEN" # the client reads it from the environment: not in
 CLIENT_ARGS=()
 [[ -n "$TARGET" ]] && CLIENT_ARGS+=(--target "$TARGET")
 [[ -n "$CA" ]] && CLIENT_ARGS+=(--ca "$CA")
+read -r -a EXTRA_ARGS <<< "$SUB_ARGS"
 
 {
   echo "# label: $LABEL"
@@ -86,7 +91,7 @@ for video in "$SET"/sub-*.mp4; do
   if [[ "$SYSTEM" == ocrgate ]]; then
     rec0=$(frames recognized) all0=$(frames "")
     t0=$(now)
-    bin/ocrgate subtitles "$video" -o "$OUT/$id.srt" --fps 5 "${CLIENT_ARGS[@]}" 2> "$OUT/$id.log" || status=$?
+    bin/ocrgate subtitles "$video" -o "$OUT/$id.srt" --fps 5 "${CLIENT_ARGS[@]}" ${EXTRA_ARGS[@]+"${EXTRA_ARGS[@]}"} 2> "$OUT/$id.log" || status=$?
     t1=$(now)
     ocred=$(( $(frames recognized) - rec0 )) sampled=$(( $(frames "") - all0 ))
     (( rec0 >= 0 )) || { ocred=-1 sampled=-1; } # metrics not reachable: the report shows "?"

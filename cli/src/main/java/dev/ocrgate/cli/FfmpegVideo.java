@@ -15,11 +15,32 @@ import java.util.concurrent.TimeUnit;
 /**
  * A video decoded by {@code ffmpeg} in a subprocess: {@code ffprobe} gives the size and duration,
  * then ffmpeg samples {@code fps} frames per second, crops the region of interest and writes raw
- * {@code rgb24} frames to a pipe, read here one frame at a time into a reused buffer.
+ * {@code rgb24} frames to a pipe, read here one frame at a time, each into its own array (which
+ * the caller may keep and hand on without copying: this class never touches it again).
+ *
+ * <p>Decoding cost: ffmpeg decodes every frame the codec needs, although only {@code fps} of them
+ * per second are kept. {@link Decoding#FAST} (the default) lets the decoder skip what sampled
+ * text does not need; {@link Decoding#EXACT} decodes every frame as encoded. See
+ * {@link #command} and bench/results/subtitle-speed.md for what each costs.
  *
  * <p>Not thread-safe: one reader. {@link #close} ends ffmpeg if it still runs.
  */
 final class FfmpegVideo implements AutoCloseable {
+  /** What the decoder may skip. */
+  enum Decoding {
+    /**
+     * {@code -skip_loop_filter all -skip_frame noref}: no in-loop deblocking filter (H.264/HEVC:
+     * edges of compression blocks stay a little sharper; burned-in text is unaffected in our
+     * measurements), and frames no other frame refers to (e.g. non-reference B-frames) are not
+     * decoded at all, so a sample may show the kept frame next to the one due, at most a frame or
+     * two of the source away (40–80 ms at 25 fps), far less than a sampling interval. Decoders
+     * without these features ignore them.
+     */
+    FAST,
+    /** Every frame decoded exactly as encoded, as {@code ffmpeg -i VIDEO} does. */
+    EXACT
+  }
+
   /** Thrown when ffmpeg or ffprobe is not installed. */
   static final class MissingToolException extends IOException {
     MissingToolException(String tool) {
@@ -94,13 +115,26 @@ final class FfmpegVideo implements AutoCloseable {
   }
 
   /** Starts decoding {@code video} at {@code fps}, cropped to {@code crop}. */
-  static FfmpegVideo open(String ffmpeg, Path video, double fps, Crop crop) throws IOException {
+  static FfmpegVideo open(String ffmpeg, Path video, double fps, Crop crop, Decoding decoding) throws IOException {
+    return new FfmpegVideo(start(command(ffmpeg, video, fps, crop, decoding), ffmpeg), crop);
+  }
+
+  /**
+   * The ffmpeg command line: decoder options (before {@code -i}), no audio, subtitle or data
+   * output, the video sampled by the {@code fps} filter first so that everything after it (crop,
+   * conversion to {@code rgb24}) runs on the sampled frames only, then raw {@code rgb24} to
+   * standard output.
+   */
+  static List<String> command(String ffmpeg, Path video, double fps, Crop crop, Decoding decoding) {
+    List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error"));
+    if (decoding == Decoding.FAST) {
+      cmd.addAll(List.of("-skip_loop_filter", "all", "-skip_frame", "noref"));
+    }
     String filter = String.format(Locale.ROOT, "fps=%s,crop=%d:%d:%d:%d",
         trim(fps), crop.width(), crop.height(), crop.x(), crop.y());
-    List<String> cmd = new ArrayList<>(List.of(
-        ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-i", video.toString(),
-        "-an", "-sn", "-vf", filter, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"));
-    return new FfmpegVideo(start(cmd, ffmpeg), crop);
+    cmd.addAll(List.of("-i", video.toString(), "-an", "-sn", "-dn",
+        "-vf", filter, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"));
+    return List.copyOf(cmd);
   }
 
   Crop crop() {
@@ -113,17 +147,20 @@ final class FfmpegVideo implements AutoCloseable {
   }
 
   /**
-   * Reads the next frame into {@code buffer} (of {@link #frameBytes()} bytes).
+   * Reads the next frame: a new array of {@link #frameBytes()} bytes that this class does not
+   * keep, so the caller may wrap it without a copy (one copy less per frame than a reused buffer
+   * copied into the message; the allocation happened for that copy anyway).
    *
-   * @return false at the end of the video
+   * @return null at the end of the video
    * @throws IOException if ffmpeg stopped in the middle of a frame or failed
    */
-  boolean next(byte[] buffer) throws IOException {
+  byte[] next() throws IOException {
+    byte[] frame = new byte[frameBytes()];
     try {
-      frames.readFully(buffer, 0, frameBytes());
-      return true;
+      frames.readFully(frame);
+      return frame;
     } catch (EOFException e) {
-      return false;
+      return null;
     }
   }
 
