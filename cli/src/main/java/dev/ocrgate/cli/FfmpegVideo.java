@@ -86,7 +86,7 @@ final class FfmpegVideo implements AutoCloseable {
   static Probe probe(String ffprobe, Path video) throws IOException, InterruptedException {
     List<String> cmd = List.of(
         ffprobe, "-v", "error", "-select_streams", "v:0",
-        "-show_entries", "stream=width,height:format=duration",
+        "-show_entries", "stream=width,height:format=duration,format_name",
         "-of", "default=noprint_wrappers=1", video.toString());
     Process p = start(cmd, ffprobe);
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -97,6 +97,7 @@ final class FfmpegVideo implements AutoCloseable {
     int w = 0;
     int h = 0;
     double duration = 0;
+    String format = "";
     for (String line : out.split("\n")) {
       String[] kv = line.strip().split("=", 2);
       if (kv.length == 2 && !kv[1].equals("N/A")) {
@@ -104,12 +105,19 @@ final class FfmpegVideo implements AutoCloseable {
           case "width" -> w = Integer.parseInt(kv[1]);
           case "height" -> h = Integer.parseInt(kv[1]);
           case "duration" -> duration = Double.parseDouble(kv[1]);
+          case "format_name" -> format = kv[1];
           default -> { }
         }
       }
     }
     if (w <= 0 || h <= 0) {
       throw new IOException(video + " has no video stream");
+    }
+    // ffmpeg reads single images with its image demuxers (png_pipe, jpeg_pipe, image2, ...), which
+    // have no duration: one frame, no subtitles to time.
+    if (duration <= 0 && (format.endsWith("_pipe") || format.equals("image2"))) {
+      throw new IOException(video + " is a still image, not a video: read it with 'ocrgate recognize "
+          + video + "'");
     }
     return new Probe(w, h, Math.round(duration * 1000));
   }

@@ -148,6 +148,21 @@ class SubtitlesCommandTest {
   }
 
   @Test
+  void verify_stillImage_isRefusedWithAPointerToRecognize_notZeroCues() throws Exception {
+    Path still = dir.resolve("still.png");
+    Process p = new ProcessBuilder(ExternalTools.require("ffmpeg", "ffmpeg"), "-nostdin", "-v", "error", "-y",
+        "-f", "lavfi", "-i", "color=c=white:s=160x120", "-frames:v", "1", still.toString())
+        .redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).isTrue();
+
+    int exit = run(new SubtitlesCommand(), still.toString(), "--token", ColorOcrService.TOKEN);
+
+    assertThat(exit).isEqualTo(SubtitlesCommand.EXIT_FAILED);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("is a still image").contains("ocrgate recognize");
+  }
+
+  @Test
   void verify_wrongToken_failsWithTheServerStatus() {
     int exit = run(new SubtitlesCommand(), video.toString(), "--token", "wrong");
 
