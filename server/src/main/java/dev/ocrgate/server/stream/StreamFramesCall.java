@@ -178,7 +178,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       failNow(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
       return;
     }
-    cues = plan.emitCues() ? new CueBuilder(plan.cueSimilarity(), plan.frameIntervalMs()) : null;
+    cues = plan.emitCues() ? CueBuilder.of(plan, settings) : null;
     if (!draining) {
       out.request(settings.window);
     }
