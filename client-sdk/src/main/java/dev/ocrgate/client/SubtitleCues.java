@@ -2,6 +2,7 @@ package dev.ocrgate.client;
 
 import dev.ocrgate.api.v1.FrameResult;
 import dev.ocrgate.cues.CueGrouper;
+import dev.ocrgate.cues.CueRules;
 import dev.ocrgate.cues.CueSimilarity;
 import dev.ocrgate.cues.CueSpan;
 import java.util.ArrayList;
@@ -18,8 +19,11 @@ import java.util.List;
  * the picture). A run of consecutive frames whose normalised text is similar to the run's most
  * frequent text (1 − edit distance / longer length ≥ {@code similarity}, compared exactly) is one
  * cue, from the first frame's pts to the last frame's pts plus the frame interval. Its text is
- * the exact text read most often in the run (ties go to the earliest). A frame with no letters or
- * digits ends the run and starts none. A frame the server could not read (error) is skipped.
+ * the exact text read most often in the run (ties go to the earliest). Junk is kept out: lines
+ * read below confidence 0.8, a tiny or stray line beside the subtitle's block, a short text off
+ * the subtitle's place; a new text starts a cue only after two frames in a row (back-dated to the
+ * first), and up to two frames without the cue's text inside it are bridged (see
+ * {@link CueRules}, {@code CueGrouper}). A frame the server could not read (error) is skipped.
  *
  * <p>Not thread-safe: feed it from the listener (one call at a time), read it after the end.
  */
@@ -32,10 +36,18 @@ public final class SubtitleCues {
    * @param frameIntervalMs time between sampled frames, ms, > 0
    */
   public SubtitleCues(double similarity, long frameIntervalMs) {
+    this(CueRules.builder().similarity(CueSimilarity.of(similarity)).build(), frameIntervalMs);
+  }
+
+  /**
+   * @param rules the cue rules ({@link CueRules#defaults()}: the server's defaults too)
+   * @param frameIntervalMs time between sampled frames, ms, > 0
+   */
+  public SubtitleCues(CueRules rules, long frameIntervalMs) {
     if (frameIntervalMs <= 0) {
       throw new IllegalArgumentException("frameIntervalMs must be > 0, was " + frameIntervalMs);
     }
-    this.grouper = new CueGrouper(CueSimilarity.of(similarity), frameIntervalMs);
+    this.grouper = new CueGrouper(rules, frameIntervalMs);
   }
 
   /** Adds the next frame's result. */

@@ -13,7 +13,7 @@ class SubtitleCuesTest {
   private FrameResult frame(long ptsMs, String... lines) {
     FrameResult.Builder b = FrameResult.newBuilder().setSeq(seq++).setPtsMs(ptsMs);
     for (String l : lines) {
-      b.addLines(TextLine.newBuilder().setText(l));
+      b.addLines(TextLine.newBuilder().setText(l).setConfidence(0.99f));
     }
     return b.build();
   }
@@ -27,13 +27,15 @@ class SubtitleCuesTest {
     cues.accept(frame(600, "Hello world"));
     cues.accept(frame(800));
     cues.accept(frame(1000, "Second line", "two"));
-    cues.accept(frame(1200, "Completely different"));
+    cues.accept(frame(1200, "Second line", "two"));
+    cues.accept(frame(1400, "Completely different"));
+    cues.accept(frame(1600, "Completely different"));
 
     assertThat(cues.finish())
         .containsExactly(
             new SubtitleCue(200, 800, "Hello world"),
-            new SubtitleCue(1000, 1200, "Second line\ntwo"),
-            new SubtitleCue(1200, 1400, "Completely different"));
+            new SubtitleCue(1000, 1400, "Second line\ntwo"),
+            new SubtitleCue(1400, 1800, "Completely different"));
   }
 
   @Test
@@ -59,15 +61,22 @@ class SubtitleCuesTest {
     assertThat(cues.finish()).containsExactly(new SubtitleCue(3000, 4000, "Second subtitle line"));
   }
 
+  /** Up to two frames without letters or digits inside a cue are bridged; a third ends it. */
   @Test
-  void verify_frameWithoutLettersOrDigits_endsTheRun_andStartsNone() {
+  void verify_framesWithoutLettersOrDigits_areBridgedUpToTwo_thenEndTheCue() {
     SubtitleCues cues = new SubtitleCues(0.8, 200);
     cues.accept(frame(0, "Hello"));
-    cues.accept(frame(200, "！"));
-    cues.accept(frame(400, " ", "..."));
-    cues.accept(frame(600, "Hello"));
+    cues.accept(frame(200, "Hello"));
+    cues.accept(frame(400, "！"));
+    cues.accept(frame(600, " ", "..."));
+    cues.accept(frame(800, "Hello"));
+    cues.accept(frame(1000));
+    cues.accept(frame(1200));
+    cues.accept(frame(1400));
+    cues.accept(frame(1600, "Hello"));
+    cues.accept(frame(1800, "Hello"));
 
-    assertThat(cues.finish()).containsExactly(new SubtitleCue(0, 200, "Hello"), new SubtitleCue(600, 800, "Hello"));
+    assertThat(cues.finish()).containsExactly(new SubtitleCue(0, 1000, "Hello"), new SubtitleCue(1600, 2000, "Hello"));
   }
 
   @Test

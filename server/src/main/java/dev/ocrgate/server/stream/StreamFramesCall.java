@@ -183,7 +183,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       return;
     }
     band = plan.autoRegion() ? SubtitleBand.start(settings.subtitle_region, settings.window) : null;
-    cues = plan.emitCues() ? new CueBuilder(plan.cueSimilarity(), plan.frameIntervalMs()) : null;
+    cues = plan.emitCues() ? CueBuilder.of(plan, settings) : null;
     if (!draining) {
       out.request(settings.window);
     }

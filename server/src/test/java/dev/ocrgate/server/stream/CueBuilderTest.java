@@ -27,7 +27,7 @@ class CueBuilderTest {
   }
 
   private static FrameResult frame(long seq, long pts, String text) {
-    return FrameResult.newBuilder().setSeq(seq).setPtsMs(pts).addLines(TextLine.newBuilder().setText(text)).build();
+    return FrameResult.newBuilder().setSeq(seq).setPtsMs(pts).addLines(TextLine.newBuilder().setText(text).setConfidence(0.99f)).build();
   }
 
   private static String fmt(Cue c) {
@@ -36,8 +36,11 @@ class CueBuilderTest {
   }
 
   private static CueBuilder fromPlan(StreamConfig config) {
-    StreamPlan plan = StreamPlan.of(config, new StreamingSection());
-    return new CueBuilder(plan.cueSimilarity(), plan.frameIntervalMs());
+    return fromPlan(config, new StreamingSection());
+  }
+
+  private static CueBuilder fromPlan(StreamConfig config, StreamingSection settings) {
+    return CueBuilder.of(StreamPlan.of(config, settings), settings);
   }
 
   @Test
@@ -56,5 +59,18 @@ class CueBuilderTest {
     feed(fromPlan(StreamConfig.newBuilder().setEmitCues(true).setCueSimilarity(0.8f).build()), "abcde", "abcdx");
     feed(fromPlan(StreamConfig.newBuilder().setEmitCues(true).build()), "abcde", "abcdx");
     assertThat(cues).extracting(CueBuilderTest::fmt).containsExactly("1:0-1000:abcde[0..1]", "1:0-1000:abcde[0..1]");
+  }
+
+  /** The server's cue settings reach the rules: a one-frame text starts a cue only when confirm is 1. */
+  @Test
+  void verify_confirmFramesFromTheServerConfig_decideWhetherAOneFrameTextIsACue() {
+    feed(fromPlan(StreamConfig.newBuilder().setEmitCues(true).build()), "Hello", "Hello", "zz", "", "World", "World");
+    StreamingSection eager = new StreamingSection();
+    eager.cue_confirm_frames = 1;
+    eager.cue_gap_frames = 0;
+    feed(fromPlan(StreamConfig.newBuilder().setEmitCues(true).build(), eager), "Hello", "Hello", "zz", "", "World", "World");
+    assertThat(cues).extracting(CueBuilderTest::fmt).containsExactly(
+        "1:0-1000:Hello[0..1]", "2:2000-3000:World[4..5]",
+        "1:0-1000:Hello[0..1]", "2:1000-1500:zz[2..2]", "3:2000-3000:World[4..5]");
   }
 }

@@ -1,0 +1,79 @@
+package dev.ocrgate.cues;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The line rules on lines with the geometry of real ones (1280x720 frames, pixels). */
+class SubtitleLinesTest {
+  private final SubtitleLines lines = new SubtitleLines(CueRules.defaults());
+
+  private static CueLine line(String text, double confidence, double left, double top, double right, double bottom) {
+    return new CueLine(text, (float) confidence, (float) left, (float) top, (float) right, (float) bottom);
+  }
+
+  private static final CueLine UPPER = line("The requirement to provide Installation", 0.98, 256, 600, 1024, 644);
+  private static final CueLine LOWER = line("for a work that has been modified or", 0.97, 280, 648, 1000, 692);
+
+  @Test
+  void verify_twoStackedLines_areOneBlock_inTheirOrder() {
+    assertThat(lines.subtitle(List.of(UPPER, LOWER))).containsExactly(UPPER, LOWER);
+  }
+
+  @Test
+  void verify_lowConfidence_noLetters_andSingleCharacters_areJunk() {
+    assertThat(lines.subtitle(List.of(line("Hello there", 0.79, 500, 640, 780, 684)))).isEmpty();
+    assertThat(lines.subtitle(List.of(line("+ -", 0.95, 300, 500, 400, 700)))).isEmpty();
+    assertThat(lines.subtitle(List.of(line("R.", 0.99, 1000, 640, 1020, 660)))).isEmpty();
+  }
+
+  /** A counter beside the subtitle, a tall mark below it, a line far below: not part of its block. */
+  @Test
+  void verify_linesOfAnotherSize_orBesideTheBlock_orFarFromIt_areLeftOut() {
+    CueLine counter = line("1187", 0.99, 1040, 610, 1070, 630);
+    CueLine tallMark = line("JLUN", 0.90, 600, 640, 700, 720);
+    CueLine farBelow = line("channel four news", 0.99, 500, 1000, 780, 1044);
+    assertThat(lines.subtitle(List.of(counter, UPPER, tallMark, LOWER, farBelow))).containsExactly(UPPER, LOWER);
+  }
+
+  /** Once subtitles were learned: tiny boxes and short texts away from their place are junk. */
+  @Test
+  void verify_afterSubtitlesWereSeen_tinyBlocks_andShortTextsOffPlace_areJunk() {
+    for (int i = 0; i < 4; i++) {
+      lines.learn(lines.subtitle(List.of(UPPER, LOWER)));
+    }
+    assertThat(lines.subtitle(List.of(line("needs glasses", 0.99, 600, 660, 700, 680)))).as("tiny").isEmpty();
+    assertThat(lines.subtitle(List.of(line("53", 0.99, 1100, 640, 1150, 684)))).as("short, off place").isEmpty();
+    assertThat(lines.subtitle(List.of(line("Yes.", 0.99, 600, 640, 680, 684)))).as("short, at place").hasSize(1);
+    CueLine longOff = line("A longer line placed elsewhere", 0.99, 40, 640, 700, 684);
+    assertThat(lines.subtitle(List.of(longOff))).as("long, off place").containsExactly(longOff);
+  }
+
+  /** With a clock and a subtitle in the frame, the line at the subtitle's place anchors the block. */
+  @Test
+  void verify_afterSubtitlesWereSeen_theAnchorIsTheLineAtTheirPlace() {
+    for (int i = 0; i < 4; i++) {
+      lines.learn(lines.subtitle(List.of(UPPER, LOWER)));
+    }
+    CueLine clock = line("00:00:04.480 2026-11-30", 0.99, 10, 10, 300, 30);
+    CueLine shortSubtitle = line("No.", 0.99, 610, 640, 670, 684);
+    assertThat(lines.subtitle(List.of(clock, shortSubtitle))).containsExactly(shortSubtitle);
+  }
+
+  /** A place learned from junk heals: a real subtitle (larger, longer) still passes and is learned. */
+  @Test
+  void verify_placeLearnedFromJunk_doesNotLockOutRealSubtitles() {
+    CueLine junk = line("00:00:04.480", 0.99, 10, 10, 100, 30);
+    for (int i = 0; i < 8; i++) {
+      lines.learn(lines.subtitle(List.of(junk)));
+    }
+    assertThat(lines.subtitle(List.of(UPPER, LOWER))).containsExactly(UPPER, LOWER);
+  }
+
+  @Test
+  void verify_linesWithoutBoxes_skipTheGeometricRules() {
+    CueLine a = CueLine.textOnly("first line"), b = CueLine.textOnly("92");
+    assertThat(lines.subtitle(List.of(a, b))).containsExactly(a, b);
+  }
+}
