@@ -82,8 +82,8 @@ public class VerifyBenchmark {
     verifier = JwtVerifier.create(JwtVerifier.Settings.of(List.of(alg), List.of("ocrgate"), "ocrgate",
         Duration.ofSeconds(60), false, "tenant_id"), keys, clock);
     scheduler = Executors.newSingleThreadScheduledExecutor();
-    interceptor = JwtAuthInterceptor.create(verifier, InMemoryRevocationStore.create(clock),
-        MethodPolicy.of(List.of(), Map.of()), scheduler, clock, 10_000, true, 8192, false);
+    interceptor = JwtAuthInterceptor.builder(verifier, InMemoryRevocationStore.create(clock),
+        MethodPolicy.of(List.of(), Map.of()), scheduler).clock(clock).cacheMaxEntries(10_000).build();
     interceptor.authenticate(headers); // fill the cache
   }
 

@@ -101,9 +101,14 @@ public final class JwtAuth implements AutoCloseable {
       KeySource keys = new CompositeKeySource(sources);
       JwtVerifier verifier = JwtVerifier.create(settings(c, algorithms), keys, clock);
       MethodPolicy policy = policy(c);
-      JwtAuthInterceptor interceptor = JwtAuthInterceptor.create(verifier, revocations, policy,
-          timers, io, clock, c.cache_max_entries, c.closesStreamsOnExpiry(), c.max_token_bytes,
-          Duration.ofSeconds(c.stream_revocation_recheck_seconds), c.audit);
+      JwtAuthInterceptor interceptor = JwtAuthInterceptor.builder(verifier, revocations, policy, timers)
+          .clock(clock)
+          .cacheMaxEntries(c.cache_max_entries)
+          .closeStreamsOnExpiry(c.closesStreamsOnExpiry())
+          .maxTokenBytes(c.max_token_bytes)
+          .streamRecheck(Duration.ofSeconds(c.stream_revocation_recheck_seconds), io)
+          .audit(c.audit)
+          .build();
       if (!c.strict_typ) {
         log.warn("auth.strict_typ is false: tokens with typ JWT (e.g. ID tokens) are accepted as access tokens");
       }

@@ -52,8 +52,8 @@ class AuthorizationHeaderPropertyTest {
         List.of("ocrgate"), "ocrgate", Duration.ofSeconds(60), false, "tenant_id"),
         KeySet.of(List.of(VerificationKey.of(RSA.kid(), RSA.publicKey(), null),
             VerificationKey.of("hs", HMAC.signingKey(), "HS256"))), CLOCK);
-    return JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(CLOCK),
-        MethodPolicy.of(c.public_methods, c.method_scopes), SCHEDULER, CLOCK, 1000, true, 8192, false);
+    return JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(CLOCK),
+        MethodPolicy.of(c.public_methods, c.method_scopes), SCHEDULER).clock(CLOCK).cacheMaxEntries(1000).build();
   }
 
   @AfterContainer

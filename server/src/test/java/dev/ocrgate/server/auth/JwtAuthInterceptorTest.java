@@ -39,7 +39,8 @@ class JwtAuthInterceptorTest {
   JwtAuthInterceptor interceptor(RevocationStore store, MethodPolicy policy, KeySource keys) {
     JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
         "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), keys, clock);
-    return JwtAuthInterceptor.create(v, store, policy, scheduler, clock, 100, true, 8192, true);
+    return JwtAuthInterceptor.builder(v, store, policy, scheduler)
+        .clock(clock).cacheMaxEntries(100).audit(true).build();
   }
 
   static KeySource rsaKeys() {
@@ -198,8 +199,8 @@ class JwtAuthInterceptorTest {
   private JwtAuthInterceptor interceptor(KeySource keys) {
     JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256", "ES256"), List.of("ocrgate"),
         "ocrgate", Duration.ofSeconds(60), true, "tenant_id"), keys, clock);
-    return JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
-        scheduler, clock, 100, true, 8192, false);
+    return JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), scheduler)
+        .clock(clock).cacheMaxEntries(100).build();
   }
 
   @Test
@@ -211,8 +212,8 @@ class JwtAuthInterceptorTest {
     JwksFileKeySource keys = JwksFileKeySource.open(file, clock, Duration.ofSeconds(1));
     JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256", "ES256"), List.of("ocrgate"),
         "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), keys, clock);
-    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
-        scheduler, clock, 100, true, 8192, false);
+    JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), scheduler)
+        .clock(clock).cacheMaxEntries(100).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
       String oldToken = tokens.sign(oldKey);
       String newToken = tokens.sign(newKey);
@@ -240,8 +241,9 @@ class JwtAuthInterceptorTest {
     InMemoryRevocationStore store = InMemoryRevocationStore.create(clock);
     JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
         "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
-    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, store, defaultPolicy(), scheduler, checks, clock,
-        100, false, 8192, Duration.ofMillis(50), false);
+    JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, store, defaultPolicy(), scheduler)
+        .clock(clock).cacheMaxEntries(100).closeStreamsOnExpiry(false)
+        .streamRecheck(Duration.ofMillis(50), checks).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
       io.grpc.Metadata md = new io.grpc.Metadata();
       md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + tokens.sign(RSA, b -> b.id("stream-jti")));
@@ -281,8 +283,8 @@ class JwtAuthInterceptorTest {
     clock.advance(Duration.ofMinutes(5).plusSeconds(60).minusMillis(300));
     JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
         "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
-    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
-        scheduler, checks, clock, 100, close, 8192, Duration.ZERO, false);
+    JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), scheduler)
+        .clock(clock).cacheMaxEntries(100).closeStreamsOnExpiry(close).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
       io.grpc.Metadata md = new io.grpc.Metadata();
       md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + token);
@@ -349,8 +351,8 @@ class JwtAuthInterceptorTest {
     java.util.List<Runnable> handedOver = new java.util.concurrent.CopyOnWriteArrayList<>();
     JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
         "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
-    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
-        timers, handedOver::add, clock, 100, true, 8192, Duration.ofSeconds(30), false);
+    JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), timers)
+        .clock(clock).cacheMaxEntries(100).streamRecheck(Duration.ofSeconds(30), handedOver::add).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
       java.util.concurrent.CompletableFuture<Status> ended = openStream(s, tokens.sign(RSA));
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.service.streamCalls.get() == 1);
@@ -371,8 +373,8 @@ class JwtAuthInterceptorTest {
     };
     JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
         "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
-    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
-        timers, full, clock, 100, true, 8192, Duration.ofSeconds(30), false);
+    JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), timers)
+        .clock(clock).cacheMaxEntries(100).streamRecheck(Duration.ofSeconds(30), full).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
       java.util.concurrent.CompletableFuture<Status> ended = openStream(s, tokens.sign(RSA));
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.service.streamCalls.get() == 1);

@@ -91,9 +91,9 @@ class StreamClosedByAuthTest {
         Tokens.AUDIENCE, Duration.ofSeconds(60), false, "tenant_id"),
         KeySet.of(List.of(VerificationKey.of(KEY.kid(), KEY.publicKey(), null))), clock);
     AuthConfig auth = new AuthConfig();
-    JwtAuthInterceptor interceptor = JwtAuthInterceptor.create(verifier,
-        StubRevocations.answering(revoked::get), MethodPolicy.of(auth.public_methods, auth.method_scopes),
-        timers, Runnable::run, clock, 100, true, 8192, RECHECK, false);
+    JwtAuthInterceptor interceptor = JwtAuthInterceptor.builder(verifier,
+        StubRevocations.answering(revoked::get), MethodPolicy.of(auth.public_methods, auth.method_scopes), timers)
+        .clock(clock).cacheMaxEntries(100).streamRecheck(RECHECK, Runnable::run).build();
     server = OcrgateServer.builder(config).addService(new OcrServiceGrpc.OcrServiceImplBase() {
       @Override
       public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> r) {
