@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * The gRPC server's lifecycle: bind (TLS unless plaintext is explicitly configured), register
  * health and reflection, warm up, report SERVING, and on shutdown report NOT_SERVING, stop
  * accepting calls, drain in-flight calls for a bounded time, then cancel what is left and close
- * the resources registered with {@link Builder#onClose}.
+ * the resources registered with {@link Builder#onClose}, last added first.
  *
  * <p>Health is NOT_SERVING from bind until every warm-up task has run, so a load balancer never
  * routes to a replica whose models are still loading.
@@ -220,15 +220,26 @@ public final class OcrgateServer implements AutoCloseable {
       }
     }
     closeObservability();
-    for (AutoCloseable c : closeables) {
+    closeInReverse();
+    log.info("stopped (drained={})", drained);
+    return drained;
+  }
+
+  /**
+   * Closes the {@link Builder#onClose} resources last-added first (as Guava's {@code Closer}
+   * does): a resource is added after what it uses, so the OCR pipeline, draining, can still
+   * report to the metrics registry and reach Redis, which were added before it. A failing close
+   * is logged and does not stop the others.
+   */
+  private void closeInReverse() {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      AutoCloseable c = closeables.get(i);
       try {
         c.close();
       } catch (Exception e) {
         log.warn("error while closing {}: {}", c, e.toString());
       }
     }
-    log.info("stopped (drained={})", drained);
-    return drained;
   }
 
   private void runDrainHooks() {
@@ -331,7 +342,11 @@ public final class OcrgateServer implements AutoCloseable {
       return this;
     }
 
-    /** A resource closed after the server has stopped, in the order added. */
+    /**
+     * A resource closed after the server has stopped, in reverse order of adding: add a resource
+     * after the resources it uses (metrics and Redis before the OCR pipeline that reports to
+     * them), so that it closes before them.
+     */
     public Builder onClose(AutoCloseable resource) {
       closeables.add(resource);
       return this;
