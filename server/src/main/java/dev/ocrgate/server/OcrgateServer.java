@@ -9,11 +9,7 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
-import io.grpc.stub.StreamObserver;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -25,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +54,8 @@ public final class OcrgateServer implements AutoCloseable {
   private final Metrics metrics;
   private final HealthStatusManager health = new HealthStatusManager();
   private final AtomicBoolean shutdown = new AtomicBoolean();
+  /** What the health service reports for "" (set together with it by setAll and shutdown). */
+  private volatile ServingStatus overall = ServingStatus.NOT_SERVING;
   private volatile Server server;
   private volatile ObservabilityHttpServer observability;
 
@@ -157,34 +154,18 @@ public final class OcrgateServer implements AutoCloseable {
   }
 
   /**
-   * The overall status the gRPC health service reports right now (service name ""), read from
-   * the health service itself so that it reflects every {@link #health()} update, whoever made
-   * it. {@code /readyz} mirrors this.
+   * The overall status the gRPC health service reports right now (service name ""), which only
+   * this server sets; {@code /readyz} mirrors it.
    */
   public ServingStatus servingStatus() {
-    AtomicReference<ServingStatus> result = new AtomicReference<>(ServingStatus.UNKNOWN);
-    // HealthServiceImpl.check completes synchronously from its status map.
-    ((HealthGrpc.AsyncService) health.getHealthService())
-        .check(
-            HealthCheckRequest.newBuilder().setService(HealthStatusManager.SERVICE_NAME_ALL_SERVICES).build(),
-            new StreamObserver<HealthCheckResponse>() {
-              @Override
-              public void onNext(HealthCheckResponse value) {
-                result.set(value.getStatus());
-              }
-
-              @Override
-              public void onError(Throwable t) {
-                result.set(ServingStatus.SERVICE_UNKNOWN);
-              }
-
-              @Override
-              public void onCompleted() {}
-            });
-    return result.get();
+    return overall;
   }
 
-  /** The health service's manager, e.g. to report a degraded dependency. */
+  /**
+   * The health service's manager, to report a dependency under its own service name (e.g.
+   * {@code ocrgate.SharedState}). The overall status (service name "") belongs to this server:
+   * set it only through start and shutdown.
+   */
   public HealthStatusManager health() {
     return health;
   }
@@ -201,6 +182,7 @@ public final class OcrgateServer implements AutoCloseable {
     }
     Server srv = server;
     boolean drained = true;
+    overall = ServingStatus.NOT_SERVING;
     health.enterTerminalState();
     if (srv != null) {
       log.info("draining: NOT_SERVING, no new calls, waiting up to {} s for in-flight calls",
@@ -273,6 +255,7 @@ public final class OcrgateServer implements AutoCloseable {
   }
 
   private void setAll(ServingStatus status) {
+    overall = status;
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
     for (ServerServiceDefinition def : services) {
       health.setStatus(def.getServiceDescriptor().getName(), status);
