@@ -121,9 +121,9 @@ public final class OcrModule implements AutoCloseable {
     return decoder;
   }
 
-  /** The unary Recognize service over the pipeline. */
-  public OcrGrpcService grpcService() {
-    return OcrGrpcService.create(pipeline, decoder, modelName);
+  /** The Recognize service over the pipeline, with StreamFrames delegated to {@code streams}. */
+  public OcrGrpcService grpcService(OcrGrpcService.StreamOpener streams) {
+    return OcrGrpcService.create(pipeline, decoder, modelName, streams);
   }
 
   /** One dummy batch per session (and the dictionary check), so the first request is not slow. */

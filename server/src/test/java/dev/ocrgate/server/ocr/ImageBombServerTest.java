@@ -102,7 +102,7 @@ class ImageBombServerTest {
     ImageDecoder decoder = ImageDecoder.create(ImageLimits.defaults(), budget);
     StreamFramesService streams = StreamFramesService.create(pipeline, decoder::decode, new StreamingSection(),
         StreamListener.NONE);
-    OcrGrpcService service = OcrGrpcService.create(pipeline, decoder, "fake").withStreams(streams::open);
+    OcrGrpcService service = OcrGrpcService.create(pipeline, decoder, "fake", streams::open);
     server = OcrgateServer.builder(config).addService(service).addInterceptor(auth.interceptor()).build().start();
     channel = Grpc.newChannelBuilderForAddress("localhost", server.port(), TestTls.clientCredentials()).build();
     String token = TokenMinter.of(key).mint("bomb-tester", List.of("ocr:recognize", "ocr:stream"),

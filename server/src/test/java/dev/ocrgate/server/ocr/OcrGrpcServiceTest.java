@@ -31,7 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Recognize over a real gRPC transport (in-process): the service {@link OcrModule#grpcService()}
+ * Recognize over a real gRPC transport (in-process): the service {@link OcrModule#grpcService}
  * builds over the production {@link BatchedOcrPipeline} on the real models ({@link
  * SharedPipeline}), with the default image limits. The service is bound directly:
  * authentication is the interceptor's job and is tested with it.
@@ -51,7 +51,10 @@ class OcrGrpcServiceTest {
 
   @BeforeAll
   static void start() throws Exception {
-    OcrGrpcService service = SharedPipeline.module().grpcService();
+    // StreamFrames has its own tests (stream package); here it must not be reached.
+    OcrGrpcService service = SharedPipeline.module().grpcService(responses -> {
+      throw new AssertionError("StreamFrames is not under test here");
+    });
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).addService(service).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
