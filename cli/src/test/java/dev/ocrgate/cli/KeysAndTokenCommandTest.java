@@ -14,7 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,9 +101,9 @@ class KeysAndTokenCommandTest {
   }
 
   private static String kid(String token) {
-    String header = new String(java.util.Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
+    String header = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
         StandardCharsets.UTF_8);
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"kid\":\"([^\"]+)\"").matcher(header);
+    Matcher m = Pattern.compile("\"kid\":\"([^\"]+)\"").matcher(header);
     assertThat(m.find()).isTrue();
     return m.group(1);
   }

@@ -5,6 +5,7 @@ import dev.ocrgate.server.auth.TokenRejectedException.Reason;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.ServerCall;
@@ -263,7 +264,7 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
   }
 
   private static Object peer(ServerCall<?, ?> call) {
-    Object peer = call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+    Object peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     return peer == null ? "-" : peer;
   }
 

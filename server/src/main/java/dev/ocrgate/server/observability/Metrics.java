@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -189,7 +190,7 @@ public final class Metrics implements RateLimitListener, AutoCloseable {
 
   /** {@code ocrgate_stream_frames_total{result}}: one frame answered. */
   public void frame(FrameOutcome outcome) {
-    frames.withTag("result", outcome.name().toLowerCase(java.util.Locale.ROOT)).increment();
+    frames.withTag("result", outcome.name().toLowerCase(Locale.ROOT)).increment();
   }
 
   /** {@code ocrgate_stream_cues_total}: one subtitle cue emitted. */

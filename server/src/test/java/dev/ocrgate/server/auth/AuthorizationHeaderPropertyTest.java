@@ -9,12 +9,15 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.Status;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.spec.SecretKeySpec;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -33,10 +36,10 @@ class AuthorizationHeaderPropertyTest {
   static final Clock CLOCK = Clock.systemUTC();
   // HS256 keeps signature checks cheap so 10,000 tries stay fast; the RSA key is there for
   // forged headers that name it (alg confusion).
-  static final SigningKey HMAC = SigningKey.hmac("hs", new javax.crypto.spec.SecretKeySpec(
-      "0123456789abcdef0123456789abcdef-test-only".getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+  static final SigningKey HMAC = SigningKey.hmac("hs", new SecretKeySpec(
+      "0123456789abcdef0123456789abcdef-test-only".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
   static final String VALID = new Tokens(CLOCK).sign(HMAC, b -> b.expiration(
-      java.util.Date.from(CLOCK.instant().plus(Duration.ofHours(1)))));
+      Date.from(CLOCK.instant().plus(Duration.ofHours(1)))));
   static final String B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor();
   static final AtomicInteger HANDLER_RUNS = new AtomicInteger();

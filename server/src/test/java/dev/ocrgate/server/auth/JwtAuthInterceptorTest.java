@@ -1,25 +1,45 @@
 package dev.ocrgate.server.auth;
 
-import dev.ocrgate.server.testing.MutableClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.ocrgate.api.v1.OcrServiceGrpc;
 import dev.ocrgate.api.v1.RecognizeRequest;
+import dev.ocrgate.api.v1.StreamFramesRequest;
+import dev.ocrgate.api.v1.StreamFramesResponse;
 import dev.ocrgate.server.config.AuthConfig;
+import dev.ocrgate.server.testing.ManualScheduler;
+import dev.ocrgate.server.testing.MutableClock;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The interceptor in-process, with a fake clock: cache, revocation, deny-by-default, rotation. */
 class JwtAuthInterceptorTest {
@@ -28,7 +48,7 @@ class JwtAuthInterceptorTest {
   final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   final Tokens tokens = new Tokens(clock);
   final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-  final java.util.concurrent.ExecutorService checks = Executors.newSingleThreadExecutor();
+  final ExecutorService checks = Executors.newSingleThreadExecutor();
 
   @AfterEach
   void stop() {
@@ -163,19 +183,19 @@ class JwtAuthInterceptorTest {
   void cachedToken_keyRemovedFromJwksUrl_isUnauthenticatedAfterTheNextRefresh() throws Exception {
     SigningKey leaked = SigningKeys.generate("RS256");
     SigningKey kept = SigningKeys.generate("ES256");
-    java.util.concurrent.atomic.AtomicReference<String> body =
-        new java.util.concurrent.atomic.AtomicReference<>(SigningKey.jwksJson(List.of(leaked.publicJwk(), kept.publicJwk())));
-    com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
-        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    AtomicReference<String> body =
+        new AtomicReference<>(SigningKey.jwksJson(List.of(leaked.publicJwk(), kept.publicJwk())));
+    HttpServer http = HttpServer.create(
+        new InetSocketAddress("127.0.0.1", 0), 0);
     http.createContext("/jwks", ex -> {
-      byte[] b = body.get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] b = body.get().getBytes(StandardCharsets.UTF_8);
       ex.sendResponseHeaders(200, b.length);
       ex.getResponseBody().write(b);
       ex.close();
     });
     http.start();
-    java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/jwks");
-    java.util.concurrent.ExecutorService io = java.util.concurrent.Executors.newSingleThreadExecutor();
+    URI uri = URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/jwks");
+    ExecutorService io = Executors.newSingleThreadExecutor();
     JwksUrlKeySource keys = JwksUrlKeySource.start(uri, clock, Duration.ofHours(1), Duration.ofSeconds(30),
         Duration.ofSeconds(30), scheduler, io);
     try (InProcessAuth s = new InProcessAuth(interceptor(keys))) {
@@ -245,14 +265,14 @@ class JwtAuthInterceptorTest {
         .clock(clock).cacheMaxEntries(100).closeStreamsOnExpiry(false)
         .streamRecheck(Duration.ofMillis(50), checks).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
-      io.grpc.Metadata md = new io.grpc.Metadata();
+      Metadata md = new Metadata();
       md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + tokens.sign(RSA, b -> b.id("stream-jti")));
-      java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
-      var requests = dev.ocrgate.api.v1.OcrServiceGrpc.newStub(s.channel)
-          .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md))
-          .streamFrames(new io.grpc.stub.StreamObserver<>() {
+      CompletableFuture<Status> ended = new CompletableFuture<>();
+      var requests = OcrServiceGrpc.newStub(s.channel)
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+          .streamFrames(new StreamObserver<>() {
             @Override
-            public void onNext(dev.ocrgate.api.v1.StreamFramesResponse value) {}
+            public void onNext(StreamFramesResponse value) {}
 
             @Override
             public void onError(Throwable t) {
@@ -264,19 +284,19 @@ class JwtAuthInterceptorTest {
               ended.complete(Status.OK);
             }
           });
-      requests.onNext(dev.ocrgate.api.v1.StreamFramesRequest.getDefaultInstance());
+      requests.onNext(StreamFramesRequest.getDefaultInstance());
       Thread.sleep(200);
       assertThat(ended).as("still open while not revoked").isNotDone();
       store.revokeJti(RevocationStore.Scope.of("ocrgate", "acme"), "stream-jti", clock.instant().plusSeconds(600));
-      Status st = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      Status st = ended.get(10, TimeUnit.SECONDS);
       assertThat(st.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
       assertThat(st.getDescription()).isEqualTo("token revoked");
-      assertThat(s.service.streamContextCancelled.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(s.service.streamContextCancelled.await(5, TimeUnit.SECONDS)).isTrue();
     }
   }
 
-  @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
   void openStream_tokenExpiry_closesUnderPolicyClose_andNotUnderAllow(boolean close) throws Exception {
     String token = tokens.sign(RSA);
     // 300 ms (real time) before exp + skew by the fake clock
@@ -286,14 +306,14 @@ class JwtAuthInterceptorTest {
     JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), scheduler)
         .clock(clock).cacheMaxEntries(100).closeStreamsOnExpiry(close).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
-      io.grpc.Metadata md = new io.grpc.Metadata();
+      Metadata md = new Metadata();
       md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + token);
-      java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
-      var requests = dev.ocrgate.api.v1.OcrServiceGrpc.newStub(s.channel)
-          .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md))
-          .streamFrames(new io.grpc.stub.StreamObserver<>() {
+      CompletableFuture<Status> ended = new CompletableFuture<>();
+      var requests = OcrServiceGrpc.newStub(s.channel)
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+          .streamFrames(new StreamObserver<>() {
             @Override
-            public void onNext(dev.ocrgate.api.v1.StreamFramesResponse value) {}
+            public void onNext(StreamFramesResponse value) {}
 
             @Override
             public void onError(Throwable t) {
@@ -305,31 +325,31 @@ class JwtAuthInterceptorTest {
               ended.complete(Status.OK);
             }
           });
-      requests.onNext(dev.ocrgate.api.v1.StreamFramesRequest.getDefaultInstance());
+      requests.onNext(StreamFramesRequest.getDefaultInstance());
       if (close) {
-        Status st = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        Status st = ended.get(10, TimeUnit.SECONDS);
         assertThat(st.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(st.getDescription()).isEqualTo("token expired");
       } else {
         Thread.sleep(1200);
         assertThat(ended).as("allow: the stream outlives its token").isNotDone();
         requests.onCompleted();
-        assertThat(ended.get(10, java.util.concurrent.TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+        assertThat(ended.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
       }
       assertThat(s.service.streamCalls.get()).isEqualTo(1);
     }
   }
 
   /** Opens a stream with {@code token} on {@code s}; the future completes with its end status. */
-  private static java.util.concurrent.CompletableFuture<Status> openStream(InProcessAuth s, String token) {
-    io.grpc.Metadata md = new io.grpc.Metadata();
+  private static CompletableFuture<Status> openStream(InProcessAuth s, String token) {
+    Metadata md = new Metadata();
     md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + token);
-    java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
-    var requests = dev.ocrgate.api.v1.OcrServiceGrpc.newStub(s.channel)
-        .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md))
-        .streamFrames(new io.grpc.stub.StreamObserver<>() {
+    CompletableFuture<Status> ended = new CompletableFuture<>();
+    var requests = OcrServiceGrpc.newStub(s.channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+        .streamFrames(new StreamObserver<>() {
           @Override
-          public void onNext(dev.ocrgate.api.v1.StreamFramesResponse value) {}
+          public void onNext(StreamFramesResponse value) {}
 
           @Override
           public void onError(Throwable t) {
@@ -341,21 +361,21 @@ class JwtAuthInterceptorTest {
             ended.complete(Status.OK);
           }
         });
-    requests.onNext(dev.ocrgate.api.v1.StreamFramesRequest.getDefaultInstance());
+    requests.onNext(StreamFramesRequest.getDefaultInstance());
     return ended;
   }
 
   @Test
   void openStream_recheckStillWaitingForTheStore_isNotHandedOverAgain() throws Exception {
-    dev.ocrgate.server.testing.ManualScheduler timers = new dev.ocrgate.server.testing.ManualScheduler(clock);
-    java.util.List<Runnable> handedOver = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ManualScheduler timers = new ManualScheduler(clock);
+    List<Runnable> handedOver = new CopyOnWriteArrayList<>();
     JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
         "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
     JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), timers)
         .clock(clock).cacheMaxEntries(100).streamRecheck(Duration.ofSeconds(30), handedOver::add).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
-      java.util.concurrent.CompletableFuture<Status> ended = openStream(s, tokens.sign(RSA));
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.service.streamCalls.get() == 1);
+      CompletableFuture<Status> ended = openStream(s, tokens.sign(RSA));
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.service.streamCalls.get() == 1);
       timers.advance(Duration.ofSeconds(90)); // three ticks; the store has not answered the first
       assertThat(handedOver).as("one re-check in flight").hasSize(1);
       handedOver.get(0).run();
@@ -367,22 +387,22 @@ class JwtAuthInterceptorTest {
 
   @Test
   void openStream_recheckRefusedByAFullExecutor_failsClosedWithUnavailable() throws Exception {
-    dev.ocrgate.server.testing.ManualScheduler timers = new dev.ocrgate.server.testing.ManualScheduler(clock);
-    java.util.concurrent.Executor full = task -> {
-      throw new java.util.concurrent.RejectedExecutionException("queue full");
+    ManualScheduler timers = new ManualScheduler(clock);
+    Executor full = task -> {
+      throw new RejectedExecutionException("queue full");
     };
     JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
         "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
     JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), timers)
         .clock(clock).cacheMaxEntries(100).streamRecheck(Duration.ofSeconds(30), full).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
-      java.util.concurrent.CompletableFuture<Status> ended = openStream(s, tokens.sign(RSA));
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.service.streamCalls.get() == 1);
+      CompletableFuture<Status> ended = openStream(s, tokens.sign(RSA));
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.service.streamCalls.get() == 1);
       timers.advance(Duration.ofSeconds(30));
-      Status st = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      Status st = ended.get(10, TimeUnit.SECONDS);
       assertThat(st.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(st.getDescription()).isEqualTo("revocation store unavailable");
-      assertThat(s.service.streamContextCancelled.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(s.service.streamContextCancelled.await(5, TimeUnit.SECONDS)).isTrue();
     }
   }
 }

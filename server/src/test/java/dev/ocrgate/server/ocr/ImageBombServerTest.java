@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.management.ThreadMXBean;
 import dev.ocrgate.api.v1.Frame;
 import dev.ocrgate.api.v1.FrameResult;
 import dev.ocrgate.api.v1.Image;
@@ -74,8 +75,8 @@ class ImageBombServerTest {
    */
   private static final long ALLOCATION_BOUND = 64L << 20;
   private static final int LARGE = 1500;
-  private static final com.sun.management.ThreadMXBean THREADS =
-      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+  private static final ThreadMXBean THREADS =
+      (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   @TempDir static Path dir;
   static HeldPipeline pipeline;

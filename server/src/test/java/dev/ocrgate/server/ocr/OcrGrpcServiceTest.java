@@ -7,13 +7,14 @@ import dev.ocrgate.api.v1.Image;
 import dev.ocrgate.api.v1.NormalizedRect;
 import dev.ocrgate.api.v1.OcrServiceGrpc;
 import dev.ocrgate.api.v1.PixelFormat;
+import dev.ocrgate.api.v1.PixelRect;
 import dev.ocrgate.api.v1.RecognizeRequest;
 import dev.ocrgate.api.v1.RecognizeResponse;
 import dev.ocrgate.api.v1.Region;
 import dev.ocrgate.api.v1.TextLine;
-import dev.ocrgate.server.testing.TextImages;
 import dev.ocrgate.server.testing.TextImages.Line;
 import dev.ocrgate.server.testing.TextImages.Rendered;
+import dev.ocrgate.server.testing.TextImages;
 import dev.ocrgate.server.vision.TestImages;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -124,7 +125,7 @@ class OcrGrpcServiceTest {
     RecognizeRequest req = RecognizeRequest.newBuilder()
         .setImage(TestImages.raw(10, 10, PixelFormat.PIXEL_FORMAT_GRAY8, new byte[100]))
         .setRegion(Region.newBuilder().setPixels(
-            dev.ocrgate.api.v1.PixelRect.newBuilder().setX(50).setY(50).setWidth(10).setHeight(10)))
+            PixelRect.newBuilder().setX(50).setY(50).setWidth(10).setHeight(10)))
         .build();
     assertThatThrownBy(() -> stub().recognize(req))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
