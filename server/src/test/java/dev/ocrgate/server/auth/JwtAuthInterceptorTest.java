@@ -261,9 +261,11 @@ class JwtAuthInterceptorTest {
     InMemoryRevocationStore store = InMemoryRevocationStore.create(clock);
     JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
         "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
-    JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, store, defaultPolicy(), scheduler)
+    // Ticks on the test's clock; each re-check runs on the ticking thread.
+    ManualScheduler timers = new ManualScheduler(clock);
+    JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, store, defaultPolicy(), timers)
         .clock(clock).cacheMaxEntries(100).closeStreamsOnExpiry(false)
-        .streamRecheck(Duration.ofMillis(50), checks).build();
+        .streamRecheck(Duration.ofMillis(50), Runnable::run).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
       Metadata md = new Metadata();
       md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + tokens.sign(RSA, b -> b.id("stream-jti")));
@@ -285,9 +287,11 @@ class JwtAuthInterceptorTest {
             }
           });
       requests.onNext(StreamFramesRequest.getDefaultInstance());
-      Thread.sleep(200);
-      assertThat(ended).as("still open while not revoked").isNotDone();
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> timers.pending() == 1);
+      timers.advance(Duration.ofMillis(150));
+      assertThat(ended).as("still open after three re-checks while not revoked").isNotDone();
       store.revokeJti(RevocationStore.Scope.of("ocrgate", "acme"), "stream-jti", clock.instant().plusSeconds(600));
+      timers.advance(Duration.ofMillis(50));
       Status st = ended.get(10, TimeUnit.SECONDS);
       assertThat(st.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
       assertThat(st.getDescription()).isEqualTo("token revoked");
@@ -299,11 +303,10 @@ class JwtAuthInterceptorTest {
   @ValueSource(booleans = {true, false})
   void openStream_tokenExpiry_closesUnderPolicyClose_andNotUnderAllow(boolean close) throws Exception {
     String token = tokens.sign(RSA);
-    // 300 ms (real time) before exp + skew by the fake clock
-    clock.advance(Duration.ofMinutes(5).plusSeconds(60).minusMillis(300));
     JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
         "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
-    JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), scheduler)
+    ManualScheduler timers = new ManualScheduler(clock);
+    JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), timers)
         .clock(clock).cacheMaxEntries(100).closeStreamsOnExpiry(close).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
       Metadata md = new Metadata();
@@ -326,12 +329,17 @@ class JwtAuthInterceptorTest {
             }
           });
       requests.onNext(StreamFramesRequest.getDefaultInstance());
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.service.streamCalls.get() == 1);
+      // One millisecond before exp + skew, then past it: the timer runs on this thread as it falls due.
+      timers.advance(Duration.ofMinutes(5).plusSeconds(60).minusMillis(1));
+      assertThat(ended).as("open until exp + skew").isNotDone();
+      timers.advance(Duration.ofMinutes(10));
       if (close) {
         Status st = ended.get(10, TimeUnit.SECONDS);
         assertThat(st.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(st.getDescription()).isEqualTo("token expired");
       } else {
-        Thread.sleep(1200);
+        assertThat(timers.pending()).as("allow: no expiry timer").isZero();
         assertThat(ended).as("allow: the stream outlives its token").isNotDone();
         requests.onCompleted();
         assertThat(ended.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
