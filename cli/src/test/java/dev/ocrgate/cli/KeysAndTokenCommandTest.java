@@ -40,8 +40,14 @@ class KeysAndTokenCommandTest {
     String token = r.out.strip();
 
     KeySet jwks = KeySet.parseJwks(Files.readString(keys.resolve("jwks.json")));
-    JwtVerifier verifier = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256", "ES256", "EdDSA"),
-        List.of("ocrgate"), "ocrgate", Duration.ofSeconds(60), true, "tenant_id"), jwks, Clock.systemUTC());
+    JwtVerifier verifier = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256", "ES256", "EdDSA"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(true)
+        .tenantClaim("tenant_id")
+        .build(), jwks, Clock.systemUTC());
     Principal p = verifier.verify(token);
     assertThat(p.subject()).isEqualTo("alice");
     assertThat(p.tenant()).isEqualTo("acme");
@@ -96,8 +102,14 @@ class KeysAndTokenCommandTest {
 
   private static JwtVerifier verifier(Path keys) throws Exception {
     KeySet jwks = KeySet.parseJwks(Files.readString(keys.resolve("jwks.json")));
-    return JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256", "ES256", "EdDSA"),
-        List.of("ocrgate"), "ocrgate", Duration.ofSeconds(60), true, "tenant_id"), jwks, Clock.systemUTC());
+    return JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256", "ES256", "EdDSA"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(true)
+        .tenantClaim("tenant_id")
+        .build(), jwks, Clock.systemUTC());
   }
 
   private static String kid(String token) {

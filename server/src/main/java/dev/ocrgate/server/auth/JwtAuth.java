@@ -242,9 +242,15 @@ public final class JwtAuth implements AutoCloseable {
 
   static JwtVerifier.Settings settings(AuthConfig c, Set<String> algorithms) {
     try {
-      return JwtVerifier.Settings.of(algorithms, c.issuers, c.audience,
-          Duration.ofSeconds(c.clock_skew_seconds), c.strict_typ, c.tenant_claim)
-          .withMaxLifetime(Duration.ofSeconds(c.max_token_lifetime_seconds));
+      return JwtVerifier.Settings.builder()
+          .algorithms(algorithms)
+          .issuers(c.issuers)
+          .audience(c.audience)
+          .skew(Duration.ofSeconds(c.clock_skew_seconds))
+          .strictTyp(c.strict_typ)
+          .tenantClaim(c.tenant_claim)
+          .maxLifetime(Duration.ofSeconds(c.max_token_lifetime_seconds))
+          .build();
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new ConfigException("auth: " + e.getMessage(), e);
     }

@@ -51,8 +51,14 @@ class AuthorizationHeaderPropertyTest {
 
   static JwtAuthInterceptor interceptor() {
     AuthConfig c = new AuthConfig();
-    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256", "ES256", "EdDSA", "HS256"),
-        List.of("ocrgate"), "ocrgate", Duration.ofSeconds(60), false, "tenant_id"),
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256", "ES256", "EdDSA", "HS256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build(),
         KeySet.of(List.of(VerificationKey.of(RSA.kid(), RSA.publicKey(), null),
             VerificationKey.of("hs", HMAC.signingKey(), "HS256"))), CLOCK);
     return JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(CLOCK),

@@ -1,6 +1,7 @@
 package dev.ocrgate.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
@@ -57,8 +58,14 @@ class JwtAuthInterceptorTest {
   }
 
   JwtAuthInterceptor interceptor(RevocationStore store, MethodPolicy policy, KeySource keys) {
-    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
-        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), keys, clock);
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build(), keys, clock);
     return JwtAuthInterceptor.builder(v, store, policy, scheduler)
         .clock(clock).cacheMaxEntries(100).audit(true).build();
   }
@@ -217,10 +224,29 @@ class JwtAuthInterceptorTest {
   }
 
   private JwtAuthInterceptor interceptor(KeySource keys) {
-    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256", "ES256"), List.of("ocrgate"),
-        "ocrgate", Duration.ofSeconds(60), true, "tenant_id"), keys, clock);
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256", "ES256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(true)
+        .tenantClaim("tenant_id")
+        .build(), keys, clock);
     return JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), scheduler)
         .clock(clock).cacheMaxEntries(100).build();
+  }
+
+  @Test
+  void builder_refusesOutOfRangeSettings_whenTheyAreSet() throws Exception {
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256")).issuers(List.of("ocrgate")).audience("ocrgate").build(), rsaKeys(), clock);
+    JwtAuthInterceptor.Builder b = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), scheduler);
+    assertThatThrownBy(() -> b.maxTokenBytes(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxTokenBytes");
+    assertThatThrownBy(() -> b.cacheMaxEntries(-1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cacheMaxEntries");
+    assertThatThrownBy(() -> b.streamRecheck(Duration.ofSeconds(-1), checks)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("streamRecheck");
   }
 
   @Test
@@ -230,8 +256,14 @@ class JwtAuthInterceptorTest {
     Path file = dir.resolve("jwks.json");
     Files.writeString(file, oldKey.publicJwksJson());
     JwksFileKeySource keys = JwksFileKeySource.open(file, clock, Duration.ofSeconds(1));
-    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256", "ES256"), List.of("ocrgate"),
-        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), keys, clock);
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256", "ES256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build(), keys, clock);
     JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), scheduler)
         .clock(clock).cacheMaxEntries(100).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
@@ -259,8 +291,14 @@ class JwtAuthInterceptorTest {
   @Test
   void openStream_tokenRevoked_isClosedAtTheNextRecheck() throws Exception {
     InMemoryRevocationStore store = InMemoryRevocationStore.create(clock);
-    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
-        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build(), rsaKeys(), clock);
     // Ticks on the test's clock; each re-check runs on the ticking thread.
     ManualScheduler timers = new ManualScheduler(clock);
     JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, store, defaultPolicy(), timers)
@@ -303,8 +341,14 @@ class JwtAuthInterceptorTest {
   @ValueSource(booleans = {true, false})
   void openStream_tokenExpiry_closesUnderPolicyClose_andNotUnderAllow(boolean close) throws Exception {
     String token = tokens.sign(RSA);
-    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
-        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build(), rsaKeys(), clock);
     ManualScheduler timers = new ManualScheduler(clock);
     JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), timers)
         .clock(clock).cacheMaxEntries(100).closeStreamsOnExpiry(close).build();
@@ -377,8 +421,14 @@ class JwtAuthInterceptorTest {
   void openStream_recheckStillWaitingForTheStore_isNotHandedOverAgain() throws Exception {
     ManualScheduler timers = new ManualScheduler(clock);
     List<Runnable> handedOver = new CopyOnWriteArrayList<>();
-    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
-        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build(), rsaKeys(), clock);
     JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), timers)
         .clock(clock).cacheMaxEntries(100).streamRecheck(Duration.ofSeconds(30), handedOver::add).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
@@ -399,8 +449,14 @@ class JwtAuthInterceptorTest {
     Executor full = task -> {
       throw new RejectedExecutionException("queue full");
     };
-    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
-        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build(), rsaKeys(), clock);
     JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), timers)
         .clock(clock).cacheMaxEntries(100).streamRecheck(Duration.ofSeconds(30), full).build();
     try (InProcessAuth s = new InProcessAuth(i)) {

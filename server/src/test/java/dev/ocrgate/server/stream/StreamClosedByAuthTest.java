@@ -87,8 +87,14 @@ class StreamClosedByAuthTest {
             pendingNow.set(pending);
           }
         });
-    JwtVerifier verifier = JwtVerifier.create(JwtVerifier.Settings.of(List.of("ES256"), List.of(Tokens.ISSUER),
-        Tokens.AUDIENCE, Duration.ofSeconds(60), false, "tenant_id"),
+    JwtVerifier verifier = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("ES256"))
+        .issuers(List.of(Tokens.ISSUER))
+        .audience(Tokens.AUDIENCE)
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build(),
         KeySet.of(List.of(VerificationKey.of(KEY.kid(), KEY.publicKey(), null))), clock);
     AuthConfig auth = new AuthConfig();
     JwtAuthInterceptor interceptor = JwtAuthInterceptor.builder(verifier,
