@@ -3,9 +3,11 @@ package dev.ocrgate.cli;
 import dev.ocrgate.server.auth.issuer.SecretHash;
 import java.io.BufferedReader;
 import java.io.Console;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.Callable;
 import dev.ocrgate.client.AccessToken;
@@ -69,7 +71,7 @@ final class ClientsCommand implements Runnable {
         System.out.println("secret_hash: '" + hash + "'");
         return 0;
       } finally {
-        java.util.Arrays.fill(secret, '\0');
+        Arrays.fill(secret, '\0');
       }
     }
 
@@ -79,7 +81,7 @@ final class ClientsCommand implements Runnable {
       return Base64.getUrlEncoder().withoutPadding().encodeToString(b).toCharArray();
     }
 
-    private static char[] readSecret() throws java.io.IOException {
+    private static char[] readSecret() throws IOException {
       Console console = System.console();
       if (console != null) {
         return console.readPassword("client secret: ");

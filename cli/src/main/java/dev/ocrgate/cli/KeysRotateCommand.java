@@ -1,6 +1,7 @@
 package dev.ocrgate.cli;
 
 import dev.ocrgate.server.auth.issuer.KeyRing;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,7 +50,7 @@ final class KeysRotateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       System.err.println("ocrgate keys rotate: " + e.getMessage());
       return 2;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       System.err.println("ocrgate keys rotate: cannot rotate the keys in " + keysDir + " (" + e.getMessage() + ")");
       return 1;
     }

@@ -9,6 +9,7 @@ import dev.ocrgate.server.config.ConfigLoader;
 import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.ocr.ModelRepository;
 import dev.ocrgate.server.testing.RepoPaths;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -230,7 +231,7 @@ class ContainerImageTest {
    * kilobytes of the file, so reading 256 KiB of the entry is enough; no full 370 MB inflate.
    */
   private static Set<String> cudaProviderNeeds() throws IOException {
-    Path jar = Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+    Path jar = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
         .map(Path::of)
         .filter(p -> p.getFileName().toString().matches("onnxruntime_gpu-[0-9.]+\\.jar"))
         .findFirst().orElseThrow(() -> new AssertionError("onnxruntime_gpu jar not on the classpath"));

@@ -3,6 +3,8 @@ package dev.ocrgate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
 import dev.ocrgate.api.v1.EncodedImage;
 import dev.ocrgate.api.v1.Image;
 import dev.ocrgate.api.v1.OcrServiceGrpc;
@@ -76,7 +78,7 @@ class DevModeRevokeTest {
     Metadata md = new Metadata();
     md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     RecognizeRequest empty = RecognizeRequest.newBuilder().setImage(Image.newBuilder()
-        .setEncoded(EncodedImage.newBuilder().setData(com.google.protobuf.ByteString.copyFromUtf8("not an image")))).build();
+        .setEncoded(EncodedImage.newBuilder().setData(ByteString.copyFromUtf8("not an image")))).build();
     try {
       OcrServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
           .withDeadlineAfter(Duration.ofSeconds(30)).recognize(empty);
@@ -88,7 +90,7 @@ class DevModeRevokeTest {
 
   private static String jti(String token) throws Exception {
     byte[] payload = Base64.getUrlDecoder().decode(token.split("\\.")[1]);
-    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(payload).path("jti").asText();
+    return new ObjectMapper().readTree(payload).path("jti").asText();
   }
 
   /** Runs a CLI command in this JVM; its standard output, or a failure with its error output. */

@@ -14,7 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,8 +40,14 @@ class KeysAndTokenCommandTest {
     String token = r.out.strip();
 
     KeySet jwks = KeySet.parseJwks(Files.readString(keys.resolve("jwks.json")));
-    JwtVerifier verifier = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256", "ES256", "EdDSA"),
-        List.of("ocrgate"), "ocrgate", Duration.ofSeconds(60), true, "tenant_id"), jwks, Clock.systemUTC());
+    JwtVerifier verifier = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256", "ES256", "EdDSA"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(true)
+        .tenantClaim("tenant_id")
+        .build(), jwks, Clock.systemUTC());
     Principal p = verifier.verify(token);
     assertThat(p.subject()).isEqualTo("alice");
     assertThat(p.tenant()).isEqualTo("acme");
@@ -93,14 +102,20 @@ class KeysAndTokenCommandTest {
 
   private static JwtVerifier verifier(Path keys) throws Exception {
     KeySet jwks = KeySet.parseJwks(Files.readString(keys.resolve("jwks.json")));
-    return JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256", "ES256", "EdDSA"),
-        List.of("ocrgate"), "ocrgate", Duration.ofSeconds(60), true, "tenant_id"), jwks, Clock.systemUTC());
+    return JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256", "ES256", "EdDSA"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(true)
+        .tenantClaim("tenant_id")
+        .build(), jwks, Clock.systemUTC());
   }
 
   private static String kid(String token) {
-    String header = new String(java.util.Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
+    String header = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
         StandardCharsets.UTF_8);
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"kid\":\"([^\"]+)\"").matcher(header);
+    Matcher m = Pattern.compile("\"kid\":\"([^\"]+)\"").matcher(header);
     assertThat(m.find()).isTrue();
     return m.group(1);
   }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
 import dev.ocrgate.api.v1.EncodedImage;
 import dev.ocrgate.api.v1.Image;
 import dev.ocrgate.api.v1.OcrServiceGrpc;
@@ -22,14 +23,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,7 +64,7 @@ class ServeLogRedactionTest {
         "log: {audit_file: '" + audit + "'}", ""));
     // With OCRGATE_JWT_SECRET set and HS256 listed, the server verifies HS256 tokens signed with it.
     String valid = Tokens.hmacSigned("{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}",
-        new Tokens(java.time.Clock.systemUTC()).payloadJson(""), SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        new Tokens(Clock.systemUTC()).payloadJson(""), SECRET.getBytes(StandardCharsets.UTF_8));
     String forged = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtYWxsb3J5In0.Zm9yZ2VkLXNpZ25hdHVyZS1mb3ItcmVkYWN0aW9u";
 
     try (CliProcess p = CliProcess.start(dir, Map.of("OCRGATE_LOG_FORMAT", "json", "OCRGATE_JWT_SECRET", SECRET),
@@ -70,7 +74,7 @@ class ServeLogRedactionTest {
       ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", grpcPort, TestTls.clientCredentials()).build();
       try {
         RecognizeRequest tiny = RecognizeRequest.newBuilder().setImage(Image.newBuilder()
-            .setEncoded(EncodedImage.newBuilder().setData(com.google.protobuf.ByteString.copyFromUtf8("not an image")))).build();
+            .setEncoded(EncodedImage.newBuilder().setData(ByteString.copyFromUtf8("not an image")))).build();
         assertThat(call(channel, valid, tiny)).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(call(channel, forged, tiny)).isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(call(channel, valid + "x", tiny)).isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -127,7 +131,7 @@ class ServeLogRedactionTest {
         }
         return false;
       });
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       String err = p.stderrText();
       throw new AssertionError("no '" + regex + "' in serve's output:\n"
           + err.substring(Math.max(0, err.length() - 4000)), e);

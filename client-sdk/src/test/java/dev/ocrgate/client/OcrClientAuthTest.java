@@ -10,10 +10,12 @@ import dev.ocrgate.client.testing.TestBearerInterceptor;
 import dev.ocrgate.client.testing.TestServers;
 import dev.ocrgate.client.testing.TokenAuthority;
 import dev.ocrgate.server.OcrgateServer;
+import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.testing.TestTls;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -121,7 +123,7 @@ class OcrClientAuthTest {
   @Test
   void verify_tokenSourceFailure_isUnauthenticated_withoutSendingTheCall() {
     client = tlsClient(() -> {
-      throw new java.io.IOException("issuer unreachable");
+      throw new IOException("issuer unreachable");
     }).build();
 
     assertThatThrownBy(() -> client.recognize(new byte[] {1}))
@@ -203,7 +205,7 @@ class OcrClientAuthTest {
 
   @Test
   void verify_mtls_clientCertificate_isAccepted() {
-    var config = new dev.ocrgate.server.config.OcrgateConfig();
+    var config = new OcrgateConfig();
     config.server.port = 0;
     TestTls.certs().applyTo(config.tls);
     config.tls.client_auth = "require";

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -241,7 +242,7 @@ class ResumableFrameStreamTest {
     stream.send(frame(0));
     // Frame 0 must be answered before the server goes: waiting a fixed 300 ms was not enough when
     // the first TLS handshake and stream of a loaded JVM took longer (then nothing was answered).
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> results.seqs.contains(0L));
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> results.seqs.contains(0L));
     s.shutdownGracefully();
     sendUnlessEnded(stream, frame(1), "UNAVAILABLE");
 

@@ -2,6 +2,7 @@ package dev.ocrgate.server;
 
 import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.observability.HealthReporter;
 import dev.ocrgate.server.observability.Metrics;
 import dev.ocrgate.server.observability.ObservabilityHttpServer;
 import dev.ocrgate.server.tls.ServerTls;
@@ -9,11 +10,7 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
-import io.grpc.stub.StreamObserver;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -25,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -35,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * The gRPC server's lifecycle: bind (TLS unless plaintext is explicitly configured), register
  * health and reflection, warm up, report SERVING, and on shutdown report NOT_SERVING, stop
  * accepting calls, drain in-flight calls for a bounded time, then cancel what is left and close
- * the resources registered with {@link Builder#onClose}.
+ * the resources registered with {@link Builder#onClose}, last added first.
  *
  * <p>Health is NOT_SERVING from bind until every warm-up task has run, so a load balancer never
  * routes to a replica whose models are still loading.
@@ -54,13 +50,17 @@ public final class OcrgateServer implements AutoCloseable {
   private final List<ServerServiceDefinition> services;
   private final List<ServerInterceptor> interceptors;
   private final List<Runnable> warmUps;
-  private final List<Consumer<HealthStatusManager>> servingHooks;
+  private final List<Consumer<HealthReporter>> servingHooks;
   private final List<Runnable> drainHooks;
   private final List<AutoCloseable> closeables;
   private final Map<String, String> startupFacts;
   private final Metrics metrics;
   private final HealthStatusManager health = new HealthStatusManager();
   private final AtomicBoolean shutdown = new AtomicBoolean();
+  /** Guards the pair (overall, health's ""): they change together, and never after shutdown. */
+  private final Object statusLock = new Object();
+  /** What the health service reports for "" (set together with it under statusLock). */
+  private volatile ServingStatus overall = ServingStatus.NOT_SERVING;
   private volatile Server server;
   private volatile ObservabilityHttpServer observability;
 
@@ -141,7 +141,7 @@ public final class OcrgateServer implements AutoCloseable {
         startupFacts.entrySet().stream()
             .map(e -> " " + e.getKey() + "=" + e.getValue())
             .collect(Collectors.joining()));
-    servingHooks.forEach(hook -> hook.accept(health));
+    servingHooks.forEach(hook -> hook.accept(this::report));
     return this;
   }
 
@@ -161,34 +161,18 @@ public final class OcrgateServer implements AutoCloseable {
   }
 
   /**
-   * The overall status the gRPC health service reports right now (service name ""), read from
-   * the health service itself so that it reflects every {@link #health()} update, whoever made
-   * it. {@code /readyz} mirrors this.
+   * The overall status the gRPC health service reports right now (service name ""), which only
+   * this server sets; {@code /readyz} mirrors it.
    */
   public ServingStatus servingStatus() {
-    AtomicReference<ServingStatus> result = new AtomicReference<>(ServingStatus.UNKNOWN);
-    // HealthServiceImpl.check completes synchronously from its status map.
-    ((HealthGrpc.AsyncService) health.getHealthService())
-        .check(
-            HealthCheckRequest.newBuilder().setService(HealthStatusManager.SERVICE_NAME_ALL_SERVICES).build(),
-            new StreamObserver<HealthCheckResponse>() {
-              @Override
-              public void onNext(HealthCheckResponse value) {
-                result.set(value.getStatus());
-              }
-
-              @Override
-              public void onError(Throwable t) {
-                result.set(ServingStatus.SERVICE_UNKNOWN);
-              }
-
-              @Override
-              public void onCompleted() {}
-            });
-    return result.get();
+    return overall;
   }
 
-  /** The health service's manager, e.g. to report a degraded dependency. */
+  /**
+   * The health service's manager, to report a dependency under its own service name (e.g.
+   * {@code ocrgate.SharedState}). The overall status (service name "") belongs to this server:
+   * set it only through start and shutdown.
+   */
   public HealthStatusManager health() {
     return health;
   }
@@ -205,7 +189,10 @@ public final class OcrgateServer implements AutoCloseable {
     }
     Server srv = server;
     boolean drained = true;
-    health.enterTerminalState();
+    synchronized (statusLock) {
+      overall = ServingStatus.NOT_SERVING;
+      health.enterTerminalState();
+    }
     if (srv != null) {
       log.info("draining: NOT_SERVING, no new calls, waiting up to {} s for in-flight calls",
           config.server.drain_timeout_seconds);
@@ -224,15 +211,26 @@ public final class OcrgateServer implements AutoCloseable {
       }
     }
     closeObservability();
-    for (AutoCloseable c : closeables) {
+    closeInReverse();
+    log.info("stopped (drained={})", drained);
+    return drained;
+  }
+
+  /**
+   * Closes the {@link Builder#onClose} resources last-added first (as Guava's {@code Closer}
+   * does): a resource is added after what it uses, so the OCR pipeline, draining, can still
+   * report to the metrics registry and reach Redis, which were added before it. A failing close
+   * is logged and does not stop the others.
+   */
+  private void closeInReverse() {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      AutoCloseable c = closeables.get(i);
       try {
         c.close();
       } catch (Exception e) {
         log.warn("error while closing {}: {}", c, e.toString());
       }
     }
-    log.info("stopped (drained={})", drained);
-    return drained;
   }
 
   private void runDrainHooks() {
@@ -266,9 +264,28 @@ public final class OcrgateServer implements AutoCloseable {
   }
 
   private void setAll(ServingStatus status) {
-    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
-    for (ServerServiceDefinition def : services) {
-      health.setStatus(def.getServiceDescriptor().getName(), status);
+    synchronized (statusLock) {
+      if (shutdown.get()) {
+        return;
+      }
+      overall = status;
+      health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
+      for (ServerServiceDefinition def : services) {
+        health.setStatus(def.getServiceDescriptor().getName(), status);
+      }
+    }
+  }
+
+  /** A dependency's report (see {@link HealthReporter}): "" moves the overall status too. */
+  private void report(String service, ServingStatus status) {
+    synchronized (statusLock) {
+      if (shutdown.get()) {
+        return;
+      }
+      if (service.equals(HealthStatusManager.SERVICE_NAME_ALL_SERVICES)) {
+        overall = status;
+      }
+      health.setStatus(service, status);
     }
   }
 
@@ -278,7 +295,7 @@ public final class OcrgateServer implements AutoCloseable {
     private final List<ServerServiceDefinition> services = new ArrayList<>();
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
     private final List<Runnable> warmUps = new ArrayList<>();
-    private final List<Consumer<HealthStatusManager>> servingHooks = new ArrayList<>();
+    private final List<Consumer<HealthReporter>> servingHooks = new ArrayList<>();
     private final List<Runnable> drainHooks = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final Map<String, String> startupFacts = new LinkedHashMap<>();
@@ -337,15 +354,19 @@ public final class OcrgateServer implements AutoCloseable {
     }
 
     /**
-     * A task run once health has turned SERVING, given the server's health manager, e.g. a
-     * watcher that from then on reports a dependency's state (before, warm-up owns the status).
+     * A task run once health has turned SERVING, given where to report health, e.g. a watcher
+     * that from then on reports a dependency's state (before, warm-up owns the status).
      */
-    public Builder whenServing(Consumer<HealthStatusManager> task) {
+    public Builder whenServing(Consumer<HealthReporter> task) {
       servingHooks.add(task);
       return this;
     }
 
-    /** A resource closed after the server has stopped, in the order added. */
+    /**
+     * A resource closed after the server has stopped, in reverse order of adding: add a resource
+     * after the resources it uses (metrics and Redis before the OCR pipeline that reports to
+     * them), so that it closes before them.
+     */
     public Builder onClose(AutoCloseable resource) {
       closeables.add(resource);
       return this;

@@ -94,7 +94,7 @@ public final class ServerAssembly {
         ocr.imageDecoder()::decode, config.streaming,
         PipelineMetrics.streams(metrics));
     builder
-        .addService(ocr.grpcService().withStreams(streams::open))
+        .addService(ocr.grpcService(streams::open))
         .onDrain(streams::drain)
         .warmUp(ocr::warmUp)
         .onClose(ocr)

@@ -2,6 +2,7 @@ package dev.ocrgate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.ocrgate.api.v1.Image;
 import dev.ocrgate.api.v1.OcrServiceGrpc;
@@ -25,6 +26,7 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -162,17 +164,28 @@ class OcrgateServerTest {
     server = OcrgateServer.builder(tlsConfig()).addService(slow).build().start();
     channel = tlsChannel();
     OcrServiceGrpc.OcrServiceFutureStub stub = OcrServiceGrpc.newFutureStub(channel);
-    var inFlight = stub.recognize(slowRequest(1.0f, 7));
+    var inFlight = stub.recognize(slowRequest(60f, 7));
     assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
 
-    boolean drained = server.shutdownGracefully();
+    CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(server::shutdownGracefully);
+    // New calls are refused while the first one is still held in its handler...
+    await().atMost(Duration.ofSeconds(30)).until(() -> refused(slowRequest(0f, 1)));
+    assertThat(inFlight).isNotDone();
+    // ...and the drain waits for it.
+    slow.release();
 
-    assertThat(drained).isTrue();
+    assertThat(drained.get(30, TimeUnit.SECONDS)).isTrue();
     RecognizeResponse response = inFlight.get(10, TimeUnit.SECONDS);
     assertThat(response.getImageWidth()).isEqualTo(7);
-    assertThatThrownBy(() -> OcrServiceGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(5, TimeUnit.SECONDS).recognize(slowRequest(0f, 1)))
-        .isInstanceOf(StatusRuntimeException.class);
+  }
+
+  private boolean refused(RecognizeRequest request) {
+    try {
+      OcrServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS).recognize(request);
+      return false;
+    } catch (StatusRuntimeException e) {
+      return true;
+    }
   }
 
   @Test

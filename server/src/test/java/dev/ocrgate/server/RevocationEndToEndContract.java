@@ -15,6 +15,7 @@ import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.testing.MutableClock;
 import dev.ocrgate.server.testing.RepoPaths;
 import dev.ocrgate.server.testing.TestTls;
+import io.grpc.ClientInterceptor;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -244,7 +245,7 @@ abstract class RevocationEndToEndContract {
     assertThat(s.getDescription()).isEqualTo(reason);
   }
 
-  private static io.grpc.ClientInterceptor bearer(String token) {
+  private static ClientInterceptor bearer(String token) {
     Metadata md = new Metadata();
     md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     return MetadataUtils.newAttachHeadersInterceptor(md);

@@ -1,6 +1,7 @@
 package dev.ocrgate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ocrgate.api.v1.OcrServiceGrpc;
 import dev.ocrgate.api.v1.RecognizeResponse;
@@ -8,8 +9,13 @@ import dev.ocrgate.server.testing.SlowServerMain;
 import dev.ocrgate.server.testing.TestTls;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,24 +41,27 @@ class SigtermDrainTest {
             .start();
     ManagedChannel channel = null;
     try {
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!Files.exists(portFile) && System.nanoTime() < until && process.isAlive()) {
-        Thread.sleep(50);
-      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(portFile) || !process.isAlive());
       assertThat(portFile).as(Files.exists(tmp.resolve("server.log"))
           ? Files.readString(tmp.resolve("server.log")) : "no log").exists();
       int port = Integer.parseInt(Files.readString(portFile).trim());
       channel = Grpc.newChannelBuilderForAddress("localhost", port, TestTls.clientCredentials()).build();
+      // Held in the handler until the test releases it (a bound of 60 s if it never does).
       var inFlight =
-          OcrServiceGrpc.newFutureStub(channel).recognize(OcrgateServerTest.slowRequest(2.0f, 42));
+          OcrServiceGrpc.newFutureStub(channel).recognize(OcrgateServerTest.slowRequest(60f, 42));
       Path entered = tmp.resolve("entered");
-      long enteredBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!Files.exists(entered) && System.nanoTime() < enteredBy) {
-        Thread.sleep(20); // the signal must arrive while the call is in the handler
-      }
-      assertThat(entered).as("call reached the handler").exists();
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(entered));
 
-      process.destroy(); // SIGTERM on Linux
+      // SIGTERM on Linux; through the handle, because Process.destroy also closes the child's stdin
+      process.toHandle().destroy();
+
+      // Draining: new calls are refused while the first one is still in its handler; then it may finish.
+      ManagedChannel probe = channel;
+      await().atMost(Duration.ofSeconds(30)).until(() -> refused(probe));
+      assertThat(inFlight).isNotDone();
+      try (Writer release = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8)) {
+        release.write("release\n");
+      }
 
       RecognizeResponse response = inFlight.get(30, TimeUnit.SECONDS);
       assertThat(response.getImageWidth()).isEqualTo(42);
@@ -64,6 +73,16 @@ class SigtermDrainTest {
         channel.shutdownNow();
       }
       process.destroyForcibly();
+    }
+  }
+
+  private static boolean refused(ManagedChannel channel) {
+    try {
+      OcrServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+          .recognize(OcrgateServerTest.slowRequest(0f, 1));
+      return false;
+    } catch (StatusRuntimeException e) {
+      return true;
     }
   }
 }

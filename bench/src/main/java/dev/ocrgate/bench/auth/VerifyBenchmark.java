@@ -79,11 +79,17 @@ public class VerifyBenchmark {
         ? Jwts.parser().verifyWith((SecretKey) verifyKey).build()
         : Jwts.parser().verifyWith((PublicKey) verifyKey).build();
     KeySet keys = KeySet.of(List.of(VerificationKey.of(key.kid(), verifyKey, null)));
-    verifier = JwtVerifier.create(JwtVerifier.Settings.of(List.of(alg), List.of("ocrgate"), "ocrgate",
-        Duration.ofSeconds(60), false, "tenant_id"), keys, clock);
+    verifier = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of(alg))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build(), keys, clock);
     scheduler = Executors.newSingleThreadScheduledExecutor();
-    interceptor = JwtAuthInterceptor.create(verifier, InMemoryRevocationStore.create(clock),
-        MethodPolicy.of(List.of(), Map.of()), scheduler, clock, 10_000, true, 8192, false);
+    interceptor = JwtAuthInterceptor.builder(verifier, InMemoryRevocationStore.create(clock),
+        MethodPolicy.of(List.of(), Map.of()), scheduler).clock(clock).cacheMaxEntries(10_000).build();
     interceptor.authenticate(headers); // fill the cache
   }
 

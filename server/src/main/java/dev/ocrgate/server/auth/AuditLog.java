@@ -4,6 +4,7 @@ import io.grpc.Grpc;
 import io.grpc.ServerCall;
 import io.grpc.Status;
 import java.net.SocketAddress;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +18,9 @@ final class AuditLog {
   private static final Logger audit = LoggerFactory.getLogger(LOGGER);
 
   private final boolean enabled;
-  private final java.time.Clock clock;
+  private final Clock clock;
 
-  AuditLog(boolean enabled, java.time.Clock clock) {
+  AuditLog(boolean enabled, Clock clock) {
     this.enabled = enabled;
     this.clock = clock;
   }

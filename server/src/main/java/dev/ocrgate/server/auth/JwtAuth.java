@@ -101,9 +101,14 @@ public final class JwtAuth implements AutoCloseable {
       KeySource keys = new CompositeKeySource(sources);
       JwtVerifier verifier = JwtVerifier.create(settings(c, algorithms), keys, clock);
       MethodPolicy policy = policy(c);
-      JwtAuthInterceptor interceptor = JwtAuthInterceptor.create(verifier, revocations, policy,
-          timers, io, clock, c.cache_max_entries, c.closesStreamsOnExpiry(), c.max_token_bytes,
-          Duration.ofSeconds(c.stream_revocation_recheck_seconds), c.audit);
+      JwtAuthInterceptor interceptor = JwtAuthInterceptor.builder(verifier, revocations, policy, timers)
+          .clock(clock)
+          .cacheMaxEntries(c.cache_max_entries)
+          .closeStreamsOnExpiry(c.closesStreamsOnExpiry())
+          .maxTokenBytes(c.max_token_bytes)
+          .streamRecheck(Duration.ofSeconds(c.stream_revocation_recheck_seconds), io)
+          .audit(c.audit)
+          .build();
       if (!c.strict_typ) {
         log.warn("auth.strict_typ is false: tokens with typ JWT (e.g. ID tokens) are accepted as access tokens");
       }
@@ -237,9 +242,15 @@ public final class JwtAuth implements AutoCloseable {
 
   static JwtVerifier.Settings settings(AuthConfig c, Set<String> algorithms) {
     try {
-      return JwtVerifier.Settings.of(algorithms, c.issuers, c.audience,
-          Duration.ofSeconds(c.clock_skew_seconds), c.strict_typ, c.tenant_claim)
-          .withMaxLifetime(Duration.ofSeconds(c.max_token_lifetime_seconds));
+      return JwtVerifier.Settings.builder()
+          .algorithms(algorithms)
+          .issuers(c.issuers)
+          .audience(c.audience)
+          .skew(Duration.ofSeconds(c.clock_skew_seconds))
+          .strictTyp(c.strict_typ)
+          .tenantClaim(c.tenant_claim)
+          .maxLifetime(Duration.ofSeconds(c.max_token_lifetime_seconds))
+          .build();
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new ConfigException("auth: " + e.getMessage(), e);
     }

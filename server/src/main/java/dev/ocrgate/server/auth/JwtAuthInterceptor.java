@@ -5,6 +5,7 @@ import dev.ocrgate.server.auth.TokenRejectedException.Reason;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.ServerCall;
@@ -70,56 +71,29 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
   private final Duration streamRecheck;
   private final AuditLog audit;
 
-  JwtAuthInterceptor(JwtVerifier verifier, VerifiedTokenCache cache, RevocationStore revocations,
-      MethodPolicy policy, ScheduledExecutorService timers, Executor checks, Clock clock,
-      boolean closeStreamsOnExpiry, int maxTokenBytes, Duration streamRecheck, boolean audit) {
-    this.verifier = Objects.requireNonNull(verifier, "verifier");
-    this.cache = cache;
-    this.revocations = Objects.requireNonNull(revocations, "revocations");
-    this.policy = Objects.requireNonNull(policy, "policy");
-    this.timers = Objects.requireNonNull(timers, "timers");
-    this.checks = Objects.requireNonNull(checks, "checks");
-    this.clock = Objects.requireNonNull(clock, "clock");
-    this.closeStreamsOnExpiry = closeStreamsOnExpiry;
-    if (maxTokenBytes <= 0) {
-      throw new IllegalArgumentException("maxTokenBytes must be > 0, was " + maxTokenBytes);
-    }
-    this.maxTokenBytes = maxTokenBytes;
-    this.streamRecheck = Objects.requireNonNull(streamRecheck, "streamRecheck");
-    if (streamRecheck.isNegative()) {
-      throw new IllegalArgumentException("streamRecheck must be >= 0, was " + streamRecheck);
-    }
-    this.audit = new AuditLog(audit, clock);
+  private JwtAuthInterceptor(Builder b) {
+    this.verifier = b.verifier;
+    this.cache = b.cacheMaxEntries > 0
+        ? VerifiedTokenCache.create(b.cacheMaxEntries, b.clock, b.verifier.settings().skew()) : null;
+    this.revocations = b.revocations;
+    this.policy = b.policy;
+    this.timers = b.timers;
+    this.checks = b.checks;
+    this.clock = b.clock;
+    this.closeStreamsOnExpiry = b.closeStreamsOnExpiry;
+    this.maxTokenBytes = b.maxTokenBytes;
+    this.streamRecheck = b.streamRecheck;
+    this.audit = new AuditLog(b.audit, b.clock);
   }
 
   /**
-   * An interceptor without stream re-checks; see the class comment for the rules.
-   *
-   * @param cacheMaxEntries verified tokens to remember, 0 = no cache
-   * @param timers runs stream-expiry timers; owned by the caller
+   * A builder for an interceptor that verifies with {@code verifier}, asks {@code revocations}
+   * about every token and authorizes by {@code policy}; {@code timers} runs stream-expiry timers
+   * and re-check ticks (owned by the caller). See the class comment for the rules.
    */
-  public static JwtAuthInterceptor create(JwtVerifier verifier, RevocationStore revocations,
-      MethodPolicy policy, ScheduledExecutorService timers, Clock clock, int cacheMaxEntries,
-      boolean closeStreamsOnExpiry, int maxTokenBytes, boolean audit) {
-    // No re-checks: nothing ever runs on the checks executor.
-    return create(verifier, revocations, policy, timers, Runnable::run, clock, cacheMaxEntries,
-        closeStreamsOnExpiry, maxTokenBytes, Duration.ZERO, audit);
-  }
-
-  /**
-   * As above, plus {@code streamRecheck}: how often an open stream re-asks the revocation store
-   * about its token ({@link Duration#ZERO} = never), so a revoked credential cannot keep a long
-   * stream alive; the re-checks run on {@code checks} (owned by the caller; bounded; never the
-   * timers' thread).
-   */
-  public static JwtAuthInterceptor create(JwtVerifier verifier, RevocationStore revocations,
-      MethodPolicy policy, ScheduledExecutorService timers, Executor checks, Clock clock,
-      int cacheMaxEntries, boolean closeStreamsOnExpiry, int maxTokenBytes, Duration streamRecheck,
-      boolean audit) {
-    VerifiedTokenCache cache = cacheMaxEntries > 0
-        ? VerifiedTokenCache.create(cacheMaxEntries, clock, verifier.settings().skew()) : null;
-    return new JwtAuthInterceptor(verifier, cache, revocations, policy, timers, checks, clock,
-        closeStreamsOnExpiry, maxTokenBytes, streamRecheck, audit);
+  public static Builder builder(JwtVerifier verifier, RevocationStore revocations, MethodPolicy policy,
+      ScheduledExecutorService timers) {
+    return new Builder(verifier, revocations, policy, timers);
   }
 
   @Override
@@ -290,7 +264,7 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
   }
 
   private static Object peer(ServerCall<?, ?> call) {
-    Object peer = call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+    Object peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     return peer == null ? "-" : peer;
   }
 
@@ -328,6 +302,88 @@ public final class JwtAuthInterceptor implements ServerInterceptor {
         call.finished(Status.CANCELLED);
         ended();
       }
+    }
+  }
+
+  /** Collects the interceptor's settings; validates each as it is set. */
+  public static final class Builder {
+    private final JwtVerifier verifier;
+    private final RevocationStore revocations;
+    private final MethodPolicy policy;
+    private final ScheduledExecutorService timers;
+    private Executor checks;
+    private Clock clock = Clock.systemUTC();
+    private int cacheMaxEntries;
+    private boolean closeStreamsOnExpiry = true;
+    private int maxTokenBytes = 8 * 1024;
+    private Duration streamRecheck = Duration.ZERO;
+    private boolean audit;
+
+    private Builder(JwtVerifier verifier, RevocationStore revocations, MethodPolicy policy,
+        ScheduledExecutorService timers) {
+      this.verifier = Objects.requireNonNull(verifier, "verifier");
+      this.revocations = Objects.requireNonNull(revocations, "revocations");
+      this.policy = Objects.requireNonNull(policy, "policy");
+      this.timers = Objects.requireNonNull(timers, "timers");
+    }
+
+    /** The clock for expiry timers, the cache and audit lines. Default {@link Clock#systemUTC()}. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Verified tokens to remember (keyed by SHA-256 of the token); 0 = no cache. Default 0. */
+    public Builder cacheMaxEntries(int entries) {
+      if (entries < 0) {
+        throw new IllegalArgumentException("cacheMaxEntries must be >= 0, was " + entries);
+      }
+      this.cacheMaxEntries = entries;
+      return this;
+    }
+
+    /** Close a stream with UNAUTHENTICATED when its token expires. Default true. */
+    public Builder closeStreamsOnExpiry(boolean close) {
+      this.closeStreamsOnExpiry = close;
+      return this;
+    }
+
+    /** Longest token accepted, in bytes (after "Bearer "). Default 8192. */
+    public Builder maxTokenBytes(int bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("maxTokenBytes must be > 0, was " + bytes);
+      }
+      this.maxTokenBytes = bytes;
+      return this;
+    }
+
+    /**
+     * How often an open stream re-asks the revocation store about its token, so a revoked
+     * credential cannot keep a long stream alive; the re-checks run on {@code checks} (owned by
+     * the caller; bounded; never the timers' thread). Default: never ({@link Duration#ZERO}).
+     */
+    public Builder streamRecheck(Duration every, Executor checks) {
+      Objects.requireNonNull(every, "streamRecheck");
+      if (every.isNegative()) {
+        throw new IllegalArgumentException("streamRecheck must be >= 0, was " + every);
+      }
+      this.streamRecheck = every;
+      this.checks = Objects.requireNonNull(checks, "checks");
+      return this;
+    }
+
+    /** One line per call on logger {@code ocrgate.audit}. Default false. */
+    public Builder audit(boolean audit) {
+      this.audit = audit;
+      return this;
+    }
+
+    public JwtAuthInterceptor build() {
+      if (checks == null) {
+        // no re-checks (streamRecheck never set): nothing ever runs on the checks executor
+        checks = Runnable::run;
+      }
+      return new JwtAuthInterceptor(this);
     }
   }
 }

@@ -316,26 +316,11 @@ public final class JwtVerifier {
     }
 
     /**
-     * Settings with tokens living at most {@link #DEFAULT_MAX_LIFETIME} (see {@link #withMaxLifetime}).
-     *
-     * @param algorithms accepted {@code alg} values (RS256, RS384, RS512, PS256..PS512, ES256,
-     *     ES384, EdDSA, HS256)
-     * @param issuers accepted {@code iss} values
-     * @param audience the value {@code aud} must contain
-     * @param skew tolerance for exp/nbf/iat
-     * @param strictTyp accept only {@code at+jwt} (RFC 9068); false also accepts {@code JWT}, i.e.
-     *     ID tokens and other JWTs used as access tokens
-     * @param tenantClaim the claim holding the tenant
+     * A builder; {@code algorithms}, {@code issuers} and {@code audience} are required, the rest
+     * has the defaults of the {@code auth} configuration section.
      */
-    public static Settings of(Collection<String> algorithms, Collection<String> issuers,
-        String audience, Duration skew, boolean strictTyp, String tenantClaim) {
-      for (String a : algorithms) {
-        if (!SUPPORTED.contains(a)) {
-          throw new IllegalArgumentException("unsupported algorithm '" + a + "' (supported: " + SUPPORTED + ")");
-        }
-      }
-      return new Settings(new LinkedHashSet<>(algorithms), new LinkedHashSet<>(issuers), audience,
-          skew, strictTyp, tenantClaim, DEFAULT_MAX_LIFETIME);
+    public static Builder builder() {
+      return new Builder();
     }
 
     /**
@@ -376,5 +361,83 @@ public final class JwtVerifier {
 
     private static final List<String> SUPPORTED =
         List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA", "HS256");
+
+    /** Collects the verifier's rules; validates each as it is set and the whole at {@link #build}. */
+    public static final class Builder {
+      private Set<String> algorithms;
+      private Set<String> issuers;
+      private String audience;
+      private Duration skew = Duration.ofSeconds(60);
+      private boolean strictTyp = true;
+      private String tenantClaim = "tenant_id";
+      private Duration maxLifetime = DEFAULT_MAX_LIFETIME;
+
+      private Builder() {}
+
+      /**
+       * Accepted {@code alg} values (RS256, RS384, RS512, PS256..PS512, ES256, ES384, EdDSA,
+       * HS256; never {@code none}). Required.
+       */
+      public Builder algorithms(Collection<String> algorithms) {
+        for (String a : algorithms) {
+          if (!SUPPORTED.contains(a)) {
+            throw new IllegalArgumentException("unsupported algorithm '" + a + "' (supported: " + SUPPORTED + ")");
+          }
+        }
+        this.algorithms = new LinkedHashSet<>(algorithms);
+        return this;
+      }
+
+      /** Accepted {@code iss} values. Required. */
+      public Builder issuers(Collection<String> issuers) {
+        this.issuers = new LinkedHashSet<>(issuers);
+        return this;
+      }
+
+      /** The value {@code aud} must contain. Required. */
+      public Builder audience(String audience) {
+        this.audience = Objects.requireNonNull(audience, "audience");
+        return this;
+      }
+
+      /** Tolerance for exp/nbf/iat. Default 60 s. */
+      public Builder skew(Duration skew) {
+        this.skew = Objects.requireNonNull(skew, "skew");
+        return this;
+      }
+
+      /**
+       * Accept only {@code at+jwt} (RFC 9068); false also accepts {@code JWT}, i.e. ID tokens and
+       * other JWTs used as access tokens. Default true.
+       */
+      public Builder strictTyp(boolean strictTyp) {
+        this.strictTyp = strictTyp;
+        return this;
+      }
+
+      /** The claim holding the tenant. Default {@code tenant_id}. */
+      public Builder tenantClaim(String tenantClaim) {
+        this.tenantClaim = Objects.requireNonNull(tenantClaim, "tenantClaim");
+        return this;
+      }
+
+      /**
+       * Longest {@code exp - iat} accepted (see {@link Settings#withMaxLifetime}). Default
+       * {@link Settings#DEFAULT_MAX_LIFETIME}.
+       */
+      public Builder maxLifetime(Duration maxLifetime) {
+        this.maxLifetime = Objects.requireNonNull(maxLifetime, "maxLifetime");
+        return this;
+      }
+
+      public Settings build() {
+        if (algorithms == null || issuers == null || audience == null) {
+          throw new IllegalStateException("algorithms, issuers and audience are required (set: "
+              + (algorithms != null ? "algorithms " : "") + (issuers != null ? "issuers " : "")
+              + (audience != null ? "audience" : "") + ")");
+        }
+        return new Settings(algorithms, issuers, audience, skew, strictTyp, tenantClaim, maxLifetime);
+      }
+    }
   }
 }

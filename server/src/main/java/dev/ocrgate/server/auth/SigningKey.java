@@ -4,7 +4,9 @@ import io.jsonwebtoken.security.Jwk;
 import io.jsonwebtoken.security.Jwks;
 import io.jsonwebtoken.security.PublicJwk;
 import java.security.Key;
+import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.util.List;
 import java.util.Objects;
 import javax.crypto.SecretKey;
 
@@ -28,7 +30,7 @@ public final class SigningKey {
 
   /** An asymmetric key pair (RS256, ES256 or EdDSA). */
   public static SigningKey asymmetric(
-      String algorithm, String kid, java.security.PrivateKey privateKey, PublicKey publicKey) {
+      String algorithm, String kid, PrivateKey privateKey, PublicKey publicKey) {
     return new SigningKey(algorithm, Objects.requireNonNull(kid, "kid"), privateKey,
         Objects.requireNonNull(publicKey, "publicKey"));
   }
@@ -67,11 +69,11 @@ public final class SigningKey {
 
   /** A JWK Set document holding only this key's public JWK. */
   public String publicJwksJson() {
-    return jwksJson(java.util.List.of(publicJwk()));
+    return jwksJson(List.of(publicJwk()));
   }
 
   /** A JWK Set document ({"keys":[...]}) of public JWKs. */
-  public static String jwksJson(java.util.List<? extends Jwk<?>> publicJwks) {
+  public static String jwksJson(List<? extends Jwk<?>> publicJwks) {
     StringBuilder sb = new StringBuilder("{\"keys\":[");
     for (int i = 0; i < publicJwks.size(); i++) {
       if (i > 0) {

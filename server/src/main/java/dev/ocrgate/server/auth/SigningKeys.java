@@ -57,7 +57,7 @@ public final class SigningKeys {
         pair = Jwts.SIG.ES256.keyPair().build();
         break;
       default:
-        pair = io.jsonwebtoken.security.Jwks.CRV.Ed25519.keyPair().build();
+        pair = Jwks.CRV.Ed25519.keyPair().build();
         break;
     }
     Jwk<?> jwk = Jwks.builder().key(pair.getPublic()).idFromThumbprint().build();

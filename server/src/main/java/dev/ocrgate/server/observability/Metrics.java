@@ -1,5 +1,6 @@
 package dev.ocrgate.server.observability;
 
+import dev.ocrgate.server.ratelimit.RateLimitListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -15,17 +16,20 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /**
- * The application's meters, behind methods that name what happened, so that {@code auth},
- * {@code batch}, {@code engine}, {@code ocr} and the Redis stores record without knowing
- * Micrometer. Every name below is the Prometheus name as scraped from {@code /metrics}
- * (Micrometer appends {@code _total} to counters and {@code _seconds} to timers); the list is
- * also in docs/metrics.md.
+ * The application's meters, behind methods that name what happened. The other packages never
+ * see this class: each reports through its own listener interface ({@code batch.BatchListener},
+ * {@code stream.StreamListener}, bound here by {@link PipelineMetrics};
+ * {@code ratelimit.RateLimitListener}, implemented here, for the rate limits and the issuer's
+ * budgets); only the composition root hands a {@code Metrics} out ({@code MetricsArchitectureTest}).
+ * Every name below is the Prometheus name as scraped from {@code /metrics} (Micrometer appends
+ * {@code _total} to counters and {@code _seconds} to timers); the list is also in docs/metrics.md.
  *
  * <p>Tag values must come from small fixed sets chosen by the code (a reason enum, a model name
  * from config), never from a request: each distinct value is a time series kept forever.
@@ -33,7 +37,7 @@ import java.util.function.IntSupplier;
  * <p>Thread safety: every method may be called from any thread; meters are looked up in
  * Micrometer's concurrent registry. {@link #noop()} records nothing (tests, tools).
  */
-public final class Metrics implements AutoCloseable {
+public final class Metrics implements RateLimitListener, AutoCloseable {
   /** Buckets for latencies: 1 ms to 30 s, roughly ×2.5 apart. */
   static final Duration[] LATENCY_BUCKETS = {
     Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
@@ -136,6 +140,7 @@ public final class Metrics implements AutoCloseable {
    *
    * @param limit which limit, e.g. {@code subject} or {@code tenant}
    */
+  @Override
   public void rateLimitRejected(String limit) {
     rateLimitRejections.withTag("limit", limit).increment();
   }
@@ -185,7 +190,7 @@ public final class Metrics implements AutoCloseable {
 
   /** {@code ocrgate_stream_frames_total{result}}: one frame answered. */
   public void frame(FrameOutcome outcome) {
-    frames.withTag("result", outcome.name().toLowerCase(java.util.Locale.ROOT)).increment();
+    frames.withTag("result", outcome.name().toLowerCase(Locale.ROOT)).increment();
   }
 
   /** {@code ocrgate_stream_cues_total}: one subtitle cue emitted. */
@@ -205,6 +210,7 @@ public final class Metrics implements AutoCloseable {
   }
 
   /** {@code ocrgate_redis_errors_total{operation}}: a Redis command that failed or timed out. */
+  @Override
   public void redisError(String operation) {
     redisErrors.withTag("operation", operation).increment();
   }

@@ -41,11 +41,20 @@ import org.slf4j.LoggerFactory;
  * absolute time (DEADLINE_EXCEEDED before inference). Full queues: RESOURCE_EXHAUSTED.
  *
  * <p>Shutdown ({@link #close}): detection drains, then recognition once every detected request has
- * handed over its lines (queued items still run), then the
- * completion executor stops. The sessions belong to the {@link OnnxEngine}, closed by its owner.
+ * handed over its lines (queued items still run), then the completion executor stops; all of it
+ * within one drain timeout ({@code server.drain_timeout_seconds} in the server), after which
+ * what is still queued fails with UNAVAILABLE. The sessions belong to the {@link OnnxEngine},
+ * closed by its owner.
  */
 public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BatchedOcrPipeline.class);
+  /** The drain timeout of {@link #create} without one: the default of {@code server.drain_timeout_seconds}. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * The least time the completion executor gets to deliver what the batchers failed at the end of
+   * the drain (short tasks, no inference), even when the drain timeout is used up.
+   */
+  private static final Duration COMPLETION_GRACE = Duration.ofSeconds(1);
 
   /** A detection item's share of one batch run, and when that run started. */
   record DetOut(List<Quad> boxes, long inferenceNanos, long startedNanos) {}
@@ -66,10 +75,15 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
   private final List<Detector> detectors;
   private final List<Recognizer> recognizers;
   private final HandOvers handOvers = new HandOvers();
+  private final Duration drainTimeout;
 
   private BatchedOcrPipeline(ModelRepository.ModelSet models, OnnxEngine onnx,
       BatchingSpec.Provider spec, BatchListener detListener, BatchListener recListener,
-      boolean alwaysClassify) {
+      boolean alwaysClassify, Duration drainTimeout) {
+    if (drainTimeout.isNegative()) {
+      throw new IllegalArgumentException("drain timeout must be >= 0, was " + drainTimeout);
+    }
+    this.drainTimeout = drainTimeout;
     this.config = models.config();
     this.recResize = config.recognition.resize().withStep(spec.recognition.width_step);
     this.alwaysClassify = alwaysClassify;
@@ -91,23 +105,35 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     }
     String name = models.name();
     this.det = DynamicBatcher.<RgbImage, DetOut>builder(name + "/det", spec.detection.policy())
-        .completionExecutor(completions).listener(detListener).drainTimeout(Duration.ofSeconds(30))
+        .completionExecutor(completions).listener(detListener).drainTimeout(drainTimeout)
         .start(detectors.stream().map(d -> (dev.ocrgate.server.batch.BatchRunner<RgbImage, DetOut>)
             (shape, parts) -> detect(d, parts)).toList());
     this.rec = DynamicBatcher.<RgbImage, RecOut>builder(name + "/rec", spec.recognition.policy())
-        .completionExecutor(completions).listener(recListener).drainTimeout(Duration.ofSeconds(30))
+        .completionExecutor(completions).listener(recListener).drainTimeout(drainTimeout)
         .start(recognizers.stream().map(r -> (dev.ocrgate.server.batch.BatchRunner<RgbImage, RecOut>)
             (shape, crops) -> recognize(r, crops)).toList());
   }
 
   /**
    * Opens {@code instances} sessions per stage on {@code onnx} as {@code spec} says and starts
-   * the batchers.
+   * the batchers; {@link #close} drains for at most {@link #DEFAULT_DRAIN_TIMEOUT}.
    */
   public static BatchedOcrPipeline create(ModelRepository.ModelSet models, OnnxEngine onnx,
       BatchingSpec.Provider spec, BatchListener detListener, BatchListener recListener,
       boolean alwaysClassify) {
-    return new BatchedOcrPipeline(models, onnx, spec, detListener, recListener, alwaysClassify);
+    return create(models, onnx, spec, detListener, recListener, alwaysClassify, DEFAULT_DRAIN_TIMEOUT);
+  }
+
+  /** As above; {@link #close} drains for at most {@code drainTimeout}, all stages together. */
+  public static BatchedOcrPipeline create(ModelRepository.ModelSet models, OnnxEngine onnx,
+      BatchingSpec.Provider spec, BatchListener detListener, BatchListener recListener,
+      boolean alwaysClassify, Duration drainTimeout) {
+    return new BatchedOcrPipeline(models, onnx, spec, detListener, recListener, alwaysClassify, drainTimeout);
+  }
+
+  /** How long {@link #close} lets queued work finish, all stages together. */
+  public Duration drainTimeout() {
+    return drainTimeout;
   }
 
   /** One dummy run per session, so the first request is not slow. */
@@ -256,30 +282,58 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
   /**
    * Drains the detection batcher (queued work still runs), waits until every detected request
    * has handed its lines to recognition, drains the recognition batcher, then stops the
-   * completion threads. Closing recognition as soon as detection was drained would refuse the
-   * lines of requests whose detection had just finished (UNAVAILABLE for a call the server had
-   * accepted).
+   * completion threads, all before one deadline {@link #drainTimeout} away; a stage that is not
+   * done by then has its queued items failed with UNAVAILABLE. The completion threads get at least
+   * {@link #COMPLETION_GRACE} to deliver those statuses. Closing recognition as soon as detection
+   * was drained would refuse the lines of requests whose detection had just finished
+   * (UNAVAILABLE for a call the server had accepted).
    */
   @Override
   public void close() {
-    det.close();
+    long deadline = System.nanoTime() + drainTimeout.toNanos();
+    drain(det, deadline);
     try {
-      if (!handOvers.awaitNone(Duration.ofSeconds(30))) {
-        log.warn("OCR pipeline: requests still between detection and recognition after 30 s; closing");
+      if (!handOvers.awaitNone(Duration.ofNanos(left(deadline)))) {
+        log.warn("OCR pipeline: requests still between detection and recognition after the drain"
+            + " timeout ({}); closing", drainTimeout);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    rec.close();
+    drain(rec, deadline);
     completions.shutdown();
     try {
-      if (!completions.awaitTermination(10, TimeUnit.SECONDS)) {
+      long grace = Math.max(left(deadline), COMPLETION_GRACE.toNanos());
+      if (!completions.awaitTermination(grace, TimeUnit.NANOSECONDS)) {
         completions.shutdownNow();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       completions.shutdownNow();
     }
+  }
+
+  /**
+   * Lets {@code batcher}'s queued items run until {@code deadline}, then fails the rest. A batch
+   * already inside the engine cannot be interrupted: it gets up to one more drain timeout to
+   * leave, because the sessions are closed after this pipeline.
+   */
+  private void drain(DynamicBatcher<?, ?> batcher, long deadline) {
+    batcher.shutdown();
+    try {
+      if (!batcher.awaitTermination(Duration.ofNanos(left(deadline)))) {
+        log.warn("OCR pipeline: drain timeout ({}) over, failing what is still queued", drainTimeout);
+        batcher.shutdownNow();
+        batcher.awaitTermination(drainTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      batcher.shutdownNow();
+    }
+  }
+
+  private static long left(long deadline) {
+    return Math.max(0, deadline - System.nanoTime());
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {

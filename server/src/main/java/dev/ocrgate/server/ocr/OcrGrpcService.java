@@ -16,6 +16,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +29,7 @@ import org.slf4j.LoggerFactory;
  * decoder's memory budget, waiting for it no longer than the call's deadline), convert the region,
  * hand the request to the {@link OcrPipeline}, answer with lines and timings. The decoded image's
  * share of the budget is held until the call is answered, so queued images count too.
- * {@code StreamFrames} is delegated to a {@link StreamOpener} when one is given (see
- * {@link #withStreams}), else UNIMPLEMENTED.
+ * {@code StreamFrames} is delegated to the {@link StreamOpener} (the {@code stream} package).
  *
  * <p>Errors are statuses with short fixed descriptions: INVALID_ARGUMENT for a bad image or
  * region, RESOURCE_EXHAUSTED when the decode budget had no room in time, and whatever the
@@ -54,7 +54,7 @@ public final class OcrGrpcService extends OcrServiceGrpc.OcrServiceImplBase {
     this.decoder = decoder;
     this.modelName = modelName;
     this.nanoTime = nanoTime;
-    this.streams = streams;
+    this.streams = Objects.requireNonNull(streams, "streams");
   }
 
   /** Opens one StreamFrames call (e.g. {@code StreamFramesService::open}). */
@@ -63,14 +63,13 @@ public final class OcrGrpcService extends OcrServiceGrpc.OcrServiceImplBase {
     StreamObserver<StreamFramesRequest> open(StreamObserver<StreamFramesResponse> responses);
   }
 
-  /** The service over {@code pipeline}, reporting {@code modelName}; StreamFrames is UNIMPLEMENTED. */
-  public static OcrGrpcService create(OcrPipeline pipeline, ImageDecoder decoder, String modelName) {
-    return new OcrGrpcService(pipeline, decoder, modelName, System::nanoTime, null);
-  }
-
-  /** The same service with StreamFrames delegated to {@code streams}. */
-  public OcrGrpcService withStreams(StreamOpener streams) {
-    return new OcrGrpcService(pipeline, decoder, modelName, nanoTime, streams);
+  /**
+   * The service over {@code pipeline}, reporting {@code modelName}, with StreamFrames delegated to
+   * {@code streams}.
+   */
+  public static OcrGrpcService create(OcrPipeline pipeline, ImageDecoder decoder, String modelName,
+      StreamOpener streams) {
+    return new OcrGrpcService(pipeline, decoder, modelName, System::nanoTime, streams);
   }
 
   @Override
@@ -152,20 +151,7 @@ public final class OcrGrpcService extends OcrServiceGrpc.OcrServiceImplBase {
 
   @Override
   public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> responses) {
-    if (streams != null) {
-      return streams.open(responses);
-    }
-    responses.onError(Status.UNIMPLEMENTED.withDescription("StreamFrames is not available yet").asException());
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(StreamFramesRequest value) {}
-
-      @Override
-      public void onError(Throwable t) {}
-
-      @Override
-      public void onCompleted() {}
-    };
+    return streams.open(responses);
   }
 
   /**

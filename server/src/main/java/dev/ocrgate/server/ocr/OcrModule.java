@@ -18,7 +18,8 @@ import java.util.function.Function;
  * {@link OcrGrpcService}. {@code ServerAssembly} registers them; other services (streaming) reuse
  * {@link #pipeline()}.
  *
- * <p>Closing closes the pipeline (draining its queue) and then the sessions. Thread-safe after
+ * <p>Closing closes the pipeline (draining its queue for up to {@code server.drain_timeout_seconds})
+ * and then the sessions. Thread-safe after
  * construction.
  */
 public final class OcrModule implements AutoCloseable {
@@ -68,7 +69,7 @@ public final class OcrModule implements AutoCloseable {
       BatchingSpec.Provider batching = models.config().batching.forProvider(onnx.providerLabel());
       BatchedOcrPipeline pipeline = BatchedOcrPipeline.create(models, onnx, batching,
           detection.apply(onnx.providerLabel()), recognition.apply(onnx.providerLabel()),
-          config.ocr.always_classify_direction);
+          config.ocr.always_classify_direction, Duration.ofSeconds(config.server.drain_timeout_seconds));
       return new OcrModule(models.name(), onnx, pipeline, decoder);
     } catch (EngineException | IllegalArgumentException e) {
       onnx.close();
@@ -123,9 +124,9 @@ public final class OcrModule implements AutoCloseable {
     return decoder;
   }
 
-  /** The unary Recognize service over the pipeline. */
-  public OcrGrpcService grpcService() {
-    return OcrGrpcService.create(pipeline, decoder, modelName);
+  /** The Recognize service over the pipeline, with StreamFrames delegated to {@code streams}. */
+  public OcrGrpcService grpcService(OcrGrpcService.StreamOpener streams) {
+    return OcrGrpcService.create(pipeline, decoder, modelName, streams);
   }
 
   /** One dummy batch per session (and the dictionary check), so the first request is not slow. */

@@ -7,7 +7,6 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
-import dev.ocrgate.server.observability.Metrics;
 
 /**
  * Charges each call's cost (by method) to its subject's and tenant's buckets when it starts, and
@@ -22,21 +21,21 @@ public final class RateLimitInterceptor implements ServerInterceptor {
   private final RateLimiter limiter;
   private final RateLimitPolicy policy;
   private final RateKeyResolver resolver;
-  private final Metrics metrics;
+  private final RateLimitListener listener;
   private final RateLimiter framesLimiter;
 
-  RateLimitInterceptor(RateLimiter limiter, RateLimitPolicy policy, RateKeyResolver resolver, Metrics metrics) {
+  RateLimitInterceptor(RateLimiter limiter, RateLimitPolicy policy, RateKeyResolver resolver, RateLimitListener listener) {
     this.limiter = limiter;
     this.policy = policy;
     this.resolver = resolver;
-    this.metrics = metrics;
-    this.framesLimiter = new CountingLimiter(limiter, metrics);
+    this.listener = listener;
+    this.framesLimiter = new CountingLimiter(limiter, listener);
   }
 
   /** An interceptor charging {@code limiter} by {@code policy}, finding callers with {@code resolver}. */
   public static RateLimitInterceptor create(
-      RateLimiter limiter, RateLimitPolicy policy, RateKeyResolver resolver, Metrics metrics) {
-    return new RateLimitInterceptor(limiter, policy, resolver, metrics);
+      RateLimiter limiter, RateLimitPolicy policy, RateKeyResolver resolver, RateLimitListener listener) {
+    return new RateLimitInterceptor(limiter, policy, resolver, listener);
   }
 
   @Override
@@ -50,7 +49,7 @@ public final class RateLimitInterceptor implements ServerInterceptor {
     if (cost > 0) {
       Decision d = limiter.acquire(key, cost);
       if (!d.allowed()) {
-        metrics.rateLimitRejected(d.limit());
+        listener.rateLimitRejected(d.limit());
         StatusRuntimeException e = RateLimitStatus.exhausted(d);
         call.close(e.getStatus(), e.getTrailers());
         return new ServerCall.Listener<>() {};
@@ -61,12 +60,12 @@ public final class RateLimitInterceptor implements ServerInterceptor {
   }
 
   /** Counts frame denials in the same counter as call denials. */
-  private record CountingLimiter(RateLimiter delegate, Metrics metrics) implements RateLimiter {
+  private record CountingLimiter(RateLimiter delegate, RateLimitListener listener) implements RateLimiter {
     @Override
     public Decision acquire(RateKey key, long cost) {
       Decision d = delegate.acquire(key, cost);
       if (!d.allowed()) {
-        metrics.rateLimitRejected(d.limit());
+        listener.rateLimitRejected(d.limit());
       }
       return d;
     }

@@ -1,8 +1,10 @@
 package dev.ocrgate.server.ratelimit;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
+import com.google.rpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 
@@ -21,12 +23,12 @@ public final class RateLimitStatus {
     long millis = Math.max(1, (denied.retryAfterNanos() + 999_999) / 1_000_000);
     RetryInfo retry =
         RetryInfo.newBuilder()
-            .setRetryDelay(com.google.protobuf.Duration.newBuilder()
+            .setRetryDelay(Duration.newBuilder()
                 .setSeconds(millis / 1000)
                 .setNanos((int) (millis % 1000) * 1_000_000))
             .build();
-    com.google.rpc.Status status =
-        com.google.rpc.Status.newBuilder()
+    Status status =
+        Status.newBuilder()
             .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
             .setMessage(MESSAGE)
             .addDetails(Any.pack(retry))

@@ -5,7 +5,6 @@ import dev.ocrgate.server.redis.OutageWarning;
 import dev.ocrgate.server.redis.RedisLink;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
-import dev.ocrgate.server.observability.Metrics;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -38,21 +37,21 @@ public final class RedisRateLimiter implements RateLimiter {
   private final String namespace;
   private final RateLimitPolicy policy;
   private final LongSupplier nowMicros; // null = Redis TIME
-  private final Metrics metrics;
+  private final RateLimitListener listener;
   private final OutageWarning outageWarning = new OutageWarning();
 
   private RedisRateLimiter(RedisLink redis, String namespace, RateLimitPolicy policy, LongSupplier nowMicros,
-      Metrics metrics) {
+      RateLimitListener listener) {
     this.redis = redis;
     this.namespace = namespace;
     this.policy = policy;
     this.nowMicros = nowMicros;
-    this.metrics = metrics;
+    this.listener = listener;
   }
 
   /** A limiter on Redis time; the link is owned by the caller. */
-  public static RedisRateLimiter create(RedisLink redis, RateLimitPolicy policy, Metrics metrics) {
-    return new RedisRateLimiter(redis, "rl", policy, null, metrics);
+  public static RedisRateLimiter create(RedisLink redis, RateLimitPolicy policy, RateLimitListener listener) {
+    return new RedisRateLimiter(redis, "rl", policy, null, listener);
   }
 
   /**
@@ -60,16 +59,16 @@ public final class RedisRateLimiter implements RateLimiter {
    * budgets that must never share a bucket with a subject's (e.g. the issuer's per-peer budget,
    * whose keys a token's {@code sub} could otherwise name).
    */
-  public static RedisRateLimiter create(RedisLink redis, String namespace, RateLimitPolicy policy, Metrics metrics) {
+  public static RedisRateLimiter create(RedisLink redis, String namespace, RateLimitPolicy policy, RateLimitListener listener) {
     if (namespace.isEmpty() || namespace.equals("rl") || namespace.contains("{")) {
       throw new IllegalArgumentException("namespace must be non-empty, not 'rl', without '{'");
     }
-    return new RedisRateLimiter(redis, namespace, policy, null, metrics);
+    return new RedisRateLimiter(redis, namespace, policy, null, listener);
   }
 
   /** A limiter on the given microsecond clock instead of Redis TIME (deterministic tests). */
-  static RedisRateLimiter withClock(RedisLink redis, RateLimitPolicy policy, LongSupplier nowMicros, Metrics metrics) {
-    return new RedisRateLimiter(redis, "rl", policy, nowMicros, metrics);
+  static RedisRateLimiter withClock(RedisLink redis, RateLimitPolicy policy, LongSupplier nowMicros, RateLimitListener listener) {
+    return new RedisRateLimiter(redis, "rl", policy, nowMicros, listener);
   }
 
   @Override
@@ -98,7 +97,7 @@ public final class RedisRateLimiter implements RateLimiter {
   }
 
   private Decision failOpen(RedisException e) {
-    metrics.redisError("ratelimit");
+    listener.redisError("ratelimit");
     if (outageWarning.due()) {
       log.warn("rate limiting FAILS OPEN: redis {} unreachable ({}); calls pass unmetered by the {}* buckets",
           redis.target(), e.getClass().getSimpleName(), namespace + ":");

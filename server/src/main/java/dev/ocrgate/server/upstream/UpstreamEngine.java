@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ocrgate.server.config.ConfigException;
+import dev.ocrgate.server.observability.HealthReporter;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -150,7 +151,7 @@ public final class UpstreamEngine implements AutoCloseable {
   }
 
   /** Starts writing the upstream's state into {@code health} (after the server reported SERVING). */
-  public void startHealth(HealthStatusManager manager, String ocrServiceName) {
+  public void startHealth(HealthReporter manager, String ocrServiceName) {
     health.start(manager, healthNames(ocrServiceName));
   }
 

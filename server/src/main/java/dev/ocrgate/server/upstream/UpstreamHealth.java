@@ -1,7 +1,7 @@
 package dev.ocrgate.server.upstream;
 
+import dev.ocrgate.server.observability.HealthReporter;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.protobuf.services.HealthStatusManager;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -34,7 +34,7 @@ public final class UpstreamHealth {
   private final ScheduledExecutorService timer;
   private volatile boolean up;
   private volatile boolean known;
-  private volatile HealthStatusManager health;
+  private volatile HealthReporter health;
   private volatile List<String> names = List.of();
 
   private UpstreamHealth(UpstreamClient client, String model, long intervalMillis, ScheduledExecutorService timer) {
@@ -64,7 +64,7 @@ public final class UpstreamHealth {
   }
 
   /** Starts reporting into {@code health} under {@code names}, then probing periodically. Call once. */
-  public void start(HealthStatusManager health, List<String> names) {
+  public void start(HealthReporter health, List<String> names) {
     this.names = List.copyOf(names);
     this.health = health;
     publish();
@@ -111,13 +111,13 @@ public final class UpstreamHealth {
   }
 
   private void publish() {
-    HealthStatusManager h = health;
+    HealthReporter h = health;
     if (h == null) {
       return;
     }
     ServingStatus s = up ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
     for (String name : names) {
-      h.setStatus(name, s);
+      h.report(name, s);
     }
   }
 

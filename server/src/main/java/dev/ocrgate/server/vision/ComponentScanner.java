@@ -1,5 +1,7 @@
 package dev.ocrgate.server.vision;
 
+import java.util.Arrays;
+
 /**
  * Walks the 8-connected components of a binary map one at a time, in raster order of their first
  * pixel. For each it exposes the leftmost and rightmost pixel of every row it covers: their convex
@@ -28,8 +30,8 @@ final class ComponentScanner {
     this.rowMin = new int[h];
     this.rowMax = new int[h];
     this.touched = new int[h];
-    java.util.Arrays.fill(rowMin, Integer.MAX_VALUE);
-    java.util.Arrays.fill(rowMax, -1);
+    Arrays.fill(rowMin, Integer.MAX_VALUE);
+    Arrays.fill(rowMax, -1);
   }
 
   /** Advances to the next component; false when there is none. */

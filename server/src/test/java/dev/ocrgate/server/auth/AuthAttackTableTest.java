@@ -20,11 +20,14 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
+import io.jsonwebtoken.JwtBuilder;
 import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.security.Jwks;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,8 +40,11 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import javax.crypto.spec.SecretKeySpec;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,7 +90,7 @@ class AuthAttackTableTest {
     byte[] raw = new byte[36];
     new SecureRandom().nextBytes(raw);
     secret = Base64.getEncoder().encodeToString(raw);
-    hmac = SigningKey.hmac("hs-1", new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    hmac = SigningKey.hmac("hs-1", new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     Path jwks = dir.resolve("jwks.json");
     Files.writeString(jwks, SigningKey.jwksJson(List.of(rsa.publicJwk(), es.publicJwk(), ed.publicJwk())));
 
@@ -158,7 +164,7 @@ class AuthAttackTableTest {
         .claim("scope", "ocr:recognize ocr:admin").signWith(attacker.signingKey()).compact();
   }
 
-  static String rsaWith(java.util.function.Consumer<io.jsonwebtoken.JwtBuilder> tweak) {
+  static String rsaWith(Consumer<JwtBuilder> tweak) {
     return T.sign(rsa, tweak);
   }
 
@@ -193,7 +199,7 @@ class AuthAttackTableTest {
         unauth("jku with the server's own kid",
             () -> bearer(attackerSigned(Map.of("jku", keyHostUrl()), rsa.kid())), "invalid signature"),
         unauth("embedded jwk header", () -> bearer(attackerSigned(
-            Map.of("jwk", io.jsonwebtoken.security.Jwks.builder().key(attacker.publicKey()).build()), attacker.kid())),
+            Map.of("jwk", Jwks.builder().key(attacker.publicKey()).build()), attacker.kid())),
             "unknown key"),
         unauth("expired beyond skew", () -> bearer(rsaWith(b -> b
             .issuedAt(Date.from(now.minusSeconds(600))).expiration(Date.from(now.minusSeconds(120))))),
@@ -212,7 +218,7 @@ class AuthAttackTableTest {
             "unsupported critical header"),
         unauth("alg outside the allow-list (RS384)", () -> bearer(Jwts.builder().header().type("at+jwt").keyId(rsa.kid()).and()
             .issuer(Tokens.ISSUER).subject("a").audience().add(Tokens.AUDIENCE).and()
-            .expiration(Date.from(now.plusSeconds(300))).signWith((java.security.PrivateKey) rsa.signingKey(), Jwts.SIG.RS384).compact()),
+            .expiration(Date.from(now.plusSeconds(300))).signWith((PrivateKey) rsa.signingKey(), Jwts.SIG.RS384).compact()),
             "unsupported algorithm"),
         unauth("tampered payload", () -> {
           String[] p = T.sign(rsa).split("\\.");
@@ -365,7 +371,7 @@ class AuthAttackTableTest {
         assertThat(recognize(ch, token)).as("cache hit").isEqualTo(Status.Code.OK);
 
         Files.writeString(file, rsa.publicJwksJson());
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await().atMost(Duration.ofSeconds(30))
             .until(() -> recognize(ch, token) == Status.Code.UNAUTHENTICATED);
         assertThat(recognize(ch, T.sign(rsa))).as("the kept key's tokens go on").isEqualTo(Status.Code.OK);
       } finally {

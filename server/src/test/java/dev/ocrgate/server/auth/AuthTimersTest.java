@@ -14,6 +14,8 @@ import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.io.OutputStream;
@@ -137,8 +139,8 @@ class AuthTimersTest {
       ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", server.port(),
           TestTls.clientCredentials()).build();
       try {
-        io.grpc.health.v1.HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-            .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance());
+        HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+            .check(HealthCheckRequest.getDefaultInstance());
         Instant exp = Instant.now().plusSeconds(3);
         Metadata md = new Metadata();
         md.put(JwtAuthInterceptor.AUTHORIZATION,

@@ -9,12 +9,15 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.Status;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.spec.SecretKeySpec;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -33,10 +36,10 @@ class AuthorizationHeaderPropertyTest {
   static final Clock CLOCK = Clock.systemUTC();
   // HS256 keeps signature checks cheap so 10,000 tries stay fast; the RSA key is there for
   // forged headers that name it (alg confusion).
-  static final SigningKey HMAC = SigningKey.hmac("hs", new javax.crypto.spec.SecretKeySpec(
-      "0123456789abcdef0123456789abcdef-test-only".getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+  static final SigningKey HMAC = SigningKey.hmac("hs", new SecretKeySpec(
+      "0123456789abcdef0123456789abcdef-test-only".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
   static final String VALID = new Tokens(CLOCK).sign(HMAC, b -> b.expiration(
-      java.util.Date.from(CLOCK.instant().plus(Duration.ofHours(1)))));
+      Date.from(CLOCK.instant().plus(Duration.ofHours(1)))));
   static final String B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor();
   static final AtomicInteger HANDLER_RUNS = new AtomicInteger();
@@ -48,12 +51,18 @@ class AuthorizationHeaderPropertyTest {
 
   static JwtAuthInterceptor interceptor() {
     AuthConfig c = new AuthConfig();
-    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256", "ES256", "EdDSA", "HS256"),
-        List.of("ocrgate"), "ocrgate", Duration.ofSeconds(60), false, "tenant_id"),
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256", "ES256", "EdDSA", "HS256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build(),
         KeySet.of(List.of(VerificationKey.of(RSA.kid(), RSA.publicKey(), null),
             VerificationKey.of("hs", HMAC.signingKey(), "HS256"))), CLOCK);
-    return JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(CLOCK),
-        MethodPolicy.of(c.public_methods, c.method_scopes), SCHEDULER, CLOCK, 1000, true, 8192, false);
+    return JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(CLOCK),
+        MethodPolicy.of(c.public_methods, c.method_scopes), SCHEDULER).clock(CLOCK).cacheMaxEntries(1000).build();
   }
 
   @AfterContainer

@@ -4,6 +4,7 @@ import dev.ocrgate.api.v1.OcrServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -17,7 +18,7 @@ final class InProcessAuth implements AutoCloseable {
   final Server server;
   final ManagedChannel channel;
 
-  InProcessAuth(io.grpc.ServerInterceptor interceptor) throws IOException {
+  InProcessAuth(ServerInterceptor interceptor) throws IOException {
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()
         .addService(ServerInterceptors.intercept(service, interceptor)).build().start();

@@ -1,23 +1,25 @@
 package dev.ocrgate.server.auth;
 
-import dev.ocrgate.server.testing.MutableClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.ocrgate.server.testing.MutableClock;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +33,8 @@ class JwksUrlKeySourceTest {
   final AtomicReference<String> body = new AtomicReference<>(K1.publicJwksJson());
   final AtomicInteger status = new AtomicInteger(200);
   /** Set: the server sends the headers and half the body, then nothing until the test ends. */
-  final java.util.concurrent.atomic.AtomicBoolean stall = new java.util.concurrent.atomic.AtomicBoolean();
-  final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+  final AtomicBoolean stall = new AtomicBoolean();
+  final CountDownLatch released = new CountDownLatch(1);
   final ExecutorService httpThreads = Executors.newCachedThreadPool();
   final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   final ExecutorService io = Executors.newFixedThreadPool(2);
@@ -127,7 +129,7 @@ class JwksUrlKeySourceTest {
         Duration.ofSeconds(5), scheduler, io)) {
       assertThat(s.find(K1.kid())).isNotNull();
       stall.set(true);
-      VerificationKey unknown = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+      VerificationKey unknown = Assertions.assertTimeoutPreemptively(
           Duration.ofSeconds(60), () -> s.find("unknown-kid"), "a stalled body must not hold the lookup");
       assertThat(unknown).isNull();
       assertThat(hits.get()).isEqualTo(2);

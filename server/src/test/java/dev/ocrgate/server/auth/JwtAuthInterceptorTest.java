@@ -1,25 +1,46 @@
 package dev.ocrgate.server.auth;
 
-import dev.ocrgate.server.testing.MutableClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.ocrgate.api.v1.OcrServiceGrpc;
 import dev.ocrgate.api.v1.RecognizeRequest;
+import dev.ocrgate.api.v1.StreamFramesRequest;
+import dev.ocrgate.api.v1.StreamFramesResponse;
 import dev.ocrgate.server.config.AuthConfig;
+import dev.ocrgate.server.testing.ManualScheduler;
+import dev.ocrgate.server.testing.MutableClock;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The interceptor in-process, with a fake clock: cache, revocation, deny-by-default, rotation. */
 class JwtAuthInterceptorTest {
@@ -28,7 +49,7 @@ class JwtAuthInterceptorTest {
   final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   final Tokens tokens = new Tokens(clock);
   final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-  final java.util.concurrent.ExecutorService checks = Executors.newSingleThreadExecutor();
+  final ExecutorService checks = Executors.newSingleThreadExecutor();
 
   @AfterEach
   void stop() {
@@ -37,9 +58,16 @@ class JwtAuthInterceptorTest {
   }
 
   JwtAuthInterceptor interceptor(RevocationStore store, MethodPolicy policy, KeySource keys) {
-    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
-        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), keys, clock);
-    return JwtAuthInterceptor.create(v, store, policy, scheduler, clock, 100, true, 8192, true);
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build(), keys, clock);
+    return JwtAuthInterceptor.builder(v, store, policy, scheduler)
+        .clock(clock).cacheMaxEntries(100).audit(true).build();
   }
 
   static KeySource rsaKeys() {
@@ -162,19 +190,19 @@ class JwtAuthInterceptorTest {
   void cachedToken_keyRemovedFromJwksUrl_isUnauthenticatedAfterTheNextRefresh() throws Exception {
     SigningKey leaked = SigningKeys.generate("RS256");
     SigningKey kept = SigningKeys.generate("ES256");
-    java.util.concurrent.atomic.AtomicReference<String> body =
-        new java.util.concurrent.atomic.AtomicReference<>(SigningKey.jwksJson(List.of(leaked.publicJwk(), kept.publicJwk())));
-    com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
-        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    AtomicReference<String> body =
+        new AtomicReference<>(SigningKey.jwksJson(List.of(leaked.publicJwk(), kept.publicJwk())));
+    HttpServer http = HttpServer.create(
+        new InetSocketAddress("127.0.0.1", 0), 0);
     http.createContext("/jwks", ex -> {
-      byte[] b = body.get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] b = body.get().getBytes(StandardCharsets.UTF_8);
       ex.sendResponseHeaders(200, b.length);
       ex.getResponseBody().write(b);
       ex.close();
     });
     http.start();
-    java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/jwks");
-    java.util.concurrent.ExecutorService io = java.util.concurrent.Executors.newSingleThreadExecutor();
+    URI uri = URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/jwks");
+    ExecutorService io = Executors.newSingleThreadExecutor();
     JwksUrlKeySource keys = JwksUrlKeySource.start(uri, clock, Duration.ofHours(1), Duration.ofSeconds(30),
         Duration.ofSeconds(30), scheduler, io);
     try (InProcessAuth s = new InProcessAuth(interceptor(keys))) {
@@ -196,10 +224,29 @@ class JwtAuthInterceptorTest {
   }
 
   private JwtAuthInterceptor interceptor(KeySource keys) {
-    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256", "ES256"), List.of("ocrgate"),
-        "ocrgate", Duration.ofSeconds(60), true, "tenant_id"), keys, clock);
-    return JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
-        scheduler, clock, 100, true, 8192, false);
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256", "ES256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(true)
+        .tenantClaim("tenant_id")
+        .build(), keys, clock);
+    return JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), scheduler)
+        .clock(clock).cacheMaxEntries(100).build();
+  }
+
+  @Test
+  void builder_refusesOutOfRangeSettings_whenTheyAreSet() throws Exception {
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256")).issuers(List.of("ocrgate")).audience("ocrgate").build(), rsaKeys(), clock);
+    JwtAuthInterceptor.Builder b = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), scheduler);
+    assertThatThrownBy(() -> b.maxTokenBytes(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxTokenBytes");
+    assertThatThrownBy(() -> b.cacheMaxEntries(-1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cacheMaxEntries");
+    assertThatThrownBy(() -> b.streamRecheck(Duration.ofSeconds(-1), checks)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("streamRecheck");
   }
 
   @Test
@@ -209,10 +256,16 @@ class JwtAuthInterceptorTest {
     Path file = dir.resolve("jwks.json");
     Files.writeString(file, oldKey.publicJwksJson());
     JwksFileKeySource keys = JwksFileKeySource.open(file, clock, Duration.ofSeconds(1));
-    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256", "ES256"), List.of("ocrgate"),
-        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), keys, clock);
-    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
-        scheduler, clock, 100, true, 8192, false);
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256", "ES256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build(), keys, clock);
+    JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), scheduler)
+        .clock(clock).cacheMaxEntries(100).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
       String oldToken = tokens.sign(oldKey);
       String newToken = tokens.sign(newKey);
@@ -238,19 +291,28 @@ class JwtAuthInterceptorTest {
   @Test
   void openStream_tokenRevoked_isClosedAtTheNextRecheck() throws Exception {
     InMemoryRevocationStore store = InMemoryRevocationStore.create(clock);
-    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
-        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
-    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, store, defaultPolicy(), scheduler, checks, clock,
-        100, false, 8192, Duration.ofMillis(50), false);
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build(), rsaKeys(), clock);
+    // Ticks on the test's clock; each re-check runs on the ticking thread.
+    ManualScheduler timers = new ManualScheduler(clock);
+    JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, store, defaultPolicy(), timers)
+        .clock(clock).cacheMaxEntries(100).closeStreamsOnExpiry(false)
+        .streamRecheck(Duration.ofMillis(50), Runnable::run).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
-      io.grpc.Metadata md = new io.grpc.Metadata();
+      Metadata md = new Metadata();
       md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + tokens.sign(RSA, b -> b.id("stream-jti")));
-      java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
-      var requests = dev.ocrgate.api.v1.OcrServiceGrpc.newStub(s.channel)
-          .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md))
-          .streamFrames(new io.grpc.stub.StreamObserver<>() {
+      CompletableFuture<Status> ended = new CompletableFuture<>();
+      var requests = OcrServiceGrpc.newStub(s.channel)
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+          .streamFrames(new StreamObserver<>() {
             @Override
-            public void onNext(dev.ocrgate.api.v1.StreamFramesResponse value) {}
+            public void onNext(StreamFramesResponse value) {}
 
             @Override
             public void onError(Throwable t) {
@@ -262,36 +324,43 @@ class JwtAuthInterceptorTest {
               ended.complete(Status.OK);
             }
           });
-      requests.onNext(dev.ocrgate.api.v1.StreamFramesRequest.getDefaultInstance());
-      Thread.sleep(200);
-      assertThat(ended).as("still open while not revoked").isNotDone();
+      requests.onNext(StreamFramesRequest.getDefaultInstance());
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> timers.pending() == 1);
+      timers.advance(Duration.ofMillis(150));
+      assertThat(ended).as("still open after three re-checks while not revoked").isNotDone();
       store.revokeJti(RevocationStore.Scope.of("ocrgate", "acme"), "stream-jti", clock.instant().plusSeconds(600));
-      Status st = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      timers.advance(Duration.ofMillis(50));
+      Status st = ended.get(10, TimeUnit.SECONDS);
       assertThat(st.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
       assertThat(st.getDescription()).isEqualTo("token revoked");
-      assertThat(s.service.streamContextCancelled.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(s.service.streamContextCancelled.await(5, TimeUnit.SECONDS)).isTrue();
     }
   }
 
-  @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
   void openStream_tokenExpiry_closesUnderPolicyClose_andNotUnderAllow(boolean close) throws Exception {
     String token = tokens.sign(RSA);
-    // 300 ms (real time) before exp + skew by the fake clock
-    clock.advance(Duration.ofMinutes(5).plusSeconds(60).minusMillis(300));
-    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
-        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
-    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
-        scheduler, checks, clock, 100, close, 8192, Duration.ZERO, false);
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build(), rsaKeys(), clock);
+    ManualScheduler timers = new ManualScheduler(clock);
+    JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), timers)
+        .clock(clock).cacheMaxEntries(100).closeStreamsOnExpiry(close).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
-      io.grpc.Metadata md = new io.grpc.Metadata();
+      Metadata md = new Metadata();
       md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + token);
-      java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
-      var requests = dev.ocrgate.api.v1.OcrServiceGrpc.newStub(s.channel)
-          .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md))
-          .streamFrames(new io.grpc.stub.StreamObserver<>() {
+      CompletableFuture<Status> ended = new CompletableFuture<>();
+      var requests = OcrServiceGrpc.newStub(s.channel)
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+          .streamFrames(new StreamObserver<>() {
             @Override
-            public void onNext(dev.ocrgate.api.v1.StreamFramesResponse value) {}
+            public void onNext(StreamFramesResponse value) {}
 
             @Override
             public void onError(Throwable t) {
@@ -303,31 +372,36 @@ class JwtAuthInterceptorTest {
               ended.complete(Status.OK);
             }
           });
-      requests.onNext(dev.ocrgate.api.v1.StreamFramesRequest.getDefaultInstance());
+      requests.onNext(StreamFramesRequest.getDefaultInstance());
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.service.streamCalls.get() == 1);
+      // One millisecond before exp + skew, then past it: the timer runs on this thread as it falls due.
+      timers.advance(Duration.ofMinutes(5).plusSeconds(60).minusMillis(1));
+      assertThat(ended).as("open until exp + skew").isNotDone();
+      timers.advance(Duration.ofMinutes(10));
       if (close) {
-        Status st = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        Status st = ended.get(10, TimeUnit.SECONDS);
         assertThat(st.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(st.getDescription()).isEqualTo("token expired");
       } else {
-        Thread.sleep(1200);
+        assertThat(timers.pending()).as("allow: no expiry timer").isZero();
         assertThat(ended).as("allow: the stream outlives its token").isNotDone();
         requests.onCompleted();
-        assertThat(ended.get(10, java.util.concurrent.TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+        assertThat(ended.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
       }
       assertThat(s.service.streamCalls.get()).isEqualTo(1);
     }
   }
 
   /** Opens a stream with {@code token} on {@code s}; the future completes with its end status. */
-  private static java.util.concurrent.CompletableFuture<Status> openStream(InProcessAuth s, String token) {
-    io.grpc.Metadata md = new io.grpc.Metadata();
+  private static CompletableFuture<Status> openStream(InProcessAuth s, String token) {
+    Metadata md = new Metadata();
     md.put(JwtAuthInterceptor.AUTHORIZATION, "Bearer " + token);
-    java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
-    var requests = dev.ocrgate.api.v1.OcrServiceGrpc.newStub(s.channel)
-        .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md))
-        .streamFrames(new io.grpc.stub.StreamObserver<>() {
+    CompletableFuture<Status> ended = new CompletableFuture<>();
+    var requests = OcrServiceGrpc.newStub(s.channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+        .streamFrames(new StreamObserver<>() {
           @Override
-          public void onNext(dev.ocrgate.api.v1.StreamFramesResponse value) {}
+          public void onNext(StreamFramesResponse value) {}
 
           @Override
           public void onError(Throwable t) {
@@ -339,21 +413,27 @@ class JwtAuthInterceptorTest {
             ended.complete(Status.OK);
           }
         });
-    requests.onNext(dev.ocrgate.api.v1.StreamFramesRequest.getDefaultInstance());
+    requests.onNext(StreamFramesRequest.getDefaultInstance());
     return ended;
   }
 
   @Test
   void openStream_recheckStillWaitingForTheStore_isNotHandedOverAgain() throws Exception {
-    dev.ocrgate.server.testing.ManualScheduler timers = new dev.ocrgate.server.testing.ManualScheduler(clock);
-    java.util.List<Runnable> handedOver = new java.util.concurrent.CopyOnWriteArrayList<>();
-    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
-        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
-    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
-        timers, handedOver::add, clock, 100, true, 8192, Duration.ofSeconds(30), false);
+    ManualScheduler timers = new ManualScheduler(clock);
+    List<Runnable> handedOver = new CopyOnWriteArrayList<>();
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build(), rsaKeys(), clock);
+    JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), timers)
+        .clock(clock).cacheMaxEntries(100).streamRecheck(Duration.ofSeconds(30), handedOver::add).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
-      java.util.concurrent.CompletableFuture<Status> ended = openStream(s, tokens.sign(RSA));
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.service.streamCalls.get() == 1);
+      CompletableFuture<Status> ended = openStream(s, tokens.sign(RSA));
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.service.streamCalls.get() == 1);
       timers.advance(Duration.ofSeconds(90)); // three ticks; the store has not answered the first
       assertThat(handedOver).as("one re-check in flight").hasSize(1);
       handedOver.get(0).run();
@@ -365,22 +445,28 @@ class JwtAuthInterceptorTest {
 
   @Test
   void openStream_recheckRefusedByAFullExecutor_failsClosedWithUnavailable() throws Exception {
-    dev.ocrgate.server.testing.ManualScheduler timers = new dev.ocrgate.server.testing.ManualScheduler(clock);
-    java.util.concurrent.Executor full = task -> {
-      throw new java.util.concurrent.RejectedExecutionException("queue full");
+    ManualScheduler timers = new ManualScheduler(clock);
+    Executor full = task -> {
+      throw new RejectedExecutionException("queue full");
     };
-    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"),
-        "ocrgate", Duration.ofSeconds(60), false, "tenant_id"), rsaKeys(), clock);
-    JwtAuthInterceptor i = JwtAuthInterceptor.create(v, InMemoryRevocationStore.create(clock), defaultPolicy(),
-        timers, full, clock, 100, true, 8192, Duration.ofSeconds(30), false);
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build(), rsaKeys(), clock);
+    JwtAuthInterceptor i = JwtAuthInterceptor.builder(v, InMemoryRevocationStore.create(clock), defaultPolicy(), timers)
+        .clock(clock).cacheMaxEntries(100).streamRecheck(Duration.ofSeconds(30), full).build();
     try (InProcessAuth s = new InProcessAuth(i)) {
-      java.util.concurrent.CompletableFuture<Status> ended = openStream(s, tokens.sign(RSA));
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.service.streamCalls.get() == 1);
+      CompletableFuture<Status> ended = openStream(s, tokens.sign(RSA));
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.service.streamCalls.get() == 1);
       timers.advance(Duration.ofSeconds(30));
-      Status st = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      Status st = ended.get(10, TimeUnit.SECONDS);
       assertThat(st.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(st.getDescription()).isEqualTo("revocation store unavailable");
-      assertThat(s.service.streamContextCancelled.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(s.service.streamContextCancelled.await(5, TimeUnit.SECONDS)).isTrue();
     }
   }
 }

@@ -19,8 +19,14 @@ class JwtVerifierTest {
   final Tokens tokens = new Tokens(clock);
 
   JwtVerifier verifier(boolean strictTyp) {
-    return JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"), "ocrgate",
-        Duration.ofSeconds(60), strictTyp, "org"), KeySet.of(List.of(VerificationKey.of(RSA.kid(), RSA.publicKey(), null))), clock);
+    return JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(strictTyp)
+        .tenantClaim("org")
+        .build(), KeySet.of(List.of(VerificationKey.of(RSA.kid(), RSA.publicKey(), null))), clock);
   }
 
   @Test
@@ -72,8 +78,14 @@ class JwtVerifierTest {
   @Test
   void verify_keyBoundToAnotherIssuer_isUntrustedIssuer() throws Exception {
     KeySource keys = KeySet.of(List.of(VerificationKey.of(RSA.kid(), RSA.publicKey(), null).boundTo("https://b.example")));
-    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate", "https://b.example"),
-        "ocrgate", Duration.ofSeconds(60), true, "org"), keys, clock);
+    JwtVerifier v = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256"))
+        .issuers(List.of("ocrgate", "https://b.example"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(true)
+        .tenantClaim("org")
+        .build(), keys, clock);
     assertReason(v, tokens.sign(RSA), Reason.UNTRUSTED_ISSUER);
     assertThat(v.verify(tokens.sign(RSA, b -> b.issuer("https://b.example"))).subject()).isEqualTo("alice");
   }
@@ -107,8 +119,33 @@ class JwtVerifierTest {
 
   @Test
   void settings_none_isRefused() {
-    assertThatThrownBy(() -> JwtVerifier.Settings.of(List.of("RS256", "none"), List.of("i"), "a",
-        Duration.ZERO, false, "t")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256", "none"))
+        .issuers(List.of("i"))
+        .audience("a")
+        .skew(Duration.ZERO)
+        .strictTyp(false)
+        .tenantClaim("t")
+        .build()).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void settings_withoutAudience_isRefused_namingWhatWasSet() {
+    assertThatThrownBy(() -> JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256"))
+        .issuers(List.of("ocrgate"))
+        .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("audience are required")
+        .hasMessageContaining("set: algorithms issuers");
+  }
+
+  @Test
+  void settings_defaults_areTheAuthSectionDefaults() {
+    JwtVerifier.Settings s = JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256")).issuers(List.of("ocrgate")).audience("ocrgate").build();
+    assertThat(s.skew()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(s.maxLifetime()).isEqualTo(JwtVerifier.Settings.DEFAULT_MAX_LIFETIME);
   }
 
   @Test

@@ -6,12 +6,15 @@ import dev.ocrgate.api.v1.OcrServiceGrpc;
 import dev.ocrgate.api.v1.StreamFramesRequest;
 import dev.ocrgate.api.v1.StreamFramesResponse;
 import dev.ocrgate.server.OcrgateServer;
+import dev.ocrgate.server.config.AuthConfig;
 import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.testing.TestTls;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
@@ -19,12 +22,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,8 +55,8 @@ class StreamExpiryTest {
       ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", server.port(), TestTls.clientCredentials()).build();
       try {
         // Connect first (TLS handshake) so the short token's lifetime is spent on the stream.
-        io.grpc.health.v1.HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-            .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance());
+        HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+            .check(HealthCheckRequest.getDefaultInstance());
         Instant exp = Instant.now().plusSeconds(4);
         String token = new Tokens(clock).sign(key, b -> b.expiration(Date.from(exp)));
         Metadata md = new Metadata();
@@ -82,7 +87,7 @@ class StreamExpiryTest {
         assertThat(status.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(status.getDescription()).isEqualTo("token expired");
         // exp has whole-second precision: the stream must not outlive it
-        assertThat(closedAt).isAfterOrEqualTo(exp.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        assertThat(closedAt).isAfterOrEqualTo(exp.truncatedTo(ChronoUnit.SECONDS));
         assertThat(service.streamCalls.get()).isEqualTo(1);
         assertThat(responses.get()).as("the stream worked before expiry").isEqualTo(1);
         assertThat(service.streamContextCancelled.await(10, TimeUnit.SECONDS)).as("handler context cancelled").isTrue();
@@ -94,11 +99,11 @@ class StreamExpiryTest {
 
   @Test
   void streamExpiry_unknownMode_isRefusedAtStartup() {
-    dev.ocrgate.server.config.AuthConfig c = new dev.ocrgate.server.config.AuthConfig();
+    AuthConfig c = new AuthConfig();
     c.stream_expiry = "sometimes";
     c.jwks_file = null;
     c.algorithms = List.of("HS256");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> JwtAuth.fromConfig(c, Map.of(
+    Assertions.assertThatThrownBy(() -> JwtAuth.fromConfig(c, Map.of(
         "OCRGATE_JWT_SECRET", "0123456789abcdef0123456789abcdef")::get, null, InMemoryRevocationStore.create(Clock.systemUTC()),
         Clock.systemUTC())).hasMessageContaining("stream_expiry");
   }

@@ -26,8 +26,14 @@ class TokenLifetimeTest {
   @TempDir Path dir;
 
   JwtVerifier verifier(Duration maxLifetime) {
-    return JwtVerifier.create(JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"), "ocrgate",
-            Duration.ofSeconds(60), false, "tenant_id").withMaxLifetime(maxLifetime),
+    return JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build().withMaxLifetime(maxLifetime),
         KeySet.of(List.of(VerificationKey.of(RSA.kid(), RSA.publicKey(), null))), clock);
   }
 
@@ -54,8 +60,14 @@ class TokenLifetimeTest {
 
   @Test
   void settings_default_isTwentyFourHours_andMustBePositive() {
-    JwtVerifier.Settings s = JwtVerifier.Settings.of(List.of("RS256"), List.of("ocrgate"), "ocrgate",
-        Duration.ofSeconds(60), false, "tenant_id");
+    JwtVerifier.Settings s = JwtVerifier.Settings.builder()
+        .algorithms(List.of("RS256"))
+        .issuers(List.of("ocrgate"))
+        .audience("ocrgate")
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build();
     assertThat(s.maxLifetime()).isEqualTo(Duration.ofHours(24));
     assertThatThrownBy(() -> s.withMaxLifetime(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,7 +48,7 @@ class DynamicBatcherStressTest {
             .start(List.of(runner, runner, runner));
     AtomicInteger completions1 = new AtomicInteger();
     AtomicInteger doubleCompletions = new AtomicInteger();
-    List<CompletableFuture<?>> all = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<CompletableFuture<?>> all = Collections.synchronizedList(new ArrayList<>());
     ExecutorService submitters = Executors.newFixedThreadPool(threads);
     for (int t = 0; t < threads; t++) {
       int base = t * perThread;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -63,7 +64,7 @@ class DynamicBatcherTest {
 
   private static Status.Code codeOf(CompletableFuture<?> f) {
     Throwable t = f.handle((r, e) -> e).join();
-    Throwable cause = t instanceof java.util.concurrent.CompletionException ? t.getCause() : t;
+    Throwable cause = t instanceof CompletionException ? t.getCause() : t;
     assertThat(cause).isInstanceOf(StatusException.class);
     return ((StatusException) cause).getStatus().getCode();
   }

@@ -16,12 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,12 +109,12 @@ class DeployManifestsTest {
         assertThat(d.path("metadata").path("name").asText()).as(d.toString()).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
       }
     }
-    Set<String> listed = new java.util.TreeSet<>();
+    Set<String> listed = new TreeSet<>();
     get("Kustomization", "").path("resources").forEach(r -> listed.add(r.asText()));
     try (Stream<Path> files = Files.list(dir)) {
       Set<String> present = files.map(p -> p.getFileName().toString())
           .filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml"))
-          .collect(Collectors.toCollection(java.util.TreeSet::new));
+          .collect(Collectors.toCollection(TreeSet::new));
       assertThat(listed).isEqualTo(present);
     }
   }
@@ -130,7 +133,7 @@ class DeployManifestsTest {
   void verify_probes_useDeclaredPorts_andTheObservabilityPaths() {
     for (JsonNode d : kind("Deployment")) {
       for (JsonNode c : d.path("spec").path("template").path("spec").path("containers")) {
-        Set<String> ports = new java.util.HashSet<>();
+        Set<String> ports = new HashSet<>();
         c.path("ports").forEach(p -> {
           ports.add(p.path("name").asText());
           ports.add(p.path("containerPort").asText());
@@ -163,7 +166,7 @@ class DeployManifestsTest {
               map(d.path("spec").path("template").path("metadata").path("labels"))))
           .toList();
       assertThat(targets).as("pods of Service %s", svc.path("metadata").path("name")).hasSize(1);
-      Set<String> ports = new java.util.HashSet<>();
+      Set<String> ports = new HashSet<>();
       targets.get(0).path("spec").path("template").path("spec").path("containers")
           .forEach(c -> c.path("ports").forEach(p -> {
             ports.add(p.path("name").asText());
@@ -195,7 +198,7 @@ class DeployManifestsTest {
   @Test
   void verify_volumes_referenceExistingConfigMapsAndSecrets_andMountsReferenceVolumes() {
     JsonNode pod = serverDeployment().path("spec").path("template").path("spec");
-    Set<String> volumes = new java.util.HashSet<>();
+    Set<String> volumes = new HashSet<>();
     for (JsonNode v : pod.path("volumes")) {
       volumes.add(v.path("name").asText());
       if (v.has("configMap")) {
@@ -216,7 +219,7 @@ class DeployManifestsTest {
     Map<String, String> env = new LinkedHashMap<>();
     // variables a config key names as a secret holder (e.g. redis.password_env's default)
     OcrgateConfig defaults = new OcrgateConfig();
-    java.util.Set<String> secretHolders = java.util.Set.of(defaults.redis.password_env, defaults.auth.hs256_secret_env);
+    Set<String> secretHolders = Set.of(defaults.redis.password_env, defaults.auth.hs256_secret_env);
     for (JsonNode e : serverContainer().path("env")) {
       String name = e.path("name").asText();
       assertThat(name).matches("[A-Z_][A-Z0-9_]*");
@@ -331,7 +334,7 @@ class DeployManifestsTest {
           .toList();
       assertThat(selecting).as("an ingress policy isolates the pods of %s", name(pod)).hasSize(1);
       JsonNode policy = selecting.get(0);
-      Set<String> declared = new java.util.HashSet<>();
+      Set<String> declared = new HashSet<>();
       pod.path("spec").path("containers").forEach(c -> c.path("ports").forEach(p -> declared.add(p.path("name").asText())));
       for (JsonNode rule : policy.path("spec").path("ingress")) {
         assertThat(rule.path("ports").size()).as("every rule of %s names its ports", name(pod)).isPositive();
@@ -364,10 +367,10 @@ class DeployManifestsTest {
 
   /** Ports that an ingress rule without {@code from} (any source) opens. */
   private static Set<String> openPorts(JsonNode policy) {
-    Set<String> open = new java.util.TreeSet<>();
+    Set<String> open = new TreeSet<>();
     for (JsonNode rule : policy.path("spec").path("ingress")) {
       boolean anySource = !rule.has("from") || rule.path("from").isEmpty()
-          || java.util.stream.StreamSupport.stream(rule.path("from").spliterator(), false).anyMatch(f ->
+          || StreamSupport.stream(rule.path("from").spliterator(), false).anyMatch(f ->
               f.isEmpty() || (f.has("namespaceSelector") && f.path("namespaceSelector").isEmpty())
                   || f.path("ipBlock").path("cidr").asText().endsWith("/0"));
       if (anySource) {
@@ -385,7 +388,7 @@ class DeployManifestsTest {
       assertThat(g.has("literals")).as("secretGenerator %s with literal values", g.path("name")).isFalse();
     }
     assertThat(EXAMPLE_SECRETS).isNotEmpty().allSatisfy(d -> assertThat(d.path("kind").asText()).isEqualTo("Secret"));
-    Set<String> used = new java.util.TreeSet<>();
+    Set<String> used = new TreeSet<>();
     for (JsonNode pod : pods()) {
       pod.path("spec").path("volumes").forEach(v -> {
         if (v.has("secret")) {
@@ -399,7 +402,7 @@ class DeployManifestsTest {
       }));
     }
     Set<String> described = EXAMPLE_SECRETS.stream().map(d -> d.path("metadata").path("name").asText())
-        .collect(Collectors.toCollection(java.util.TreeSet::new));
+        .collect(Collectors.toCollection(TreeSet::new));
     assertThat(described).containsAll(used);
   }
 }

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,7 +82,7 @@ class NodeClientExampleTest {
     byte[] lock = Files.readAllBytes(example.resolve("package-lock.json"));
     Path copiedLock = work.resolve("package-lock.json");
     boolean fresh = Files.isDirectory(work.resolve("node_modules/@grpc/grpc-js"))
-        && Files.isRegularFile(copiedLock) && java.util.Arrays.equals(lock, Files.readAllBytes(copiedLock));
+        && Files.isRegularFile(copiedLock) && Arrays.equals(lock, Files.readAllBytes(copiedLock));
     if (!fresh) {
       Files.copy(example.resolve("package.json"), work.resolve("package.json"), StandardCopyOption.REPLACE_EXISTING);
       Files.write(copiedLock, lock);

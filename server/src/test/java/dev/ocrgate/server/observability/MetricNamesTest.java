@@ -3,6 +3,9 @@ package dev.ocrgate.server.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ocrgate.server.testing.RepoPaths;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.Status;
 import java.nio.file.Files;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,9 +23,9 @@ class MetricNamesTest {
     String scrape;
     try (Metrics metrics = Metrics.prometheus()) {
       GrpcServerMetrics grpc = GrpcServerMetrics.create(metrics);
-      grpc.interceptCall(new NoopServerCall(), new io.grpc.Metadata(), (call, headers) -> {
-        call.close(io.grpc.Status.OK, new io.grpc.Metadata());
-        return new io.grpc.ServerCall.Listener<>() {};
+      grpc.interceptCall(new NoopServerCall(), new Metadata(), (call, headers) -> {
+        call.close(Status.OK, new Metadata());
+        return new ServerCall.Listener<>() {};
       });
       metrics.authFailure("expired");
       metrics.rateLimitRejected("subject");

@@ -1,17 +1,18 @@
 package dev.ocrgate.server.observability;
 
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthGrpc;
 
 /** A ServerCall whose method is Health/Check and which does nothing. */
 final class NoopServerCall extends ServerCall<Object, Object> {
-  private static final io.grpc.MethodDescriptor<Object, Object> METHOD;
+  private static final MethodDescriptor<Object, Object> METHOD;
 
   static {
     @SuppressWarnings({"unchecked", "rawtypes"})
-    io.grpc.MethodDescriptor<Object, Object> m = (io.grpc.MethodDescriptor) HealthGrpc.getCheckMethod();
+    MethodDescriptor<Object, Object> m = (MethodDescriptor) HealthGrpc.getCheckMethod();
     METHOD = m;
   }
 
@@ -33,7 +34,7 @@ final class NoopServerCall extends ServerCall<Object, Object> {
   }
 
   @Override
-  public io.grpc.MethodDescriptor<Object, Object> getMethodDescriptor() {
+  public MethodDescriptor<Object, Object> getMethodDescriptor() {
     return METHOD;
   }
 }

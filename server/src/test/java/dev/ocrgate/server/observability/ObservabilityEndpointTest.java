@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ocrgate.server.OcrgateServer;
 import dev.ocrgate.server.ServerAssembly;
 import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.testing.RepoPaths;
 import dev.ocrgate.server.testing.TestTls;
 import io.grpc.CallOptions;
 import io.grpc.Grpc;
@@ -14,19 +15,21 @@ import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,11 +60,11 @@ class ObservabilityEndpointTest {
     OcrgateConfig config = new OcrgateConfig();
     config.server.port = 0;
     config.metrics.port = 0;
-    config.models = new java.util.ArrayList<>(java.util.List.of(dev.ocrgate.server.testing.RepoPaths.modelDir().toString()));
+    config.models = new ArrayList<>(List.of(RepoPaths.modelDir().toString()));
     TestTls.certs().applyTo(config.tls);
     // Dev mode: ServerAssembly generates a JWT signing key here (auth stays on).
     config.dev.enabled = true;
-    config.dev.certs_dir = java.nio.file.Path.of("target/test-dev").toAbsolutePath().toString();
+    config.dev.certs_dir = Path.of("target/test-dev").toAbsolutePath().toString();
     return config;
   }
 
@@ -212,7 +215,7 @@ class ObservabilityEndpointTest {
   /** A connection that has sent one byte of a request and then waits. */
   private static Socket stall(int port) throws IOException {
     Socket s = new Socket();
-    s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
+    s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
     s.getOutputStream().write('G');
     s.getOutputStream().flush();
     return s;

@@ -5,9 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ocrgate.api.v1.Point;
 import dev.ocrgate.api.v1.TextLine;
-import dev.ocrgate.server.testing.TextImages;
+import dev.ocrgate.api.v1.Timing;
+import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.testing.RepoPaths;
 import dev.ocrgate.server.testing.TextImages.Line;
 import dev.ocrgate.server.testing.TextImages.Rendered;
+import dev.ocrgate.server.testing.TextImages;
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.RgbImage;
 import io.grpc.Deadline;
@@ -186,7 +189,7 @@ class BatchedOcrPipelineTest {
     for (CompletableFuture<OcrResult> f : all) {
       OcrResult r = f.get(SharedPipeline.TIMEOUT_SECONDS, TimeUnit.SECONDS);
       long wallUs = (System.nanoTime() - t0) / 1000;
-      dev.ocrgate.api.v1.Timing t = r.timing();
+      Timing t = r.timing();
       assertThat(texts(r)).containsExactly("Waitinginline", "forafreesession");
       assertThat(t.getDetectionUs()).isPositive();
       assertThat(t.getRecognitionUs()).isPositive();
@@ -201,8 +204,8 @@ class BatchedOcrPipelineTest {
     RgbImage page = TextImages.render(480, 120, Color.WHITE, Color.BLACK, List.of(
         new Line("Drain me gently", TextImages.latin(30), 20, 20),
         new Line("before you go", TextImages.latin(30), 20, 70))).rgb();
-    dev.ocrgate.server.config.OcrgateConfig config = new dev.ocrgate.server.config.OcrgateConfig();
-    config.models = List.of(dev.ocrgate.server.testing.RepoPaths.modelDir().toString());
+    OcrgateConfig config = new OcrgateConfig();
+    config.models = List.of(RepoPaths.modelDir().toString());
     config.engine.provider = "cpu";
     for (int round = 0; round < 3; round++) {
       OcrModule own = OcrModule.create(config);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.management.ThreadMXBean;
 import dev.ocrgate.api.v1.Frame;
 import dev.ocrgate.api.v1.FrameResult;
 import dev.ocrgate.api.v1.Image;
@@ -74,8 +75,8 @@ class ImageBombServerTest {
    */
   private static final long ALLOCATION_BOUND = 64L << 20;
   private static final int LARGE = 1500;
-  private static final com.sun.management.ThreadMXBean THREADS =
-      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+  private static final ThreadMXBean THREADS =
+      (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   @TempDir static Path dir;
   static HeldPipeline pipeline;
@@ -102,7 +103,7 @@ class ImageBombServerTest {
     ImageDecoder decoder = ImageDecoder.create(ImageLimits.defaults(), budget);
     StreamFramesService streams = StreamFramesService.create(pipeline, decoder::decode, new StreamingSection(),
         StreamListener.NONE);
-    OcrGrpcService service = OcrGrpcService.create(pipeline, decoder, "fake").withStreams(streams::open);
+    OcrGrpcService service = OcrGrpcService.create(pipeline, decoder, "fake", streams::open);
     server = OcrgateServer.builder(config).addService(service).addInterceptor(auth.interceptor()).build().start();
     channel = Grpc.newChannelBuilderForAddress("localhost", server.port(), TestTls.clientCredentials()).build();
     String token = TokenMinter.of(key).mint("bomb-tester", List.of("ocr:recognize", "ocr:stream"),

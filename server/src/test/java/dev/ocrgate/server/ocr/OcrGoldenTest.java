@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ocrgate.api.v1.Point;
 import dev.ocrgate.api.v1.TextLine;
 import dev.ocrgate.cues.TextSimilarity;
-import dev.ocrgate.server.testing.TextImages;
 import dev.ocrgate.server.testing.TextImages.Line;
 import dev.ocrgate.server.testing.TextImages.Rendered;
+import dev.ocrgate.server.testing.TextImages;
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.RgbImage;
 import java.awt.Color;
 import java.awt.Rectangle;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -127,7 +128,7 @@ class OcrGoldenTest {
     List<String> got = texts(res);
     assertThat(got.stream().map(t -> t.replace(" ", "")).toList())
         .as("recognised %s", got)
-        .containsExactly(java.util.Arrays.stream(want).map(t -> t.replace(" ", "")).toArray(String[]::new));
+        .containsExactly(Arrays.stream(want).map(t -> t.replace(" ", "")).toArray(String[]::new));
     for (int i = 0; i < want.length; i++) {
       assertThat(cer(got.get(i), want[i])).as("CER of %s", got.get(i)).isLessThanOrEqualTo(0.2);
     }

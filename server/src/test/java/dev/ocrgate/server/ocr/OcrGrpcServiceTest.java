@@ -7,13 +7,14 @@ import dev.ocrgate.api.v1.Image;
 import dev.ocrgate.api.v1.NormalizedRect;
 import dev.ocrgate.api.v1.OcrServiceGrpc;
 import dev.ocrgate.api.v1.PixelFormat;
+import dev.ocrgate.api.v1.PixelRect;
 import dev.ocrgate.api.v1.RecognizeRequest;
 import dev.ocrgate.api.v1.RecognizeResponse;
 import dev.ocrgate.api.v1.Region;
 import dev.ocrgate.api.v1.TextLine;
-import dev.ocrgate.server.testing.TextImages;
 import dev.ocrgate.server.testing.TextImages.Line;
 import dev.ocrgate.server.testing.TextImages.Rendered;
+import dev.ocrgate.server.testing.TextImages;
 import dev.ocrgate.server.vision.TestImages;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Recognize over a real gRPC transport (in-process): the service {@link OcrModule#grpcService()}
+ * Recognize over a real gRPC transport (in-process): the service {@link OcrModule#grpcService}
  * builds over the production {@link BatchedOcrPipeline} on the real models ({@link
  * SharedPipeline}), with the default image limits. The service is bound directly:
  * authentication is the interceptor's job and is tested with it.
@@ -51,7 +52,10 @@ class OcrGrpcServiceTest {
 
   @BeforeAll
   static void start() throws Exception {
-    OcrGrpcService service = SharedPipeline.module().grpcService();
+    // StreamFrames has its own tests (stream package); here it must not be reached.
+    OcrGrpcService service = SharedPipeline.module().grpcService(responses -> {
+      throw new AssertionError("StreamFrames is not under test here");
+    });
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).addService(service).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
@@ -121,7 +125,7 @@ class OcrGrpcServiceTest {
     RecognizeRequest req = RecognizeRequest.newBuilder()
         .setImage(TestImages.raw(10, 10, PixelFormat.PIXEL_FORMAT_GRAY8, new byte[100]))
         .setRegion(Region.newBuilder().setPixels(
-            dev.ocrgate.api.v1.PixelRect.newBuilder().setX(50).setY(50).setWidth(10).setHeight(10)))
+            PixelRect.newBuilder().setX(50).setY(50).setWidth(10).setHeight(10)))
         .build();
     assertThatThrownBy(() -> stub().recognize(req))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {

@@ -3,7 +3,9 @@ package dev.ocrgate.server.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.RetryInfo;
+import dev.ocrgate.server.observability.Metrics;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -11,13 +13,13 @@ import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
-import dev.ocrgate.server.observability.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,9 +51,9 @@ class RateLimitInterceptorTest {
     RateKeyResolver resolver = h -> h.get(SUBJECT) == null ? null : new RateKey(h.get(SUBJECT), "acme");
     HealthGrpc.HealthImplBase health = new HealthGrpc.HealthImplBase() {
       @Override
-      public void check(HealthCheckRequest request, StreamObserver<io.grpc.health.v1.HealthCheckResponse> out) {
+      public void check(HealthCheckRequest request, StreamObserver<HealthCheckResponse> out) {
         gatesSeen.add(FrameGate.current());
-        out.onNext(io.grpc.health.v1.HealthCheckResponse.getDefaultInstance());
+        out.onNext(HealthCheckResponse.getDefaultInstance());
         out.onCompleted();
       }
     };
@@ -120,7 +122,7 @@ class RateLimitInterceptorTest {
   private static RetryInfo unpackRetry(com.google.rpc.Status details) {
     try {
       return details.getDetails(0).unpack(RetryInfo.class);
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+    } catch (InvalidProtocolBufferException e) {
       throw new AssertionError(e);
     }
   }

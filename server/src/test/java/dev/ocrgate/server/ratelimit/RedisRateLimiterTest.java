@@ -2,11 +2,12 @@ package dev.ocrgate.server.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ocrgate.server.observability.Metrics;
 import dev.ocrgate.server.redis.RedisLink;
 import dev.ocrgate.server.testing.RedisServerExtension;
-import dev.ocrgate.server.observability.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,7 +105,7 @@ class RedisRateLimiterTest {
     assertThat(d.allowed()).isFalse();
     assertThat(d.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(2));
 
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
         .until(() -> onRedisTime.acquire(k, 1).allowed());
   }
 

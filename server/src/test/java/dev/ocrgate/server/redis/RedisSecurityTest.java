@@ -6,14 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocrgate.server.auth.RedisRevocationStore;
-import dev.ocrgate.server.auth.RevocationStore;
 import dev.ocrgate.server.auth.RevocationStore.StoreUnavailableException;
+import dev.ocrgate.server.auth.RevocationStore;
 import dev.ocrgate.server.auth.issuer.FailureThrottle;
 import dev.ocrgate.server.auth.issuer.RedisFailureThrottle;
 import dev.ocrgate.server.auth.issuer.RedisRefreshTokenStore;
 import dev.ocrgate.server.auth.issuer.RefreshGrant;
 import dev.ocrgate.server.config.ConfigException;
+import dev.ocrgate.server.config.EnvOverrides;
 import dev.ocrgate.server.config.RedisSection;
 import dev.ocrgate.server.observability.Metrics;
 import dev.ocrgate.server.testing.RedisTestServer;
@@ -115,8 +118,8 @@ class RedisSecurityTest {
     assertThat(r.password(Map.of("OCRGATE_REDIS_PASSWORD", "other")::get)).isEqualTo(PASSWORD.toCharArray());
 
     // the password variable is read by the Redis link, not taken for a configuration key
-    com.fasterxml.jackson.databind.node.ObjectNode tree = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-    assertThat(dev.ocrgate.server.config.EnvOverrides.apply(tree, Map.of("OCRGATE_REDIS_PASSWORD", PASSWORD))).isEmpty();
+    ObjectNode tree = JsonNodeFactory.instance.objectNode();
+    assertThat(EnvOverrides.apply(tree, Map.of("OCRGATE_REDIS_PASSWORD", PASSWORD))).isEmpty();
     assertThat(tree.toString()).doesNotContain(PASSWORD);
 
     r.tls_ca_file = file.toString();

@@ -15,6 +15,7 @@ import dev.ocrgate.server.redis.RedisLink;
 import dev.ocrgate.server.testing.RedisServerExtension;
 import dev.ocrgate.server.testing.RepoPaths;
 import dev.ocrgate.server.testing.TestTls;
+import io.grpc.Attributes;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -22,12 +23,15 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -124,7 +128,7 @@ class IssuerFloodTest {
 
   /** The budgets are in Redis under their own prefix (never a subject's rl: bucket); no key lacks a TTL. */
   private static void assertPeerBudgetsInRedis_withTtls() {
-    try (RedisLink link = RedisLink.create(REDIS.server().url(), java.time.Duration.ofSeconds(2))) {
+    try (RedisLink link = RedisLink.create(REDIS.server().url(), Duration.ofSeconds(2))) {
       assertThat(link.sync().keys("issuerpeer:*"))
           .containsExactlyInAnyOrder("issuerpeer:{s:ip4%3A127.0.0.1}", "issuerpeer:{s:ip4%3A127.0.0.2}");
       for (String key : link.sync().keys("*")) {
@@ -136,7 +140,7 @@ class IssuerFloodTest {
   /** Sends the requests, at most {@link #IN_FLIGHT} at a time, and counts the status codes. */
   private Map<Status.Code, AtomicInteger> flood(ManagedChannel ch) throws InterruptedException {
     Map<Status.Code, AtomicInteger> codes = new ConcurrentHashMap<>();
-    List<StatusRuntimeException> withoutRetryInfo = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<StatusRuntimeException> withoutRetryInfo = new CopyOnWriteArrayList<>();
     Semaphore inFlight = new Semaphore(IN_FLIGHT);
     CountDownLatch done = new CountDownLatch(REQUESTS);
     AuthServiceGrpc.AuthServiceStub stub = AuthServiceGrpc.newStub(ch);
@@ -185,7 +189,7 @@ class IssuerFloodTest {
         .overrideAuthority("localhost")
         .localSocketPicker(new NettyChannelBuilder.LocalSocketPicker() {
           @Override
-          public java.net.SocketAddress createSocketAddress(java.net.SocketAddress remote, io.grpc.Attributes attrs) {
+          public SocketAddress createSocketAddress(SocketAddress remote, Attributes attrs) {
             return new InetSocketAddress(localAddress, 0);
           }
         })

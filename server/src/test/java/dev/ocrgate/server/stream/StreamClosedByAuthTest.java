@@ -87,13 +87,19 @@ class StreamClosedByAuthTest {
             pendingNow.set(pending);
           }
         });
-    JwtVerifier verifier = JwtVerifier.create(JwtVerifier.Settings.of(List.of("ES256"), List.of(Tokens.ISSUER),
-        Tokens.AUDIENCE, Duration.ofSeconds(60), false, "tenant_id"),
+    JwtVerifier verifier = JwtVerifier.create(JwtVerifier.Settings.builder()
+        .algorithms(List.of("ES256"))
+        .issuers(List.of(Tokens.ISSUER))
+        .audience(Tokens.AUDIENCE)
+        .skew(Duration.ofSeconds(60))
+        .strictTyp(false)
+        .tenantClaim("tenant_id")
+        .build(),
         KeySet.of(List.of(VerificationKey.of(KEY.kid(), KEY.publicKey(), null))), clock);
     AuthConfig auth = new AuthConfig();
-    JwtAuthInterceptor interceptor = JwtAuthInterceptor.create(verifier,
-        StubRevocations.answering(revoked::get), MethodPolicy.of(auth.public_methods, auth.method_scopes),
-        timers, Runnable::run, clock, 100, true, 8192, RECHECK, false);
+    JwtAuthInterceptor interceptor = JwtAuthInterceptor.builder(verifier,
+        StubRevocations.answering(revoked::get), MethodPolicy.of(auth.public_methods, auth.method_scopes), timers)
+        .clock(clock).cacheMaxEntries(100).streamRecheck(RECHECK, Runnable::run).build();
     server = OcrgateServer.builder(config).addService(new OcrServiceGrpc.OcrServiceImplBase() {
       @Override
       public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> r) {

@@ -1,6 +1,7 @@
 package dev.ocrgate.server.testing;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -34,10 +35,10 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
     long until = nanos() + d.toNanos();
     Task<?> next;
     while ((next = nextDue(until)) != null) {
-      clock.set(java.time.Instant.EPOCH.plusNanos(Math.max(next.due, nanos())));
+      clock.set(Instant.EPOCH.plusNanos(Math.max(next.due, nanos())));
       next.runOnce();
     }
-    clock.set(java.time.Instant.EPOCH.plusNanos(until));
+    clock.set(Instant.EPOCH.plusNanos(until));
   }
 
   /** Tasks waiting (cancelled ones are dropped). */
@@ -47,7 +48,7 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
   }
 
   private long nanos() {
-    java.time.Instant now = clock.instant();
+    Instant now = clock.instant();
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 

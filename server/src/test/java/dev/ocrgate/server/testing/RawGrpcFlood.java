@@ -22,12 +22,15 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2ResetFrame;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2StreamChannel;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.util.ReferenceCountUtil;
 import io.grpc.netty.shaded.io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An attacker's gRPC client, written without grpc-java's call layer: raw HTTP/2 frames over TLS
@@ -41,7 +44,7 @@ import java.util.concurrent.CompletableFuture;
 public final class RawGrpcFlood implements AutoCloseable {
   private static final int CHUNK = 16 * 1024;
   private static final ByteBuf FILLER = Unpooled.unreleasableBuffer(
-      Unpooled.wrappedBuffer("a".repeat(CHUNK).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+      Unpooled.wrappedBuffer("a".repeat(CHUNK).getBytes(StandardCharsets.US_ASCII)));
 
   private final EventLoopGroup group;
   private final Channel connection;
@@ -103,7 +106,7 @@ public final class RawGrpcFlood implements AutoCloseable {
   @Override
   public void close() {
     connection.close().syncUninterruptibly();
-    group.shutdownGracefully(0, 5, java.util.concurrent.TimeUnit.SECONDS);
+    group.shutdownGracefully(0, 5, TimeUnit.SECONDS);
   }
 
   /** One call: writes its message while the stream is writable; records how it ended. */
@@ -161,7 +164,7 @@ public final class RawGrpcFlood implements AutoCloseable {
           outcome.complete("reset " + r.errorCode());
         }
       } finally {
-        io.grpc.netty.shaded.io.netty.util.ReferenceCountUtil.release(msg);
+        ReferenceCountUtil.release(msg);
       }
     }
 

@@ -3,12 +3,14 @@ package dev.ocrgate.server.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -85,7 +87,7 @@ public final class RedisTestServer implements AutoCloseable {
     if (running()) {
       return;
     }
-    List<String> cmd = new java.util.ArrayList<>(
+    List<String> cmd = new ArrayList<>(
         List.of(executable, "--port", Integer.toString(port), "--bind", "127.0.0.1",
             "--save", "", "--appendonly", "no", "--dir", workDir.toString(),
             "--daemonize", "no", "--loglevel", "warning"));
@@ -173,7 +175,7 @@ public final class RedisTestServer implements AutoCloseable {
 
   /** A free loopback port (e.g. for a second listener such as --tls-port). */
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       s.setReuseAddress(true);
       return s.getLocalPort();
     }

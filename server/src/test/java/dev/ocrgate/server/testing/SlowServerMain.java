@@ -3,6 +3,10 @@ package dev.ocrgate.server.testing;
 import dev.ocrgate.server.OcrgateServer;
 import dev.ocrgate.server.TerminationSignals;
 import dev.ocrgate.server.config.OcrgateConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -10,7 +14,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A server process for the SIGTERM test: TLS with the given dev certificates, the slow test
  * service, the production signal handling. Writes its port to {@code args[0]} once SERVING, and a
- * file {@code entered} next to it once a call has reached the handler.
+ * file {@code entered} next to it once a call has reached the handler; a line on stdin releases
+ * the held calls (the test sends it once the server has started draining).
  */
 public final class SlowServerMain {
   private SlowServerMain() {}
@@ -20,7 +25,7 @@ public final class SlowServerMain {
     Path certs = Path.of(args[1]);
     OcrgateConfig config = new OcrgateConfig();
     config.server.port = 0;
-    config.server.drain_timeout_seconds = 20;
+    config.server.drain_timeout_seconds = 60;
     config.tls.cert_chain = certs.resolve("server.crt").toString();
     config.tls.private_key = certs.resolve("server.key").toString();
     SlowOcrService slow = new SlowOcrService();
@@ -36,6 +41,17 @@ public final class SlowServerMain {
         });
     marker.setDaemon(true);
     marker.start();
+    Thread releaser =
+        new Thread(() -> {
+          try {
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+          } catch (IOException e) {
+            // stdin closed: release anyway, the test is over
+          }
+          slow.release();
+        });
+    releaser.setDaemon(true);
+    releaser.start();
     CountDownLatch signalled = TerminationSignals.install();
     server.start();
     Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");

@@ -12,6 +12,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Renders text lines with java.awt for OCR golden tests and records where each line was drawn
@@ -40,7 +41,7 @@ public final class TextImages {
       if (ExternalTools.inCi()) {
         throw new AssertionError("CI=true and " + msg);
       }
-      org.junit.jupiter.api.Assumptions.abort(msg);
+      Assumptions.abort(msg);
     }
     return f;
   }

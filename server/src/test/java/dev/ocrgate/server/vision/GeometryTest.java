@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -141,7 +142,7 @@ class GeometryTest {
     assertThat(turned.width()).isEqualTo(4);
     assertThat(turned.height()).isEqualTo(6);
     // The top-right pixel becomes the top-left one.
-    assertThat(java.util.Arrays.copyOf(turned.data(), 3)).isEqualTo(java.util.Arrays.copyOfRange(px, 15, 18));
+    assertThat(Arrays.copyOf(turned.data(), 3)).isEqualTo(Arrays.copyOfRange(px, 15, 18));
     assertThat(Warp.rotate180(Warp.rotate180(img)).data()).isEqualTo(px);
   }
 

@@ -3,6 +3,7 @@ package dev.ocrgate.server.vision;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.management.ThreadMXBean;
 import dev.ocrgate.api.v1.Image;
 import dev.ocrgate.api.v1.PixelFormat;
 import java.awt.Color;
@@ -12,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Arrays;
 import javax.imageio.IIOImage;
@@ -33,8 +35,8 @@ class ImageBombTest {
   private static final ImageLimits LIMITS = ImageLimits.defaults();
   /** Far above what a refusal costs (parsing a header), far below any declared size here. */
   private static final long ALLOCATION_BOUND = 4L << 20;
-  private static final com.sun.management.ThreadMXBean THREADS =
-      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+  private static final ThreadMXBean THREADS =
+      (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   @ParameterizedTest(name = "compression {0}")
   @ValueSource(ints = {4, 5}) // BI_JPEG, BI_PNG
@@ -179,7 +181,7 @@ class ImageBombTest {
   private static byte[] v5(int cs, int profileData, int profileSize) {
     int pixels = 16;
     int tail = profileSize < 1024 ? profileSize : 0;
-    ByteBuffer b = ByteBuffer.allocate(14 + 124 + pixels + tail).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = ByteBuffer.allocate(14 + 124 + pixels + tail).order(ByteOrder.LITTLE_ENDIAN);
     b.put((byte) 'B').put((byte) 'M').putInt(b.capacity()).putInt(0).putInt(14 + 124);
     b.putInt(124).putInt(2).putInt(2).putShort((short) 1).putShort((short) 24).putInt(0).putInt(pixels)
         .putInt(2835).putInt(2835).putInt(0).putInt(0);

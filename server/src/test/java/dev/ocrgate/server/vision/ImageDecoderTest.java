@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ocrgate.api.v1.Image;
 import dev.ocrgate.api.v1.PixelFormat;
 import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.Random;
@@ -64,7 +65,7 @@ class ImageDecoderTest {
   @Test
   void verify_jpeg_decodesToNearlyTheSameRgb() throws Exception {
     BufferedImage img = new BufferedImage(64, 32, BufferedImage.TYPE_3BYTE_BGR);
-    java.awt.Graphics2D g = img.createGraphics();
+    Graphics2D g = img.createGraphics();
     g.setColor(new Color(200, 40, 40));
     g.fillRect(0, 0, 32, 32);
     g.setColor(new Color(40, 40, 200));

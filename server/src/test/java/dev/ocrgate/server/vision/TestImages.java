@@ -10,6 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
@@ -73,7 +75,7 @@ public final class TestImages {
    */
   public static byte[] bmp(int infoSize, int w, int h, int bitsPerPixel, int compression, long imageSize,
       long pixelOffset, long fileSize, long colorsUsed, int extra) {
-    ByteBuffer b = ByteBuffer.allocate(14 + infoSize + extra).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = ByteBuffer.allocate(14 + infoSize + extra).order(ByteOrder.LITTLE_ENDIAN);
     b.put((byte) 'B').put((byte) 'M').putInt((int) fileSize).putInt(0).putInt((int) pixelOffset);
     b.putInt(infoSize).putInt(w).putInt(h).putShort((short) 1).putShort((short) bitsPerPixel)
         .putInt(compression).putInt((int) imageSize).putInt(2835).putInt(2835)
@@ -99,7 +101,7 @@ public final class TestImages {
   }
 
   private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-    byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] t = type.getBytes(StandardCharsets.US_ASCII);
     out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
     out.writeBytes(t);
     out.writeBytes(data);

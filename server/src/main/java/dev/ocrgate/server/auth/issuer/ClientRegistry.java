@@ -9,11 +9,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The clients allowed to obtain tokens, read once from a YAML file:
@@ -41,7 +46,7 @@ public final class ClientRegistry {
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClientRegistry.class);
+  private static final Logger log = LoggerFactory.getLogger(ClientRegistry.class);
 
   private final Map<String, RegisteredClient> clients;
   private final SecretHash unknownClientHash;
@@ -95,9 +100,9 @@ public final class ClientRegistry {
     return unknownClientHash;
   }
 
-  private static SecretHash costliest(java.util.Collection<RegisteredClient> list) {
+  private static SecretHash costliest(Collection<RegisteredClient> list) {
     SecretHash max = null;
-    java.util.Set<Long> costs = new java.util.HashSet<>();
+    Set<Long> costs = new HashSet<>();
     for (RegisteredClient c : list) {
       costs.add(c.secret().cost());
       if (max == null || c.secret().cost() > max.cost()) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 
 /**
  * Refresh tokens in this JVM (one node). Each entry expires on its own TTL (Caffeine with a
@@ -83,10 +84,10 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
 
   /** Expiry = the entry's own TTL from creation (and from updates if asked); reads do not extend it. */
   private static final class TtlExpiry<V> implements Expiry<String, V> {
-    private final java.util.function.ToLongFunction<V> ttl;
+    private final ToLongFunction<V> ttl;
     private final boolean resetOnUpdate;
 
-    TtlExpiry(java.util.function.ToLongFunction<V> ttl, boolean resetOnUpdate) {
+    TtlExpiry(ToLongFunction<V> ttl, boolean resetOnUpdate) {
       this.ttl = ttl;
       this.resetOnUpdate = resetOnUpdate;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ocrgate.server.auth.SigningKey;
 import dev.ocrgate.server.auth.SigningKeys;
+import io.jsonwebtoken.security.PublicJwk;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ public final class KeyRing {
 
   /** The public JWK Set: the current key and retired keys whose tokens may still be valid. */
   public String jwksJson() {
-    List<io.jsonwebtoken.security.PublicJwk<?>> jwks = new ArrayList<>();
+    List<PublicJwk<?>> jwks = new ArrayList<>();
     for (SigningKey k : verifiable) {
       jwks.add(k.publicJwk());
     }

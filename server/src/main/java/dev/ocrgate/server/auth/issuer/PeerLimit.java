@@ -1,9 +1,9 @@
 package dev.ocrgate.server.auth.issuer;
 
 import dev.ocrgate.api.v1.AuthServiceGrpc;
-import dev.ocrgate.server.observability.Metrics;
 import dev.ocrgate.server.ratelimit.Decision;
 import dev.ocrgate.server.ratelimit.RateKey;
+import dev.ocrgate.server.ratelimit.RateLimitListener;
 import dev.ocrgate.server.ratelimit.RateLimitStatus;
 import dev.ocrgate.server.ratelimit.RateLimiter;
 import io.grpc.Grpc;
@@ -41,16 +41,16 @@ public final class PeerLimit implements ServerInterceptor {
       AuthServiceGrpc.getRefreshTokenMethod().getFullMethodName());
 
   private final RateLimiter budgets;
-  private final Metrics metrics;
+  private final RateLimitListener listener;
 
-  private PeerLimit(RateLimiter budgets, Metrics metrics) {
+  private PeerLimit(RateLimiter budgets, RateLimitListener listener) {
     this.budgets = budgets;
-    this.metrics = metrics;
+    this.listener = listener;
   }
 
   /** Charges one token of {@code budgets} (keyed per peer) for each IssueToken and RefreshToken. */
-  public static PeerLimit create(RateLimiter budgets, Metrics metrics) {
-    return new PeerLimit(budgets, metrics);
+  public static PeerLimit create(RateLimiter budgets, RateLimitListener listener) {
+    return new PeerLimit(budgets, listener);
   }
 
   @Override
@@ -59,7 +59,7 @@ public final class PeerLimit implements ServerInterceptor {
     if (CHARGED.contains(call.getMethodDescriptor().getFullMethodName())) {
       Decision d = budgets.acquire(new RateKey(peerKey(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)), null), 1);
       if (!d.allowed()) {
-        metrics.rateLimitRejected(LIMIT);
+        listener.rateLimitRejected(LIMIT);
         StatusRuntimeException e = RateLimitStatus.exhausted(d);
         call.close(e.getStatus(), e.getTrailers());
         return new ServerCall.Listener<>() {};

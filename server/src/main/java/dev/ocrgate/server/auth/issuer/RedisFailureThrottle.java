@@ -1,6 +1,6 @@
 package dev.ocrgate.server.auth.issuer;
 
-import dev.ocrgate.server.observability.Metrics;
+import dev.ocrgate.server.ratelimit.RateLimitListener;
 import dev.ocrgate.server.redis.LuaScript;
 import dev.ocrgate.server.redis.OutageWarning;
 import dev.ocrgate.server.redis.RedisLink;
@@ -45,11 +45,11 @@ public final class RedisFailureThrottle implements FailureThrottle {
   private final int maxFailures;
   private final String windowMillis;
   private final FailureThrottle fallback;
-  private final Metrics metrics;
+  private final RateLimitListener listener;
   private final OutageWarning outageWarning = new OutageWarning();
 
   private RedisFailureThrottle(RedisLink redis, int maxFailures, Duration window, FailureThrottle fallback,
-      Metrics metrics) {
+      RateLimitListener listener) {
     if (maxFailures < 1) {
       throw new IllegalArgumentException("max failures must be >= 1, got " + maxFailures);
     }
@@ -60,17 +60,17 @@ public final class RedisFailureThrottle implements FailureThrottle {
     this.maxFailures = maxFailures;
     this.windowMillis = Long.toString(window.toMillis());
     this.fallback = fallback;
-    this.metrics = metrics;
+    this.listener = listener;
   }
 
   /**
    * A throttle on {@code redis} (the link is owned by the caller) whose outage fallback tracks at
    * most {@code maxTrackedLocally} ids on this replica.
    */
-  public static RedisFailureThrottle create(RedisLink redis, int maxFailures, Duration window, Metrics metrics,
+  public static RedisFailureThrottle create(RedisLink redis, int maxFailures, Duration window, RateLimitListener listener,
       long maxTrackedLocally) {
     return new RedisFailureThrottle(redis, maxFailures, window,
-        InMemoryFailureThrottle.create(maxFailures, window, System::nanoTime, maxTrackedLocally), metrics);
+        InMemoryFailureThrottle.create(maxFailures, window, System::nanoTime, maxTrackedLocally), listener);
   }
 
   @Override
@@ -99,7 +99,7 @@ public final class RedisFailureThrottle implements FailureThrottle {
   }
 
   private void unreachable(RedisException e) {
-    metrics.redisError("issuer_throttle");
+    listener.redisError("issuer_throttle");
     if (outageWarning.due()) {
       log.warn("issuer failure throttle: redis {} unreachable ({}); failed secret checks are counted per "
           + "replica until it returns", redis.target(), e.getClass().getSimpleName());

@@ -3,9 +3,11 @@ package dev.ocrgate.server.auth.issuer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.concurrent.atomic.LongAdder;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
@@ -24,7 +26,7 @@ public final class SecretHash {
   private static final int HASH_BYTES = 32;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
-  private static final java.util.concurrent.atomic.LongAdder DERIVATIONS = new java.util.concurrent.atomic.LongAdder();
+  private static final LongAdder DERIVATIONS = new LongAdder();
 
   private final int iterations;
   private final byte[] salt;
@@ -115,7 +117,7 @@ public final class SecretHash {
     try {
       byte[] d = MessageDigest.getInstance("SHA-256").digest(utf8("ocrgate-secret-fingerprint:" + encode()));
       return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(d, 12));
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -1,8 +1,8 @@
 package dev.ocrgate.server.auth.issuer;
 
 import dev.ocrgate.api.v1.TokenResponse;
-import dev.ocrgate.server.auth.RevocationStore;
 import dev.ocrgate.server.auth.RevocationStore.StoreUnavailableException;
+import dev.ocrgate.server.auth.RevocationStore;
 import dev.ocrgate.server.auth.TokenMinter;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -13,11 +13,14 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -172,7 +175,7 @@ public final class TokenIssuer {
 
   private static List<String> grantedScopes(List<String> requested, Set<String> allowed) throws StatusException {
     if (requested.isEmpty()) {
-      return new java.util.ArrayList<>(new java.util.TreeSet<>(allowed));
+      return new ArrayList<>(new TreeSet<>(allowed));
     }
     Set<String> out = new LinkedHashSet<>();
     for (String s : requested) {
@@ -181,7 +184,7 @@ public final class TokenIssuer {
       }
       out.add(s);
     }
-    return new java.util.ArrayList<>(out);
+    return new ArrayList<>(out);
   }
 
   /**
@@ -224,7 +227,7 @@ public final class TokenIssuer {
     if (clients.find(clientId).isPresent()) {
       return clientId;
     }
-    return "unknown#" + java.util.HexFormat.of().formatHex(sha256Bytes(clientId), 0, 4);
+    return "unknown#" + HexFormat.of().formatHex(sha256Bytes(clientId), 0, 4);
   }
 
   static String sha256(String token) {

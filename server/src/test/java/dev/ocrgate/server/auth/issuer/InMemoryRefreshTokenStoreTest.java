@@ -6,6 +6,7 @@ import dev.ocrgate.server.auth.issuer.RefreshTokenStore.Outcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class InMemoryRefreshTokenStoreTest extends RefreshTokenStoreContract {
     }
 
     @Override
-    public Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
 

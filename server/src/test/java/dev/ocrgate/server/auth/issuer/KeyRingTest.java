@@ -2,17 +2,24 @@ package dev.ocrgate.server.auth.issuer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.ocrgate.server.auth.SigningKey;
+import dev.ocrgate.server.auth.SigningKeys;
 import dev.ocrgate.server.auth.TokenMinter;
 import dev.ocrgate.server.testing.MutableClock;
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.security.Jwks;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.Key;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -65,7 +72,7 @@ class KeyRingTest {
   void reloadingKeyRing_picksUpRotationAfterTheCheckInterval() throws Exception {
     KeyRing initial = KeyRing.ensure(dir, "RS256", clock);
     ReloadingKeyRing reloading = new ReloadingKeyRing(dir, initial, clock, 1000);
-    Files.setLastModifiedTime(dir.resolve(KeyRing.RING_FILE), java.nio.file.attribute.FileTime.fromMillis(1));
+    Files.setLastModifiedTime(dir.resolve(KeyRing.RING_FILE), FileTime.fromMillis(1));
 
     KeyRing rotated = KeyRing.rotate(dir, "RS256", Duration.ofMinutes(16), clock);
     assertThat(reloading.get().current().kid()).isEqualTo(initial.current().kid()); // not yet checked
@@ -76,14 +83,14 @@ class KeyRingTest {
 
   @Test
   void ensure_adoptsASingleKeyFolder_withoutMakingANewKey() throws Exception {
-    dev.ocrgate.server.auth.SigningKey single = dev.ocrgate.server.auth.SigningKeys.generate("EdDSA");
-    dev.ocrgate.server.auth.SigningKeys.write(single, dir);
+    SigningKey single = SigningKeys.generate("EdDSA");
+    SigningKeys.write(single, dir);
 
     KeyRing ring = KeyRing.ensure(dir, "RS256", clock);
 
     assertThat(ring.current().kid()).isEqualTo(single.kid());
-    assertThat(dev.ocrgate.server.auth.SigningKeys.loadCurrent(dir).kid()).isEqualTo(single.kid());
-    assertThat(dir.resolve(dev.ocrgate.server.auth.SigningKeys.PRIVATE_KEY_FILE)).as("one layout only").doesNotExist();
+    assertThat(SigningKeys.loadCurrent(dir).kid()).isEqualTo(single.kid());
+    assertThat(dir.resolve(SigningKeys.PRIVATE_KEY_FILE)).as("one layout only").doesNotExist();
   }
 
   @Test
@@ -131,16 +138,16 @@ class KeyRingTest {
     if (jwk == null) {
       return false;
     }
-    java.security.Key key = switch (jwk.getKeyType().getValue()) {
+    Key key = switch (jwk.getKeyType().getValue()) {
       case "RSA" -> jwk.toRSAKey().toPublicKey();
       case "EC" -> jwk.toECKey().toPublicKey();
       default -> null;
     };
     if (key == null) { // OKP (Ed25519): nimbus needs Tink for it, so jjwt checks this one
-      var set = io.jsonwebtoken.security.Jwks.setParser().build().parse(jwks);
-      var pub = (java.security.PublicKey) set.getKeys().stream()
+      var set = Jwks.setParser().build().parse(jwks);
+      var pub = (PublicKey) set.getKeys().stream()
           .filter(k -> jwk.getKeyID().equals(k.getId())).findFirst().orElseThrow().toKey();
-      io.jsonwebtoken.Jwts.parser().verifyWith(pub).build().parseSignedClaims(token);
+      Jwts.parser().verifyWith(pub).build().parseSignedClaims(token);
       return true;
     }
     return jwt.verify(new DefaultJWSVerifierFactory().createJWSVerifier(jwt.getHeader(), key));

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ocrgate.server.auth.RevocationStore.StoreUnavailableException;
 import dev.ocrgate.server.redis.RedisLink;
 import dev.ocrgate.server.testing.RedisServerExtension;
+import io.lettuce.core.AclSetuserArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,8 +50,8 @@ class RedisRefreshTokenStoreTest extends RefreshTokenStoreContract {
   void save_whenASecondCommandWouldFail_leavesNoKeyWithoutTtl() throws Exception {
     // A user that may do everything but PEXPIRE: a save made of "write, then set the expiry"
     // leaves a token that never expires; one atomic SET ... PX cannot.
-    link.sync().aclSetuser("noexpire", io.lettuce.core.AclSetuserArgs.Builder.on().addPassword("pw")
-        .allKeys().allChannels().allCommands().removeCommand(io.lettuce.core.protocol.CommandType.PEXPIRE));
+    link.sync().aclSetuser("noexpire", AclSetuserArgs.Builder.on().addPassword("pw")
+        .allKeys().allChannels().allCommands().removeCommand(CommandType.PEXPIRE));
     try (RedisLink restricted = RedisLink.create(REDIS.server().url(), Duration.ofSeconds(1), "noexpire",
         "pw".toCharArray(), null)) {
       assertThat(restricted.sync().ping()).isEqualTo("PONG"); // connected and authenticated as that user
@@ -68,7 +71,7 @@ class RedisRefreshTokenStoreTest extends RefreshTokenStoreContract {
     store.save("t1", GRANT, Duration.ofMinutes(10));
     store.redeem("t1");
     store.redeem("t1");
-    store.addAccessToken("fam-1", "jti-1", java.time.Instant.now().plusSeconds(60), Duration.ofMinutes(10));
+    store.addAccessToken("fam-1", "jti-1", Instant.now().plusSeconds(60), Duration.ofMinutes(10));
     store.revokeFamily("fam-1", Duration.ofMinutes(10));
     store.revokeFamily("fam-2", Duration.ofMinutes(10));
 

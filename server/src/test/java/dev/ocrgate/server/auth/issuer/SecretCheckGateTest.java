@@ -3,6 +3,7 @@ package dev.ocrgate.server.auth.issuer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -42,7 +43,7 @@ class SecretCheckGateTest {
   private static RetryInfo retryInfo(StatusException e) {
     try {
       return StatusProto.fromThrowable(e).getDetails(0).unpack(RetryInfo.class);
-    } catch (com.google.protobuf.InvalidProtocolBufferException x) {
+    } catch (InvalidProtocolBufferException x) {
       throw new AssertionError("no RetryInfo detail", x);
     }
   }
