@@ -44,7 +44,7 @@ final class UpstreamAssembly {
     StreamFramesService streams = StreamFramesService.create(engine.pipeline(), decoder::decode,
         config.streaming, PipelineMetrics.streams(metrics));
     builder
-        .addService(OcrGrpcService.create(engine.pipeline(), decoder, engine.modelName()).withStreams(streams::open))
+        .addService(OcrGrpcService.create(engine.pipeline(), decoder, engine.modelName(), streams::open))
         .onDrain(streams::drain)
         .warmUp(engine::checkOnce)
         .whenServing(health -> engine.startHealth(health, OcrServiceGrpc.SERVICE_NAME))
