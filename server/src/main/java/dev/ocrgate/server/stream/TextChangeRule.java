@@ -1,0 +1,93 @@
+package dev.ocrgate.server.stream;
+
+import dev.ocrgate.server.vision.PixelRect;
+import dev.ocrgate.server.vision.RgbImage;
+
+/**
+ * SUBTITLE mode's rule: "same subtitle as the last read frame", decided from the light text of
+ * both frames ({@link TextMask}), not from the whole region, so a moving background does not force
+ * a new read and a changed subtitle over a flat background is not missed. Immutable.
+ *
+ * <p>Text pixels that changed: pixels in either frame's mask whose luminance differs by more than
+ * {@value #TEXT_STEP} (a fill pixel turned outline or background, or the reverse). A changed,
+ * appearing or vanishing subtitle changes most of its fill edge; the same subtitle over moving
+ * footage changes next to none of it. The frame is unchanged when at most {@code threshold × H²}
+ * text pixels changed, H being the frame height (subtitle size follows the frame height, so the
+ * limit is "a fraction of one glyph" at any resolution; default 1e-4: 52 pixels at 720p).
+ *
+ * <p>Without light text in either frame (fewer mask pixels than the limit in both), the mask says
+ * nothing about dark or pale text. By default every pixel then counts, changed when one of its
+ * colour channels moved by more than {@value #PIXEL_STEP}: safe, but on moving footage the frames
+ * between subtitles are read again. {@code reuseWithoutLightText} instead treats two frames without
+ * light text as unchanged: faster on moving footage, blind to subtitles that are not light.
+ */
+final class TextChangeRule implements ChangeRule {
+  static final int TEXT_STEP = 60;
+  static final int PIXEL_STEP = 24;
+
+  private record Print(PixelRect roi, RgbImage image, TextMask text) implements Fingerprint {}
+
+  private final double threshold;
+  private final boolean reuseWithoutLightText;
+
+  private TextChangeRule(double threshold, boolean reuseWithoutLightText) {
+    this.threshold = threshold;
+    this.reuseWithoutLightText = reuseWithoutLightText;
+  }
+
+  /** {@code threshold}: changed text pixels allowed, as a fraction of the frame height squared. */
+  static TextChangeRule of(double threshold, boolean reuseWithoutLightText) {
+    return new TextChangeRule(threshold, reuseWithoutLightText);
+  }
+
+  @Override
+  public Fingerprint fingerprint(RgbImage image, PixelRect roi) {
+    return new Print(roi, image, TextMask.of(image, roi));
+  }
+
+  @Override
+  public boolean unchanged(Fingerprint lastRead, Fingerprint now) {
+    Print a = (Print) lastRead;
+    Print b = (Print) now;
+    if (!a.roi().equals(b.roi()) || a.image().width() != b.image().width()
+        || a.image().height() != b.image().height()) {
+      return false;
+    }
+    long limit = (long) (threshold * b.image().height() * b.image().height());
+    if (a.text().count > limit || b.text().count > limit) {
+      return changedText(a.text(), b.text(), limit) <= limit;
+    }
+    return reuseWithoutLightText || changedPixels(a, b, limit) <= limit;
+  }
+
+  /** Mask pixels (of either) whose luminance moved by more than TEXT_STEP; stops past {@code limit}. */
+  static long changedText(TextMask a, TextMask b, long limit) {
+    long changed = 0;
+    for (int i = 0; i < a.mask.length && changed <= limit; i++) {
+      if ((a.mask[i] | b.mask[i]) != 0 && Math.abs((a.luma[i] & 0xff) - (b.luma[i] & 0xff)) > TEXT_STEP) {
+        changed++;
+      }
+    }
+    return changed;
+  }
+
+  /** Region pixels with a channel that moved by more than PIXEL_STEP; stops past {@code limit}. */
+  private static long changedPixels(Print a, Print b, long limit) {
+    byte[] pa = a.image().data();
+    byte[] pb = b.image().data();
+    int stride = a.image().width() * 3;
+    PixelRect r = a.roi();
+    long changed = 0;
+    for (int y = r.y(); y < r.y() + r.height() && changed <= limit; y++) {
+      int p = y * stride + r.x() * 3;
+      for (int x = 0; x < r.width(); x++, p += 3) {
+        if (Math.abs((pa[p] & 0xff) - (pb[p] & 0xff)) > PIXEL_STEP
+            || Math.abs((pa[p + 1] & 0xff) - (pb[p + 1] & 0xff)) > PIXEL_STEP
+            || Math.abs((pa[p + 2] & 0xff) - (pb[p + 2] & 0xff)) > PIXEL_STEP) {
+          changed++;
+        }
+      }
+    }
+    return changed;
+  }
+}
