@@ -16,8 +16,8 @@ import dev.ocrgate.server.vision.RgbImage;
  * limit is "a fraction of one glyph" at any resolution; default 1e-4: 52 pixels at 720p).
  *
  * <p>Without light text in either frame (fewer mask pixels than the limit in both), the mask says
- * nothing about dark or pale text. By default every pixel then counts, changed when one of its
- * colour channels moved by more than {@value #PIXEL_STEP}: safe, but on moving footage the frames
+ * nothing about dark or pale text. By default every pixel then counts, changed when the mean of one
+ * colour channel over its {@link BlockColours block} moved by more than {@value #PIXEL_STEP}: safe, but on moving footage the frames
  * between subtitles are read again. {@code reuseWithoutLightText} instead treats two frames without
  * light text as unchanged: faster on moving footage, blind to subtitles that are not light.
  */
@@ -25,7 +25,8 @@ final class TextChangeRule implements ChangeRule {
   static final int TEXT_STEP = 60;
   static final int PIXEL_STEP = 24;
 
-  private record Print(PixelRect roi, RgbImage image, TextMask text) implements Fingerprint {}
+  private record Print(PixelRect roi, int frameWidth, int frameHeight, TextMask text, BlockColours blocks)
+      implements Fingerprint {}
 
   private final double threshold;
   private final boolean reuseWithoutLightText;
@@ -42,22 +43,21 @@ final class TextChangeRule implements ChangeRule {
 
   @Override
   public Fingerprint fingerprint(RgbImage image, PixelRect roi) {
-    return new Print(roi, image, TextMask.of(image, roi));
+    return new Print(roi, image.width(), image.height(), TextMask.of(image, roi), BlockColours.of(image, roi));
   }
 
   @Override
   public boolean unchanged(Fingerprint lastRead, Fingerprint now) {
     Print a = (Print) lastRead;
     Print b = (Print) now;
-    if (!a.roi().equals(b.roi()) || a.image().width() != b.image().width()
-        || a.image().height() != b.image().height()) {
+    if (!a.roi().equals(b.roi()) || a.frameWidth() != b.frameWidth() || a.frameHeight() != b.frameHeight()) {
       return false;
     }
-    long limit = (long) (threshold * b.image().height() * b.image().height());
+    long limit = (long) (threshold * b.frameHeight() * b.frameHeight());
     if (a.text().count > limit || b.text().count > limit) {
       return changedText(a.text(), b.text(), limit) <= limit;
     }
-    return reuseWithoutLightText || changedPixels(a, b, limit) <= limit;
+    return reuseWithoutLightText || a.blocks().changedPixels(b.blocks(), PIXEL_STEP, limit) <= limit;
   }
 
   /** Mask pixels (of either) whose luminance moved by more than TEXT_STEP; stops past {@code limit}. */
@@ -66,26 +66,6 @@ final class TextChangeRule implements ChangeRule {
     for (int i = 0; i < a.mask.length && changed <= limit; i++) {
       if ((a.mask[i] | b.mask[i]) != 0 && Math.abs((a.luma[i] & 0xff) - (b.luma[i] & 0xff)) > TEXT_STEP) {
         changed++;
-      }
-    }
-    return changed;
-  }
-
-  /** Region pixels with a channel that moved by more than PIXEL_STEP; stops past {@code limit}. */
-  private static long changedPixels(Print a, Print b, long limit) {
-    byte[] pa = a.image().data();
-    byte[] pb = b.image().data();
-    int stride = a.image().width() * 3;
-    PixelRect r = a.roi();
-    long changed = 0;
-    for (int y = r.y(); y < r.y() + r.height() && changed <= limit; y++) {
-      int p = y * stride + r.x() * 3;
-      for (int x = 0; x < r.width(); x++, p += 3) {
-        if (Math.abs((pa[p] & 0xff) - (pb[p] & 0xff)) > PIXEL_STEP
-            || Math.abs((pa[p + 1] & 0xff) - (pb[p + 1] & 0xff)) > PIXEL_STEP
-            || Math.abs((pa[p + 2] & 0xff) - (pb[p + 2] & 0xff)) > PIXEL_STEP) {
-          changed++;
-        }
       }
     }
     return changed;

@@ -7,14 +7,14 @@ import dev.ocrgate.server.vision.RgbImage;
  * The light-text pixels of a frame's region: where a burned-in subtitle's fill would be. Immutable.
  *
  * <p>Burned-in subtitles are a light fill (white, yellow: luminance at least {@value #LIGHT} of
- * 255) inside a dark outline or shadow. A pixel is in the mask when it is light, lies in a light
- * 2×2 block (a stroke, not a speck of grain or a one-pixel cell of a pattern), and a dark 3×3
- * block (luminance at most {@value #DARK} throughout: the outline, not a dark pixel of noise) lies
- * within {@value #REACH} pixels. Moving footage puts few pixels in the mask; a subtitle puts its
+ * 255) inside a dark outline or shadow. A pixel is in the mask when it lies in a light 2×2 block
+ * (a stroke, not a speck of grain or a one-pixel cell of a pattern) and a pixel of a dark 2×2
+ * block (luminance at most {@value #DARK}: the outline, about 2 px wide even at 270p) lies within
+ * {@value #REACH} pixels in x and y. Moving footage puts few pixels in the mask; a subtitle puts its
  * whole fill edge there, and those pixels stay put for as long as the subtitle stands.
  *
- * <p>Cost: a handful of linear passes over the region with integer arithmetic; two byte arrays and
- * two int arrays the size of the region, of which the luminance and the mask are kept.
+ * <p>Cost: a handful of linear passes over the region with integer arithmetic and a few arrays the
+ * size of the region, of which the luminance and the mask are kept.
  */
 final class TextMask {
   static final int LIGHT = 200;
@@ -43,16 +43,14 @@ final class TextMask {
     int w = roi.width();
     int h = roi.height();
     byte[] luma = luminance(image, roi);
-    boolean[] nearDark = near(darkBlocks(luma, w, h), w, h);
+    boolean[] nearDark = near(inBlock(luma, w, h, 0, DARK), w, h);
+    boolean[] light = inBlock(luma, w, h, LIGHT, 255);
     byte[] mask = new byte[w * h];
     int count = 0;
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        int i = y * w + x;
-        if (nearDark[i] && inLightBlock(luma, w, h, x, y)) {
-          mask[i] = 1;
-          count++;
-        }
+    for (int i = 0; i < mask.length; i++) {
+      if (nearDark[i] && light[i]) {
+        mask[i] = 1;
+        count++;
       }
     }
     return new TextMask(w, h, luma, mask, count);
@@ -72,49 +70,33 @@ final class TextMask {
     return luma;
   }
 
-  private static boolean light(byte[] luma, int w, int x, int y) {
-    return (luma[y * w + x] & 0xff) >= LIGHT;
-  }
-
-  /** Light, and one of the (up to four) 2×2 blocks holding (x, y) is light throughout. */
-  private static boolean inLightBlock(byte[] luma, int w, int h, int x, int y) {
-    if (!light(luma, w, x, y)) {
-      return false;
-    }
-    for (int by = Math.max(0, y - 1); by <= Math.min(y, h - 2); by++) {
-      for (int bx = Math.max(0, x - 1); bx <= Math.min(x, w - 2); bx++) {
-        if (light(luma, w, bx, by) && light(luma, w, bx + 1, by)
-            && light(luma, w, bx, by + 1) && light(luma, w, bx + 1, by + 1)) {
-          return true;
-        }
+  /**
+   * Pixels that lie in a 2×2 block whose four pixels all have a luminance in [lo, hi]: a stroke or
+   * an outline rather than a lone pixel of grain or of a one-pixel pattern.
+   */
+  private static boolean[] inBlock(byte[] luma, int w, int h, int lo, int hi) {
+    boolean[] anchor = new boolean[w * h]; // the block whose top-left pixel this is qualifies
+    for (int y = 0; y + 1 < h; y++) {
+      for (int x = 0; x + 1 < w; x++) {
+        int i = y * w + x;
+        anchor[i] = within(luma[i], lo, hi) && within(luma[i + 1], lo, hi)
+            && within(luma[i + w], lo, hi) && within(luma[i + w + 1], lo, hi);
       }
     }
-    return false;
-  }
-
-  /** Pixels whose 3×3 neighbourhood (clamped at the edges) is dark throughout. */
-  private static boolean[] darkBlocks(byte[] luma, int w, int h) {
-    int[] rowMax = new int[w * h];
+    boolean[] in = new boolean[w * h];
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
-        int m = 0;
-        for (int dx = -1; dx <= 1; dx++) {
-          m = Math.max(m, luma[y * w + Math.min(w - 1, Math.max(0, x + dx))] & 0xff);
-        }
-        rowMax[y * w + x] = m;
+        int i = y * w + x;
+        in[i] = anchor[i] || (x > 0 && anchor[i - 1]) || (y > 0 && anchor[i - w])
+            || (x > 0 && y > 0 && anchor[i - w - 1]);
       }
     }
-    boolean[] dark = new boolean[w * h];
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        int m = 0;
-        for (int dy = -1; dy <= 1; dy++) {
-          m = Math.max(m, rowMax[Math.min(h - 1, Math.max(0, y + dy)) * w + x]);
-        }
-        dark[y * w + x] = m <= DARK;
-      }
-    }
-    return dark;
+    return in;
+  }
+
+  private static boolean within(byte v, int lo, int hi) {
+    int u = v & 0xff;
+    return u >= lo && u <= hi;
   }
 
   /** Pixels with a {@code marked} pixel within {@value #REACH} in x and in y (a square). */
