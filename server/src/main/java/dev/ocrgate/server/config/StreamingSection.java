@@ -26,9 +26,10 @@ public final class StreamingSection {
   @JsonProperty public float text_change_threshold = 0.0001f;
   /**
    * SUBTITLE mode, frames where neither this frame nor the last recognised one shows light text:
-   * false (default, safe) compares every pixel of the region, so dark or pale subtitles are never
-   * missed but moving footage between subtitles is read again; true reuses the result, reading
-   * fewer frames on moving footage but blind to subtitles that are not light.
+   * false (default, safe) compares the mean colour of every 4×4 block of the region, so dark or
+   * pale subtitles are never missed but moving footage between subtitles is read again; true
+   * reuses the result, reading fewer frames on moving footage but blind to subtitles that are not
+   * light.
    */
   @JsonProperty public boolean reuse_without_light_text = false;
   /** Default similarity for two frames' texts to belong to one cue, in (0, 1]. Default 0.8. */
