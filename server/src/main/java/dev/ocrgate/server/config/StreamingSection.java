@@ -18,12 +18,12 @@ public final class StreamingSection {
   @JsonProperty public float change_threshold = 0.004f;
   /**
    * Default change threshold of SUBTITLE-mode streams, in [0, 1]: a frame reuses the last
-   * recognised frame's result when at most this × frame height² of its light-text pixels (light
+   * recognised frame's result when at most this × region width² of its light-text pixels (light
    * fill next to a dark outline or shadow, the look of burned-in subtitles) changed, so a moving
-   * background does not force a new read. Default 0.0001 (52 pixels at 720p, under one glyph of
-   * 30 px text).
+   * background does not force a new read. Default 0.00003 (49 pixels at 1280 wide, under one
+   * glyph of 30 px text at 720p).
    */
-  @JsonProperty public float text_change_threshold = 0.0001f;
+  @JsonProperty public float text_change_threshold = 0.00003f;
   /**
    * SUBTITLE mode, frames where neither this frame nor the last recognised one shows light text:
    * false (default, safe) compares the mean colour of every 4×4 block of the region, so dark or

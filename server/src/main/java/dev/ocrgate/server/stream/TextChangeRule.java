@@ -11,9 +11,11 @@ import dev.ocrgate.server.vision.RgbImage;
  * <p>Text pixels that changed: pixels in either frame's mask whose luminance differs by more than
  * {@value #TEXT_STEP} (a fill pixel turned outline or background, or the reverse). A changed,
  * appearing or vanishing subtitle changes most of its fill edge; the same subtitle over moving
- * footage changes next to none of it. The frame is unchanged when at most {@code threshold × H²}
- * text pixels changed, H being the frame height (subtitle size follows the frame height, so the
- * limit is "a fraction of one glyph" at any resolution; default 1e-4: 52 pixels at 720p).
+ * footage changes next to none of it. The frame is unchanged when at most {@code threshold × W²}
+ * text pixels changed, W being the region's width: subtitle size follows the video's size, and the
+ * width survives a client cropping the subtitle band out of the frame (a narrower region only
+ * makes the limit stricter). Default 3e-5: 49 pixels at 1280 wide, 22 at 854, under one glyph
+ * of the smallest subtitles.
  *
  * <p>Without light text in either frame (fewer mask pixels than the limit in both), the mask says
  * nothing about dark or pale text. By default every pixel then counts, changed when the mean of one
@@ -36,7 +38,7 @@ final class TextChangeRule implements ChangeRule {
     this.reuseWithoutLightText = reuseWithoutLightText;
   }
 
-  /** {@code threshold}: changed text pixels allowed, as a fraction of the frame height squared. */
+  /** {@code threshold}: changed text pixels allowed, as a fraction of the region width squared. */
   static TextChangeRule of(double threshold, boolean reuseWithoutLightText) {
     return new TextChangeRule(threshold, reuseWithoutLightText);
   }
@@ -53,7 +55,7 @@ final class TextChangeRule implements ChangeRule {
     if (!a.roi().equals(b.roi()) || a.frameWidth() != b.frameWidth() || a.frameHeight() != b.frameHeight()) {
       return false;
     }
-    long limit = (long) (threshold * b.frameHeight() * b.frameHeight());
+    long limit = (long) (threshold * b.roi().width() * b.roi().width());
     if (a.text().count > limit || b.text().count > limit) {
       return changedText(a.text(), b.text(), limit) <= limit;
     }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TextChangeRuleTest {
   private static final int FPS = 5;
-  private final TextChangeRule rule = TextChangeRule.of(0.0001, false);
+  private final TextChangeRule rule = TextChangeRule.of(0.00003, false);
 
   @Test
   void verify_movingBackground_steadySubtitle_isReused_andEveryChangeIsRead(@TempDir Path dir) throws Exception {
@@ -53,6 +53,27 @@ class TextChangeRuleTest {
     }
     assertThat(reused).as("reused %d of %d frames of standing subtitles", reused, standing)
         .isGreaterThanOrEqualTo(standing * 8 / 10);
+  }
+
+  @Test
+  void verify_bandCroppedByTheClient_decidesAsTheBandOfTheWholeFrame(@TempDir Path dir) throws Exception {
+    List<SubtitleVideo.SrtCue> cues = List.of(
+        new SubtitleVideo.SrtCue(1, 300, 1500, "Good morning everyone"),
+        new SubtitleVideo.SrtCue(2, 1500, 2700, "Please take your seats"));
+    int w = 640;
+    int h = 360;
+    List<RgbImage> frames = burn(dir, cues, "mandelbrot=s=640x360:r=5", w, h, 3.0,
+        "FontName=DejaVu Sans,FontSize=18,Outline=2,Shadow=1,MarginV=12");
+    PixelRect band = new PixelRect(0, h * 3 / 4, w, h / 4);
+    List<RgbImage> cropped = new ArrayList<>();
+    for (RgbImage f : frames) {
+      byte[] d = new byte[w * band.height() * 3];
+      System.arraycopy(f.data(), band.y() * w * 3, d, 0, d.length);
+      cropped.add(RgbImage.wrap(w, band.height(), d));
+    }
+    int[] whole = walk(frames, band);
+    assertThat(walk(cropped, new PixelRect(0, 0, w, band.height()))).containsExactly(whole);
+    assertNoFalseReuse(cues, whole);
   }
 
   @Test
