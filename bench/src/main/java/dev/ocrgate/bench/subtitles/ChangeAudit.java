@@ -55,14 +55,15 @@ import java.util.stream.Stream;
  * default streaming settings); every answer's {@code reused_from_seq} is checked against the truth
  * SRT.
  *
- * <p>A sampled frame shows the source frame nearest its slot, i.e. a time in [pts, pts + interval/2]
- * (ffmpeg's fps filter rounds to the nearest slot), so a frame's truth is the set of texts shown in
- * that span. A reuse is <b>false</b> when the two frames' truth sets share no text (a changed
- * subtitle answered with the old text), <b>possible</b> when they differ but share one (a cue
- * boundary inside a span: the pixels decide which side the frame is on).
+ * <p>A sampled frame n (pts n × T) shows the last source frame before (n + ½) × T (ffmpeg's fps
+ * filter keeps, for each output slot, the last input frame rounded to it), so its truth is the
+ * text at that source frame's time. libass keeps cue times in centiseconds, so a cue boundary
+ * within 10 ms of that time leaves the frame's truth open. A reuse is <b>false</b> when the two
+ * frames' truths differ, <b>possible</b> when they may differ only through such an open boundary.
  *
  * <p>Usage: {@code ChangeAudit --set DIR --results FILE [--models DIR] [--fps 5]
- * [--reuse-without-light-text]}.
+ * [--reuse-without-light-text]}; every video's decisions also go to
+ * {@code <video>.decisions.tsv} next to the results file.
  */
 public final class ChangeAudit {
   record Row(String video, int sampled, int read, int reused, int falseReuses, int possible, int errors) {}
@@ -125,7 +126,7 @@ public final class ChangeAudit {
     List<Row> rows = new ArrayList<>();
     try {
       for (Path video : videos) {
-        Row row = audit.run(video, fps);
+        Row row = audit.run(video, fps, results.toAbsolutePath().getParent());
         System.err.println(row);
         rows.add(row);
       }
@@ -135,7 +136,7 @@ public final class ChangeAudit {
     Files.writeString(results, table(rows, String.join(" ", args)), StandardCharsets.UTF_8);
   }
 
-  private Row run(Path video, double fps) throws Exception {
+  private Row run(Path video, double fps, Path decisions) throws Exception {
     List<Srt.Cue> truth = Srt.read(Path.of(video.toString().replaceAll("\\.mp4$", ".srt")));
     long interval = Math.round(1000 / fps);
     List<StreamFramesRequest> msgs = new ArrayList<>();
@@ -143,7 +144,9 @@ public final class ChangeAudit {
         .setRegion(Region.newBuilder().setNormalized(NormalizedRect.newBuilder().setWidth(1).setHeight(1)))
         .setMode(StreamMode.STREAM_MODE_SUBTITLE).setFrameIntervalMs((int) interval)).build());
     List<Long> pts = new ArrayList<>();
-    for (Image image : sample(video, fps)) {
+    String[] probe = probe(video);
+    double sourceFps = rate(probe[2]);
+    for (Image image : sample(video, fps, Integer.parseInt(probe[0]), Integer.parseInt(probe[1]))) {
       long seq = pts.size() + 1;
       pts.add(Math.round((seq - 1) * 1000 / fps));
       msgs.add(StreamFramesRequest.newBuilder().setFrame(Frame.newBuilder()
@@ -155,10 +158,11 @@ public final class ChangeAudit {
     if (!status.isOk()) {
       throw new IllegalStateException(video + ": stream ended with " + status);
     }
-    return score(video.getFileName().toString(), c.results, pts, truth, interval);
+    writeDecisions(decisions, video, c.results);
+    return score(video.getFileName().toString(), c.results, truth, interval, sourceFps);
   }
 
-  static Row score(String video, List<FrameResult> results, List<Long> pts, List<Srt.Cue> truth, long interval) {
+  static Row score(String video, List<FrameResult> results, List<Srt.Cue> truth, long interval, double sourceFps) {
     int read = 0;
     int reused = 0;
     int falseReuses = 0;
@@ -171,8 +175,8 @@ public final class ChangeAudit {
         read++;
       } else {
         reused++;
-        Set<String> now = shown(truth, pts.get((int) r.getSeq() - 1), interval);
-        Set<String> from = shown(truth, pts.get((int) r.getReusedFromSeq() - 1), interval);
+        Set<String> now = shown(truth, sourceTime(r.getSeq() - 1, interval, sourceFps));
+        Set<String> from = shown(truth, sourceTime(r.getReusedFromSeq() - 1, interval, sourceFps));
         if (!now.equals(from)) {
           Set<String> common = new LinkedHashSet<>(now);
           common.retainAll(from);
@@ -187,13 +191,19 @@ public final class ChangeAudit {
     return new Row(video, results.size(), read, reused, falseReuses, possible, errors);
   }
 
-  /** The truth texts shown at some time in [pts, pts + interval/2] ("" = none). */
-  static Set<String> shown(List<Srt.Cue> truth, long pts, long interval) {
+  /** The time (ms) of the source frame that sampled frame {@code n} (from 0) shows. */
+  static double sourceTime(long n, long interval, double sourceFps) {
+    long k = (long) Math.ceil((n + 0.5) * interval / 1000.0 * sourceFps - 1e-9) - 1;
+    return k * 1000.0 / sourceFps;
+  }
+
+  /** The truth texts shown within 10 ms of {@code t} ("" = none). */
+  static Set<String> shown(List<Srt.Cue> truth, double t) {
     Set<String> texts = new LinkedHashSet<>();
-    for (long t = pts; t <= pts + interval / 2; t += 10) {
+    for (double u : new double[] {t - 10, t, t + 10}) {
       String text = "";
       for (Srt.Cue cue : truth) {
-        if (cue.startMs() <= t && t < cue.endMs()) {
+        if (cue.startMs() <= u && u < cue.endMs()) {
           text = cue.text();
         }
       }
@@ -203,13 +213,7 @@ public final class ChangeAudit {
   }
 
   /** The video's frames as {@code ocrgate subtitles} samples them by default: fps, bottom quarter. */
-  private static List<Image> sample(Path video, double fps) throws Exception {
-    Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0",
-        "-show_entries", "stream=width,height", "-of", "csv=p=0", video.toString()).start();
-    String[] size = new String(probe.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip().split(",");
-    probe.waitFor();
-    int w = Integer.parseInt(size[0]);
-    int fullH = Integer.parseInt(size[1]);
+  private static List<Image> sample(Path video, double fps, int w, int fullH) throws Exception {
     int y = Math.round(fullH * 0.75f);
     int h = fullH - y;
     Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-loglevel", "error", "-i", video.toString(), "-an",
@@ -228,9 +232,34 @@ public final class ChangeAudit {
     return frames;
   }
 
+  /** width, height, r_frame_rate of the first video stream. */
+  private static String[] probe(Path video) throws Exception {
+    Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0",
+        "-show_entries", "stream=width,height,r_frame_rate", "-of", "csv=p=0", video.toString()).start();
+    String[] out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip().split(",");
+    if (p.waitFor() != 0 || out.length != 3) {
+      throw new IOException("ffprobe failed on " + video);
+    }
+    return out;
+  }
+
+  private static double rate(String fraction) {
+    String[] nd = fraction.split("/");
+    return nd.length == 2 ? Double.parseDouble(nd[0]) / Double.parseDouble(nd[1]) : Double.parseDouble(nd[0]);
+  }
+
+  /** seq, pts and reused_from_seq (0 = read) of every answer, into {@code dir}, for re-scoring. */
+  private static void writeDecisions(Path dir, Path video, List<FrameResult> results) throws IOException {
+    StringBuilder sb = new StringBuilder("seq\tpts_ms\treused_from_seq\n");
+    for (FrameResult r : results) {
+      sb.append(r.getSeq()).append('\t').append(r.getPtsMs()).append('\t').append(r.getReusedFromSeq()).append('\n');
+    }
+    Files.writeString(dir.resolve(video.getFileName() + ".decisions.tsv"), sb.toString());
+  }
+
   static String table(List<Row> rows, String args) {
     StringBuilder sb = new StringBuilder();
-    sb.append("| video | frames sampled | OCR'd | OCR'd / sampled | reused | false reuses | possible (cue boundary in the frame's span) | errors |\n");
+    sb.append("| video | frames sampled | OCR'd | OCR'd / sampled | reused | false reuses | possible (cue boundary within 10 ms) | errors |\n");
     sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     int[] sum = new int[6];
     for (Row r : rows) {
