@@ -40,11 +40,11 @@ import org.slf4j.LoggerFactory;
  * resumes them. A client that stops reading therefore stops the stream's reads too.
  *
  * <p>Order: frames are answered strictly in arrival order (= seq order; a non-increasing seq is a
- * bad frame), exactly once each. A frame whose region barely changed since the last frame read
- * reuses that frame's OCR future (if that read fails, the reusing frames fail with it); a frame
- * whose area differs from the last read frame's is always read. In SUBTITLE mode without a region
- * a {@link SubtitleBand} chooses each frame's area as it arrives and filters its lines as it is
- * answered (deterministically, see there).
+ * bad frame), exactly once each. A frame that its {@link ChangeRule} finds unchanged since the last
+ * frame read reuses that frame's OCR future (if that read fails, the reusing frames fail with it);
+ * a frame whose area differs from the last read frame's is always read (the rule compares areas
+ * first). In SUBTITLE mode without a region a {@link SubtitleBand} chooses each frame's area as it
+ * arrives and filters its lines as it is answered (deterministically, see there).
  *
  * <p>Rate limits: every frame is charged to the caller's {@link FrameGate} (installed by the
  * rate-limit interceptor in the call's Context) before it is read. A refused frame is not read;
@@ -86,7 +86,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private long lastSeq;
   private boolean anyFrame;
   private PendingFrame lastRead;
-  private FrameSignature lastReadSignature;
+  private ChangeRule.Fingerprint lastReadPrint;
   private boolean halfClosed;
   private boolean draining;
   private boolean closed;
@@ -234,8 +234,9 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       return;
     }
     p.area = new ReadArea(roi, image.width(), image.height());
-    FrameSignature signature = plan.changeThreshold() >= 0 ? FrameSignature.of(image, roi) : null;
-    if (canReuse(signature) && lastRead.area.rect().equals(roi)) {
+    ChangeRule rule = plan.changeRule();
+    ChangeRule.Fingerprint print = rule == null ? null : rule.fingerprint(image, roi);
+    if (canReuse(print)) {
       p.reusedFromSeq = lastRead.seq;
       p.ocr = lastRead.ocr;
       return;
@@ -243,14 +244,14 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     p.ocr = recognize(new OcrRequest(
         image, roi, plan.mode(), plan.minConfidence(), false, deadline));
     lastRead = p;
-    lastReadSignature = signature;
+    lastReadPrint = print;
   }
 
-  private boolean canReuse(FrameSignature signature) {
-    return signature != null
+  private boolean canReuse(ChangeRule.Fingerprint print) {
+    return print != null
         && lastRead != null
         && !lastRead.ocr.isCompletedExceptionally()
-        && signature.difference(lastReadSignature) < plan.changeThreshold();
+        && plan.changeRule().unchanged(lastReadPrint, print);
   }
 
   private CompletableFuture<OcrResult> recognize(OcrRequest request) {

@@ -9,7 +9,7 @@ import dev.ocrgate.server.ocr.OcrRequest;
  * A stream's validated settings: the client's {@link StreamConfig} with server defaults filled
  * in. Immutable.
  *
- * @param changeThreshold reuse a result below this difference; negative = never reuse
+ * @param changeRule when a frame may reuse the last read frame's result; null = never reuse
  * @param cueSimilarity kept as the decimal the float field or the config holds (see {@link CueSimilarity})
  * @param autoRegion SUBTITLE mode without a region, automatic region enabled: the region is found
  *     by {@link SubtitleBand} and {@code region} is not used
@@ -18,7 +18,7 @@ record StreamPlan(
     StreamRegion region,
     boolean autoRegion,
     OcrRequest.Mode mode,
-    double changeThreshold,
+    ChangeRule changeRule,
     boolean emitCues,
     CueSimilarity cueSimilarity,
     long frameIntervalMs,
@@ -41,7 +41,6 @@ record StreamPlan(
     if (Float.isNaN(t) || t > 1) {
       throw new IllegalArgumentException("change_threshold must be <= 1");
     }
-    double threshold = t == 0 ? defaults.change_threshold : t;
     float s = c.getCueSimilarity();
     if (!(s >= 0 && s <= 1)) {
       throw new IllegalArgumentException("cue_similarity must be in [0, 1]");
@@ -50,7 +49,17 @@ record StreamPlan(
     if (!(conf >= 0 && conf <= 1)) {
       throw new IllegalArgumentException("min_confidence must be in [0, 1]");
     }
-    return new StreamPlan(region, autoRegion, mode, threshold, c.getEmitCues(),
+    return new StreamPlan(region, autoRegion, mode, changeRule(mode, t, defaults), c.getEmitCues(),
         CueSimilarity.of(s == 0 ? defaults.cue_similarity : s), Integer.toUnsignedLong(c.getFrameIntervalMs()), conf);
+  }
+
+  /** FULL mode compares pixels, SUBTITLE mode light text; {@code t}: 0 = default, negative = never. */
+  private static ChangeRule changeRule(OcrRequest.Mode mode, float t, StreamingSection defaults) {
+    if (t < 0) {
+      return null;
+    }
+    return mode == OcrRequest.Mode.FULL
+        ? PixelChangeRule.below(t == 0 ? defaults.change_threshold : t)
+        : TextChangeRule.of(t == 0 ? defaults.text_change_threshold : t, defaults.reuse_without_light_text);
   }
 }

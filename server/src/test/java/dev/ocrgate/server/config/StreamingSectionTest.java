@@ -1,12 +1,13 @@
 package dev.ocrgate.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/** The {@code streaming.subtitle_region} knobs are validated once, naming the bad key. */
+/** The {@code streaming} knobs (subtitle region, change rule) are validated once, naming the bad key. */
 class StreamingSectionTest {
   private static void rejects(Consumer<StreamingSection.SubtitleRegion> change, String key) {
     StreamingSection s = new StreamingSection();
@@ -38,5 +39,18 @@ class StreamingSectionTest {
     StreamingSection s = new StreamingSection();
     s.subtitle_region = null;
     assertThatThrownBy(s::validate).isInstanceOf(ConfigException.class).hasMessageContaining("subtitle_region");
+  }
+
+  @Test
+  void verify_textChangeThreshold_outsideUnitRange_isRefusedNamingTheKey() {
+    StreamingSection s = new StreamingSection();
+    assertThatCode(s::validate).doesNotThrowAnyException();
+    s.text_change_threshold = -0.1f;
+    assertThatThrownBy(s::validate).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("streaming.text_change_threshold");
+    s.text_change_threshold = Float.NaN;
+    assertThatThrownBy(s::validate).isInstanceOf(ConfigException.class);
+    s.text_change_threshold = 1.5f;
+    assertThatThrownBy(s::validate).isInstanceOf(ConfigException.class);
   }
 }

@@ -18,7 +18,7 @@ class StreamPlanTest {
   void verify_emptyConfig_takesDefaults_bottomBandSubtitleMode() {
     StreamPlan p = StreamPlan.of(StreamConfig.getDefaultInstance(), defaults);
     assertThat(p.mode()).isEqualTo(OcrRequest.Mode.SUBTITLE);
-    assertThat(p.changeThreshold()).isEqualTo(defaults.change_threshold, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(p.changeRule()).isInstanceOf(TextChangeRule.class);
     assertThat(p.cueSimilarity()).isEqualTo(dev.ocrgate.cues.CueSimilarity.of(0.8));
     assertThat(p.region().resolve(1280, 720))
         .isEqualTo(new dev.ocrgate.server.vision.PixelRect(0, 540, 1280, 180));
@@ -29,6 +29,7 @@ class StreamPlanTest {
     StreamPlan full = StreamPlan.of(StreamConfig.newBuilder()
         .setMode(dev.ocrgate.api.v1.StreamMode.STREAM_MODE_FULL).build(), defaults);
     assertThat(full.mode()).isEqualTo(OcrRequest.Mode.FULL);
+    assertThat(full.changeRule()).isInstanceOf(PixelChangeRule.class);
     assertThat(full.region().resolve(1280, 720)).isEqualTo(new dev.ocrgate.server.vision.PixelRect(0, 0, 1280, 720));
     StreamPlan band = StreamPlan.of(StreamConfig.newBuilder()
         .setMode(dev.ocrgate.api.v1.StreamMode.STREAM_MODE_FULL)
@@ -39,7 +40,7 @@ class StreamPlanTest {
   @Test
   void verify_negativeThreshold_meansNeverReuse() {
     StreamPlan p = StreamPlan.of(StreamConfig.newBuilder().setChangeThreshold(-1).build(), defaults);
-    assertThat(p.changeThreshold()).isNegative();
+    assertThat(p.changeRule()).isNull();
   }
 
   @Test

@@ -1,0 +1,333 @@
+package dev.ocrgate.bench.subtitles;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.google.protobuf.ByteString;
+import dev.ocrgate.api.v1.Frame;
+import dev.ocrgate.api.v1.FrameResult;
+import dev.ocrgate.api.v1.Image;
+import dev.ocrgate.api.v1.NormalizedRect;
+import dev.ocrgate.api.v1.OcrServiceGrpc;
+import dev.ocrgate.api.v1.PixelFormat;
+import dev.ocrgate.api.v1.RawImage;
+import dev.ocrgate.api.v1.Region;
+import dev.ocrgate.api.v1.StreamConfig;
+import dev.ocrgate.api.v1.StreamFramesRequest;
+import dev.ocrgate.api.v1.StreamFramesResponse;
+import dev.ocrgate.api.v1.StreamMode;
+import dev.ocrgate.server.OcrgateServer;
+import dev.ocrgate.server.batch.BatchListener;
+import dev.ocrgate.server.batch.BatchingSpec;
+import dev.ocrgate.server.config.EngineSection;
+import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.engine.OnnxEngine;
+import dev.ocrgate.server.ocr.BatchedOcrPipeline;
+import dev.ocrgate.server.ocr.ModelRepository;
+import dev.ocrgate.server.stream.StreamFramesService;
+import dev.ocrgate.server.stream.StreamListener;
+import dev.ocrgate.server.testing.TestTls;
+import dev.ocrgate.server.vision.ImageDecoder;
+import dev.ocrgate.server.vision.ImageLimits;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Audits the stream's "same subtitle as the last read frame" decisions on a subtitle set: each
+ * video is sampled and cropped as {@code ocrgate subtitles} does by default (ffmpeg {@code fps},
+ * bottom quarter) and streamed to an in-process server (real TLS, real models, the server's
+ * default streaming settings); every answer's {@code reused_from_seq} is checked against the truth
+ * SRT.
+ *
+ * <p>A sampled frame n (pts n × T) shows the last source frame before (n + ½) × T (ffmpeg's fps
+ * filter keeps, for each output slot, the last input frame rounded to it), so its truth is the
+ * text at that source frame's time. libass keeps cue times in centiseconds, so a cue boundary
+ * within 10 ms of that time leaves the frame's truth open. A reuse is <b>false</b> when the two
+ * frames' truths differ, <b>possible</b> when they may differ only through such an open boundary.
+ *
+ * <p>Usage: {@code ChangeAudit --set DIR --results FILE [--models DIR] [--fps 5]
+ * [--reuse-without-light-text]}; every video's decisions also go to
+ * {@code <video>.decisions.tsv} next to the results file.
+ */
+public final class ChangeAudit {
+  record Row(String video, int sampled, int read, int reused, int falseReuses, int possible, int errors) {}
+
+  private final ManagedChannel channel;
+  private final OcrgateServer server;
+  private final BatchedOcrPipeline pipeline;
+  private final OnnxEngine onnx;
+
+  private ChangeAudit(Path models, boolean reuseWithoutLightText) throws IOException {
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    BatchingSpec spec = yaml.treeToValue(
+        yaml.readTree(models.resolve("model.yaml").toFile()).get("batching"), BatchingSpec.class);
+    EngineSection engine = new EngineSection();
+    engine.provider = "cpu";
+    onnx = OnnxEngine.create(engine);
+    pipeline = BatchedOcrPipeline.create(ModelRepository.load(models), onnx, spec.cpu,
+        BatchListener.NONE, BatchListener.NONE, false);
+    pipeline.warmUp();
+    OcrgateConfig config = new OcrgateConfig();
+    config.server.port = 0;
+    config.streaming.reuse_without_light_text = reuseWithoutLightText;
+    TestTls.certs().applyTo(config.tls);
+    ImageLimits limits = new ImageLimits(20_000_000, 40_000_000);
+    StreamFramesService streams = StreamFramesService.create(pipeline,
+        image -> ImageDecoder.decode(image, limits), config.streaming, StreamListener.NONE);
+    server = OcrgateServer.builder(config).addService(new OcrServiceGrpc.OcrServiceImplBase() {
+      @Override
+      public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> r) {
+        return streams.open(r);
+      }
+    }).build().start();
+    channel = NettyChannelBuilder.forAddress("localhost", server.port(), TestTls.clientCredentials()).build();
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path set = null;
+    Path results = null;
+    Path models = Path.of("models/ppocr-v4");
+    double fps = 5;
+    boolean reuseWithoutLightText = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--set" -> set = Path.of(args[++i]);
+        case "--results" -> results = Path.of(args[++i]);
+        case "--models" -> models = Path.of(args[++i]);
+        case "--fps" -> fps = Double.parseDouble(args[++i]);
+        case "--reuse-without-light-text" -> reuseWithoutLightText = true;
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    if (set == null || results == null) {
+      throw new IllegalArgumentException("usage: ChangeAudit --set DIR --results FILE [--models DIR] [--fps N] [--reuse-without-light-text]");
+    }
+    List<Path> videos;
+    try (Stream<Path> files = Files.list(set)) {
+      videos = files.filter(p -> p.toString().endsWith(".mp4")).sorted().toList();
+    }
+    ChangeAudit audit = new ChangeAudit(models, reuseWithoutLightText);
+    List<Row> rows = new ArrayList<>();
+    try {
+      for (Path video : videos) {
+        Row row = audit.run(video, fps, results.toAbsolutePath().getParent());
+        System.err.println(row);
+        rows.add(row);
+      }
+    } finally {
+      audit.close();
+    }
+    Files.writeString(results, table(rows, String.join(" ", args)), StandardCharsets.UTF_8);
+  }
+
+  private Row run(Path video, double fps, Path decisions) throws Exception {
+    List<Srt.Cue> truth = Srt.read(Path.of(video.toString().replaceAll("\\.mp4$", ".srt")));
+    long interval = Math.round(1000 / fps);
+    List<StreamFramesRequest> msgs = new ArrayList<>();
+    msgs.add(StreamFramesRequest.newBuilder().setConfig(StreamConfig.newBuilder()
+        .setRegion(Region.newBuilder().setNormalized(NormalizedRect.newBuilder().setWidth(1).setHeight(1)))
+        .setMode(StreamMode.STREAM_MODE_SUBTITLE).setFrameIntervalMs((int) interval)).build());
+    List<Long> pts = new ArrayList<>();
+    String[] probe = probe(video);
+    double sourceFps = rate(probe[2]);
+    for (Image image : sample(video, fps, Integer.parseInt(probe[0]), Integer.parseInt(probe[1]))) {
+      long seq = pts.size() + 1;
+      pts.add(Math.round((seq - 1) * 1000 / fps));
+      msgs.add(StreamFramesRequest.newBuilder().setFrame(Frame.newBuilder()
+          .setSeq(seq).setPtsMs(pts.get(pts.size() - 1)).setImage(image)).build());
+    }
+    Collector c = new Collector(msgs);
+    OcrServiceGrpc.newStub(channel).streamFrames(c);
+    Status status = c.done.get(30, TimeUnit.MINUTES);
+    if (!status.isOk()) {
+      throw new IllegalStateException(video + ": stream ended with " + status);
+    }
+    writeDecisions(decisions, video, c.results);
+    return score(video.getFileName().toString(), c.results, truth, interval, sourceFps);
+  }
+
+  static Row score(String video, List<FrameResult> results, List<Srt.Cue> truth, long interval, double sourceFps) {
+    int read = 0;
+    int reused = 0;
+    int falseReuses = 0;
+    int possible = 0;
+    int errors = 0;
+    for (FrameResult r : results) {
+      if (r.hasError()) {
+        errors++;
+      } else if (!r.hasReusedFromSeq()) {
+        read++;
+      } else {
+        reused++;
+        Set<String> now = shown(truth, sourceTime(r.getSeq() - 1, interval, sourceFps));
+        Set<String> from = shown(truth, sourceTime(r.getReusedFromSeq() - 1, interval, sourceFps));
+        if (!now.equals(from)) {
+          Set<String> common = new LinkedHashSet<>(now);
+          common.retainAll(from);
+          if (common.isEmpty()) {
+            falseReuses++;
+          } else {
+            possible++;
+          }
+        }
+      }
+    }
+    return new Row(video, results.size(), read, reused, falseReuses, possible, errors);
+  }
+
+  /** The time (ms) of the source frame that sampled frame {@code n} (from 0) shows. */
+  static double sourceTime(long n, long interval, double sourceFps) {
+    long k = (long) Math.ceil((n + 0.5) * interval / 1000.0 * sourceFps - 1e-9) - 1;
+    return k * 1000.0 / sourceFps;
+  }
+
+  /** The truth texts shown within 10 ms of {@code t} ("" = none). */
+  static Set<String> shown(List<Srt.Cue> truth, double t) {
+    Set<String> texts = new LinkedHashSet<>();
+    for (double u : new double[] {t - 10, t, t + 10}) {
+      String text = "";
+      for (Srt.Cue cue : truth) {
+        if (cue.startMs() <= u && u < cue.endMs()) {
+          text = cue.text();
+        }
+      }
+      texts.add(text);
+    }
+    return texts;
+  }
+
+  /** The video's frames as {@code ocrgate subtitles} samples them by default: fps, bottom quarter. */
+  private static List<Image> sample(Path video, double fps, int w, int fullH) throws Exception {
+    int y = Math.round(fullH * 0.75f);
+    int h = fullH - y;
+    Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-loglevel", "error", "-i", video.toString(), "-an",
+        "-vf", String.format(Locale.ROOT, "fps=%s,crop=%d:%d:0:%d", fps, w, h, y),
+        "-f", "rawvideo", "-pix_fmt", "rgb24", "-").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    List<Image> frames = new ArrayList<>();
+    try (InputStream in = p.getInputStream()) {
+      for (byte[] buf = in.readNBytes(w * h * 3); buf.length == w * h * 3; buf = in.readNBytes(w * h * 3)) {
+        frames.add(Image.newBuilder().setRaw(RawImage.newBuilder().setWidth(w).setHeight(h)
+            .setFormat(PixelFormat.PIXEL_FORMAT_RGB8).setData(ByteString.copyFrom(buf))).build());
+      }
+    }
+    if (p.waitFor() != 0) {
+      throw new IOException("ffmpeg failed on " + video);
+    }
+    return frames;
+  }
+
+  /** width, height, r_frame_rate of the first video stream. */
+  private static String[] probe(Path video) throws Exception {
+    Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0",
+        "-show_entries", "stream=width,height,r_frame_rate", "-of", "csv=p=0", video.toString()).start();
+    String[] out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip().split(",");
+    if (p.waitFor() != 0 || out.length != 3) {
+      throw new IOException("ffprobe failed on " + video);
+    }
+    return out;
+  }
+
+  private static double rate(String fraction) {
+    String[] nd = fraction.split("/");
+    return nd.length == 2 ? Double.parseDouble(nd[0]) / Double.parseDouble(nd[1]) : Double.parseDouble(nd[0]);
+  }
+
+  /** seq, pts and reused_from_seq (0 = read) of every answer, into {@code dir}, for re-scoring. */
+  private static void writeDecisions(Path dir, Path video, List<FrameResult> results) throws IOException {
+    StringBuilder sb = new StringBuilder("seq\tpts_ms\treused_from_seq\n");
+    for (FrameResult r : results) {
+      sb.append(r.getSeq()).append('\t').append(r.getPtsMs()).append('\t').append(r.getReusedFromSeq()).append('\n');
+    }
+    Files.writeString(dir.resolve(video.getFileName() + ".decisions.tsv"), sb.toString());
+  }
+
+  static String table(List<Row> rows, String args) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| video | frames sampled | OCR'd | OCR'd / sampled | reused | false reuses | possible (cue boundary within 10 ms) | errors |\n");
+    sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    int[] sum = new int[6];
+    for (Row r : rows) {
+      sb.append(line(r.video(), r.sampled(), r.read(), r.reused(), r.falseReuses(), r.possible(), r.errors()));
+      int[] v = {r.sampled(), r.read(), r.reused(), r.falseReuses(), r.possible(), r.errors()};
+      for (int i = 0; i < v.length; i++) {
+        sum[i] += v[i];
+      }
+    }
+    sb.append(line("**all**", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5]));
+    sb.append("\nCommand: `ChangeAudit ").append(args).append("`\n");
+    return sb.toString();
+  }
+
+  private static String line(String video, int sampled, int read, int reused, int falseReuses, int possible, int errors) {
+    return String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %d | %d | %d | %d |%n", video, sampled, read,
+        sampled == 0 ? 0.0 : (double) read / sampled, reused, falseReuses, possible, errors);
+  }
+
+  private void close() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    server.shutdownGracefully();
+    pipeline.close();
+    onnx.close();
+  }
+
+  /** Sends the messages as flow control allows; keeps every FrameResult in arrival order. */
+  private static final class Collector implements ClientResponseObserver<StreamFramesRequest, StreamFramesResponse> {
+    final CompletableFuture<Status> done = new CompletableFuture<>();
+    final List<FrameResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<StreamFramesRequest> messages;
+    private ClientCallStreamObserver<StreamFramesRequest> requests;
+    private int next;
+
+    Collector(List<StreamFramesRequest> messages) {
+      this.messages = messages;
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<StreamFramesRequest> rs) {
+      requests = rs;
+      rs.setOnReadyHandler(this::pump);
+    }
+
+    private synchronized void pump() {
+      while (requests.isReady() && next < messages.size()) {
+        requests.onNext(messages.get(next++));
+        if (next == messages.size()) {
+          requests.onCompleted();
+        }
+      }
+    }
+
+    @Override
+    public void onNext(StreamFramesResponse r) {
+      if (r.hasResult()) {
+        results.add(r.getResult());
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      done.complete(Status.fromThrowable(t));
+    }
+
+    @Override
+    public void onCompleted() {
+      done.complete(Status.OK);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.ocrgate.server.stream;
+
+import dev.ocrgate.server.vision.PixelRect;
+import dev.ocrgate.server.vision.RgbImage;
+
+/**
+ * SUBTITLE mode's rule: "same subtitle as the last read frame", decided from the light text of
+ * both frames ({@link TextMask}), not from the whole region, so a moving background does not force
+ * a new read and a changed subtitle over a flat background is not missed. Immutable.
+ *
+ * <p>Text pixels that changed: pixels in either frame's mask whose luminance differs by more than
+ * {@value #TEXT_STEP} (a fill pixel turned outline or background, or the reverse). A changed,
+ * appearing or vanishing subtitle changes most of its fill edge; the same subtitle over moving
+ * footage changes next to none of it. The frame is unchanged when at most {@code threshold × W²}
+ * text pixels changed, W being the region's width: subtitle size follows the video's size, and the
+ * width survives a client cropping the subtitle band out of the frame (a narrower region only
+ * makes the limit stricter). Default 3e-5: 49 pixels at 1280 wide, 22 at 854, under one glyph
+ * of the smallest subtitles.
+ *
+ * <p>Without light text in either frame (fewer mask pixels than the limit in both), the mask says
+ * nothing about dark or pale text. By default every pixel then counts, changed when the mean of one
+ * colour channel over its {@link BlockColours block} moved by more than {@value #PIXEL_STEP}: safe, but on moving footage the frames
+ * between subtitles are read again. {@code reuseWithoutLightText} instead treats two frames without
+ * light text as unchanged: faster on moving footage, blind to subtitles that are not light.
+ */
+final class TextChangeRule implements ChangeRule {
+  static final int TEXT_STEP = 60;
+  static final int PIXEL_STEP = 24;
+
+  private record Print(PixelRect roi, int frameWidth, int frameHeight, TextMask text, BlockColours blocks)
+      implements Fingerprint {}
+
+  private final double threshold;
+  private final boolean reuseWithoutLightText;
+
+  private TextChangeRule(double threshold, boolean reuseWithoutLightText) {
+    this.threshold = threshold;
+    this.reuseWithoutLightText = reuseWithoutLightText;
+  }
+
+  /** {@code threshold}: changed text pixels allowed, as a fraction of the region width squared. */
+  static TextChangeRule of(double threshold, boolean reuseWithoutLightText) {
+    return new TextChangeRule(threshold, reuseWithoutLightText);
+  }
+
+  @Override
+  public Fingerprint fingerprint(RgbImage image, PixelRect roi) {
+    return new Print(roi, image.width(), image.height(), TextMask.of(image, roi), BlockColours.of(image, roi));
+  }
+
+  @Override
+  public boolean unchanged(Fingerprint lastRead, Fingerprint now) {
+    Print a = (Print) lastRead;
+    Print b = (Print) now;
+    if (!a.roi().equals(b.roi()) || a.frameWidth() != b.frameWidth() || a.frameHeight() != b.frameHeight()) {
+      return false;
+    }
+    long limit = (long) (threshold * b.roi().width() * b.roi().width());
+    if (a.text().count > limit || b.text().count > limit) {
+      return changedText(a.text(), b.text(), limit) <= limit;
+    }
+    return reuseWithoutLightText || a.blocks().changedPixels(b.blocks(), PIXEL_STEP, limit) <= limit;
+  }
+
+  /** Mask pixels (of either) whose luminance moved by more than TEXT_STEP; stops past {@code limit}. */
+  static long changedText(TextMask a, TextMask b, long limit) {
+    long changed = 0;
+    for (int i = 0; i < a.mask.length && changed <= limit; i++) {
+      if ((a.mask[i] | b.mask[i]) != 0 && Math.abs((a.luma[i] & 0xff) - (b.luma[i] & 0xff)) > TEXT_STEP) {
+        changed++;
+      }
+    }
+    return changed;
+  }
+}

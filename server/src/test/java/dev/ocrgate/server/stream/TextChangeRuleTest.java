@@ -1,0 +1,160 @@
+package dev.ocrgate.server.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ocrgate.server.testing.ExternalTools;
+import dev.ocrgate.server.vision.PixelRect;
+import dev.ocrgate.server.vision.RgbImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The SUBTITLE-mode change rule on real pixels: subtitles burned in by ffmpeg's libass over lavfi
+ * backgrounds, encoded with libx264, decoded back, then run through the same "reuse the last read
+ * frame or read this one" walk as a stream. Videos are made at 5 fps, so frame i shows time i × 200
+ * ms; cue times fall between frames.
+ */
+class TextChangeRuleTest {
+  private static final int FPS = 5;
+  private final TextChangeRule rule = TextChangeRule.of(0.00003, false);
+
+  @Test
+  void verify_movingBackground_steadySubtitle_isReused_andEveryChangeIsRead(@TempDir Path dir) throws Exception {
+    List<SubtitleVideo.SrtCue> cues = List.of(
+        new SubtitleVideo.SrtCue(1, 500, 3300, "Good morning everyone"),
+        new SubtitleVideo.SrtCue(2, 3300, 5900, "Please take your seats"),
+        new SubtitleVideo.SrtCue(3, 6500, 7700, "Now"));
+    int w = 640;
+    int h = 360;
+    List<RgbImage> frames = burn(dir, cues, "mandelbrot=s=640x360:r=5", w, h, 8.0,
+        "FontName=DejaVu Sans,FontSize=18,Outline=2,Shadow=1,MarginV=12");
+    int[] source = walk(frames, new PixelRect(0, h * 3 / 4, w, h / 4));
+    assertNoFalseReuse(cues, source);
+    // Every appearance, change and disappearance is read at the first frame that shows it.
+    for (int i = 1; i < frames.size(); i++) {
+      if (!truthAt(cues, i).equals(truthAt(cues, i - 1))) {
+        assertThat(source[i]).as("frame %d, where the subtitle changes", i).isEqualTo(i);
+      }
+    }
+    // While a subtitle stands, the moving background does not force a read.
+    int standing = 0;
+    int reused = 0;
+    for (int i = 1; i < frames.size(); i++) {
+      if (!truthAt(cues, i).isEmpty() && truthAt(cues, i).equals(truthAt(cues, i - 1))) {
+        standing++;
+        reused += source[i] != i ? 1 : 0;
+      }
+    }
+    assertThat(reused).as("reused %d of %d frames of standing subtitles", reused, standing)
+        .isGreaterThanOrEqualTo(standing * 8 / 10);
+  }
+
+  @Test
+  void verify_bandCroppedByTheClient_decidesAsTheBandOfTheWholeFrame(@TempDir Path dir) throws Exception {
+    List<SubtitleVideo.SrtCue> cues = List.of(
+        new SubtitleVideo.SrtCue(1, 300, 1500, "Good morning everyone"),
+        new SubtitleVideo.SrtCue(2, 1500, 2700, "Please take your seats"));
+    int w = 640;
+    int h = 360;
+    List<RgbImage> frames = burn(dir, cues, "mandelbrot=s=640x360:r=5", w, h, 3.0,
+        "FontName=DejaVu Sans,FontSize=18,Outline=2,Shadow=1,MarginV=12");
+    PixelRect band = new PixelRect(0, h * 3 / 4, w, h / 4);
+    List<RgbImage> cropped = new ArrayList<>();
+    for (RgbImage f : frames) {
+      byte[] d = new byte[w * band.height() * 3];
+      System.arraycopy(f.data(), band.y() * w * 3, d, 0, d.length);
+      cropped.add(RgbImage.wrap(w, band.height(), d));
+    }
+    int[] whole = walk(frames, band);
+    assertThat(walk(cropped, new PixelRect(0, 0, w, band.height()))).containsExactly(whole);
+    assertNoFalseReuse(cues, whole);
+  }
+
+  @Test
+  void verify_flatBackground_changedSubtitle_isNeverReused(@TempDir Path dir) throws Exception {
+    // The case from issue 13: white subtitles over a flat colour, where the bands of different
+    // subtitles differ by less than the pixel rule's threshold.
+    List<SubtitleVideo.SrtCue> cues = List.of(
+        new SubtitleVideo.SrtCue(1, 100, 1100, "The storm is coming tonight"),
+        new SubtitleVideo.SrtCue(2, 1100, 2100, "The storm is coming tomorrow"),
+        new SubtitleVideo.SrtCue(3, 2100, 3100, "The storm is coming tonight!"));
+    int w = 1280;
+    int h = 720;
+    List<RgbImage> frames = burn(dir, cues, "color=c=0x3060a0:s=1280x720:r=5", w, h, 3.4, "FontSize=14");
+    PixelRect band = new PixelRect(0, 540, w, 180);
+    double pixelDifference = FrameSignature.of(frames.get(5), band).difference(FrameSignature.of(frames.get(10), band));
+    assertThat(pixelDifference).as("the pixel rule would reuse").isLessThan(0.004);
+    int[] source = walk(frames, band);
+    assertNoFalseReuse(cues, source);
+    assertThat(source[6]).isEqualTo(6);
+    assertThat(source[11]).isEqualTo(11);
+    assertThat(source[16]).isEqualTo(16);
+    assertThat(source[8]).isEqualTo(6);
+  }
+
+  @Test
+  void verify_differentArea_isNeverReused() {
+    RgbImage image = RgbImage.wrap(64, 64, new byte[64 * 64 * 3]);
+    ChangeRule.Fingerprint a = rule.fingerprint(image, new PixelRect(0, 32, 64, 32));
+    assertThat(rule.unchanged(a, rule.fingerprint(image, new PixelRect(0, 32, 64, 32)))).isTrue();
+    assertThat(rule.unchanged(a, rule.fingerprint(image, new PixelRect(0, 31, 64, 32)))).isFalse();
+    RgbImage bigger = RgbImage.wrap(64, 96, new byte[64 * 96 * 3]);
+    assertThat(rule.unchanged(a, rule.fingerprint(bigger, new PixelRect(0, 32, 64, 32)))).isFalse();
+  }
+
+  /** For each frame, the frame whose OCR it is answered with (itself when read), as a stream does. */
+  private int[] walk(List<RgbImage> frames, PixelRect roi) {
+    int[] source = new int[frames.size()];
+    ChangeRule.Fingerprint last = null;
+    for (int i = 0; i < frames.size(); i++) {
+      ChangeRule.Fingerprint now = rule.fingerprint(frames.get(i), roi);
+      if (last != null && rule.unchanged(last, now)) {
+        source[i] = source[i - 1];
+      } else {
+        source[i] = i;
+        last = now;
+      }
+    }
+    return source;
+  }
+
+  private static void assertNoFalseReuse(List<SubtitleVideo.SrtCue> cues, int[] source) {
+    for (int i = 0; i < source.length; i++) {
+      assertThat(truthAt(cues, source[i])).as("frame %d answered with frame %d", i, source[i])
+          .isEqualTo(truthAt(cues, i));
+    }
+  }
+
+  private static String truthAt(List<SubtitleVideo.SrtCue> cues, int frame) {
+    long t = frame * 1000L / FPS;
+    return cues.stream().filter(c -> c.startMs() <= t && t < c.endMs())
+        .map(SubtitleVideo.SrtCue::text).findFirst().orElse("");
+  }
+
+  private static List<RgbImage> burn(Path dir, List<SubtitleVideo.SrtCue> cues, String background,
+      int w, int h, double seconds, String style) throws Exception {
+    String ffmpeg = ExternalTools.require("ffmpeg", "ffmpeg");
+    Path srt = dir.resolve("subs.srt");
+    SubtitleVideo.writeSrt(srt, cues);
+    Process p = new ProcessBuilder(ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+        "-i", String.format(Locale.ROOT, "%s,trim=duration=%.3f", background, seconds),
+        "-vf", "subtitles=subs.srt:force_style='" + style + "'",
+        "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "burned.mp4")
+        .directory(dir.toFile()).redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("ffmpeg failed: " + log);
+    }
+    List<RgbImage> frames = new ArrayList<>();
+    for (SubtitleVideo.DecodedFrame f : SubtitleVideo.sample(dir.resolve("burned.mp4"), w, h, FPS)) {
+      frames.add(RgbImage.wrap(w, h, f.rgb()));
+    }
+    return frames;
+  }
+}
