@@ -1,23 +1,19 @@
 package dev.ocrgate.server.auth;
 
-import java.io.ByteArrayOutputStream;
+import dev.ocrgate.server.http.LimitedBody;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -181,7 +177,7 @@ final class JwksUrlKeySource implements KeySource {
    * ends at the headers, and a blocking body read cannot be interrupted.
    */
   private HttpResponse<byte[]> send(HttpRequest req) throws IOException, InterruptedException {
-    CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(req, info -> new LimitedBody());
+    CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(req, LimitedBody.handler(MAX_BODY_BYTES));
     try {
       return exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -198,50 +194,5 @@ final class JwksUrlKeySource implements KeySource {
   @Override
   public void close() {
     refresher.cancel(false);
-  }
-
-  /** A response body of at most {@code MAX_BODY_BYTES}; a longer one fails without being kept. */
-  private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
-    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private Flow.Subscription subscription;
-
-    @Override
-    public CompletionStage<byte[]> getBody() {
-      return body;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      subscription = s;
-      s.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> items) {
-      for (ByteBuffer b : items) {
-        if (body.isDone()) {
-          return;
-        }
-        if (bytes.size() + b.remaining() > MAX_BODY_BYTES) {
-          subscription.cancel();
-          body.completeExceptionally(new IOException("body over " + MAX_BODY_BYTES + " bytes"));
-          return;
-        }
-        byte[] chunk = new byte[b.remaining()];
-        b.get(chunk);
-        bytes.write(chunk, 0, chunk.length);
-      }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      body.completeExceptionally(t);
-    }
-
-    @Override
-    public void onComplete() {
-      body.complete(bytes.toByteArray());
-    }
   }
 }

@@ -175,9 +175,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
   public CompletableFuture<OcrResult> recognize(OcrRequest request) {
     PixelRect region;
     try {
-      region = request.region() == null ? PixelRect.of(request.image()) : Regions.clip(
-          request.region().x(), request.region().y(), request.region().width(),
-          request.region().height(), request.image().width(), request.image().height());
+      region = request.regionInImage();
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(
           Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());

@@ -1,11 +1,7 @@
 package dev.ocrgate.server.ocr;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ocrgate.server.config.ConfigException;
+import dev.ocrgate.server.config.YamlFile;
 import dev.ocrgate.server.vision.CharDictionary;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -22,11 +18,6 @@ import java.nio.file.Path;
  * the working directory. Stateless; thread-safe.
  */
 public final class ModelRepository {
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory())
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-
   private ModelRepository() {}
 
   /** A loaded model folder: paths of its files, its settings and its dictionary. */
@@ -75,26 +66,7 @@ public final class ModelRepository {
   }
 
   private static ModelConfig readConfig(Path yaml) {
-    if (!Files.isRegularFile(yaml)) {
-      throw new ConfigException("model config not found: " + yaml);
-    }
-    try {
-      ModelConfig config = YAML.readValue(yaml.toFile(), ModelConfig.class);
-      if (config == null) {
-        throw new ConfigException("model config is empty: " + yaml);
-      }
-      config.validate();
-      return config;
-    } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException(
-          "unknown key '" + e.getPropertyName() + "' at " + e.getPathReference() + " in " + yaml, e);
-    } catch (JsonProcessingException e) {
-      throw new ConfigException("cannot parse model config " + yaml + ": " + e.getOriginalMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("invalid model config " + yaml + ": " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new ConfigException("cannot read model config " + yaml + ": " + e.getMessage(), e);
-    }
+    return YamlFile.read(yaml, ModelConfig.class, "model config", ModelConfig::validate);
   }
 
   private static Path requireFile(Path dir, String name, String key, Path yaml) {

@@ -32,6 +32,17 @@ public record OcrRequest(
     SUBTITLE
   }
 
+  /**
+   * The part to read clipped to the image: the whole image when {@code region} is null. Every
+   * pipeline (local or remote) reads exactly this.
+   *
+   * @throws IllegalArgumentException when the region lies outside the image (client-safe message)
+   */
+  public PixelRect regionInImage() {
+    return region == null ? PixelRect.of(image) : Regions.clip(
+        region.x(), region.y(), region.width(), region.height(), image.width(), image.height());
+  }
+
   /** The whole image, FULL mode, defaults, no deadline. */
   public static OcrRequest of(RgbImage image) {
     return new OcrRequest(image, null, Mode.FULL, 0f, false, null);

@@ -1,5 +1,6 @@
 package dev.ocrgate.server.upstream;
 
+import dev.ocrgate.server.http.LimitedBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

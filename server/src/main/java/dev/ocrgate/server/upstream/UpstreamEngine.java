@@ -1,12 +1,11 @@
 package dev.ocrgate.server.upstream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ocrgate.server.config.ConfigException;
+import dev.ocrgate.server.config.YamlFile;
 import dev.ocrgate.server.observability.HealthReporter;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
@@ -85,24 +84,10 @@ public final class UpstreamEngine implements AutoCloseable {
    * @throws ConfigException naming the file and the key
    */
   public static UpstreamModelConfig load(Path modelDir) {
-    Path yaml = modelDir.resolve("model.yaml");
-    try {
-      UpstreamModelConfig config = YAML.readValue(yaml.toFile(), UpstreamModelConfig.class);
-      if (config == null) {
-        throw new ConfigException("model config is empty: " + yaml);
-      }
-      config.validate();
-      return config;
-    } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException("unknown key '" + e.getPropertyName() + "' at " + e.getPathReference() + " in " + yaml, e);
-    } catch (JsonProcessingException e) {
-      throw new ConfigException("cannot parse model config " + yaml + ": " + e.getOriginalMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("invalid model config " + yaml + ": " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new ConfigException("cannot read model config " + yaml + ": " + e.getMessage(), e);
-    }
+    return YamlFile.read(modelDir.resolve("model.yaml"), UpstreamModelConfig.class, "model config",
+        UpstreamModelConfig::validate);
   }
+
 
   /**
    * The engine for a validated {@code config}.

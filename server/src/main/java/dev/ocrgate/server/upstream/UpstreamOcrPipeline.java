@@ -5,7 +5,6 @@ import dev.ocrgate.api.v1.Timing;
 import dev.ocrgate.server.ocr.OcrPipeline;
 import dev.ocrgate.server.ocr.OcrRequest;
 import dev.ocrgate.server.ocr.OcrResult;
-import dev.ocrgate.server.ocr.Regions;
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.RgbImage;
 import io.grpc.Status;
@@ -113,9 +112,7 @@ public final class UpstreamOcrPipeline implements OcrPipeline, AutoCloseable {
   public CompletableFuture<OcrResult> recognize(OcrRequest request) {
     PixelRect region;
     try {
-      region = request.region() == null ? PixelRect.of(request.image()) : Regions.clip(
-          request.region().x(), request.region().y(), request.region().width(),
-          request.region().height(), request.image().width(), request.image().height());
+      region = request.regionInImage();
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
     }

@@ -1,4 +1,4 @@
-package dev.ocrgate.server.upstream;
+package dev.ocrgate.server.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,14 +10,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * A response body read into memory up to a limit: past it the subscription is cancelled (the
- * connection is dropped) and the body completes with an {@link IOException}, so an upstream (or
- * anything posing as one) cannot make the server buffer without bound.
+ * A response body of the JDK's HTTP client read into memory up to a limit: past it the
+ * subscription is cancelled (the connection is dropped) and the body completes with an
+ * {@link IOException}, so a remote server (a JWKS URL, an inference upstream, or anything posing as
+ * one) cannot make this server buffer without bound. The one such rule for every outbound fetch.
  *
  * <p>Flow: the HTTP client calls the subscriber methods one at a time (reactive-streams rule
  * 1.3), so {@code buffer} needs no lock.
  */
-final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+public final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
   private final int limit;
   private final CompletableFuture<byte[]> result = new CompletableFuture<>();
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
@@ -28,7 +29,7 @@ final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
   }
 
   /** A handler whose bodies fail past {@code limit} bytes. */
-  static HttpResponse.BodyHandler<byte[]> handler(int limit) {
+  public static HttpResponse.BodyHandler<byte[]> handler(int limit) {
     return info -> new LimitedBody(limit);
   }
 
@@ -46,9 +47,12 @@ final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
   @Override
   public void onNext(List<ByteBuffer> items) {
     for (ByteBuffer b : items) {
+      if (result.isDone()) {
+        return; // over the limit already: the rest is dropped, not kept
+      }
       if (buffer.size() + (long) b.remaining() > limit) {
         subscription.cancel();
-        result.completeExceptionally(new IOException("upstream answer larger than " + limit + " bytes"));
+        result.completeExceptionally(new IOException("response body larger than " + limit + " bytes"));
         return;
       }
       byte[] chunk = new byte[b.remaining()];
