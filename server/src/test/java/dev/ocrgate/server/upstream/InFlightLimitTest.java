@@ -51,8 +51,8 @@ class InFlightLimitTest {
         max.accumulateAndGet(running.incrementAndGet(), Math::max);
         running.decrementAndGet();
         done.incrementAndGet();
-        all.countDown();
         limit.release();
+        all.countDown(); // after the release: when all have counted down, every slot is back
       })));
     }
     assertThat(all.await(30, TimeUnit.SECONDS)).isTrue();
