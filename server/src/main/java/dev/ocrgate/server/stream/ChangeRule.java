@@ -13,10 +13,21 @@ import dev.ocrgate.server.vision.RgbImage;
  */
 interface ChangeRule {
   /** What the rule keeps of one frame's region; computed once per frame. Immutable. */
-  interface Fingerprint {}
+  interface Fingerprint {
+    /** The area the fingerprint was taken of. */
+    ReadArea area();
+  }
 
   Fingerprint fingerprint(RgbImage image, PixelRect roi);
 
-  /** True if {@code now} may answer with {@code lastRead}'s result (both from this rule). */
-  boolean unchanged(Fingerprint lastRead, Fingerprint now);
+  /**
+   * True if {@code now} may answer with {@code lastRead}'s result (both from this rule): the same
+   * area, and the rule finds its pixels unchanged. The area check lives here, once, for every rule.
+   */
+  default boolean unchanged(Fingerprint lastRead, Fingerprint now) {
+    return lastRead.area().equals(now.area()) && samePixels(lastRead, now);
+  }
+
+  /** The rule proper, for two fingerprints of the same area. */
+  boolean samePixels(Fingerprint lastRead, Fingerprint now);
 }

@@ -42,7 +42,7 @@ public final class FrameSignature {
       int rowBase = ((int) ((long) y * rows / h)) * cols;
       int p = (region.y() + y) * stride + region.x() * 3;
       for (int x = 0; x < w; x++, p += 3) {
-        int gray = (77 * (px[p] & 0xff) + 150 * (px[p + 1] & 0xff) + 29 * (px[p + 2] & 0xff)) >> 8;
+        int gray = luma(px, p);
         int cell = rowBase + cellOfColumn[x];
         sums[cell] += gray;
         counts[cell]++;
@@ -68,5 +68,10 @@ public final class FrameSignature {
       sum += Math.abs(cells[i] - other.cells[i]);
     }
     return sum / cells.length / 255.0;
+  }
+
+  /** BT.601 luminance, 8 bit, of the RGB pixel at {@code p}: the one rule the stream's change checks use. */
+  static int luma(byte[] px, int p) {
+    return (77 * (px[p] & 0xff) + 150 * (px[p + 1] & 0xff) + 29 * (px[p + 2] & 0xff)) >> 8;
   }
 }

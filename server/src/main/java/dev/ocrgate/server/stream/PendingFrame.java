@@ -2,8 +2,12 @@ package dev.ocrgate.server.stream;
 
 import dev.ocrgate.api.v1.FrameResult;
 import dev.ocrgate.api.v1.Timing;
+import com.google.protobuf.Any;
 import dev.ocrgate.server.ocr.OcrResult;
 import io.grpc.Status;
+import io.grpc.protobuf.StatusProto;
+import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -67,7 +71,7 @@ final class PendingFrame {
       r.setError(com.google.rpc.Status.newBuilder()
           .setCode(status.getCode().value())
           .setMessage(status.getDescription() == null ? status.getCode().name() : status.getDescription())
-          .addAllDetails(error == null ? detailsOf(ocr) : java.util.List.of()));
+          .addAllDetails(error == null ? detailsOf(ocr) : List.of()));
     }
     timing.setDecodeUs(decodeNanos / 1000).setTotalUs(Math.max(0, now - arrivalNanos) / 1000);
     return r.setTiming(timing).build();
@@ -83,21 +87,21 @@ final class PendingFrame {
       return null;
     } catch (CompletionException e) {
       return statusOf(e.getCause());
-    } catch (java.util.concurrent.CancellationException e) {
+    } catch (CancellationException e) {
       return Status.CANCELLED.withDescription("cancelled");
     }
   }
 
   /** The details (e.g. {@code google.rpc.RetryInfo}) the pipeline attached to its failure, if any. */
-  static java.util.List<com.google.protobuf.Any> detailsOf(CompletableFuture<OcrResult> f) {
+  static List<Any> detailsOf(CompletableFuture<OcrResult> f) {
     try {
       f.join();
-      return java.util.List.of();
+      return List.of();
     } catch (CompletionException e) {
-      com.google.rpc.Status s = io.grpc.protobuf.StatusProto.fromThrowable(e.getCause());
-      return s == null ? java.util.List.of() : s.getDetailsList();
-    } catch (java.util.concurrent.CancellationException e) {
-      return java.util.List.of();
+      com.google.rpc.Status s = StatusProto.fromThrowable(e.getCause());
+      return s == null ? List.of() : s.getDetailsList();
+    } catch (CancellationException e) {
+      return List.of();
     }
   }
 

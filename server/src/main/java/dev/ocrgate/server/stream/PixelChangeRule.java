@@ -9,8 +9,7 @@ import dev.ocrgate.server.vision.RgbImage;
  * text mask applies; on moving footage this rule rarely fires. Immutable.
  */
 final class PixelChangeRule implements ChangeRule {
-  private record Print(PixelRect roi, int frameWidth, int frameHeight, FrameSignature signature)
-      implements Fingerprint {}
+  private record Print(ReadArea area, FrameSignature signature) implements Fingerprint {}
 
   private final double threshold;
 
@@ -25,14 +24,11 @@ final class PixelChangeRule implements ChangeRule {
 
   @Override
   public Fingerprint fingerprint(RgbImage image, PixelRect roi) {
-    return new Print(roi, image.width(), image.height(), FrameSignature.of(image, roi));
+    return new Print(new ReadArea(roi, image.width(), image.height()), FrameSignature.of(image, roi));
   }
 
   @Override
-  public boolean unchanged(Fingerprint lastRead, Fingerprint now) {
-    Print a = (Print) lastRead;
-    Print b = (Print) now;
-    return a.roi().equals(b.roi()) && a.frameWidth() == b.frameWidth() && a.frameHeight() == b.frameHeight()
-        && b.signature().difference(a.signature()) < threshold;
+  public boolean samePixels(Fingerprint lastRead, Fingerprint now) {
+    return ((Print) now).signature().difference(((Print) lastRead).signature()) < threshold;
   }
 }

@@ -233,9 +233,9 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       p.fail(Status.INVALID_ARGUMENT.withDescription("region lies outside the frame"));
       return;
     }
-    p.area = new ReadArea(roi, image.width(), image.height());
     ChangeRule rule = plan.changeRule();
     ChangeRule.Fingerprint print = rule == null ? null : rule.fingerprint(image, roi);
+    p.area = print != null ? print.area() : new ReadArea(roi, image.width(), image.height());
     if (canReuse(print)) {
       p.reusedFromSeq = lastRead.seq;
       p.ocr = lastRead.ocr;

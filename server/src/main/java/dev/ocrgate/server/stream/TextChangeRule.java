@@ -27,8 +27,7 @@ final class TextChangeRule implements ChangeRule {
   static final int TEXT_STEP = 60;
   static final int PIXEL_STEP = 24;
 
-  private record Print(PixelRect roi, int frameWidth, int frameHeight, TextMask text, BlockColours blocks)
-      implements Fingerprint {}
+  private record Print(ReadArea area, TextMask text, BlockColours blocks) implements Fingerprint {}
 
   private final double threshold;
   private final boolean reuseWithoutLightText;
@@ -45,17 +44,16 @@ final class TextChangeRule implements ChangeRule {
 
   @Override
   public Fingerprint fingerprint(RgbImage image, PixelRect roi) {
-    return new Print(roi, image.width(), image.height(), TextMask.of(image, roi), BlockColours.of(image, roi));
+    return new Print(new ReadArea(roi, image.width(), image.height()), TextMask.of(image, roi),
+        BlockColours.of(image, roi));
   }
 
   @Override
-  public boolean unchanged(Fingerprint lastRead, Fingerprint now) {
+  public boolean samePixels(Fingerprint lastRead, Fingerprint now) {
     Print a = (Print) lastRead;
     Print b = (Print) now;
-    if (!a.roi().equals(b.roi()) || a.frameWidth() != b.frameWidth() || a.frameHeight() != b.frameHeight()) {
-      return false;
-    }
-    long limit = (long) (threshold * b.roi().width() * b.roi().width());
+    int width = b.area().rect().width();
+    long limit = (long) (threshold * width * width);
     if (a.text().count > limit || b.text().count > limit) {
       return changedText(a.text(), b.text(), limit) <= limit;
     }

@@ -64,7 +64,7 @@ final class TextMask {
     for (int y = 0; y < roi.height(); y++) {
       int p = (roi.y() + y) * stride + roi.x() * 3;
       for (int x = 0; x < w; x++, p += 3) {
-        luma[y * w + x] = (byte) ((77 * (px[p] & 0xff) + 150 * (px[p + 1] & 0xff) + 29 * (px[p + 2] & 0xff)) >> 8);
+        luma[y * w + x] = (byte) FrameSignature.luma(px, p);
       }
     }
     return luma;
