@@ -2,10 +2,10 @@ package dev.ocrgate.bench.streaming;
 
 import com.google.protobuf.ByteString;
 import dev.ocrgate.server.batch.BatchListener;
-import dev.ocrgate.server.batch.BatchingSpec;
 import dev.ocrgate.server.config.EngineSection;
 import dev.ocrgate.server.engine.OnnxEngine;
 import dev.ocrgate.server.ocr.BatchedOcrPipeline;
+import dev.ocrgate.server.ocr.BatchingSpec;
 import dev.ocrgate.server.ocr.ModelRepository;
 import dev.ocrgate.server.ocr.OcrRequest;
 import dev.ocrgate.server.testing.TextImages;

@@ -1,8 +1,7 @@
 package dev.ocrgate.bench.streaming;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.ocrgate.server.batch.BatchingSpec;
+import dev.ocrgate.server.ocr.BatchingSpec;
+import dev.ocrgate.server.ocr.ModelRepository;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,9 +72,7 @@ public final class RemoteBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-    BatchingSpec defaults = yaml.treeToValue(
-        yaml.readTree(models.resolve("model.yaml").toFile()).get("batching"), BatchingSpec.class);
+    BatchingSpec defaults = ModelRepository.load(models).config().batching;
     Map<Integer, Cell> streamCells = new LinkedHashMap<>();
     Map<Integer, Cell> unaryCells = new LinkedHashMap<>();
     double idleRssMb;

@@ -1,7 +1,5 @@
 package dev.ocrgate.bench.subtitles;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.google.protobuf.ByteString;
 import dev.ocrgate.api.v1.Frame;
 import dev.ocrgate.api.v1.FrameResult;
@@ -17,11 +15,11 @@ import dev.ocrgate.api.v1.StreamFramesResponse;
 import dev.ocrgate.api.v1.StreamMode;
 import dev.ocrgate.server.OcrgateServer;
 import dev.ocrgate.server.batch.BatchListener;
-import dev.ocrgate.server.batch.BatchingSpec;
 import dev.ocrgate.server.config.EngineSection;
 import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.engine.OnnxEngine;
 import dev.ocrgate.server.ocr.BatchedOcrPipeline;
+import dev.ocrgate.server.ocr.BatchingSpec;
 import dev.ocrgate.server.ocr.ModelRepository;
 import dev.ocrgate.server.stream.StreamFramesService;
 import dev.ocrgate.server.stream.StreamListener;
@@ -74,9 +72,7 @@ public final class ChangeAudit {
   private final OnnxEngine onnx;
 
   private ChangeAudit(Path models, boolean reuseWithoutLightText) throws IOException {
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-    BatchingSpec spec = yaml.treeToValue(
-        yaml.readTree(models.resolve("model.yaml").toFile()).get("batching"), BatchingSpec.class);
+    BatchingSpec spec = ModelRepository.load(models).config().batching;
     EngineSection engine = new EngineSection();
     engine.provider = "cpu";
     onnx = OnnxEngine.create(engine);

@@ -3,7 +3,7 @@ package dev.ocrgate.server.ocr;
 import dev.ocrgate.api.v1.TextLine;
 import dev.ocrgate.api.v1.Timing;
 import dev.ocrgate.server.batch.BatchListener;
-import dev.ocrgate.server.batch.BatchingSpec;
+import dev.ocrgate.server.batch.BatchRunner;
 import dev.ocrgate.server.batch.DynamicBatcher;
 import dev.ocrgate.server.engine.OnnxEngine;
 import dev.ocrgate.server.vision.CtcDecoder;
@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -106,11 +107,11 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     String name = models.name();
     this.det = DynamicBatcher.<RgbImage, DetOut>builder(name + "/det", spec.detection.policy())
         .completionExecutor(completions).listener(detListener).drainTimeout(drainTimeout)
-        .start(detectors.stream().map(d -> (dev.ocrgate.server.batch.BatchRunner<RgbImage, DetOut>)
+        .start(detectors.stream().map(d -> (BatchRunner<RgbImage, DetOut>)
             (shape, parts) -> detect(d, parts)).toList());
     this.rec = DynamicBatcher.<RgbImage, RecOut>builder(name + "/rec", spec.recognition.policy())
         .completionExecutor(completions).listener(recListener).drainTimeout(drainTimeout)
-        .start(recognizers.stream().map(r -> (dev.ocrgate.server.batch.BatchRunner<RgbImage, RecOut>)
+        .start(recognizers.stream().map(r -> (BatchRunner<RgbImage, RecOut>)
             (shape, crops) -> recognize(r, crops)).toList());
   }
 
@@ -334,7 +335,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     return Math.max(0, deadline - System.nanoTime());
   }
 
-  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+  private static ThreadFactory daemonThreads(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return task -> {
       Thread t = new Thread(task, prefix + n.incrementAndGet());

@@ -1,7 +1,6 @@
 package dev.ocrgate.server.ocr;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.ocrgate.server.batch.BatchingSpec;
 import dev.ocrgate.server.vision.DbParams;
 import dev.ocrgate.server.vision.DetResize;
 import dev.ocrgate.server.vision.RecResize;

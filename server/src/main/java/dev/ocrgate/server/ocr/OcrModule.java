@@ -1,7 +1,6 @@
 package dev.ocrgate.server.ocr;
 
 import dev.ocrgate.server.batch.BatchListener;
-import dev.ocrgate.server.batch.BatchingSpec;
 import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.engine.EngineException;

@@ -1,23 +1,17 @@
-package dev.ocrgate.server.batch;
+package dev.ocrgate.server.ocr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ocrgate.server.batch.BatchPolicy;
 import dev.ocrgate.server.testing.RepoPaths;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class BatchingSpecTest {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
-  private static BatchingSpec committed() throws Exception {
-    JsonNode root = YAML.readTree(RepoPaths.modelDir().resolve("model.yaml").toFile());
-    return YAML.treeToValue(root.get("batching"), BatchingSpec.class).validate();
+  /** The shipped model set's batching, read the one way model.yaml is read. */
+  private static BatchingSpec committed() {
+    return ModelRepository.load(RepoPaths.modelDir()).config().batching;
   }
 
   @Test

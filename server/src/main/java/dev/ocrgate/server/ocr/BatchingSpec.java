@@ -1,13 +1,20 @@
-package dev.ocrgate.server.batch;
+package dev.ocrgate.server.ocr;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ocrgate.server.batch.BatchPolicy;
+import dev.ocrgate.server.batch.DynamicBatcher;
 import java.time.Duration;
 import java.util.Locale;
 
 /**
- * The {@code batching:} section of a model.yaml: for each execution provider, how each stage's
- * {@link DynamicBatcher} forms batches and how many model instances (sessions, each with its own
- * worker thread and intra-op threads) serve it. Chosen by measurement: see {@code bench sweep}.
+ * The {@code batching:} section of a model.yaml, part of the model's own settings
+ * ({@link ModelConfig}): for each execution provider, how each OCR stage's {@link DynamicBatcher}
+ * forms batches and how many model instances (sessions, each with its own worker thread and
+ * intra-op threads) serve it. Chosen by measurement: see {@code bench sweep}.
+ *
+ * <p>The batcher itself only ever sees a stage's generic {@link BatchPolicy} ({@link
+ * Stage#policy()}); the instances, ONNX Runtime threads and recognition padding are the model
+ * layer's business ({@link BatchedOcrPipeline}).
  *
  * <p>Plain mutable holders because Jackson binds them; read-only once validated.
  */
@@ -59,7 +66,7 @@ public final class BatchingSpec {
      */
     @JsonProperty public int width_step = 0;
 
-    /** The batcher policy. */
+    /** The stage's generic dynamic-batching policy, all the batcher is told. */
     public BatchPolicy policy() {
       return new BatchPolicy(max_batch_size, Duration.ofMillis(max_queue_delay_ms), queue_capacity);
     }
