@@ -11,6 +11,7 @@ import dev.ocrgate.client.testing.TestServers;
 import dev.ocrgate.client.testing.TokenAuthority;
 import dev.ocrgate.server.OcrgateServer;
 import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.testing.MutableClock;
 import dev.ocrgate.server.testing.TestTls;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -18,6 +19,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -166,24 +168,32 @@ class OcrClientAuthTest {
     assertThat(interceptor.presented).containsExactly(token);
   }
 
+  /**
+   * The token's life passes on a clock the test moves (shared by the test authority, which the
+   * server's interceptor asks, and the client's token cache): no waiting for a real 3 s token.
+   */
   @Test
-  void verify_clientCredentials_issuesThenRefreshes_againstAuthService() throws Exception {
-    TestAuthService auth = new TestAuthService(authority, Duration.ofSeconds(3));
-    server = TestServers.tls(0, interceptor, ocr, auth);
+  void verify_clientCredentials_issuesThenRefreshes_againstAuthService() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    TokenAuthority clocked = new TokenAuthority(clock);
+    TestBearerInterceptor checker = new TestBearerInterceptor(clocked);
+    TestAuthService auth = new TestAuthService(clocked, Duration.ofSeconds(3));
+    server = TestServers.tls(0, checker, ocr, auth);
     client = OcrClient.builder()
         .target("127.0.0.1:" + server.port())
         .trustedCertificates(TestTls.certs().caCert())
         .tokenSource(TokenSources.clientCredentials(TestAuthService.CLIENT_ID, TestAuthService.CLIENT_SECRET, "ocr:recognize"))
+        .clock(clock)
         .build();
 
     client.recognize(new byte[] {1});
-    Thread.sleep(3_000); // past the 3 s token's life: the next call needs a new one
+    clock.advance(Duration.ofSeconds(3)); // the 3 s token's life is over: the next call needs a new one
     client.recognize(new byte[] {1});
 
     assertThat(auth.issued).hasValue(1);
-    assertThat(auth.refreshed).hasValueGreaterThanOrEqualTo(1);
-    assertThat(interceptor.rejectionsWith(Status.Code.UNAUTHENTICATED)).isZero();
-    assertThat(interceptor.presented).doesNotHaveDuplicates();
+    assertThat(auth.refreshed).as("one refresh, at expiry").hasValue(1);
+    assertThat(checker.rejectionsWith(Status.Code.UNAUTHENTICATED)).isZero();
+    assertThat(checker.presented).hasSize(2).doesNotHaveDuplicates();
   }
 
   @Test
