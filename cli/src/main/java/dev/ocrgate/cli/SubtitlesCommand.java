@@ -24,9 +24,11 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -188,7 +190,7 @@ final class SubtitlesCommand implements Callable<Integer> {
   private static void awaitEnd(CompletableFuture<Void> done) throws InterruptedException {
     try {
       done.get();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       if (e.getCause() instanceof StatusRuntimeException s) {
         throw s;
       }
@@ -221,7 +223,7 @@ final class SubtitlesCommand implements Callable<Integer> {
     try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
       fmt.write(cues, w);
     }
-    Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING);
   }
 
   private double[] parseRoi() {

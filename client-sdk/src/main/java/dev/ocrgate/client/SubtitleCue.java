@@ -1,5 +1,6 @@
 package dev.ocrgate.client;
 
+import dev.ocrgate.api.v1.Cue;
 import java.util.Objects;
 
 /**
@@ -24,7 +25,7 @@ public record SubtitleCue(long startMs, long endMs, String text) {
   }
 
   /** The cue a server sent in a frame stream. */
-  public static SubtitleCue of(dev.ocrgate.api.v1.Cue cue) {
+  public static SubtitleCue of(Cue cue) {
     return new SubtitleCue(cue.getStartMs(), cue.getEndMs(), cue.getText());
   }
 }

@@ -7,6 +7,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ final class EdgeLimits {
       java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
 
   static {
-    REFUSED_MESSAGE_LOG.setLevel(java.util.logging.Level.SEVERE);
+    REFUSED_MESSAGE_LOG.setLevel(Level.SEVERE);
   }
 
   private EdgeLimits() {}

@@ -24,6 +24,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * The stores whose state outlives a call: in memory for one node, in Redis when {@code redis.url}
@@ -77,7 +78,7 @@ final class SharedState implements AutoCloseable {
           r.tls_ca_file == null || r.tls_ca_file.isBlank() ? null : Path.of(r.tls_ca_file));
     } finally {
       if (password != null) {
-        java.util.Arrays.fill(password, '\0');
+        Arrays.fill(password, '\0');
       }
     }
   }

@@ -7,6 +7,7 @@ import dev.ocrgate.server.vision.RecResize;
 import dev.ocrgate.server.vision.RgbImage;
 import dev.ocrgate.server.vision.TensorFill;
 import java.nio.FloatBuffer;
+import java.util.List;
 
 /**
  * The text-direction classifier (0° / 180°): each line crop is scaled to height 48, at most 192
@@ -35,7 +36,7 @@ public final class DirectionClassifier {
   }
 
   /** For each crop, whether it is upside down. */
-  public boolean[] upsideDown(java.util.List<RgbImage> crops) {
+  public boolean[] upsideDown(List<RgbImage> crops) {
     int n = crops.size();
     boolean[] out = new boolean[n];
     if (n == 0) {
@@ -56,6 +57,6 @@ public final class DirectionClassifier {
   }
 
   void warmUp() {
-    upsideDown(java.util.List.of(RgbImage.wrap(8, 8, new byte[8 * 8 * 3])));
+    upsideDown(List.of(RgbImage.wrap(8, 8, new byte[8 * 8 * 3])));
   }
 }

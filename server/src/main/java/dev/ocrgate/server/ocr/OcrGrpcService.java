@@ -17,6 +17,7 @@ import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -169,7 +170,7 @@ public final class OcrGrpcService extends OcrServiceGrpc.OcrServiceImplBase {
     if (cause instanceof StatusException se) {
       return se.getStatus();
     }
-    if (cause instanceof java.util.concurrent.CancellationException) {
+    if (cause instanceof CancellationException) {
       return Status.CANCELLED.withDescription("cancelled");
     }
     log.error("OCR pipeline failed", cause);

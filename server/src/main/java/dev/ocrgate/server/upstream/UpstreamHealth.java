@@ -8,6 +8,7 @@ import java.net.http.HttpTimeoutException;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -75,7 +76,7 @@ public final class UpstreamHealth {
   public void reportUnreachable() {
     try {
       timer.execute(this::probe);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       // shutting down
     }
   }

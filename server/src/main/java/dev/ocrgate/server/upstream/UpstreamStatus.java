@@ -1,6 +1,7 @@
 package dev.ocrgate.server.upstream;
 
 import com.google.protobuf.Any;
+import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -35,8 +36,8 @@ public final class UpstreamStatus {
     return switch (code) {
       case 400, 413, 422 -> Status.INVALID_ARGUMENT.withDescription("the OCR engine refused the image").asException();
       case 401, 403, 404 -> Status.INTERNAL.withDescription("OCR engine misconfigured").asException();
-      case 429 -> withRetry(com.google.rpc.Code.RESOURCE_EXHAUSTED, "OCR engine overloaded", retryAfter);
-      case 503 -> withRetry(com.google.rpc.Code.UNAVAILABLE, "OCR engine unavailable", retryAfter);
+      case 429 -> withRetry(Code.RESOURCE_EXHAUSTED, "OCR engine overloaded", retryAfter);
+      case 503 -> withRetry(Code.UNAVAILABLE, "OCR engine unavailable", retryAfter);
       default -> Status.UNAVAILABLE.withDescription("OCR engine failed").asException();
     };
   }
@@ -61,7 +62,7 @@ public final class UpstreamStatus {
     return Status.UNAVAILABLE.withDescription("OCR engine sent an unreadable answer").asException();
   }
 
-  private static StatusException withRetry(com.google.rpc.Code code, String message, Optional<Duration> after) {
+  private static StatusException withRetry(Code code, String message, Optional<Duration> after) {
     long millis = Math.max(1, after.orElse(DEFAULT_RETRY).toMillis());
     RetryInfo retry = RetryInfo.newBuilder()
         .setRetryDelay(com.google.protobuf.Duration.newBuilder()

@@ -5,6 +5,7 @@ import dev.ocrgate.api.v1.EncodedImage;
 import dev.ocrgate.api.v1.Image;
 import dev.ocrgate.api.v1.RawImage;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
 import java.awt.image.SampleModel;
 import java.awt.image.SinglePixelPackedSampleModel;
 import java.io.IOException;
@@ -199,7 +200,7 @@ public final class ImageDecoder {
     }
     SampleModel sm = type.getSampleModel();
     if (sm instanceof SinglePixelPackedSampleModel) {
-      return Math.max(1, java.awt.image.DataBuffer.getDataTypeSize(sm.getDataType()) / 8);
+      return Math.max(1, DataBuffer.getDataTypeSize(sm.getDataType()) / 8);
     }
     int bits = 0;
     for (int size : sm.getSampleSize()) {
