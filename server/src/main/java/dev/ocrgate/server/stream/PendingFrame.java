@@ -20,6 +20,10 @@ final class PendingFrame {
   final long seq;
   final long ptsMs;
   final long arrivalNanos;
+  /** Its number among the stream's accepted frames (1, 2, …). */
+  long arrival;
+  /** This frame was read, not reused, and answered with an error. */
+  boolean readFailed;
   long decodeNanos;
   /** The part of the frame read (or, reused, read by the frame it reuses); null if not decoded. */
   ReadArea area;

@@ -49,10 +49,13 @@ import org.slf4j.LoggerFactory;
  * In SUBTITLE mode without a region a {@link SubtitleBand} chooses each frame's span as it arrives
  * and filters its lines as it is answered (deterministically, see there).
  *
- * <p>Reuse depends only on the frames' pixels, never on timing: a frame reuses a read even when
- * that read has already failed or may still fail. If it fails, each frame that reused it is read
- * itself instead (and answered as read, without {@code reused_from_seq}), so one failed read
- * costs more reads, never wrong or missing text.
+ * <p>Reuse never depends on timing: a frame reuses a read that may still fail, and if it fails,
+ * each frame that reused it is read itself instead (and answered as read, without
+ * {@code reused_from_seq}), so a failed read costs more reads, never wrong or missing text. The
+ * failure is taken into account only from the frame {@code window} arrivals after the failed read
+ * on: that frame cannot arrive before the failed read was answered (flow control), so whether it
+ * reuses depends on the frames and the OCR outcomes, not on when they completed; it is read and
+ * becomes the frame later ones reuse.
  *
  * <p>Rate limits: every frame is charged to the caller's {@link FrameGate} (installed by the
  * rate-limit interceptor in the call's Context) before it is read. A refused frame is not read;
@@ -98,6 +101,8 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private CueBuilder cues;
   private SubtitleBand band; // null unless plan.autoRegion()
   private long lastSeq;
+  /** Frames accepted so far; a frame's {@code arrival} is its number in this count. */
+  private long arrivals;
   private boolean anyFrame;
   private PendingFrame lastRead;
   private ChangeRule.Fingerprint lastReadPrint;
@@ -219,6 +224,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       return;
     }
     PendingFrame p = new PendingFrame(frame.getSeq(), frame.getPtsMs(), System.nanoTime());
+    p.arrival = ++arrivals;
     pending.addLast(p);
     listener.onPending(pending.size());
     if (anyFrame && Long.compareUnsigned(frame.getSeq(), lastSeq) <= 0) {
@@ -277,7 +283,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     }
     p.area = f.area();
     OcrRequest request = new OcrRequest(f.image(), f.roi(), plan.mode(), plan.minConfidence(), false, deadline);
-    if (canReuse(f.print())) {
+    if (canReuse(f.print(), p)) {
       p.reusedFromSeq = lastRead.seq;
       p.ocr = reuse(lastRead.ocr, p, request);
     } else {
@@ -288,9 +294,14 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     p.ocr.whenComplete((r, e) -> sync.execute(this::flush));
   }
 
-  /** A pure function of the two frames' pixels (through the rule), never of OCR progress. */
-  private boolean canReuse(ChangeRule.Fingerprint print) {
-    return print != null && lastRead != null && plan.changeRule().unchanged(lastReadPrint, print);
+  /**
+   * The rule on the two frames' pixels, unless the last read failed and {@code p} arrived a window
+   * or more after it (then its failure is known whatever the timing; see the class comment).
+   */
+  private boolean canReuse(ChangeRule.Fingerprint print, PendingFrame p) {
+    return print != null && lastRead != null
+        && !(lastRead.readFailed && p.arrival - lastRead.arrival >= settings.window)
+        && plan.changeRule().unchanged(lastReadPrint, print);
   }
 
   /**
@@ -342,6 +353,9 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     Status.Code code = result.hasError()
         ? Status.fromCodeValue(result.getError().getCode()).getCode() : Status.Code.OK;
     listener.onFrameAnswered(p.reused(), code);
+    if (p == lastRead && code != Status.Code.OK) {
+      p.readFailed = true;
+    }
     if (cues != null) {
       emit(cues.accept(result));
     }

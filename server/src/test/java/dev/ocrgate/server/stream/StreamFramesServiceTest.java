@@ -405,4 +405,31 @@ class StreamFramesServiceTest {
       assertThat(r.get(i).hasReusedFromSeq()).isFalse();
     }
   }
+
+  @Test
+  void verify_failedRead_isReusedWithinTheWindow_andNotByTheFrameAWindowLater() throws Exception {
+    ocr.failFirstBatchWith(40);
+    List<StreamFramesRequest> msgs = new ArrayList<>();
+    msgs.add(config(StreamConfig.getDefaultInstance()));
+    int n = WINDOW + 4;
+    for (int i = 1; i <= n; i++) {
+      msgs.add(frame(i, i * 200L, FakeOcr.frame(40))); // one unchanged frame throughout
+    }
+    TestStream s = open(channel(1 << 20), msgs, true, true);
+    assertThat(s.done.get(20, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+    List<FrameResult> r = s.results();
+    assertThat(r).hasSize(n);
+    assertThat(r.get(0).hasError()).isTrue();
+    // Frames 2..WINDOW may arrive before frame 1 failed: they reuse it and, as it failed, read
+    // themselves. Frame WINDOW + 1 arrives after frame 1 was answered: it is read and reused after.
+    for (int i = 1; i < n; i++) {
+      assertThat(r.get(i).hasError()).as("frame %d: %s", i + 1, r.get(i).getError()).isFalse();
+      assertThat(r.get(i).getLines(0).getText()).isEqualTo("id 40");
+      assertThat(r.get(i).hasReusedFromSeq()).as("frame %d", i + 1).isEqualTo(i > WINDOW);
+      if (i > WINDOW) {
+        assertThat(r.get(i).getReusedFromSeq()).isEqualTo(WINDOW + 1);
+      }
+    }
+    assertThat(ocr.calls.get()).isEqualTo(WINDOW + 1);
+  }
 }
