@@ -41,6 +41,25 @@ final class FfmpegVideo implements AutoCloseable {
     EXACT
   }
 
+  /** The pixels ffmpeg writes. */
+  enum Pixels {
+    /** {@code rgb24}: 3 bytes per pixel, the colours as decoded. */
+    RGB("rgb24", 3),
+    /**
+     * {@code gray}: 1 byte per pixel, the luma plane (for YUV sources ffmpeg copies it, no colour
+     * conversion): a third of the bytes to move, encrypt and parse.
+     */
+    GRAY("gray", 1);
+
+    final String ffmpegName;
+    final int bytesPerPixel;
+
+    Pixels(String ffmpegName, int bytesPerPixel) {
+      this.ffmpegName = ffmpegName;
+      this.bytesPerPixel = bytesPerPixel;
+    }
+  }
+
   /** Thrown when ffmpeg or ffprobe is not installed. */
   static final class MissingToolException extends IOException {
     MissingToolException(String tool) {
@@ -72,10 +91,12 @@ final class FfmpegVideo implements AutoCloseable {
   private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
   private final Thread stderrPump;
   private final Crop crop;
+  private final Pixels pixels;
 
-  private FfmpegVideo(Process process, Crop crop) {
+  private FfmpegVideo(Process process, Crop crop, Pixels pixels) {
     this.process = process;
     this.crop = crop;
+    this.pixels = pixels;
     this.frames = new DataInputStream(process.getInputStream());
     this.stderrPump = new Thread(() -> pump(process.getErrorStream(), stderr), "ffmpeg-stderr");
     this.stderrPump.setDaemon(true);
@@ -124,7 +145,13 @@ final class FfmpegVideo implements AutoCloseable {
 
   /** Starts decoding {@code video} at {@code fps}, cropped to {@code crop}. */
   static FfmpegVideo open(String ffmpeg, Path video, double fps, Crop crop, Decoding decoding) throws IOException {
-    return new FfmpegVideo(start(command(ffmpeg, video, fps, crop, decoding), ffmpeg), crop);
+    return open(ffmpeg, video, fps, crop, decoding, Pixels.RGB);
+  }
+
+  /** Starts decoding {@code video} at {@code fps}, cropped to {@code crop}, as {@code pixels}. */
+  static FfmpegVideo open(String ffmpeg, Path video, double fps, Crop crop, Decoding decoding, Pixels pixels)
+      throws IOException {
+    return new FfmpegVideo(start(command(ffmpeg, video, fps, crop, decoding, pixels), ffmpeg), crop, pixels);
   }
 
   /**
@@ -134,6 +161,11 @@ final class FfmpegVideo implements AutoCloseable {
    * standard output.
    */
   static List<String> command(String ffmpeg, Path video, double fps, Crop crop, Decoding decoding) {
+    return command(ffmpeg, video, fps, crop, decoding, Pixels.RGB);
+  }
+
+  /** As above, writing {@code pixels}. */
+  static List<String> command(String ffmpeg, Path video, double fps, Crop crop, Decoding decoding, Pixels pixels) {
     List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error"));
     if (decoding == Decoding.FAST) {
       cmd.addAll(List.of("-skip_loop_filter", "all", "-skip_frame", "noref"));
@@ -141,7 +173,7 @@ final class FfmpegVideo implements AutoCloseable {
     String filter = String.format(Locale.ROOT, "fps=%s,crop=%d:%d:%d:%d",
         trim(fps), crop.width(), crop.height(), crop.x(), crop.y());
     cmd.addAll(List.of("-i", video.toString(), "-an", "-sn", "-dn",
-        "-vf", filter, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"));
+        "-vf", filter, "-f", "rawvideo", "-pix_fmt", pixels.ffmpegName, "pipe:1"));
     return List.copyOf(cmd);
   }
 
@@ -149,9 +181,13 @@ final class FfmpegVideo implements AutoCloseable {
     return crop;
   }
 
+  Pixels pixels() {
+    return pixels;
+  }
+
   /** Bytes of one frame. */
   int frameBytes() {
-    return crop.width() * crop.height() * 3;
+    return crop.width() * crop.height() * pixels.bytesPerPixel;
   }
 
   /**

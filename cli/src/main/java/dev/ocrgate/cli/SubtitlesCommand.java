@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -79,6 +80,14 @@ final class SubtitlesCommand implements Callable<Integer> {
           + "and frames no other frame refers to, which makes decoding faster without changing the text read.")
   boolean exactDecode;
 
+  @Option(
+      names = "--pixels",
+      paramLabel = "rgb|gray",
+      description = "Pixels sent to the server: rgb (colour) or gray (luma only, a third of the bytes) "
+          + "(default ${DEFAULT-VALUE}).",
+      defaultValue = "rgb")
+  String pixels;
+
   @Mixin ClientOptions client;
 
   PrintStream err = System.err;
@@ -95,9 +104,7 @@ final class SubtitlesCommand implements Callable<Integer> {
     }
     SubtitleFormat fmt = format != null ? format : output != null ? SubtitleFormat.forFileName(output.toString()) : SubtitleFormat.SRT;
     try {
-      FfmpegVideo.Probe probe = FfmpegVideo.probe(ffprobe, video);
-      double[] crop = region == null ? new double[] {0, 0, 1, 1} : region;
-      List<SubtitleCue> cues = extract(probe, FfmpegVideo.Crop.of(crop, probe.width(), probe.height()), region != null);
+      List<SubtitleCue> cues = extract(region);
       write(cues, fmt);
       err.println("subtitles: " + cues.size() + " cues" + (output != null ? " written to " + output : ""));
       return 0;
@@ -113,16 +120,20 @@ final class SubtitlesCommand implements Callable<Integer> {
     }
   }
 
-  private List<SubtitleCue> extract(FfmpegVideo.Probe probe, FfmpegVideo.Crop crop, boolean cropped) throws Exception {
+  /**
+   * Opens the stream first, so that connecting (TLS, token, HTTP/2) runs on the SDK's threads while
+   * ffprobe reads the video here; then starts ffmpeg and sends its frames.
+   */
+  private List<SubtitleCue> extract(double[] region) throws Exception {
     long intervalMs = Math.max(1, Math.round(1000 / fps));
     SubtitleCues cues = new SubtitleCues(0.8, intervalMs);
-    Progress progress = new Progress(err, terminal != null ? terminal : System.console() != null, System::nanoTime, probe.durationMs());
+    AtomicReference<Progress> progress = new AtomicReference<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
     FrameListener listener = new FrameListener() {
       @Override
       public void onResult(FrameResult result) {
         cues.accept(result);
-        progress.frameDone(result.getPtsMs());
+        progress.get().frameDone(result.getPtsMs()); // set before the first frame is sent
       }
 
       @Override
@@ -135,11 +146,18 @@ final class SubtitlesCommand implements Callable<Integer> {
         done.completeExceptionally(error);
       }
     };
-    try (OcrClient c = client.build(); FfmpegVideo decoder = FfmpegVideo.open(ffmpeg, video, fps, crop, decoding())) {
-      FrameStream stream = c.streamFrames(config(intervalMs, cropped), listener);
+    try (OcrClient c = client.build()) {
+      FrameStream stream = c.streamFrames(config(intervalMs, region != null), listener);
       try {
-        if (send(decoder, stream, done)) {
-          decoder.finish();
+        FfmpegVideo.Probe probe = FfmpegVideo.probe(ffprobe, video);
+        FfmpegVideo.Crop crop = FfmpegVideo.Crop.of(region == null ? new double[] {0, 0, 1, 1} : region,
+            probe.width(), probe.height());
+        progress.set(new Progress(err, terminal != null ? terminal : System.console() != null, System::nanoTime,
+            probe.durationMs()));
+        try (FfmpegVideo decoder = FfmpegVideo.open(ffmpeg, video, fps, crop, decoding(), pixels())) {
+          if (send(decoder, stream, done)) {
+            decoder.finish();
+          }
         }
       } catch (Exception e) {
         stream.cancel();
@@ -147,8 +165,16 @@ final class SubtitlesCommand implements Callable<Integer> {
       }
       awaitEnd(done);
     }
-    progress.finish();
+    progress.get().finish();
     return cues.finish();
+  }
+
+  private FfmpegVideo.Pixels pixels() {
+    return switch (pixels) {
+      case "rgb" -> FfmpegVideo.Pixels.RGB;
+      case "gray" -> FfmpegVideo.Pixels.GRAY;
+      default -> throw new ParameterException(spec.commandLine(), "--pixels must be rgb or gray, was " + pixels);
+    };
   }
 
   private FfmpegVideo.Decoding decoding() {
@@ -162,7 +188,7 @@ final class SubtitlesCommand implements Callable<Integer> {
       RawImage raw = RawImage.newBuilder()
           .setWidth(decoder.crop().width())
           .setHeight(decoder.crop().height())
-          .setFormat(PixelFormat.PIXEL_FORMAT_RGB8)
+          .setFormat(decoder.pixels() == FfmpegVideo.Pixels.GRAY ? PixelFormat.PIXEL_FORMAT_GRAY8 : PixelFormat.PIXEL_FORMAT_RGB8)
           .setData(UnsafeByteOperations.unsafeWrap(pixels)) // a fresh array nobody writes again
           .build();
       Frame frame = Frame.newBuilder()

@@ -75,6 +75,49 @@ class FfmpegVideoTest {
     assertThat(fast).isEqualTo(exact);
   }
 
+  @Test
+  void verify_grayPixels_oneBytePerPixel_writtenAsGray() {
+    List<String> cmd = FfmpegVideo.command("ffmpeg", Path.of("in.mp4"), 5, BAND, FfmpegVideo.Decoding.FAST,
+        FfmpegVideo.Pixels.GRAY);
+
+    assertThat(cmd.subList(cmd.size() - 5, cmd.size())).containsExactly("-f", "rawvideo", "-pix_fmt", "gray", "pipe:1");
+  }
+
+  @Test
+  void verify_grayFrames_areTheLumaOfTheSameSamples() throws Exception {
+    String ffmpeg = ExternalTools.require("ffmpeg", "ffmpeg");
+    Path video = dir.resolve("band.mp4");
+    // 2 s at 25 fps: a band that is white from 0.5 s to 1.3 s and black otherwise.
+    Process p = new ProcessBuilder(
+        ffmpeg, "-nostdin", "-v", "error", "-y",
+        "-f", "lavfi", "-i", "color=c=gray:s=160x120:d=2:r=25",
+        "-f", "lavfi", "-i", "color=c=black:s=160x30:d=2:r=25",
+        "-f", "lavfi", "-i", "color=c=white:s=160x30:d=2:r=25",
+        "-filter_complex", "[0][1]overlay=0:90[a];[a][2]overlay=0:90:enable='between(t,0.5,1.3)'",
+        "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", video.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as(out).isTrue();
+
+    List<Integer> gray = new ArrayList<>();
+    try (FfmpegVideo v = FfmpegVideo.open(ffmpeg, video, 5, BAND, FfmpegVideo.Decoding.FAST, FfmpegVideo.Pixels.GRAY)) {
+      assertThat(v.frameBytes()).isEqualTo(BAND.width() * BAND.height());
+      for (byte[] f; (f = v.next()) != null; ) {
+        assertThat(f).hasSize(v.frameBytes());
+        long sum = 0;
+        for (byte b : f) {
+          sum += b & 0xff;
+        }
+        gray.add((int) (sum / f.length));
+      }
+      v.finish();
+    }
+    assertThat(gray).hasSize(10);
+    assertThat(gray.subList(3, 6)).allMatch(g -> g > 200); // 0.6 s .. 1.0 s: white
+    assertThat(gray.subList(0, 2)).allMatch(g -> g < 40);
+    assertThat(gray.subList(7, 10)).allMatch(g -> g < 40);
+  }
+
   /** Per sampled frame at 5 fps: is the band red? */
   private static List<Boolean> redSamples(String ffmpeg, Path video, FfmpegVideo.Decoding decoding) throws Exception {
     List<Boolean> red = new ArrayList<>();

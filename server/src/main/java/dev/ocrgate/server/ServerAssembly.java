@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -90,13 +91,15 @@ public final class ServerAssembly {
         provider -> PipelineMetrics.batches(metrics, "rec", "recognition", provider));
     metrics.registerQueueDepth("det", ocr.batchedPipeline().detectionBatcher()::queueDepth);
     metrics.registerQueueDepth("rec", ocr.batchedPipeline().recognitionBatcher()::queueDepth);
+    ExecutorService prepare = StreamFramesService.preparationExecutor();
     StreamFramesService streams = StreamFramesService.create(ocr.pipeline(),
-        ocr.imageDecoder()::decode, config.streaming,
+        ocr.imageDecoder()::decode, prepare, config.streaming,
         PipelineMetrics.streams(metrics));
     builder
         .addService(ocr.grpcService(streams::open))
         .onDrain(streams::drain)
         .warmUp(ocr::warmUp)
+        .onClose(prepare::shutdown)
         .onClose(ocr)
         .startupFact("provider", ocr.provider())
         .startupFact("models", ocr.modelName());

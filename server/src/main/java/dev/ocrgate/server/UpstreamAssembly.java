@@ -14,6 +14,7 @@ import dev.ocrgate.server.upstream.UpstreamModelConfig;
 import dev.ocrgate.server.vision.ImageDecoder;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Wires Recognize and StreamFrames to a remote engine when the one configured model set says
@@ -41,13 +42,15 @@ final class UpstreamAssembly {
     ImageDecoder decoder = OcrModule.imageDecoder(config);
     UpstreamEngine engine = UpstreamEngine.create(model, System::getenv,
         UpstreamMetrics.create(metrics, model.name), Clock.systemUTC());
-    StreamFramesService streams = StreamFramesService.create(engine.pipeline(), decoder::decode,
+    ExecutorService prepare = StreamFramesService.preparationExecutor();
+    StreamFramesService streams = StreamFramesService.create(engine.pipeline(), decoder::decode, prepare,
         config.streaming, PipelineMetrics.streams(metrics));
     builder
         .addService(OcrGrpcService.create(engine.pipeline(), decoder, engine.modelName(), streams::open))
         .onDrain(streams::drain)
         .warmUp(engine::checkOnce)
         .whenServing(health -> engine.startHealth(health, OcrServiceGrpc.SERVICE_NAME))
+        .onClose(prepare::shutdown)
         .onClose(engine)
         .startupFact("engine", "openai_chat " + engine.describe())
         .startupFact("models", engine.modelName());

@@ -26,6 +26,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -57,9 +58,10 @@ final class StreamLoad implements AutoCloseable {
     config.server.port = 0;
     TestTls.certs().applyTo(config.tls);
     ImageLimits limits = new ImageLimits(20_000_000, 40_000_000);
+    ExecutorService prepare = StreamFramesService.preparationExecutor();
     StreamFramesService streams = StreamFramesService.create(local.pipeline(),
-        image -> ImageDecoder.decode(image, limits), config.streaming, StreamListener.NONE);
-    server = OcrgateServer.builder(config).addService(new OcrServiceGrpc.OcrServiceImplBase() {
+        image -> ImageDecoder.decode(image, limits), prepare, config.streaming, StreamListener.NONE);
+    server = OcrgateServer.builder(config).onClose(prepare::shutdown).addService(new OcrServiceGrpc.OcrServiceImplBase() {
       @Override
       public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> r) {
         return streams.open(r);

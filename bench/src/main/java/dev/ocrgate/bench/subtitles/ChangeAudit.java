@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -84,9 +85,10 @@ public final class ChangeAudit {
     config.streaming.reuse_without_light_text = reuseWithoutLightText;
     TestTls.certs().applyTo(config.tls);
     ImageLimits limits = new ImageLimits(20_000_000, 40_000_000);
+    ExecutorService prepare = StreamFramesService.preparationExecutor();
     StreamFramesService streams = StreamFramesService.create(pipeline,
-        image -> ImageDecoder.decode(image, limits), config.streaming, StreamListener.NONE);
-    server = OcrgateServer.builder(config).addService(new OcrServiceGrpc.OcrServiceImplBase() {
+        image -> ImageDecoder.decode(image, limits), prepare, config.streaming, StreamListener.NONE);
+    server = OcrgateServer.builder(config).onClose(prepare::shutdown).addService(new OcrServiceGrpc.OcrServiceImplBase() {
       @Override
       public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> r) {
         return streams.open(r);

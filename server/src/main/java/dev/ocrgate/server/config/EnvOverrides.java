@@ -31,7 +31,7 @@ import java.util.TreeMap;
 public final class EnvOverrides {
   /** {@code OCRGATE_} variables that are not configuration keys. */
   public static final Set<String> NOT_CONFIG = Set.of(
-      "OCRGATE_HOME", "OCRGATE_REPO_ROOT", "OCRGATE_JAVA_OPTS", "OCRGATE_JWT_SECRET",
+      "OCRGATE_HOME", "OCRGATE_REPO_ROOT", "OCRGATE_JAVA_OPTS", "OCRGATE_CDS", "OCRGATE_JWT_SECRET",
       "OCRGATE_DEV_CERT_DAYS", "OCRGATE_TOKEN");
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;

@@ -12,19 +12,30 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * A frame accepted from the client and not yet answered: either failed at once (bad frame), or
- * waiting for an OCR result, its own or the one it reuses. Confined to its stream's context.
+ * A frame accepted from the client and not yet answered: failed (bad frame), being prepared, or
+ * waiting for an OCR result, its own or the one it reuses. Confined to its stream's context, except
+ * {@link #ownRead}, which the fallback read of a reusing frame sets from the pipeline's thread.
  */
 final class PendingFrame {
   final long seq;
   final long ptsMs;
   final long arrivalNanos;
+  /** Its number among the stream's accepted frames (1, 2, …). */
+  long arrival;
+  /** This frame was read, not reused, and answered with an error. */
+  boolean readFailed;
   long decodeNanos;
   /** The part of the frame read (or, reused, read by the frame it reuses); null if not decoded. */
   ReadArea area;
   Long reusedFromSeq;
   Status error;
+  /** Decode, area and fingerprint, done off the context; null for a frame failed on arrival. */
+  CompletableFuture<PreparedFrame> prepared;
+  /** The frame took a span from its stream's {@link SubtitleBand}, which must learn its answer. */
+  boolean bandRead;
   CompletableFuture<OcrResult> ocr;
+  /** A reusing frame's own read, started when the read it reused failed; null otherwise. */
+  volatile CompletableFuture<OcrResult> ownRead;
 
   PendingFrame(long seq, long ptsMs, long arrivalNanos) {
     this.seq = seq;
@@ -42,9 +53,21 @@ final class PendingFrame {
    * that is fine, every frame of the stream is being withdrawn.
    */
   void withdraw() {
+    if (prepared != null) {
+      prepared.cancel(false);
+    }
     if (ocr != null) {
       ocr.cancel(false);
     }
+    CompletableFuture<OcrResult> own = ownRead;
+    if (own != null) {
+      own.cancel(false);
+    }
+  }
+
+  /** Answered with another frame's result (a reusing frame that had to read itself is not). */
+  boolean reused() {
+    return reusedFromSeq != null && ownRead == null;
   }
 
   boolean isDone() {
@@ -62,7 +85,7 @@ final class PendingFrame {
       if (area != null) {
         r.setRegion(area.toProto());
       }
-      if (reusedFromSeq != null) {
+      if (reused()) {
         r.setReusedFromSeq(reusedFromSeq);
       } else {
         timing.mergeFrom(result.timing());

@@ -12,10 +12,6 @@ import dev.ocrgate.server.ocr.OcrResult;
 import dev.ocrgate.server.ratelimit.Decision;
 import dev.ocrgate.server.ratelimit.FrameGate;
 import dev.ocrgate.server.ratelimit.RateLimitStatus;
-import dev.ocrgate.server.vision.DecodeBudgetException;
-import dev.ocrgate.server.vision.InvalidImageException;
-import dev.ocrgate.server.vision.PixelRect;
-import dev.ocrgate.server.vision.RgbImage;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
@@ -25,7 +21,11 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,11 +40,22 @@ import org.slf4j.LoggerFactory;
  * resumes them. A client that stops reading therefore stops the stream's reads too.
  *
  * <p>Order: frames are answered strictly in arrival order (= seq order; a non-increasing seq is a
- * bad frame), exactly once each. A frame that its {@link ChangeRule} finds unchanged since the last
- * frame read reuses that frame's OCR future (if that read fails, the reusing frames fail with it);
- * a frame whose area differs from the last read frame's is always read (the rule compares areas
- * first). In SUBTITLE mode without a region a {@link SubtitleBand} chooses each frame's area as it
- * arrives and filters its lines as it is answered (deterministically, see there).
+ * bad frame), exactly once each. Each frame goes through three steps: <em>prepare</em> (decode,
+ * area in pixels, {@link ChangeRule} fingerprint: {@link PreparedFrame}) on the preparation
+ * executor, several frames at once; <em>route</em>, in seq order on the context as the oldest
+ * unrouted frame's preparation completes: read it, or reuse the last read frame's OCR future when
+ * the rule finds it unchanged (a frame whose area differs from the last read frame's is always
+ * read: the rule compares areas first); <em>answer</em>, in seq order as results complete.
+ * In SUBTITLE mode without a region a {@link SubtitleBand} chooses each frame's span as it arrives
+ * and filters its lines as it is answered (deterministically, see there).
+ *
+ * <p>Reuse never depends on timing: a frame reuses a read that may still fail, and if it fails,
+ * each frame that reused it is read itself instead (and answered as read, without
+ * {@code reused_from_seq}), so a failed read costs more reads, never wrong or missing text. The
+ * failure is taken into account only from the frame {@code window} arrivals after the failed read
+ * on: that frame cannot arrive before the failed read was answered (flow control), so whether it
+ * reuses depends on the frames and the OCR outcomes, not on when they completed; it is read and
+ * becomes the frame later ones reuse.
  *
  * <p>Rate limits: every frame is charged to the caller's {@link FrameGate} (installed by the
  * rate-limit interceptor in the call's Context) before it is read. A refused frame is not read;
@@ -59,10 +70,13 @@ import org.slf4j.LoggerFactory;
  * call withdraws its queued OCR work, stops reading and leaves the service's live set; the
  * others find it closed. Invariant: once {@code closed}, nothing is read, written or queued.
  *
- * <p>Concurrency: every state change (inbound message, OCR completion, on-ready, cancel, close,
- * drain) runs in the call's {@link SynchronizationContext}, so the fields below need no locks and
- * responses are never written concurrently. OCR completions arrive on the pipeline's executor
- * and only enqueue a flush.
+ * <p>Concurrency: every state change (inbound message, preparation or OCR completion, on-ready,
+ * cancel, close, drain) runs in the call's {@link SynchronizationContext}, so the fields below need
+ * no locks and responses are never written concurrently. The context only does short state changes
+ * (grpc-java's rule): pixel work (decoding, which may also wait for the decode budget, and
+ * fingerprints) runs on the {@code prepare} executor, OCR on the pipeline; their completions only
+ * enqueue a route or a flush. A preparation task reads nothing of the call but its immutable
+ * arguments and {@code withdrawn}.
  */
 final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private static final Logger log = LoggerFactory.getLogger(StreamFramesCall.class);
@@ -70,6 +84,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private final ServerCallStreamObserver<StreamFramesResponse> out;
   private final OcrPipeline pipeline;
   private final FrameDecoder decoder;
+  private final Executor prepare;
   private final StreamingSection settings;
   private final StreamListener listener;
   private final Deadline deadline;
@@ -80,10 +95,14 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
 
   // Confined to sync.
   private final ArrayDeque<PendingFrame> pending = new ArrayDeque<>();
+  /** The frames of {@code pending} being prepared, in seq order: routed oldest first. */
+  private final ArrayDeque<PendingFrame> unrouted = new ArrayDeque<>();
   private StreamPlan plan;
   private CueBuilder cues;
   private SubtitleBand band; // null unless plan.autoRegion()
   private long lastSeq;
+  /** Frames accepted so far; a frame's {@code arrival} is its number in this count. */
+  private long arrivals;
   private boolean anyFrame;
   private PendingFrame lastRead;
   private ChangeRule.Fingerprint lastReadPrint;
@@ -93,11 +112,14 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   /** Set when a frame was refused by the rate limiter: answer what was accepted, then end with it. */
   private StatusRuntimeException stopWith;
   private final FrameGate gate;
+  /** Set (on the context) when the call withdraws its work; read by preparation and fallback reads. */
+  private volatile boolean withdrawn;
 
   StreamFramesCall(
       ServerCallStreamObserver<StreamFramesResponse> out,
       OcrPipeline pipeline,
       FrameDecoder decoder,
+      Executor prepare,
       StreamingSection settings,
       StreamListener listener,
       Deadline deadline,
@@ -105,6 +127,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     this.out = out;
     this.pipeline = pipeline;
     this.decoder = decoder;
+    this.prepare = prepare;
     this.settings = settings;
     this.listener = listener;
     this.deadline = deadline;
@@ -201,6 +224,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       return;
     }
     PendingFrame p = new PendingFrame(frame.getSeq(), frame.getPtsMs(), System.nanoTime());
+    p.arrival = ++arrivals;
     pending.addLast(p);
     listener.onPending(pending.size());
     if (anyFrame && Long.compareUnsigned(frame.getSeq(), lastSeq) <= 0) {
@@ -208,50 +232,96 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     } else {
       anyFrame = true;
       lastSeq = frame.getSeq();
-      read(frame, p);
-    }
-    if (p.ocr != null) {
-      p.ocr.whenComplete((r, e) -> sync.execute(this::flush));
+      startPreparing(frame, p);
     }
     flush();
   }
 
-  private void read(Frame frame, PendingFrame p) {
-    RgbImage image;
-    try {
-      image = decoder.decode(frame.getImage());
-    } catch (InvalidImageException e) {
-      // Budget full: not the frame's fault, the client may resend it later.
-      Status code = e instanceof DecodeBudgetException ? Status.RESOURCE_EXHAUSTED : Status.INVALID_ARGUMENT;
-      p.fail(code.withDescription(e.getMessage()));
-      return;
-    }
-    p.decodeNanos = System.nanoTime() - p.arrivalNanos;
-    PixelRect roi = band != null ? band.areaFor(image.width(), image.height())
-        : plan.region().resolve(image.width(), image.height());
-    if (roi == null) {
-      p.fail(Status.INVALID_ARGUMENT.withDescription("region lies outside the frame"));
-      return;
+  /** Chooses the frame's area now (arrival order) and hands the pixel work to the executor. */
+  private void startPreparing(Frame frame, PendingFrame p) {
+    PreparedFrame.AreaChoice choice;
+    if (band != null) {
+      choice = band.nextSpan()::in;
+      p.bandRead = true;
+    } else {
+      choice = plan.region()::resolve;
     }
     ChangeRule rule = plan.changeRule();
-    ChangeRule.Fingerprint print = rule == null ? null : rule.fingerprint(image, roi);
-    p.area = print != null ? print.area() : new ReadArea(roi, image.width(), image.height());
-    if (canReuse(print)) {
-      p.reusedFromSeq = lastRead.seq;
-      p.ocr = lastRead.ocr;
+    long arrival = p.arrivalNanos;
+    try {
+      p.prepared = CompletableFuture.supplyAsync(() -> withdrawn ? null
+          : PreparedFrame.of(frame.getImage(), decoder, choice, rule, arrival), prepare);
+    } catch (RejectedExecutionException e) {
+      p.fail(Status.UNAVAILABLE.withDescription("server shutting down"));
       return;
     }
-    p.ocr = recognize(new OcrRequest(
-        image, roi, plan.mode(), plan.minConfidence(), false, deadline));
-    lastRead = p;
-    lastReadPrint = print;
+    unrouted.addLast(p);
+    p.prepared.whenComplete((f, e) -> sync.execute(this::route));
   }
 
-  private boolean canReuse(ChangeRule.Fingerprint print) {
-    return print != null
-        && lastRead != null
-        && !lastRead.ocr.isCompletedExceptionally()
+  /** Routes the prepared frames at the head of {@code unrouted}, in seq order. */
+  private void route() {
+    while (!closed && !unrouted.isEmpty() && unrouted.peekFirst().prepared.isDone()) {
+      PendingFrame p = unrouted.pollFirst();
+      PreparedFrame f;
+      try {
+        f = p.prepared.join();
+      } catch (CompletionException | CancellationException e) {
+        log.error("StreamFrames: preparing a frame failed", e.getCause() != null ? e.getCause() : e);
+        f = PreparedFrame.failed(Status.INTERNAL.withDescription("internal error"), 0);
+      }
+      read(p, f);
+    }
+    flush();
+  }
+
+  private void read(PendingFrame p, PreparedFrame f) {
+    p.decodeNanos = f.decodeNanos();
+    if (f.error() != null) {
+      p.fail(f.error());
+      return;
+    }
+    p.area = f.area();
+    OcrRequest request = new OcrRequest(f.image(), f.roi(), plan.mode(), plan.minConfidence(), false, deadline);
+    if (canReuse(f.print(), p)) {
+      p.reusedFromSeq = lastRead.seq;
+      p.ocr = reuse(lastRead.ocr, p, request);
+    } else {
+      p.ocr = recognize(request);
+      lastRead = p;
+      lastReadPrint = f.print();
+    }
+    p.ocr.whenComplete((r, e) -> sync.execute(this::flush));
+  }
+
+  /**
+   * The rule on the two frames' pixels, unless the last read failed and {@code p} arrived a window
+   * or more after it (then its failure is known whatever the timing; see the class comment).
+   */
+  private boolean canReuse(ChangeRule.Fingerprint print, PendingFrame p) {
+    return print != null && lastRead != null
+        && !(lastRead.readFailed && p.arrival - lastRead.arrival >= settings.window)
         && plan.changeRule().unchanged(lastReadPrint, print);
+  }
+
+  /**
+   * {@code read}'s result for {@code p}; if {@code read} fails, {@code p} is read itself. The
+   * fallback starts on the thread that failed {@code read}; it touches only {@code p}'s
+   * volatile fallback slot and {@code withdrawn} (checked after publishing, as
+   * {@link #withdrawWork} checks the slot after setting it, so one of the two cancels it).
+   */
+  private CompletableFuture<OcrResult> reuse(CompletableFuture<OcrResult> read, PendingFrame p, OcrRequest own) {
+    return read.exceptionallyCompose(e -> {
+      if (withdrawn) {
+        return CompletableFuture.failedFuture(e);
+      }
+      CompletableFuture<OcrResult> mine = recognize(own);
+      p.ownRead = mine;
+      if (withdrawn) {
+        mine.cancel(false);
+      }
+      return mine;
+    });
   }
 
   private CompletableFuture<OcrResult> recognize(OcrRequest request) {
@@ -275,16 +345,16 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
 
   private void answer(PendingFrame p) {
     FrameResult result = p.toResult(System.nanoTime());
-    if (band != null && p.area != null) {
-      result = band.answer(result, p.area);
+    if (p.bandRead) {
+      result = band.answer(result, p.area); // p.area is null only in failed answers, which it skips
     }
     out.onNext(StreamFramesResponse.newBuilder().setResult(result).build());
     listener.onPending(pending.size());
     Status.Code code = result.hasError()
         ? Status.fromCodeValue(result.getError().getCode()).getCode() : Status.Code.OK;
-    listener.onFrameAnswered(p.reusedFromSeq != null, code);
-    if (lastRead == p && code != Status.Code.OK) {
-      lastRead = null;
+    listener.onFrameAnswered(p.reused(), code);
+    if (p == lastRead && code != Status.Code.OK) {
+      p.readFailed = true;
     }
     if (cues != null) {
       emit(cues.accept(result));
@@ -337,10 +407,12 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   }
 
   private void withdrawWork() {
+    withdrawn = true;
     for (PendingFrame p : pending) {
       p.withdraw();
     }
     pending.clear();
+    unrouted.clear();
     lastRead = null;
     listener.onPending(0);
   }

@@ -10,6 +10,10 @@ import io.grpc.stub.StreamObserver;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The StreamFrames method: the gRPC service implementation delegates {@code streamFrames} here.
@@ -19,30 +23,51 @@ import java.util.concurrent.ConcurrentHashMap;
  * closed by an interceptor (token expired or revoked), and then has no OCR work left queued.
  *
  * <p>Thread safety: {@link #open} is called concurrently by gRPC; the live set is concurrent.
+ * Frames are decoded and fingerprinted on the {@code prepare} executor given at creation (shared by
+ * all calls; the caller owns and shuts it down), never on a call's serialising context.
  */
 public final class StreamFramesService {
   private final OcrPipeline pipeline;
   private final FrameDecoder decoder;
+  private final Executor prepare;
   private final StreamingSection settings;
   private final StreamListener listener;
   private final Set<StreamFramesCall> live = ConcurrentHashMap.newKeySet();
   private volatile boolean draining;
 
-  private StreamFramesService(
-      OcrPipeline pipeline, FrameDecoder decoder, StreamingSection settings, StreamListener listener) {
+  private StreamFramesService(OcrPipeline pipeline, FrameDecoder decoder, Executor prepare,
+      StreamingSection settings, StreamListener listener) {
     this.pipeline = pipeline;
     this.decoder = decoder;
+    this.prepare = prepare;
     this.settings = settings;
     this.listener = listener;
   }
 
-  /** A service reading frames with {@code decoder} and OCR'ing them with {@code pipeline}. */
-  public static StreamFramesService create(
-      OcrPipeline pipeline, FrameDecoder decoder, StreamingSection settings, StreamListener listener) {
+  /**
+   * A service decoding frames with {@code decoder} on {@code prepare} and OCR'ing them with
+   * {@code pipeline}. A frame {@code prepare} rejects (shut down) is answered UNAVAILABLE.
+   */
+  public static StreamFramesService create(OcrPipeline pipeline, FrameDecoder decoder, Executor prepare,
+      StreamingSection settings, StreamListener listener) {
     Objects.requireNonNull(settings, "settings").validate();
     return new StreamFramesService(
         Objects.requireNonNull(pipeline, "pipeline"), Objects.requireNonNull(decoder, "decoder"),
-        settings, Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(prepare, "prepare"), settings, Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * The production preparation executor: one daemon thread per core ({@code
+   * ocrgate-stream-prepare-N}), since decoding is CPU work; the caller shuts it down after the
+   * streams have drained.
+   */
+  public static ExecutorService preparationExecutor() {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+      Thread t = new Thread(r, "ocrgate-stream-prepare-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /**
@@ -53,7 +78,7 @@ public final class StreamFramesService {
     ServerCallStreamObserver<StreamFramesResponse> out =
         (ServerCallStreamObserver<StreamFramesResponse>) responses;
     StreamFramesCall call = new StreamFramesCall(
-        out, pipeline, decoder, settings, listener, Context.current().getDeadline(), live::remove);
+        out, pipeline, decoder, prepare, settings, listener, Context.current().getDeadline(), live::remove);
     live.add(call);
     call.start(draining);
     return call;

@@ -135,13 +135,22 @@ final class SubtitleBand {
     return new SubtitleBand(settings, lag);
   }
 
-  /** The area to read of the next decoded frame, {@code width}×{@code height}. */
+  /** The area to read of the next frame, {@code width}×{@code height}. */
   PixelRect areaFor(int width, int height) {
+    return nextSpan().in(width, height);
+  }
+
+  /**
+   * The span to read of the next frame, taken when it arrives (before its size is known): the
+   * stream resolves it to pixels off the context, once the frame is decoded. Every frame that takes
+   * a span must later be {@link #answer answered}, failed ones too.
+   */
+  Span nextSpan() {
     long index = ++reads;
     while (!changes.isEmpty() && changes.peekFirst().from() <= index) {
       reading = changes.pollFirst().span();
     }
-    return (reading == null ? search : reading).in(width, height);
+    return reading == null ? search : reading;
   }
 
   /**

@@ -52,6 +52,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -101,10 +102,12 @@ class ImageBombServerTest {
     pipeline = new HeldPipeline();
     budget = DecodeBudget.of(24L << 20, Duration.ofMillis(300));
     ImageDecoder decoder = ImageDecoder.create(ImageLimits.defaults(), budget);
-    StreamFramesService streams = StreamFramesService.create(pipeline, decoder::decode, new StreamingSection(),
-        StreamListener.NONE);
+    ExecutorService prepare = StreamFramesService.preparationExecutor();
+    StreamFramesService streams = StreamFramesService.create(pipeline, decoder::decode, prepare,
+        new StreamingSection(), StreamListener.NONE);
     OcrGrpcService service = OcrGrpcService.create(pipeline, decoder, "fake", streams::open);
-    server = OcrgateServer.builder(config).addService(service).addInterceptor(auth.interceptor()).build().start();
+    server = OcrgateServer.builder(config).addService(service).addInterceptor(auth.interceptor())
+        .onClose(prepare::shutdown).build().start();
     channel = Grpc.newChannelBuilderForAddress("localhost", server.port(), TestTls.clientCredentials()).build();
     String token = TokenMinter.of(key).mint("bomb-tester", List.of("ocr:recognize", "ocr:stream"),
         Duration.ofMinutes(30), "ocrgate", null);

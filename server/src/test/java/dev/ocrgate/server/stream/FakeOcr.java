@@ -37,6 +37,8 @@ final class FakeOcr implements OcrPipeline, AutoCloseable {
   private final ExecutorService completions = Executors.newFixedThreadPool(2);
   private final Object gateLock = new Object();
   private boolean gateOpen = true;
+  /** The first batch holding a frame that says "id k" for this k fails; -1: none. */
+  private final AtomicInteger failOnce = new AtomicInteger(-1);
   final DynamicBatcher<OcrRequest, OcrResult> batcher;
 
   FakeOcr(int workers) {
@@ -54,6 +56,11 @@ final class FakeOcr implements OcrPipeline, AutoCloseable {
   public CompletableFuture<OcrResult> recognize(OcrRequest request) {
     calls.incrementAndGet();
     return batcher.submit(request, null, 1.0, batcher.deadlineNanos(request.deadline()));
+  }
+
+  /** The first batch that reads a frame saying "id k" fails (its runner throws). */
+  void failFirstBatchWith(int k) {
+    failOnce.set(k);
   }
 
   void closeGate() {
@@ -76,11 +83,28 @@ final class FakeOcr implements OcrPipeline, AutoCloseable {
       }
     }
     Thread.sleep(ThreadLocalRandom.current().nextInt(3));
+    for (OcrRequest r : inputs) {
+      int k = shown(r.image(), r.region());
+      if (k >= 0 && failOnce.compareAndSet(k, -1)) {
+        throw new IllegalStateException("injected failure");
+      }
+    }
     List<OcrResult> out = new ArrayList<>();
     for (OcrRequest r : inputs) {
       out.add(read(r.image(), r.region()));
     }
     return out;
+  }
+
+  /** The k a frame's band says ("id k"), or -1 when it is empty; the band is the bottom quarter. */
+  static int shown(RgbImage image) {
+    return shown(image, new PixelRect(0, H * 3 / 4, image.width(), image.height() - H * 3 / 4));
+  }
+
+  private static int shown(RgbImage image, PixelRect roi) {
+    byte[] d = image.data();
+    int p = (roi.y() * image.width() + roi.x()) * 3;
+    return (d[p + 2] & 0xff) == 0 ? -1 : (d[p] & 0xff) + 256 * (d[p + 1] & 0xff);
   }
 
   private static OcrResult read(RgbImage image, PixelRect roi) {

@@ -39,6 +39,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -83,7 +84,8 @@ class RealModelStreamTest {
     config.streaming.window = WINDOW;
     TestTls.certs().applyTo(config.tls);
     ImageLimits limits = new ImageLimits(20_000_000, 40_000_000);
-    service = StreamFramesService.create(pipeline, image -> ImageDecoder.decode(image, limits),
+    ExecutorService prepare = StreamFramesService.preparationExecutor();
+    service = StreamFramesService.create(pipeline, image -> ImageDecoder.decode(image, limits), prepare,
         config.streaming, new StreamListener() {
           @Override
           public void onPending(int pending) {
@@ -95,7 +97,7 @@ class RealModelStreamTest {
       public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> r) {
         return service.open(r);
       }
-    }).onDrain(service::drain).build().start();
+    }).onDrain(service::drain).onClose(prepare::shutdown).build().start();
     channel = NettyChannelBuilder.forAddress("localhost", server.port(), TestTls.clientCredentials())
         .flowControlWindow(64 * 1024).build();
     phraseFrames = PHRASES.stream().map(RealModelStreamTest::render).toList();

@@ -43,6 +43,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,8 +81,9 @@ class StreamClosedByAuthTest {
     config.server.port = 0;
     config.streaming.window = WINDOW;
     TestTls.certs().applyTo(config.tls);
+    ExecutorService prepare = StreamFramesService.preparationExecutor();
     service = StreamFramesService.create(ocr.pipeline(), image -> ImageDecoder.decode(image, ocr.imageLimits()),
-        config.streaming, new StreamListener() {
+        prepare, config.streaming, new StreamListener() {
           @Override
           public void onPending(int pending) {
             pendingNow.set(pending);
@@ -105,7 +107,7 @@ class StreamClosedByAuthTest {
       public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> r) {
         return service.open(r);
       }
-    }).addInterceptor(interceptor).build().start();
+    }).addInterceptor(interceptor).onClose(prepare::shutdown).build().start();
     channel = Grpc.newChannelBuilderForAddress("localhost", server.port(), TestTls.clientCredentials()).build();
   }
 

@@ -16,6 +16,8 @@ import dev.ocrgate.api.v1.StreamFramesResponse;
 import dev.ocrgate.server.OcrgateServer;
 import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.testing.TestTls;
+import dev.ocrgate.server.vision.InvalidImageException;
+import dev.ocrgate.server.vision.RgbImage;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -23,6 +25,11 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +43,16 @@ import org.junit.jupiter.api.Test;
 class StreamFramesServiceTest {
   private static final int WINDOW = 8;
   private final FakeOcr ocr = new FakeOcr(2);
+  /** Threads that decoded a frame: must all be the preparation executor's. */
+  private final Set<String> decodeThreads = ConcurrentHashMap.newKeySet();
+  /** Decodes so far, and a hook run before each decode (tests hold a frame's decode with it). */
+  private final AtomicInteger decodes = new AtomicInteger();
+  private volatile DecodeHook beforeDecode = k -> { };
+  private final ExecutorService prepare = Executors.newFixedThreadPool(3, r -> {
+    Thread t = new Thread(r, "test-prepare");
+    t.setDaemon(true);
+    return t;
+  });
   private final AtomicInteger maxPending = new AtomicInteger();
   private final StreamFramesService service;
   private final OcrgateServer server;
@@ -54,7 +71,7 @@ class StreamFramesServiceTest {
         maxPending.accumulateAndGet(pending, Math::max);
       }
     };
-    service = StreamFramesService.create(ocr, FakeOcr::decode, config.streaming, listener);
+    service = StreamFramesService.create(ocr, this::decode, prepare, config.streaming, listener);
     server = OcrgateServer.builder(config).addService(new OcrServiceGrpc.OcrServiceImplBase() {
       @Override
       public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> r) {
@@ -71,6 +88,24 @@ class StreamFramesServiceTest {
     ocr.openGate();
     server.shutdownGracefully();
     ocr.close();
+    prepare.shutdownNow();
+  }
+
+  private interface DecodeHook {
+    void run(int k) throws InterruptedException;
+  }
+
+  private RgbImage decode(Image image) throws InvalidImageException {
+    decodeThreads.add(Thread.currentThread().getName());
+    RgbImage decoded = FakeOcr.decode(image);
+    try {
+      beforeDecode.run(FakeOcr.shown(decoded));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InvalidImageException("interrupted");
+    }
+    decodes.incrementAndGet();
+    return decoded;
   }
 
   private ManagedChannel channel(int flowControlWindow) {
@@ -315,5 +350,86 @@ class StreamFramesServiceTest {
     // Each appearance, change and disappearance of a line is read once (9 transitions here,
     // including the first frame); compression noise alone must not trigger a read.
     assertThat(ocr.calls.get()).isBetween(5, frames.size() / 10);
+  }
+
+  @Test
+  void verify_framesAreDecodedOnThePreparationExecutor_neverOnTheStreamContext() throws Exception {
+    TestStream s = open(channel(1 << 20), distinctFrames(60), true, true);
+    assertThat(s.done.get(30, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+    assertAnsweredInOrder(s.results(), 60);
+    // The context runs on whichever thread calls it (gRPC's executor, the batcher's completion
+    // threads); a decode there would show another thread name.
+    assertThat(decodeThreads).containsOnly("test-prepare");
+  }
+
+  @Test
+  void verify_slowDecodeOfAnEarlyFrame_laterFramesDecodeMeanwhile_answersStayInOrder() throws Exception {
+    CountDownLatch othersDecoded = new CountDownLatch(3);
+    beforeDecode = k -> {
+      if (k == 1) {
+        // Frames 2..4 must decode while frame 1 is still decoding: they cannot if decoding is
+        // serialised on the context. The wait is bounded; timing out fails the assertion below.
+        assertThat(othersDecoded.await(20, TimeUnit.SECONDS)).isTrue();
+      } else {
+        othersDecoded.countDown();
+      }
+    };
+    TestStream s = open(channel(1 << 20), distinctFrames(30), true, true);
+    assertThat(s.done.get(40, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+    assertAnsweredInOrder(s.results(), 30);
+    assertThat(othersDecoded.getCount()).isZero();
+  }
+
+  @Test
+  void verify_readFailsAfterLaterFramesReusedIt_theyAreReadThemselves() throws Exception {
+    ocr.closeGate();
+    ocr.failFirstBatchWith(40);
+    List<StreamFramesRequest> msgs = new ArrayList<>();
+    msgs.add(config(StreamConfig.getDefaultInstance()));
+    int[] shown = {40, 40, 40, 80};
+    for (int i = 0; i < shown.length; i++) {
+      msgs.add(frame(i + 1, i * 200L, FakeOcr.frame(shown[i])));
+    }
+    TestStream s = open(channel(1 << 20), msgs, true, true);
+    // Frame 4 is read only after frames 2 and 3 were routed (in seq order), and they reuse frame 1:
+    // its read is still held at the gate, so whether it will fail is not known yet.
+    await().atMost(Duration.ofSeconds(30)).until(() -> ocr.calls.get() == 2);
+    ocr.openGate();
+    assertThat(s.done.get(20, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+    List<FrameResult> r = s.results();
+    assertThat(r).hasSize(4);
+    assertThat(r.get(0).hasError()).isTrue();
+    for (int i = 1; i <= 2; i++) {
+      assertThat(r.get(i).hasError()).as("frame %d: %s", i + 1, r.get(i).getError()).isFalse();
+      assertThat(r.get(i).getLines(0).getText()).isEqualTo("id 40");
+      assertThat(r.get(i).hasReusedFromSeq()).isFalse();
+    }
+  }
+
+  @Test
+  void verify_failedRead_isReusedWithinTheWindow_andNotByTheFrameAWindowLater() throws Exception {
+    ocr.failFirstBatchWith(40);
+    List<StreamFramesRequest> msgs = new ArrayList<>();
+    msgs.add(config(StreamConfig.getDefaultInstance()));
+    int n = WINDOW + 4;
+    for (int i = 1; i <= n; i++) {
+      msgs.add(frame(i, i * 200L, FakeOcr.frame(40))); // one unchanged frame throughout
+    }
+    TestStream s = open(channel(1 << 20), msgs, true, true);
+    assertThat(s.done.get(20, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+    List<FrameResult> r = s.results();
+    assertThat(r).hasSize(n);
+    assertThat(r.get(0).hasError()).isTrue();
+    // Frames 2..WINDOW may arrive before frame 1 failed: they reuse it and, as it failed, read
+    // themselves. Frame WINDOW + 1 arrives after frame 1 was answered: it is read and reused after.
+    for (int i = 1; i < n; i++) {
+      assertThat(r.get(i).hasError()).as("frame %d: %s", i + 1, r.get(i).getError()).isFalse();
+      assertThat(r.get(i).getLines(0).getText()).isEqualTo("id 40");
+      assertThat(r.get(i).hasReusedFromSeq()).as("frame %d", i + 1).isEqualTo(i > WINDOW);
+      if (i > WINDOW) {
+        assertThat(r.get(i).getReusedFromSeq()).isEqualTo(WINDOW + 1);
+      }
+    }
+    assertThat(ocr.calls.get()).isEqualTo(WINDOW + 1);
   }
 }

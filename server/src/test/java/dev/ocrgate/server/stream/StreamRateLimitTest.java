@@ -26,6 +26,7 @@ import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
 class StreamRateLimitTest {
   private static final int BURST = 5;
   private final FakeOcr ocr = new FakeOcr(2);
+  private final ExecutorService prepare = StreamFramesService.preparationExecutor();
   private OcrgateServer server;
   private ManagedChannel channel;
 
@@ -65,8 +67,8 @@ class StreamRateLimitTest {
     InMemoryRateLimiter limiter = InMemoryRateLimiter.create(policy, () -> 1_000_000_000L);
     config.streaming.subtitle_region.enabled = false; // the fake engine reads the fixed band
     StreamFramesService service =
-        StreamFramesService.create(ocr, FakeOcr::decode, config.streaming, new StreamListener() {});
-    server = OcrgateServer.builder(config)
+        StreamFramesService.create(ocr, FakeOcr::decode, prepare, config.streaming, new StreamListener() {});
+    server = OcrgateServer.builder(config).onClose(prepare::shutdown)
         .addInterceptor(RateLimitInterceptor.create(limiter, policy, headers -> new RateKey("alice", "acme"),
             Metrics.using(new SimpleMeterRegistry())))
         .addService(new OcrServiceGrpc.OcrServiceImplBase() {

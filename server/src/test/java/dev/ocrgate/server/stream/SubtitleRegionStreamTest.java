@@ -34,6 +34,7 @@ import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,14 +73,15 @@ class SubtitleRegionStreamTest {
     config.server.port = 0;
     TestTls.certs().applyTo(config.tls);
     ImageLimits limits = new ImageLimits(20_000_000, 40_000_000);
+    ExecutorService prepare = StreamFramesService.preparationExecutor();
     StreamFramesService service = StreamFramesService.create(pipeline, image -> ImageDecoder.decode(image, limits),
-        config.streaming, StreamListener.NONE);
+        prepare, config.streaming, StreamListener.NONE);
     server = OcrgateServer.builder(config).addService(new OcrServiceGrpc.OcrServiceImplBase() {
       @Override
       public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> r) {
         return service.open(r);
       }
-    }).build().start();
+    }).onClose(prepare::shutdown).build().start();
     channel = NettyChannelBuilder.forAddress("localhost", server.port(), TestTls.clientCredentials()).build();
   }
 
