@@ -107,7 +107,6 @@ public final class AuthConfig {
   /** One line per call on logger {@code ocrgate.audit}. Default true. */
   @JsonProperty public boolean audit = true;
 
-  /** A PEM public key file and the kid tokens use to select it. */
   /**
    * Whether streams close when their token expires: {@code stream_expiry} read the one way both
    * {@code config check} and the server read it.
@@ -128,6 +127,11 @@ public final class AuthConfig {
   /** Checks the values that can be checked without building the verifier. */
   void validate() {
     closesStreamsOnExpiry();
+    if (stream_revocation_recheck_seconds < 0 || max_token_bytes <= 0 || cache_max_entries < 0
+        || max_token_lifetime_seconds <= 0) {
+      throw new ConfigException("auth: stream_revocation_recheck_seconds and cache_max_entries must be >= 0,"
+          + " max_token_bytes and max_token_lifetime_seconds > 0");
+    }
   }
 
   /** Every key file named here is readable. */
@@ -138,6 +142,7 @@ public final class AuthConfig {
     }
   }
 
+  /** A PEM public key file and the kid tokens use to select it. */
   public static final class PemKey {
     /** Key id; tokens carry it in their {@code kid} header. */
     @JsonProperty public String kid;

@@ -187,6 +187,18 @@ public final class OcrgateConfig {
       }
     }
 
+    /**
+     * For a configuration built in code, before it is validated: these PEM files, and
+     * {@code clientCa} unless a client CA is already set.
+     */
+    public void useFiles(String certChain, String privateKey, String clientCa) {
+      cert_chain = certChain;
+      private_key = privateKey;
+      if (client_ca == null) {
+        client_ca = clientCa;
+      }
+    }
+
     /** Every file named here is readable (on this machine: the server's, or the checker's). */
     public void validateFiles() {
       ConfigFiles.readableIfSet("tls.cert_chain", cert_chain);

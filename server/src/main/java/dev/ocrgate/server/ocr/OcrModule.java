@@ -85,7 +85,6 @@ public final class OcrModule implements AutoCloseable {
    * (also used by engines that are not ONNX models).
    */
   public static ImageDecoder imageDecoder(OcrgateConfig config) {
-    config.ocr.validate();
     try {
       ImageLimits limits = new ImageLimits(config.ocr.max_image_bytes, config.ocr.max_image_pixels);
       DecodeBudget budget = DecodeBudget.of(config.ocr.decodeMemoryBytes(Runtime.getRuntime().maxMemory()),

@@ -39,10 +39,9 @@ public final class StreamFramesService {
   /** A service reading frames with {@code decoder} and OCR'ing them with {@code pipeline}. */
   public static StreamFramesService create(
       OcrPipeline pipeline, FrameDecoder decoder, StreamingSection settings, StreamListener listener) {
-    Objects.requireNonNull(settings, "settings").validate();
     return new StreamFramesService(
         Objects.requireNonNull(pipeline, "pipeline"), Objects.requireNonNull(decoder, "decoder"),
-        settings, Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(listener, "listener"));
   }
 
   /**
