@@ -160,7 +160,7 @@ public final class ServerAssembly {
     }
     Path dir = Path.of(is.keys_dir);
     try {
-      return new IssuerKeys(Issuers.reloadingKeyRing(dir, is.algorithm, clock), dir.resolve("jwks.json"));
+      return new IssuerKeys(Issuers.reloadingKeyRing(dir, is.algorithm, clock), is.createdJwksFile());
     } catch (IOException | RuntimeException e) {
       throw new ConfigException("issuer: cannot create or read signing keys in " + dir + " ("
           + e.getClass().getSimpleName() + ")", e);

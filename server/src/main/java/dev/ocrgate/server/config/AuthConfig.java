@@ -1,6 +1,7 @@
 package dev.ocrgate.server.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,9 +135,15 @@ public final class AuthConfig {
     }
   }
 
-  /** Every key file named here is readable. */
-  void validateFiles() {
-    ConfigFiles.readableIfSet("auth.jwks_file", jwks_file);
+  /**
+   * Every key file named here is readable, except a {@code jwks_file} that is
+   * {@code createdAtStart} (the built-in issuer's, written when the server starts; null if none).
+   */
+  void validateFiles(Path createdAtStart) {
+    if (createdAtStart == null || jwks_file == null || jwks_file.isBlank()
+        || !ConfigFiles.sameFile(jwks_file, createdAtStart)) {
+      ConfigFiles.readableIfSet("auth.jwks_file", jwks_file);
+    }
     for (PemKey k : pem_keys) {
       ConfigFiles.readableIfSet("auth.pem_keys[" + k.kid + "].path", k.path);
     }

@@ -246,7 +246,7 @@ public final class ConfigLoader {
    */
   public static void checkFiles(OcrgateConfig config) {
     config.tls.validateFiles();
-    config.auth.validateFiles();
+    config.auth.validateFiles(config.issuer.createdJwksFile());
     config.redis.validateFiles();
   }
 

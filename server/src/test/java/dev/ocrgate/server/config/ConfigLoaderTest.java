@@ -127,6 +127,18 @@ class ConfigLoaderTest {
         .hasMessageContaining("redis.tls_ca_file: cannot read");
   }
 
+  @Test
+  void checkFiles_theIssuersOwnJwksFile_mayNotExistBeforeTheFirstStart() throws Exception {
+    Path keys = tmp.resolve("keys");
+    Path f = Files.writeString(tmp.resolve("i.yaml"), "issuer:\n  enabled: true\n  clients_file: c.yaml\n"
+        + "  keys_dir: " + keys + "\nauth:\n  jwks_file: " + keys.resolve("jwks.json") + "\n");
+    ConfigLoader.checkFiles(ConfigLoader.load(f)); // the issuer writes it when the server starts
+    Path other = Files.writeString(tmp.resolve("o.yaml"), "issuer:\n  enabled: true\n  clients_file: c.yaml\n"
+        + "  keys_dir: " + keys + "\nauth:\n  jwks_file: " + tmp.resolve("elsewhere.json") + "\n");
+    assertThatThrownBy(() -> ConfigLoader.checkFiles(ConfigLoader.load(other))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("auth.jwks_file: cannot read");
+  }
+
   // --- frozen: the server's copy ---
 
   @Test
