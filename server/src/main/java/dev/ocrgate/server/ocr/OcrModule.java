@@ -90,7 +90,7 @@ public final class OcrModule implements AutoCloseable {
       DecodeBudget budget = DecodeBudget.of(config.ocr.decodeMemoryBytes(Runtime.getRuntime().maxMemory()),
           Duration.ofMillis(config.ocr.decode_wait_ms));
       return ImageDecoder.create(limits, budget);
-    } catch (IllegalArgumentException e) { // validate() names the key; this only guards its ranges drifting
+    } catch (IllegalArgumentException e) { // ConfigLoader.validate names the key; this only guards its ranges drifting
       throw new ConfigException("ocr: " + e.getMessage(), e);
     }
   }

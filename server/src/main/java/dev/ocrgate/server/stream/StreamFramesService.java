@@ -36,7 +36,10 @@ public final class StreamFramesService {
     this.listener = listener;
   }
 
-  /** A service reading frames with {@code decoder} and OCR'ing them with {@code pipeline}. */
+  /**
+   * A service reading frames with {@code decoder} and OCR'ing them with {@code pipeline};
+   * {@code settings} come validated (ConfigLoader.validate).
+   */
   public static StreamFramesService create(
       OcrPipeline pipeline, FrameDecoder decoder, StreamingSection settings, StreamListener listener) {
     return new StreamFramesService(
