@@ -1,11 +1,13 @@
 package dev.ocrgate.cli;
 
+import dev.ocrgate.server.config.ConfigLoader;
 import dev.ocrgate.server.config.EngineSection;
 import dev.ocrgate.server.engine.OnnxEngine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,9 +62,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     EngineSection cuda = null;
     if (gpu) {
-      cuda = new EngineSection();
-      cuda.provider = "cuda";
-      cuda.device_id = deviceId;
+      // The flags as configuration keys, through the one loader (defaults for the rest).
+      cuda = ConfigLoader.load(null, Map.of(),
+          Map.of("engine.provider", "cuda", "engine.device_id", String.valueOf(deviceId))).engine;
       String why = OnnxEngine.cudaFailure(cuda);
       if (why != null) {
         System.err.println("ocrgate bench: --provider cuda: CUDA cannot be used here: " + why);

@@ -16,7 +16,9 @@ import dev.ocrgate.server.tls.DevCertificates;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,24 +65,27 @@ final class ServeCommand implements Callable<Integer> {
   String logFormat;
 
   @Option(names = "--models", split = ",", paramLabel = "DIR", description = "Model folders (each with model.yaml).")
-  java.util.List<String> models;
+  List<String> models;
 
   @Override
   public Integer call() throws Exception {
     OcrgateConfig config;
     try {
-      config = ConfigLoader.load(configFile, System.getenv());
-      applyFlags(config);
+      Map<String, String> overrides = flags();
+      config = ConfigLoader.load(configFile, System.getenv(), overrides);
       LogSetup.apply(config.log);
-      if (config.dev.enabled && !config.server.plaintext && config.tls.cert_chain == null) {
-        DevCertificates certs =
-            DevCertificates.ensure(Launcher.repoRoot().resolve("certs/gen-dev.sh"),
-                Launcher.repoRoot().resolve(config.dev.certs_dir));
-        certs.applyTo(config.tls);
-        System.err.println("dev TLS: clients trust " + certs.caCert());
-      }
       if (config.dev.enabled) {
-        configureDevAuth(config);
+        // Dev material is derived from the loaded config and becomes one more override layer.
+        Map<String, String> dev = new LinkedHashMap<>(overrides);
+        if (!config.server.plaintext && config.tls.cert_chain == null) {
+          DevCertificates certs =
+              DevCertificates.ensure(Launcher.repoRoot().resolve("certs/gen-dev.sh"),
+                  Launcher.repoRoot().resolve(config.dev.certs_dir));
+          dev.putAll(certs.tlsOverrides(config.tls));
+          System.err.println("dev TLS: clients trust " + certs.caCert());
+        }
+        dev.putAll(devAuth(config));
+        config = ConfigLoader.load(configFile, System.getenv(), dev);
       }
       ConfigLoader.checkFiles(config); // as `config check` does, before anything is built
       OcrgateServer server = ServerAssembly.assemble(config);
@@ -92,21 +97,23 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * Dev mode without a configured key source: make (or reuse) the dev RS256 key, point the
-   * verifier at its JWKS, and print a ready-to-use token and an example call.
+   * Dev mode without a configured key source: make (or reuse) the dev RS256 key, print a
+   * ready-to-use token and an example call, and return the overrides that point the verifier at
+   * the key's JWKS (none when a key source is configured).
    */
-  private static void configureDevAuth(OcrgateConfig config) {
+  private static Map<String, String> devAuth(OcrgateConfig config) {
     AuthConfig auth = config.auth;
     String secret = auth.hs256_secret_env == null ? null : System.getenv(auth.hs256_secret_env);
     boolean secretInUse = secret != null && !secret.isEmpty() && auth.algorithms.contains("HS256");
     if (!auth.enabled || auth.hasKeySourceOtherThanSecret() || secretInUse) {
-      return;
+      return Map.of();
     }
     Path dir = DevKeys.dir(Launcher.repoRoot().resolve(config.dev.certs_dir));
     SigningKey key = DevKeys.ensure(dir);
     String issuer = auth.issuers.isEmpty() ? "ocrgate" : auth.issuers.get(0);
-    auth.jwks_file = dir.resolve(SigningKeys.JWKS_FILE).toString();
-    auth.jwks_file_issuer = issuer; // the dev key signs only the dev tokens, which name this issuer
+    // the dev key signs only the dev tokens, which name this issuer
+    Map<String, String> overrides = Map.of(
+        "auth.jwks_file", dir.resolve(SigningKeys.JWKS_FILE).toString(), "auth.jwks_file_issuer", issuer);
     // 12 h, or less when the verifier would refuse that (auth.max_token_lifetime_seconds)
     Duration ttl = Duration.ofSeconds(Math.min(Duration.ofHours(12).toSeconds(), auth.max_token_lifetime_seconds));
     // No tenant claim, like `ocrgate token` without --tenant: `ocrgate revoke --token $OCRGATE_TOKEN`
@@ -129,35 +136,36 @@ final class ServeCommand implements Callable<Integer> {
     System.err.println("    or: { printf '{\"image\":{\"encoded\":{\"data\":\"'; base64 -w0 page.png; printf '\"}}}'; } | grpcurl "
         + trust + " -H \"authorization: Bearer $OCRGATE_TOKEN\" -d @ localhost:" + port + " ocrgate.v1.OcrService/Recognize");
     System.err.println("more tokens: bin/ocrgate token --sub alice --scope ocr:recognize --ttl 3600");
+    return overrides;
   }
 
-  private void applyFlags(OcrgateConfig config) {
+  /** The flags given, as the configuration keys they set (the top layer of ConfigLoader.load). */
+  Map<String, String> flags() {
+    Map<String, String> o = new LinkedHashMap<>();
     if (dev) {
-      config.dev.enabled = true;
+      o.put("dev.enabled", "true");
     }
     if (host != null) {
-      config.server.host = host;
+      o.put("server.host", host);
     }
     if (port != null) {
-      config.server.port = port;
+      o.put("server.port", port.toString());
     }
     if (plaintext) {
-      config.server.plaintext = true;
+      o.put("server.plaintext", "true");
     }
     if (tlsCert != null) {
-      config.tls.cert_chain = tlsCert;
+      o.put("tls.cert_chain", tlsCert);
     }
     if (tlsKey != null) {
-      config.tls.private_key = tlsKey;
+      o.put("tls.private_key", tlsKey);
     }
     if (logFormat != null) {
-      if (!logFormat.equals("text") && !logFormat.equals("json")) {
-        throw new ConfigException("--log-format must be text or json");
-      }
-      config.log.format = logFormat;
+      o.put("log.format", logFormat);
     }
     if (models != null) {
-      config.models = models;
+      o.put("models", String.join(",", models));
     }
+    return o;
   }
 }

@@ -39,7 +39,7 @@ class ConfigCheckCommandTest {
     Path crt = Files.writeString(dir.resolve("tls.crt"), "not checked here, only that it is readable");
     Path key = Files.writeString(dir.resolve("hunter2-key.pem"), "x");
     Path f = file("server:\n  port: 9000\n  drain_timeout_seconds: 5\ntls:\n  cert_chain: " + crt
-        + "\nredis:\n  url: redis://ocrgate:hunter2pw@redis:6379/0\n");
+        + "\nauth:\n  jwks_url: https://ocrgate:hunter2pw@idp:8443/jwks\n");
     try (CliProcess p = CliProcess.start(dir, Map.of(
         "OCRGATE_SERVER_PORT", "9100",
         "OCRGATE_TLS_PRIVATE_KEY", key.toString(),
@@ -50,12 +50,21 @@ class ConfigCheckCommandTest {
           .contains("drain_timeout_seconds: 5")
           .contains("cert_chain: " + crt)
           .contains("private_key: '****'")
-          .contains("url: redis://ocrgate:****@redis:6379/0")
+          .contains("jwks_url: https://ocrgate:****@idp:8443/jwks")
           .contains("hs256_secret_env: OCRGATE_JWT_SECRET") // a variable's name, not a secret
           .contains("password_env: OCRGATE_REDIS_PASSWORD")
           .doesNotContain("hunter2");
       assertThat(p.stderrText()).contains("is valid").doesNotContain("hunter2");
     }
+  }
+
+  @Test
+  void verify_check_redisUrlWithPassword_isRefusedAsServeRefusesIt_withoutPrintingIt() throws Exception {
+    Path f = file("redis:\n  url: redis://ocrgate:hunter2pw@redis:6379/0\n");
+    Object[] r = run("config", "check", "--ignore-env", f.toString());
+    assertThat(r[0]).isEqualTo(2);
+    assertThat((String) r[2]).contains("redis.url must not contain a user or password").doesNotContain("hunter2");
+    assertThat((String) r[1]).isEmpty();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.ocrgate.server;
 
 import dev.ocrgate.server.config.ConfigException;
+import dev.ocrgate.server.config.ConfigLoader;
 import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.observability.HealthReporter;
 import dev.ocrgate.server.observability.Metrics;
@@ -79,7 +80,8 @@ public final class OcrgateServer implements AutoCloseable {
   /**
    * A builder for a server configured by {@code config}.
    *
-   * @throws ConfigException when a {@code server.*} limit is out of range, or when the server
+   * @throws ConfigException when {@code config} is not valid ({@link ConfigLoader#validated}: the
+   *     builder keeps a copy of it), or when the server
    *     would serve without TLS or without authentication on a non-loopback address without
    *     {@code server.allow_insecure_non_loopback}
    */
@@ -305,10 +307,10 @@ public final class OcrgateServer implements AutoCloseable {
       if (config == null) {
         throw new NullPointerException("config");
       }
-      // Checked here, before the caller loads models, so a refused config fails at once.
-      config.server.validate();
-      EdgeLimits.refuseInsecureExposure(config);
-      this.config = config;
+      // Checked here, before the caller loads models, so a refused config fails at once. The
+      // server reads only its own validated copy.
+      this.config = ConfigLoader.validated(config);
+      EdgeLimits.refuseInsecureExposure(this.config);
     }
 
     /** Adds a service; its name also gets a health status. */

@@ -14,6 +14,7 @@ import dev.ocrgate.server.auth.issuer.Revoker;
 import dev.ocrgate.server.auth.issuer.SecretCheckGate;
 import dev.ocrgate.server.config.AuthConfig;
 import dev.ocrgate.server.config.ConfigException;
+import dev.ocrgate.server.config.ConfigLoader;
 import dev.ocrgate.server.config.IssuerSection;
 import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.config.RateLimitSection;
@@ -58,15 +59,16 @@ public final class ServerAssembly {
    * As {@link #assemble(OcrgateConfig)}, reading time for token checks, revocations and the issuer
    * from {@code clock} (tests move a fake one).
    */
-  public static OcrgateServer assemble(OcrgateConfig config, Clock clock) {
+  public static OcrgateServer assemble(OcrgateConfig draft, Clock clock) {
+    OcrgateConfig config = ConfigLoader.validated(draft); // the one copy every component below reads
     Metrics metrics = Metrics.prometheus();
     OcrgateServer.Builder builder = OcrgateServer.builder(config).metrics(metrics);
     // Outermost: every call is counted and timed, including those the auth interceptor rejects.
     builder.addInterceptor(GrpcServerMetrics.create(metrics));
     builder.onClose(metrics);
     SharedState state = SharedState.open(config, builder, metrics, clock);
-    Supplier<KeyRing> issuerKeys = issuerKeys(config, clock);
-    addAuth(config, builder, state, clock);
+    IssuerKeys issuerKeys = issuerKeys(config, clock);
+    addAuth(config, builder, state, issuerKeys, clock);
     addRateLimit(config, builder, state, metrics);
     addAuthService(config, builder, state, issuerKeys, clock, metrics);
     addOcr(config, builder, metrics);
@@ -106,14 +108,16 @@ public final class ServerAssembly {
   }
 
   /** Authentication comes right after metrics: nothing else runs for a caller it refuses. */
-  private static void addAuth(OcrgateConfig config, OcrgateServer.Builder builder, SharedState state, Clock clock) {
+  private static void addAuth(OcrgateConfig config, OcrgateServer.Builder builder, SharedState state,
+      IssuerKeys issuerKeys, Clock clock) {
     if (!config.auth.enabled) {
       log.warn("AUTH DISABLED (auth.enabled: false): every caller can call every method");
       builder.startupFact("auth", "OFF");
       return;
     }
     Path devKeyDir = config.dev.enabled ? DevKeys.dir(Path.of(config.dev.certs_dir)) : null;
-    JwtAuth auth = JwtAuth.fromConfig(config.auth, System::getenv, devKeyDir, state.revocations(), clock);
+    Path issuerJwks = issuerKeys == null ? null : issuerKeys.jwksFile();
+    JwtAuth auth = JwtAuth.fromConfig(config.auth, System::getenv, devKeyDir, issuerJwks, state.revocations(), clock);
     builder.addInterceptor(auth.interceptor()).onClose(auth).startupFact("auth", "jwt");
   }
 
@@ -146,29 +150,20 @@ public final class ServerAssembly {
   }
 
   /**
-   * The issuer's key ring (created on first start). When the verifier has no key source of its
-   * own, it is pointed at the ring's published JWKS so the issued tokens verify here too.
+   * The issuer's key ring (created on first start) and the JWKS file it publishes: a value derived
+   * from the configuration, handed to the verifier explicitly (it reads it when it has no key
+   * source of its own, so the issued tokens verify here too), never written into the config.
    */
-  private static Supplier<KeyRing> issuerKeys(OcrgateConfig config, Clock clock) {
+  private record IssuerKeys(Supplier<KeyRing> ring, Path jwksFile) {}
+
+  private static IssuerKeys issuerKeys(OcrgateConfig config, Clock clock) {
     IssuerSection is = config.issuer;
-    is.validate();
     if (!is.enabled) {
       return null;
     }
-    if (is.access_ttl_seconds > config.auth.max_token_lifetime_seconds) {
-      throw new ConfigException("issuer.access_ttl_seconds (" + is.access_ttl_seconds + ") exceeds"
-          + " auth.max_token_lifetime_seconds (" + config.auth.max_token_lifetime_seconds
-          + "): the verifier would refuse every token the issuer mints");
-    }
     Path dir = Path.of(is.keys_dir);
     try {
-      Supplier<KeyRing> keys = Issuers.reloadingKeyRing(dir, is.algorithm, clock);
-      if (config.auth.enabled && !config.auth.hasKeySourceOtherThanSecret()) {
-        config.auth.jwks_file = dir.resolve("jwks.json").toString();
-        config.auth.jwks_file_issuer = config.auth.issuers.isEmpty() ? null : config.auth.issuers.get(0); // it signs as that
-        log.info("auth verifies the issuer's keys from {}", config.auth.jwks_file);
-      }
-      return keys;
+      return new IssuerKeys(Issuers.reloadingKeyRing(dir, is.algorithm, clock), is.createdJwksFile());
     } catch (IOException | RuntimeException e) {
       throw new ConfigException("issuer: cannot create or read signing keys in " + dir + " ("
           + e.getClass().getSimpleName() + ")", e);
@@ -180,7 +175,7 @@ public final class ServerAssembly {
    * (tokens from an external identity provider can be revoked too); nothing when both are off.
    */
   private static void addAuthService(OcrgateConfig config, OcrgateServer.Builder builder, SharedState state,
-      Supplier<KeyRing> keys, Clock clock, Metrics metrics) {
+      IssuerKeys issuerKeys, Clock clock, Metrics metrics) {
     IssuerSection is = config.issuer;
     if (!is.enabled) {
       if (config.auth.enabled) {
@@ -188,6 +183,7 @@ public final class ServerAssembly {
       }
       return;
     }
+    Supplier<KeyRing> keys = issuerKeys.ring();
     ClientRegistry clients = ClientRegistry.load(Path.of(is.clients_file));
     IssuerSettings settings = new IssuerSettings(config.auth.issuers.get(0), config.auth.audience,
         config.auth.tenant_claim, Duration.ofSeconds(is.access_ttl_seconds), Duration.ofSeconds(is.refresh_ttl_seconds),

@@ -49,7 +49,6 @@ final class SharedState implements AutoCloseable {
 
   /** Opens the stores for {@code config} and registers them on {@code builder} for closing. */
   static SharedState open(OcrgateConfig config, OcrgateServer.Builder builder, Metrics metrics, Clock clock) {
-    config.redis.validate();
     SharedState state;
     if (config.redis.enabled()) {
       RedisLink link = link(config.redis);

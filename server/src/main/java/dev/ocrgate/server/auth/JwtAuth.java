@@ -73,6 +73,19 @@ public final class JwtAuth implements AutoCloseable {
    */
   public static JwtAuth fromConfig(AuthConfig c, Function<String, String> env, Path devKeyDir,
       RevocationStore revocations, Clock clock) {
+    return fromConfig(c, env, devKeyDir, null, revocations, clock);
+  }
+
+  /**
+   * As {@link #fromConfig(AuthConfig, Function, Path, RevocationStore, Clock)}, also trusting
+   * the built-in issuer's keys.
+   *
+   * @param issuerJwks the JWKS file the built-in issuer publishes: read (its keys bound to the
+   *     first of {@code auth.issuers}, which the issuer signs as) when no key source other than
+   *     the HS256 secret is configured; null when the issuer is off
+   */
+  public static JwtAuth fromConfig(AuthConfig c, Function<String, String> env, Path devKeyDir, Path issuerJwks,
+      RevocationStore revocations, Clock clock) {
     ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("ocrgate-auth-timer"));
     ExecutorService io = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(IO_QUEUE), daemon("ocrgate-auth-io"));
@@ -82,7 +95,14 @@ public final class JwtAuth implements AutoCloseable {
       List<String> described = new ArrayList<>();
       addSecret(c, env, algorithms, sources, described);
       addPemKeys(c, sources, described);
-      addJwksFile(c.jwks_file, c, clock, sources, described);
+      if (c.jwks_file != null && !c.jwks_file.isBlank()) {
+        addJwksFile(c.jwks_file, boundIssuer(c, c.jwks_file_issuer, "auth.jwks_file_issuer"), c, clock, sources,
+            described);
+      }
+      if (issuerJwks != null && !c.hasKeySourceOtherThanSecret() && !c.issuers.isEmpty()) {
+        log.info("auth verifies the issuer's keys from {}", issuerJwks);
+        addJwksFile(issuerJwks.toString(), c.issuers.get(0), c, clock, sources, described);
+      }
       addJwksUrl(c, clock, timers, io, sources, described);
       if (sources.isEmpty()) {
         if (devKeyDir == null) {
@@ -91,13 +111,9 @@ public final class JwtAuth implements AutoCloseable {
               + " --dev, or set auth.enabled: false for a closed network)");
         }
         DevKeys.ensure(devKeyDir);
-        addJwksFile(devKeyDir.resolve(SigningKeys.JWKS_FILE).toString(), c, clock, sources, described);
+        addJwksFile(devKeyDir.resolve(SigningKeys.JWKS_FILE).toString(),
+            boundIssuer(c, c.jwks_file_issuer, "auth.jwks_file_issuer"), c, clock, sources, described);
         log.warn("auth: dev signing key in {} (never for production)", devKeyDir);
-      }
-      if (c.stream_revocation_recheck_seconds < 0 || c.max_token_bytes <= 0 || c.cache_max_entries < 0
-          || c.max_token_lifetime_seconds <= 0) {
-        throw new ConfigException("auth: stream_revocation_recheck_seconds and cache_max_entries must be >= 0,"
-            + " max_token_bytes and max_token_lifetime_seconds > 0");
       }
       KeySource keys = new CompositeKeySource(sources);
       JwtVerifier verifier = JwtVerifier.create(settings(c, algorithms), keys, clock);
@@ -215,11 +231,8 @@ public final class JwtAuth implements AutoCloseable {
     }
   }
 
-  private static void addJwksFile(String file, AuthConfig c, Clock clock, List<KeySource> sources, List<String> described) {
-    if (file == null || file.isBlank()) {
-      return;
-    }
-    String iss = boundIssuer(c, c.jwks_file_issuer, "auth.jwks_file_issuer");
+  private static void addJwksFile(String file, String iss, AuthConfig c, Clock clock, List<KeySource> sources,
+      List<String> described) {
     try {
       sources.add(new IssuerBoundKeySource(
           JwksFileKeySource.open(Path.of(file), clock, Duration.ofMillis(c.jwks_file_check_interval_ms)), iss));

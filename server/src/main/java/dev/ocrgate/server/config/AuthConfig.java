@@ -1,6 +1,7 @@
 package dev.ocrgate.server.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,7 +108,6 @@ public final class AuthConfig {
   /** One line per call on logger {@code ocrgate.audit}. Default true. */
   @JsonProperty public boolean audit = true;
 
-  /** A PEM public key file and the kid tokens use to select it. */
   /**
    * Whether streams close when their token expires: {@code stream_expiry} read the one way both
    * {@code config check} and the server read it.
@@ -128,16 +128,28 @@ public final class AuthConfig {
   /** Checks the values that can be checked without building the verifier. */
   void validate() {
     closesStreamsOnExpiry();
+    if (stream_revocation_recheck_seconds < 0 || max_token_bytes <= 0 || cache_max_entries < 0
+        || max_token_lifetime_seconds <= 0) {
+      throw new ConfigException("auth: stream_revocation_recheck_seconds and cache_max_entries must be >= 0,"
+          + " max_token_bytes and max_token_lifetime_seconds > 0");
+    }
   }
 
-  /** Every key file named here is readable. */
-  void validateFiles() {
-    ConfigFiles.readableIfSet("auth.jwks_file", jwks_file);
+  /**
+   * Every key file named here is readable, except a {@code jwks_file} that is
+   * {@code createdAtStart} (the built-in issuer's, written when the server starts; null if none).
+   */
+  void validateFiles(Path createdAtStart) {
+    if (createdAtStart == null || jwks_file == null || jwks_file.isBlank()
+        || !ConfigFiles.sameFile(jwks_file, createdAtStart)) {
+      ConfigFiles.readableIfSet("auth.jwks_file", jwks_file);
+    }
     for (PemKey k : pem_keys) {
       ConfigFiles.readableIfSet("auth.pem_keys[" + k.kid + "].path", k.path);
     }
   }
 
+  /** A PEM public key file and the kid tokens use to select it. */
   public static final class PemKey {
     /** Key id; tokens carry it in their {@code kid} header. */
     @JsonProperty public String kid;

@@ -8,6 +8,15 @@ import java.nio.file.Path;
 final class ConfigFiles {
   private ConfigFiles() {}
 
+  /** True when {@code path} names {@code file} (both made absolute and normalised; an invalid path names nothing). */
+  static boolean sameFile(String path, Path file) {
+    try {
+      return Path.of(path).toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize());
+    } catch (InvalidPathException e) {
+      return false;
+    }
+  }
+
   /** Nothing when {@code path} is unset; else it must be a readable file ({@code key} names it). */
   static void readableIfSet(String key, String path) {
     if (path == null || path.isBlank()) {

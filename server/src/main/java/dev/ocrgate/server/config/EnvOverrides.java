@@ -56,7 +56,7 @@ public final class EnvOverrides {
       Optional<ConfigSchema.Key> key =
           schema.keys().stream().filter(k -> k.envName().equals(name)).findFirst();
       if (key.isPresent()) {
-        set(tree, key.get(), e.getValue());
+        set(tree, key.get(), e.getValue(), name);
       } else if (looksLikeConfig(schema, name)) {
         throw new ConfigException("unknown configuration variable " + name
             + ": no such key (see docs/configuration.md for the names)");
@@ -120,9 +120,14 @@ public final class EnvOverrides {
     return false;
   }
 
-  private static void set(ObjectNode tree, ConfigSchema.Key key, String raw) {
+  /**
+   * Sets {@code key} in {@code tree} from its string form, the one parsing rule for the
+   * environment and for flags ({@code source} names the variable or flag in messages; the value
+   * never appears in one).
+   */
+  static void set(ObjectNode tree, ConfigSchema.Key key, String raw, String source) {
     if (key.kind() == ConfigSchema.Kind.FILE_ONLY) {
-      throw new ConfigException(key.envName() + ": " + key.path()
+      throw new ConfigException(source + ": " + key.path()
           + " can only be set in the config file");
     }
     String[] parts = key.path().split("\\.");
@@ -140,11 +145,11 @@ public final class EnvOverrides {
         }
       }
     } else {
-      node.set(leaf, scalar(key, raw.strip()));
+      node.set(leaf, scalar(key, raw.strip(), source));
     }
   }
 
-  private static JsonNode scalar(ConfigSchema.Key key, String raw) {
+  private static JsonNode scalar(ConfigSchema.Key key, String raw, String source) {
     Class<?> t = key.field().getType();
     try {
       if (t == int.class || t == Integer.class) {
@@ -157,12 +162,12 @@ public final class EnvOverrides {
         return NODES.numberNode(Double.parseDouble(raw));
       }
     } catch (NumberFormatException e) {
-      throw new ConfigException(key.envName() + ": not a number (" + key.path() + ")");
+      throw new ConfigException(source + ": not a number (" + key.path() + ")");
     }
     if (t == boolean.class || t == Boolean.class) {
       String v = raw.toLowerCase(Locale.ROOT);
       if (!v.equals("true") && !v.equals("false")) {
-        throw new ConfigException(key.envName() + ": expected true or false (" + key.path() + ")");
+        throw new ConfigException(source + ": expected true or false (" + key.path() + ")");
       }
       return NODES.booleanNode(v.equals("true"));
     }

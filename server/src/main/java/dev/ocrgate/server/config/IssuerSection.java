@@ -1,6 +1,7 @@
 package dev.ocrgate.server.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
 
 /**
  * The built-in token issuer (the {@code issuer:} section): AuthService's IssueToken, RefreshToken,
@@ -59,6 +60,14 @@ public final class IssuerSection {
   @JsonProperty public int jwks_http_port = -1;
   /** Address of the HTTP JWKS endpoint. Default {@code 127.0.0.1}. */
   @JsonProperty public String jwks_http_host = "127.0.0.1";
+
+  /**
+   * The JWKS file the issuer writes into {@code keys_dir} when the server starts (so a config may
+   * name it in {@code auth.jwks_file} before it exists); null when the issuer is off.
+   */
+  public Path createdJwksFile() {
+    return enabled && keys_dir != null && !keys_dir.isBlank() ? Path.of(keys_dir).resolve("jwks.json") : null;
+  }
 
   /** Throws {@link ConfigException} naming the first bad key. */
   public void validate() {

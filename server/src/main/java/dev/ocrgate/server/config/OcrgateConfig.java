@@ -7,12 +7,32 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The whole server configuration, bound from one YAML file (snake_case keys) and then overridden
- * by flags. Unknown keys are errors (see {@link ConfigLoader}).
+ * The whole server configuration: defaults, the YAML file (snake_case keys), the environment and
+ * the serve command's flags, merged, bound and validated by {@link ConfigLoader}. Unknown keys are
+ * errors.
  *
  * <p>Each section is a class of its own so that each package owns its settings. The classes are
- * plain mutable holders because Jackson binds them; once {@link ConfigLoader#load} has validated
- * a config it is treated as read-only by every consumer.
+ * plain holders with public fields because Jackson binds them and the reference documentation is
+ * generated from them ({@link ConfigSchema}). They are written only while a configuration is
+ * made: by Jackson, or by code building a draft (tests, benches). The server reads only
+ * {@link ConfigLoader#validated}'s private copy (lists and maps unmodifiable), and no production
+ * class outside this package writes a field (ConfigArchitectureTest).
+ *
+ * <p>The pattern for a section ({@code http:}, say):
+ * <ol>
+ *   <li>a final class {@code HttpSection} in this package, each key a public {@code @JsonProperty}
+ *       field initialised to its default, with a Javadoc that says what it does and its default
+ *       (it becomes the key's row in docs/configuration.md);
+ *   <li>a field {@code @JsonProperty public HttpSection http = new HttpSection();} here;
+ *   <li>{@code void validate()} on the section, throwing {@link ConfigException} that names the
+ *       key ({@code "http.port must be in 0..65535, was -2"}), and one call to it in
+ *       {@link ConfigLoader#validate} (plus the section in its not-null list); rules that tie it
+ *       to another section go in {@link ConfigLoader#validate} itself; files it names go in
+ *       {@link ConfigLoader#checkFiles};
+ *   <li>the component takes the section, or values from it, as arguments and does not validate
+ *       it again; a value derived from the configuration is passed explicitly, never written into
+ *       it.
+ * </ol>
  */
 public final class OcrgateConfig {
   /** Listening socket, TLS, drain. */
@@ -184,6 +204,18 @@ public final class OcrgateConfig {
     public void validate() {
       if (!Set.of("none", "optional", "require").contains(clientAuthMode())) {
         throw new ConfigException("tls.client_auth must be none, optional or require, not '" + client_auth + "'");
+      }
+    }
+
+    /**
+     * For a configuration built in code, before it is validated: these PEM files, and
+     * {@code clientCa} unless a client CA is already set.
+     */
+    public void useFiles(String certChain, String privateKey, String clientCa) {
+      cert_chain = certChain;
+      private_key = privateKey;
+      if (client_ca == null) {
+        client_ca = clientCa;
       }
     }
 

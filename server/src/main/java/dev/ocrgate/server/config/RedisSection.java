@@ -65,10 +65,12 @@ public final class RedisSection {
       if (!url.startsWith("rediss://")) {
         throw new ConfigException("redis.tls_ca_file needs a rediss:// redis.url");
       }
-      if (!Files.isReadable(Path.of(tls_ca_file))) {
-        throw new ConfigException("redis.tls_ca_file " + tls_ca_file + " is not a readable file");
-      }
     }
+  }
+
+  /** The CA file, when one is named, is readable (see {@link ConfigLoader#checkFiles}). */
+  void validateFiles() {
+    ConfigFiles.readableIfSet("redis.tls_ca_file", tls_ca_file);
   }
 
   /**

@@ -84,13 +84,12 @@ public final class OcrModule implements AutoCloseable {
    * (also used by engines that are not ONNX models).
    */
   public static ImageDecoder imageDecoder(OcrgateConfig config) {
-    config.ocr.validate();
     try {
       ImageLimits limits = new ImageLimits(config.ocr.max_image_bytes, config.ocr.max_image_pixels);
       DecodeBudget budget = DecodeBudget.of(config.ocr.decodeMemoryBytes(Runtime.getRuntime().maxMemory()),
           Duration.ofMillis(config.ocr.decode_wait_ms));
       return ImageDecoder.create(limits, budget);
-    } catch (IllegalArgumentException e) { // validate() names the key; this only guards its ranges drifting
+    } catch (IllegalArgumentException e) { // ConfigLoader.validate names the key; this only guards its ranges drifting
       throw new ConfigException("ocr: " + e.getMessage(), e);
     }
   }

@@ -46,14 +46,14 @@ public final class StreamFramesService {
 
   /**
    * A service decoding frames with {@code decoder} on {@code prepare} and OCR'ing them with
-   * {@code pipeline}. A frame {@code prepare} rejects (shut down) is answered UNAVAILABLE.
+   * {@code pipeline}; {@code settings} come validated (ConfigLoader.validate). A frame
+   * {@code prepare} rejects (shut down) is answered UNAVAILABLE.
    */
   public static StreamFramesService create(OcrPipeline pipeline, FrameDecoder decoder, Executor prepare,
       StreamingSection settings, StreamListener listener) {
-    Objects.requireNonNull(settings, "settings").validate();
     return new StreamFramesService(
         Objects.requireNonNull(pipeline, "pipeline"), Objects.requireNonNull(decoder, "decoder"),
-        Objects.requireNonNull(prepare, "prepare"), settings, Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(prepare, "prepare"), Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(listener, "listener"));
   }
 
   /**

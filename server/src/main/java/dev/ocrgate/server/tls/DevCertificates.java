@@ -5,6 +5,8 @@ import dev.ocrgate.server.config.OcrgateConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,13 +61,24 @@ public final class DevCertificates {
     return true;
   }
 
-  /** Points {@code tls} at the generated server certificate and key (and the CA for mTLS). */
-  public void applyTo(OcrgateConfig.TlsSection tls) {
-    tls.cert_chain = serverCert().toString();
-    tls.private_key = dir.resolve("server.key").toString();
+  /**
+   * The overrides (key path → value, see ConfigLoader) that point a configuration whose TLS
+   * section is {@code tls} at the generated server certificate and key, and at the CA for mTLS
+   * unless it names one.
+   */
+  public Map<String, String> tlsOverrides(OcrgateConfig.TlsSection tls) {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("tls.cert_chain", serverCert().toString());
+    o.put("tls.private_key", dir.resolve("server.key").toString());
     if (tls.client_ca == null) {
-      tls.client_ca = caCert().toString();
+      o.put("tls.client_ca", caCert().toString());
     }
+    return o;
+  }
+
+  /** Points a TLS section being built in code (not yet validated) at the generated material. */
+  public void applyTo(OcrgateConfig.TlsSection draft) {
+    draft.useFiles(serverCert().toString(), dir.resolve("server.key").toString(), caCert().toString());
   }
 
   public Path dir() {

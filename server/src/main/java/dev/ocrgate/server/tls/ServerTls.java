@@ -15,8 +15,6 @@ public final class ServerTls {
 
   /** The TLS context for {@code tls}; errors name the file that is missing or unreadable. */
   public static SslContext serverContext(OcrgateConfig.TlsSection tls) {
-    tls.validate();
-    tls.validateFiles();
     File chain = requireFile(tls.cert_chain, "tls.cert_chain");
     File key = requireFile(tls.private_key, "tls.private_key");
     ClientAuth clientAuth = clientAuth(tls.clientAuthMode());
@@ -38,7 +36,7 @@ public final class ServerTls {
     return switch (mode) {
       case "optional" -> ClientAuth.OPTIONAL;
       case "require" -> ClientAuth.REQUIRE;
-      default -> ClientAuth.NONE; // TlsSection.validate admits only none, optional, require
+      default -> ClientAuth.NONE; // ConfigLoader.validate admits only none, optional, require
     };
   }
 
@@ -47,6 +45,6 @@ public final class ServerTls {
       throw new ConfigException(
           key + " is required for TLS (or run with --dev to generate dev material)");
     }
-    return new File(path); // readable: TlsSection.validateFiles checked every file it names
+    return new File(path); // readable: ConfigLoader.validated checked every file it names
   }
 }
