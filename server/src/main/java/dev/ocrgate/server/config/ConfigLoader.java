@@ -128,6 +128,9 @@ public final class ConfigLoader {
     if (config.auth != null) {
       config.auth.validate();
     }
+    if (config.http != null) {
+      config.http.validate();
+    }
     if (config.log == null || !LOG_FORMATS.contains(config.log.format)) {
       throw new ConfigException("log.format must be one of " + LOG_FORMATS);
     }

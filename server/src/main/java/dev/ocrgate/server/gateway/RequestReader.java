@@ -1,0 +1,244 @@
+package dev.ocrgate.server.gateway;
+
+import io.grpc.Status;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One connection's request reading, with every limit a peer meets before its request is handed
+ * on: one request at a time (no pipelining), a permit of the server-wide request budget taken
+ * when the head arrives (none left: 503 before the body is read), the body limit checked against
+ * {@code Content-Length} before any body byte is read and against the bytes as they arrive (413,
+ * then the connection closes without reading the rest), and one read deadline: the connection has
+ * {@code readTimeout} from opening, or from the previous answer, to deliver a whole request (else
+ * it is closed, with 408 if a request had started). Reading stops while a request is handled.
+ *
+ * <p>Invariants: all state is touched on the channel's event loop only (answers written from
+ * other threads hop onto it); at most one exchange is open; a permit is held exactly while an
+ * exchange (or a request being read) is open and is released once; the body buffer is released
+ * once the exchange is answered or the connection closes.
+ */
+final class RequestReader extends ChannelInboundHandlerAdapter {
+  private final int maxBodyBytes;
+  private final long readTimeoutNanos;
+  private final Semaphore requestPermits;
+  private final Consumer<Exchange> handler;
+
+  private HttpRequest head;
+  private CompositeByteBuf body;
+  private boolean holdsPermit;
+  private boolean discarding;
+  private Exchange open;
+  private io.netty.util.concurrent.Future<?> deadline;
+
+  RequestReader(int maxBodyBytes, long readTimeoutNanos, Semaphore requestPermits, Consumer<Exchange> handler) {
+    this.maxBodyBytes = maxBodyBytes;
+    this.readTimeoutNanos = readTimeoutNanos;
+    this.requestPermits = requestPermits;
+    this.handler = handler;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    armDeadline(ctx);
+    super.channelActive(ctx);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (discarding || open != null) {
+        return; // after a refusal the connection is closing; a pipelined request is not read
+      }
+      if (msg instanceof HttpRequest request) {
+        startRequest(ctx, request);
+      }
+      if (msg instanceof HttpContent content && head != null) {
+        addContent(ctx, content);
+      }
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void startRequest(ChannelHandlerContext ctx, HttpRequest request) {
+    DecoderResult result = request.decoderResult();
+    if (result.isFailure()) {
+      refuse(ctx, decodeFailureStatus(result.cause()), "malformed HTTP request");
+      return;
+    }
+    if (!requestPermits.tryAcquire()) {
+      DefaultHttpHeaders retry = new DefaultHttpHeaders();
+      retry.set(HttpHeaderNames.RETRY_AFTER, "1");
+      refuse(ctx, HttpErrors.response(HttpResponseStatus.SERVICE_UNAVAILABLE, Status.Code.UNAVAILABLE,
+          "too many requests in progress", retry));
+      return;
+    }
+    holdsPermit = true;
+    long declared = HttpUtil.getContentLength(request, -1L);
+    if (declared > maxBodyBytes) {
+      refuseTooLarge(ctx);
+      return;
+    }
+    if (HttpUtil.is100ContinueExpected(request)) {
+      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+    }
+    head = request;
+    body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+  }
+
+  private void addContent(ChannelHandlerContext ctx, HttpContent content) {
+    if (content.decoderResult().isFailure()) {
+      refuse(ctx, decodeFailureStatus(content.decoderResult().cause()), "malformed HTTP request");
+      return;
+    }
+    if ((long) body.readableBytes() + content.content().readableBytes() > maxBodyBytes) {
+      refuseTooLarge(ctx);
+      return;
+    }
+    if (content.content().isReadable()) {
+      body.addComponent(true, content.content().retain());
+    }
+    if (content instanceof LastHttpContent) {
+      dispatch(ctx);
+    }
+  }
+
+  private void dispatch(ChannelHandlerContext ctx) {
+    cancelDeadline();
+    ctx.channel().config().setAutoRead(false);
+    HttpRequest request = head;
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    head = null;
+    open = new Exchange(request.method(), request.uri(), request.headers(), body,
+        (InetSocketAddress) ctx.channel().remoteAddress(),
+        response -> ctx.executor().execute(() -> answer(ctx, response, keepAlive)));
+    handler.accept(open);
+  }
+
+  /** Writes the open exchange's answer; on the event loop. */
+  private void answer(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    open = null;
+    releaseRequest();
+    if (!ctx.channel().isActive()) {
+      response.release();
+      return;
+    }
+    HttpUtil.setContentLength(response, response.content().readableBytes());
+    SecurityHeaders.addDefaults(response.headers());
+    if (!keepAlive) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    ctx.writeAndFlush(response);
+    armDeadline(ctx); // the next request, or the idle keep-alive, gets the same time
+    ctx.channel().config().setAutoRead(true);
+    ctx.read();
+  }
+
+  private void refuseTooLarge(ChannelHandlerContext ctx) {
+    refuse(ctx, HttpErrors.response(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Status.Code.RESOURCE_EXHAUSTED,
+        "request body larger than " + maxBodyBytes + " bytes", null));
+  }
+
+  private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
+    refuse(ctx, HttpErrors.response(status, status.code() == 400 ? Status.Code.INVALID_ARGUMENT
+        : Status.Code.RESOURCE_EXHAUSTED, message, null));
+  }
+
+  /** Answers and closes without reading anything more from the connection. */
+  private void refuse(ChannelHandlerContext ctx, FullHttpResponse response) {
+    discarding = true;
+    head = null;
+    releaseRequest();
+    cancelDeadline();
+    ctx.channel().config().setAutoRead(false);
+    HttpUtil.setContentLength(response, response.content().readableBytes());
+    SecurityHeaders.addDefaults(response.headers());
+    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private static HttpResponseStatus decodeFailureStatus(Throwable cause) {
+    if (cause instanceof TooLongHttpHeaderException) {
+      return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+    }
+    if (cause instanceof TooLongHttpLineException) {
+      return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+    }
+    return cause instanceof TooLongFrameException ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
+  }
+
+  private void armDeadline(ChannelHandlerContext ctx) {
+    cancelDeadline();
+    deadline = ctx.executor().schedule(() -> {
+      if (open != null || discarding) {
+        return; // handling a request is bounded by the forwarded call's deadline
+      }
+      if (head != null) {
+        refuse(ctx, HttpErrors.response(HttpResponseStatus.REQUEST_TIMEOUT, Status.Code.DEADLINE_EXCEEDED,
+            "request not received in time", null));
+      } else {
+        ctx.close();
+      }
+    }, readTimeoutNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelDeadline() {
+    if (deadline != null) {
+      deadline.cancel(false);
+      deadline = null;
+    }
+  }
+
+  private void releaseRequest() {
+    if (body != null) {
+      body.release();
+      body = null;
+    }
+    if (holdsPermit) {
+      holdsPermit = false;
+      requestPermits.release();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    cancelDeadline();
+    Exchange abandoned = open;
+    open = null;
+    if (abandoned != null) {
+      abandoned.abandoned();
+    }
+    releaseRequest();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close(); // TLS or socket errors: nothing useful to answer, nothing client-controlled to log
+  }
+}
