@@ -12,9 +12,11 @@ public final class WebPage {
   /** The files; read from the classpath once, when the server starts. */
   public static StaticResources resources() {
     return StaticResources.builder()
-        // .file("/", "web/index.html")
-        // .file("/app.js", "web/app.js")
-        // .file("/app.css", "web/app.css")
+        .file("/", "web/index.html")
+        .file("/ui/", "web/index.html")
+        .file("/ui/app.js", "web/app.js")
+        .file("/ui/app.css", "web/app.css")
+        .file("/ui/favicon.svg", "web/favicon.svg")
         .build();
   }
 }
