@@ -30,8 +30,9 @@ import java.util.function.Consumer;
  * One connection's request reading, with every limit a peer meets before its request is handed
  * on: one request at a time (no pipelining), a permit of the server-wide request budget taken
  * when the head arrives (none left: 503 before the body is read), the body limit checked against
- * {@code Content-Length} before any body byte is read and against the bytes as they arrive (413,
- * then the connection closes without reading the rest), and one read deadline: the connection has
+ * {@code Content-Length} before any body byte is read and against the bytes as they arrive (413;
+ * the rest is read and dropped, never buffered, and the connection closes once the peer stops
+ * sending, see {@link #linger}), and one read deadline: the connection has
  * {@code readTimeout} from opening, or from the previous answer, to deliver a whole request (else
  * it is closed, with 408 if a request had started). Reading stops while a request is handled.
  *
@@ -41,6 +42,8 @@ import java.util.function.Consumer;
  * once the exchange is answered or the connection closes.
  */
 final class RequestReader extends ChannelInboundHandlerAdapter {
+  /** A refused connection is closed once the peer sent nothing for this long (see {@link #linger}). */
+  private static final long LINGER_QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
   private final int maxBodyBytes;
   private final long readTimeoutNanos;
   private final Semaphore requestPermits;
@@ -52,6 +55,8 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
   private boolean discarding;
   private Exchange open;
   private io.netty.util.concurrent.Future<?> deadline;
+  /** After a refusal: when the lingering close ends at the latest (nanoTime); 0 before. */
+  private long lingerEnd;
 
   RequestReader(int maxBodyBytes, long readTimeoutNanos, Semaphore requestPermits, Consumer<Exchange> handler) {
     this.maxBodyBytes = maxBodyBytes;
@@ -70,6 +75,9 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
       if (discarding || open != null) {
+        if (lingerEnd != 0) {
+          lingerQuietly(ctx);
+        }
         return; // after a refusal the connection is closing; a pipelined request is not read
       }
       if (msg instanceof HttpRequest request) {
@@ -169,7 +177,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
         : Status.Code.RESOURCE_EXHAUSTED, message, null));
   }
 
-  /** Answers and closes without reading anything more from the connection. */
+  /** Answers and closes; nothing more from the connection is handled (see {@link #linger}). */
   private void refuse(ChannelHandlerContext ctx, FullHttpResponse response) {
     discarding = true;
     head = null;
@@ -179,7 +187,32 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
     HttpUtil.setContentLength(response, response.content().readableBytes());
     SecurityHeaders.addDefaults(response.headers());
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(response).addListener(f -> linger(ctx));
+  }
+
+  /**
+   * Closes a refused connection once the peer has stopped sending: what still arrives is read and
+   * dropped until nothing came for {@link #LINGER_QUIET_NANOS}, and for at most the read timeout.
+   * Closing with unread bytes would make the kernel answer them with a reset, and a client still
+   * uploading (a browser sending a too-large image) would lose the answer it was already sent.
+   */
+  private void linger(ChannelHandlerContext ctx) {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    lingerEnd = System.nanoTime() + readTimeoutNanos;
+    lingerQuietly(ctx);
+    ctx.channel().config().setAutoRead(true);
+    ctx.read();
+  }
+
+  /** (Re)arms the lingering close: after a quiet spell, or at the end of the lingering. */
+  private void lingerQuietly(ChannelHandlerContext ctx) {
+    cancelDeadline();
+    long wait = Math.max(0, Math.min(LINGER_QUIET_NANOS, lingerEnd - System.nanoTime()));
+    deadline = ctx.executor().schedule(() -> {
+      ctx.close();
+    }, wait, TimeUnit.NANOSECONDS);
   }
 
   private static HttpResponseStatus decodeFailureStatus(Throwable cause) {

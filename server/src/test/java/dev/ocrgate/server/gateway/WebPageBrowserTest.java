@@ -248,17 +248,27 @@ class WebPageBrowserTest {
         .isEqualTo("rate limit exceeded — retry after " + retryAfter + " s.");
   }
 
+  /**
+   * The server refuses the body from its declared length while the browser is still sending it;
+   * the browser reads the answer only after its upload, so the server must keep reading (and
+   * dropping) until then rather than reset the connection. Three rounds: a reset loses the 413
+   * only in some of them.
+   */
   @Test
   void page_imageOverTheBodyLimit_showsThe413() throws Exception {
-    byte[] big = new byte[MAX_BODY + 64 * 1024];
+    byte[] big = new byte[4 * MAX_BODY];
     new Random(17).nextBytes(big);
-    ChromeDriver driver = open();
-    useToken(driver, mint("acme"));
-    upload(driver, "huge.png", big);
-    awaitState(driver, "error");
-    WebElement error = driver.findElement(By.id("error"));
-    assertThat(error.getDomAttribute("data-http-status")).isEqualTo("413");
-    assertThat(driver.findElement(By.id("error-title")).getText()).startsWith("413 ");
+    for (int round = 0; round < 3; round++) {
+      ChromeDriver driver = open();
+      useToken(driver, mint("acme"));
+      upload(driver, "huge.png", big);
+      awaitState(driver, "error");
+      WebElement error = driver.findElement(By.id("error"));
+      assertThat(error.getDomAttribute("data-http-status")).as("round %d", round).isEqualTo("413");
+      assertThat(driver.findElement(By.id("error-title")).getText()).isEqualTo("413 RESOURCE_EXHAUSTED");
+      assertThat(driver.findElement(By.id("error-message")).getText())
+          .isEqualTo("request body larger than " + MAX_BODY + " bytes");
+    }
   }
 
   @Test
