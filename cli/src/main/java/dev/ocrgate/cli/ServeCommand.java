@@ -31,12 +31,16 @@ import picocli.CommandLine.Option;
           + " (docs/configuration.md)."
     })
 final class ServeCommand implements Callable<Integer> {
+  private static final int DEFAULT_GRPC_PORT = new OcrgateConfig().server.port;
+  private static final int DEFAULT_HTTP_PORT = new OcrgateConfig().http.port;
+
   @Option(names = "--config", paramLabel = "FILE", description = "YAML config file.")
   Path configFile;
 
   @Option(
       names = "--dev",
-      description = "Development mode: generate dev TLS material and a dev signing key (certs/dev) when absent.")
+      description = "Development mode: generate dev TLS material and a dev signing key (certs/dev) when absent,"
+          + " and serve the HTTP/JSON port too.")
   boolean dev;
 
   @Option(names = "--host", description = "Bind address (default 127.0.0.1).")
@@ -44,6 +48,13 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--port", description = "Port (default 8443; 0 = any free port).")
   Integer port;
+
+  @Option(
+      names = "--http-port",
+      paramLabel = "N",
+      description = "Serve the HTTP/JSON port (POST /v1/recognize, the browser page) on N (0 = any free port)."
+          + " --dev turns it on at the gRPC port + 1 (8444 by default).")
+  Integer httpPort;
 
   @Option(
       names = "--plaintext",
@@ -128,7 +139,37 @@ final class ServeCommand implements Callable<Integer> {
     // 128 KiB limit on one argument.
     System.err.println("    or: { printf '{\"image\":{\"encoded\":{\"data\":\"'; base64 -w0 page.png; printf '\"}}}'; } | grpcurl "
         + trust + " -H \"authorization: Bearer $OCRGATE_TOKEN\" -d @ localhost:" + port + " ocrgate.v1.OcrService/Recognize");
+    if (config.http.enabled) {
+      String httpPortText = config.http.port == 0 ? "<http-port>" : String.valueOf(config.http.port);
+      String base = (config.server.plaintext ? "http" : "https") + "://localhost:" + httpPortText;
+      String curlTrust = config.server.plaintext ? ""
+          : "--cacert " + Launcher.repoRoot().resolve(config.dev.certs_dir).resolve("ca.crt") + " ";
+      System.err.println("    or: curl " + curlTrust + "-H \"Authorization: Bearer $OCRGATE_TOKEN\""
+          + " -H 'Content-Type: image/png' --data-binary @page.png " + base + "/v1/recognize");
+      System.err.println("browser page: " + base + "/ (paste the token there)");
+    }
     System.err.println("more tokens: bin/ocrgate token --sub alice --scope ocr:recognize --ttl 3600");
+  }
+
+  /**
+   * {@code --http-port} turns the HTTP port on at that port. {@code --dev} turns it on too; unless
+   * a port was chosen (flag, config or OCRGATE_HTTP_PORT), at the gRPC port + 1, so that several
+   * dev servers given different {@code --port}s do not collide on 8444 (and at 0 with {@code --port 0}).
+   */
+  private void applyHttpFlags(OcrgateConfig config) {
+    if (httpPort != null) {
+      config.http.enabled = true;
+      config.http.port = httpPort;
+      return;
+    }
+    if (!dev) {
+      return;
+    }
+    config.http.enabled = true;
+    int grpcPort = config.server.port;
+    if (config.http.port == DEFAULT_HTTP_PORT && grpcPort != DEFAULT_GRPC_PORT) {
+      config.http.port = grpcPort == 0 || grpcPort == 65535 ? 0 : grpcPort + 1;
+    }
   }
 
   private void applyFlags(OcrgateConfig config) {
@@ -144,6 +185,7 @@ final class ServeCommand implements Callable<Integer> {
     if (plaintext) {
       config.server.plaintext = true;
     }
+    applyHttpFlags(config);
     if (tlsCert != null) {
       config.tls.cert_chain = tlsCert;
     }

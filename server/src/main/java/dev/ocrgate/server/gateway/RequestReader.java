@@ -34,7 +34,9 @@ import java.util.function.Consumer;
  * the rest is read and dropped, never buffered, and the connection closes once the peer stops
  * sending, see {@link #linger}), and one read deadline: the connection has
  * {@code readTimeout} from opening, or from the previous answer, to deliver a whole request (else
- * it is closed, with 408 if a request had started). Reading stops while a request is handled.
+ * it is closed, with 408 if a request had started). While a request is handled the connection
+ * is still read, so that its close cancels the forwarded call; a pipelined request is dropped,
+ * reading stops, and the connection closes after the answer.
  *
  * <p>Invariants: all state is touched on the channel's event loop only (answers written from
  * other threads hop onto it); at most one exchange is open; a permit is held exactly while an
@@ -53,6 +55,8 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
   private CompositeByteBuf body;
   private boolean holdsPermit;
   private boolean discarding;
+  /** A request arrived while one was open: close after answering the open one. */
+  private boolean pipelined;
   private Exchange open;
   private io.netty.util.concurrent.Future<?> deadline;
   /** After a refusal: when the lingering close ends at the latest (nanoTime); 0 before. */
@@ -74,11 +78,18 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
-      if (discarding || open != null) {
+      if (discarding) {
         if (lingerEnd != 0) {
           lingerQuietly(ctx);
         }
-        return; // after a refusal the connection is closing; a pipelined request is not read
+        return; // after a refusal the connection is closing
+      }
+      if (open != null) {
+        // Pipelining is not supported: the request is dropped and the connection closes after
+        // the open answer. Reading stops (back-pressure) until then.
+        pipelined = true;
+        ctx.channel().config().setAutoRead(false);
+        return;
       }
       if (msg instanceof HttpRequest request) {
         startRequest(ctx, request);
@@ -136,7 +147,8 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
 
   private void dispatch(ChannelHandlerContext ctx) {
     cancelDeadline();
-    ctx.channel().config().setAutoRead(false);
+    // Reading goes on while the request is handled, so that a client closing the connection is
+    // seen at once and its forwarded call cancelled.
     HttpRequest request = head;
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     head = null;
@@ -156,15 +168,13 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
     }
     HttpUtil.setContentLength(response, response.content().readableBytes());
     SecurityHeaders.addDefaults(response.headers());
-    if (!keepAlive) {
+    if (!keepAlive || pipelined) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
       return;
     }
     ctx.writeAndFlush(response);
     armDeadline(ctx); // the next request, or the idle keep-alive, gets the same time
-    ctx.channel().config().setAutoRead(true);
-    ctx.read();
   }
 
   private void refuseTooLarge(ChannelHandlerContext ctx) {

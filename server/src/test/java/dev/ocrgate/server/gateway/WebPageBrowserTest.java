@@ -12,6 +12,7 @@ import dev.ocrgate.server.auth.TokenMinter;
 import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.config.RateLimitSection;
 import dev.ocrgate.server.testing.HeadlessChromium;
+import dev.ocrgate.server.testing.RawHttps;
 import dev.ocrgate.server.testing.RepoPaths;
 import dev.ocrgate.server.testing.TestTls;
 import dev.ocrgate.server.testing.TextImages;

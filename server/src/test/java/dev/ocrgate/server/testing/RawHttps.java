@@ -1,8 +1,7 @@
-package dev.ocrgate.server.gateway;
+package dev.ocrgate.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ocrgate.server.testing.TestTls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,24 +27,24 @@ import javax.net.ssl.TrustManagerFactory;
  * headers, declared lengths that differ from what is sent, bodies sent in part. Not thread-safe
  * per socket; the static methods may be used from any thread.
  */
-final class RawHttps {
+public final class RawHttps {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static volatile SSLContext context;
 
   private RawHttps() {}
 
   /** A parsed answer; header names in lower case. */
-  record Response(int status, Map<String, List<String>> headers, byte[] body) {
-    String header(String name) {
+  public record Response(int status, Map<String, List<String>> headers, byte[] body) {
+    public String header(String name) {
       List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
       return v == null ? null : v.get(0);
     }
 
-    String text() {
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
 
-    JsonNode json() {
+    public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
@@ -54,7 +53,7 @@ final class RawHttps {
     }
   }
 
-  static synchronized SSLContext tls() throws Exception {
+  public static synchronized SSLContext tls() throws Exception {
     if (context == null) {
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
       trust.load(null, null);
@@ -71,7 +70,7 @@ final class RawHttps {
   }
 
   /** A TLS connection to localhost:{@code port}, handshake done, 30 s read timeout. */
-  static SSLSocket connect(int port) throws Exception {
+  public static SSLSocket connect(int port) throws Exception {
     SSLSocket s = (SSLSocket) tls().getSocketFactory().createSocket("localhost", port);
     SSLParameters p = s.getSSLParameters();
     p.setEndpointIdentificationAlgorithm("HTTPS");
@@ -82,7 +81,7 @@ final class RawHttps {
   }
 
   /** Sends one request ({@code Connection: close}, {@code Content-Length} of body) and reads its answer. */
-  static Response send(int port, String method, String path, List<String[]> headers, byte[] body) throws Exception {
+  public static Response send(int port, String method, String path, List<String[]> headers, byte[] body) throws Exception {
     try (SSLSocket s = connect(port)) {
       write(s.getOutputStream(), method, path, headers, body);
       return read(s.getInputStream());
@@ -90,7 +89,7 @@ final class RawHttps {
   }
 
   /** A POST of {@code body} with {@code contentType} and, when not null, {@code Authorization: authorization}. */
-  static Response post(int port, String path, String contentType, String authorization, byte[] body) throws Exception {
+  public static Response post(int port, String path, String contentType, String authorization, byte[] body) throws Exception {
     List<String[]> h = new ArrayList<>();
     h.add(new String[] {"Content-Type", contentType});
     if (authorization != null) {
@@ -99,7 +98,7 @@ final class RawHttps {
     return send(port, "POST", path, h, body);
   }
 
-  static void write(OutputStream out, String method, String path, List<String[]> headers, byte[] body) throws IOException {
+  public static void write(OutputStream out, String method, String path, List<String[]> headers, byte[] body) throws IOException {
     StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
     for (String[] h : headers) {
       head.append(h[0]).append(": ").append(h[1]).append("\r\n");
@@ -116,7 +115,7 @@ final class RawHttps {
   }
 
   /** Reads one answer (Content-Length framed, as the server always frames them). */
-  static Response read(InputStream in) throws IOException {
+  public static Response read(InputStream in) throws IOException {
     String statusLine = line(in);
     if (statusLine == null) {
       throw new IOException("connection closed before an answer");
@@ -150,7 +149,7 @@ final class RawHttps {
   }
 
   /** A multipart/form-data body with one file part named {@code image}; returns {boundary header value, body}. */
-  static Object[] multipart(byte[] file, String fileType, Map<String, String> fields) {
+  public static Object[] multipart(byte[] file, String fileType, Map<String, String> fields) {
     String boundary = "ocrgate-test-" + Long.toHexString(System.nanoTime());
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     for (Map.Entry<String, String> f : fields.entrySet()) {
