@@ -97,7 +97,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
   private void startRequest(ChannelHandlerContext ctx, HttpRequest request) {
     DecoderResult result = request.decoderResult();
     if (result.isFailure()) {
-      refuse(ctx, decodeFailureStatus(result.cause()), "malformed HTTP request");
+      refuseUndecodable(ctx, result.cause());
       return;
     }
     if (!requestPermits.tryAcquire()) {
@@ -122,7 +122,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
 
   private void addContent(ChannelHandlerContext ctx, HttpContent content) {
     if (content.decoderResult().isFailure()) {
-      refuse(ctx, decodeFailureStatus(content.decoderResult().cause()), "malformed HTTP request");
+      refuseUndecodable(ctx, content.decoderResult().cause());
       return;
     }
     if ((long) body.readableBytes() + content.content().readableBytes() > maxBodyBytes) {
@@ -174,7 +174,15 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
         "request body larger than " + maxBodyBytes + " bytes", null));
   }
 
-  private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
+  /** A request the codec could not parse: 400, or 414/431/413 for a part over its limit. */
+  private void refuseUndecodable(ChannelHandlerContext ctx, Throwable cause) {
+    HttpResponseStatus status = decodeFailureStatus(cause);
+    String message = switch (status.code()) {
+      case 414 -> "request line too long";
+      case 431 -> "request headers larger than the limit";
+      case 413 -> "request body chunk too large";
+      default -> "malformed HTTP request";
+    };
     refuse(ctx, HttpErrors.response(status, status.code() == 400 ? Status.Code.INVALID_ARGUMENT
         : Status.Code.RESOURCE_EXHAUSTED, message, null));
   }

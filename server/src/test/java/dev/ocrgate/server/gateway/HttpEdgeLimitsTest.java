@@ -152,6 +152,7 @@ class HttpEdgeLimitsTest {
     RawHttps.Response r = RawHttps.send(port, "POST", "/v1/recognize",
         List.<String[]>of(new String[] {"X-Padding", "p".repeat(4096)}), new byte[1]);
     assertThat(r.status()).isEqualTo(431);
+    assertThat(r.json().path("message").asText()).isEqualTo("request headers larger than the limit");
     assertThat(service.entered).isEmpty();
   }
 
