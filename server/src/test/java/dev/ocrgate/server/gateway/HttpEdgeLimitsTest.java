@@ -232,6 +232,21 @@ class HttpEdgeLimitsTest {
     }
   }
 
+  @Test
+  void shutdown_letsTheHttpCallInFlightFinish_andStopsAccepting() throws Exception {
+    int port = start(h -> { });
+    CompletableFuture<RawHttps.Response> inFlight = CompletableFuture.supplyAsync(() -> post(port));
+    StreamObserver<RecognizeResponse> held = service.entered.poll(30, TimeUnit.SECONDS);
+    assertThat(held).isNotNull();
+    CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(server::shutdownGracefully);
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> catchThrowable(() -> RawHttps.connect(port)) != null);
+    assertThat(drained).isNotDone();
+    held.onNext(RecognizeResponse.newBuilder().setModel("drained").build());
+    held.onCompleted();
+    assertThat(inFlight.get(30, TimeUnit.SECONDS).json().path("model").asText()).isEqualTo("drained");
+    assertThat(drained.get(30, TimeUnit.SECONDS)).as("drained within the drain time").isTrue();
+  }
+
   private static RawHttps.Response post(int port) {
     try {
       return RawHttps.post(port, "/v1/recognize", "image/png", null, new byte[] {1, 2, 3});
