@@ -146,8 +146,17 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
     head = null;
     open = new Exchange(request.method(), request.uri(), request.headers(), body,
         (InetSocketAddress) ctx.channel().remoteAddress(),
-        response -> ctx.executor().execute(() -> answer(ctx, response, keepAlive)));
+        response -> onEventLoop(ctx, response, keepAlive));
     handler.accept(open);
+  }
+
+  /** Hands an answer (from any thread) to the event loop; dropped when the loop has stopped. */
+  private void onEventLoop(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    try {
+      ctx.executor().execute(() -> answer(ctx, response, keepAlive));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      response.release(); // the port is closed: so is the connection
+    }
   }
 
   /** Writes the open exchange's answer; on the event loop. */
