@@ -365,6 +365,7 @@ public final class OcrgateServer implements AutoCloseable {
       }
       // Checked here, before the caller loads models, so a refused config fails at once.
       config.server.validate();
+      config.http.validate();
       EdgeLimits.refuseInsecureExposure(config);
       this.config = config;
     }

@@ -105,7 +105,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
   private void startRequest(ChannelHandlerContext ctx, HttpRequest request) {
     DecoderResult result = request.decoderResult();
     if (result.isFailure()) {
-      refuse(ctx, decodeFailureStatus(result.cause()), "malformed HTTP request");
+      refuseUndecodable(ctx, result.cause());
       return;
     }
     if (!requestPermits.tryAcquire()) {
@@ -130,7 +130,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
 
   private void addContent(ChannelHandlerContext ctx, HttpContent content) {
     if (content.decoderResult().isFailure()) {
-      refuse(ctx, decodeFailureStatus(content.decoderResult().cause()), "malformed HTTP request");
+      refuseUndecodable(ctx, content.decoderResult().cause());
       return;
     }
     if ((long) body.readableBytes() + content.content().readableBytes() > maxBodyBytes) {
@@ -154,8 +154,17 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
     head = null;
     open = new Exchange(request.method(), request.uri(), request.headers(), body,
         (InetSocketAddress) ctx.channel().remoteAddress(),
-        response -> ctx.executor().execute(() -> answer(ctx, response, keepAlive)));
+        response -> onEventLoop(ctx, response, keepAlive));
     handler.accept(open);
+  }
+
+  /** Hands an answer (from any thread) to the event loop; dropped when the loop has stopped. */
+  private void onEventLoop(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    try {
+      ctx.executor().execute(() -> answer(ctx, response, keepAlive));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      response.release(); // the port is closed: so is the connection
+    }
   }
 
   /** Writes the open exchange's answer; on the event loop. */
@@ -182,7 +191,15 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
         "request body larger than " + maxBodyBytes + " bytes", null));
   }
 
-  private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
+  /** A request the codec could not parse: 400, or 414/431/413 for a part over its limit. */
+  private void refuseUndecodable(ChannelHandlerContext ctx, Throwable cause) {
+    HttpResponseStatus status = decodeFailureStatus(cause);
+    String message = switch (status.code()) {
+      case 414 -> "request line too long";
+      case 431 -> "request headers larger than the limit";
+      case 413 -> "request body chunk too large";
+      default -> "malformed HTTP request";
+    };
     refuse(ctx, HttpErrors.response(status, status.code() == 400 ? Status.Code.INVALID_ARGUMENT
         : Status.Code.RESOURCE_EXHAUSTED, message, null));
   }

@@ -152,6 +152,7 @@ class HttpEdgeLimitsTest {
     RawHttps.Response r = RawHttps.send(port, "POST", "/v1/recognize",
         List.<String[]>of(new String[] {"X-Padding", "p".repeat(4096)}), new byte[1]);
     assertThat(r.status()).isEqualTo(431);
+    assertThat(r.json().path("message").asText()).isEqualTo("request headers larger than the limit");
     assertThat(service.entered).isEmpty();
   }
 
@@ -229,6 +230,21 @@ class HttpEdgeLimitsTest {
     } finally {
       ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void shutdown_letsTheHttpCallInFlightFinish_andStopsAccepting() throws Exception {
+    int port = start(h -> { });
+    CompletableFuture<RawHttps.Response> inFlight = CompletableFuture.supplyAsync(() -> post(port));
+    StreamObserver<RecognizeResponse> held = service.entered.poll(30, TimeUnit.SECONDS);
+    assertThat(held).isNotNull();
+    CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(server::shutdownGracefully);
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> catchThrowable(() -> RawHttps.connect(port)) != null);
+    assertThat(drained).isNotDone();
+    held.onNext(RecognizeResponse.newBuilder().setModel("drained").build());
+    held.onCompleted();
+    assertThat(inFlight.get(30, TimeUnit.SECONDS).json().path("model").asText()).isEqualTo("drained");
+    assertThat(drained.get(30, TimeUnit.SECONDS)).as("drained within the drain time").isTrue();
   }
 
   private static RawHttps.Response post(int port) {
