@@ -51,6 +51,10 @@ class HttpEdgeLimitsTest {
   private final BlockingQueue<SocketAddress> peers = new LinkedBlockingQueue<>();
 
   private int start(Consumer<HttpSection> limits) {
+    return start(limits, tls -> { });
+  }
+
+  private int start(Consumer<HttpSection> limits, Consumer<OcrgateConfig.TlsSection> tlsSettings) {
     OcrgateConfig config = new OcrgateConfig();
     config.server.port = 0;
     config.metrics.enabled = false;
@@ -58,6 +62,7 @@ class HttpEdgeLimitsTest {
     config.http.enabled = true;
     config.http.port = 0;
     TestTls.certs().applyTo(config.tls);
+    tlsSettings.accept(config.tls);
     limits.accept(config.http);
     server = OcrgateServer.builder(config).addService(service).addInterceptor(new ServerInterceptor() {
       @Override
@@ -245,6 +250,22 @@ class HttpEdgeLimitsTest {
     held.onCompleted();
     assertThat(inFlight.get(30, TimeUnit.SECONDS).json().path("model").asText()).isEqualTo("drained");
     assertThat(drained.get(30, TimeUnit.SECONDS)).as("drained within the drain time").isTrue();
+  }
+
+  @Test
+  void clientCertificatesRequired_onTheGrpcPort_areRequiredOnTheHttpPortToo() throws Exception {
+    int port = start(h -> { }, tls -> tls.client_auth = "require");
+    Throwable without = catchThrowable(() -> {
+      try (SSLSocket s = RawHttps.connect(port)) {
+        RawHttps.write(s.getOutputStream(), "GET", "/nothing", List.of(), null);
+        RawHttps.read(s.getInputStream());
+      }
+    });
+    assertThat(without).as("no client certificate: the handshake fails").isNotNull();
+    try (SSLSocket s = RawHttps.connect(RawHttps.mtls(), port)) {
+      RawHttps.write(s.getOutputStream(), "GET", "/nothing", List.of(), null);
+      assertThat(RawHttps.read(s.getInputStream()).status()).isEqualTo(404);
+    }
   }
 
   private static RawHttps.Response post(int port) {

@@ -69,9 +69,41 @@ public final class RawHttps {
     return context;
   }
 
+  /** Trusts the test CA and presents the dev client certificate (EC P-256, PKCS#8 PEM). */
+  public static SSLContext mtls() throws Exception {
+    java.security.cert.Certificate cert;
+    try (InputStream in = Files.newInputStream(TestTls.certs().clientCert())) {
+      cert = CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+    String pem = Files.readString(TestTls.certs().clientKey()).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    java.security.PrivateKey key = java.security.KeyFactory.getInstance("EC")
+        .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(pem)));
+    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+    ks.load(null, null);
+    ks.setKeyEntry("client", key, new char[0], new java.security.cert.Certificate[] {cert});
+    javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, new char[0]);
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    try (InputStream in = Files.newInputStream(TestTls.certs().caCert())) {
+      trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext c = SSLContext.getInstance("TLS");
+    c.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return c;
+  }
+
   /** A TLS connection to localhost:{@code port}, handshake done, 30 s read timeout. */
   public static SSLSocket connect(int port) throws Exception {
-    SSLSocket s = (SSLSocket) tls().getSocketFactory().createSocket("localhost", port);
+    return connect(tls(), port);
+  }
+
+  /** As {@link #connect(int)} with the given TLS context (e.g. {@link #mtls()}). */
+  public static SSLSocket connect(SSLContext context, int port) throws Exception {
+    SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket("localhost", port);
     SSLParameters p = s.getSSLParameters();
     p.setEndpointIdentificationAlgorithm("HTTPS");
     s.setSSLParameters(p);
