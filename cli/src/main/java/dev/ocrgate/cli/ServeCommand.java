@@ -33,12 +33,16 @@ import picocli.CommandLine.Option;
           + " (docs/configuration.md)."
     })
 final class ServeCommand implements Callable<Integer> {
+  private static final int DEFAULT_GRPC_PORT = new OcrgateConfig().server.port;
+  private static final int DEFAULT_HTTP_PORT = new OcrgateConfig().http.port;
+
   @Option(names = "--config", paramLabel = "FILE", description = "YAML config file.")
   Path configFile;
 
   @Option(
       names = "--dev",
-      description = "Development mode: generate dev TLS material and a dev signing key (certs/dev) when absent.")
+      description = "Development mode: generate dev TLS material and a dev signing key (certs/dev) when absent,"
+          + " and serve the HTTP/JSON port too.")
   boolean dev;
 
   @Option(names = "--host", description = "Bind address (default 127.0.0.1).")
@@ -46,6 +50,13 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--port", description = "Port (default 8443; 0 = any free port).")
   Integer port;
+
+  @Option(
+      names = "--http-port",
+      paramLabel = "N",
+      description = "Serve the HTTP/JSON port (POST /v1/recognize, the browser page) on N (0 = any free port)."
+          + " --dev turns it on at the gRPC port + 1 (8444 by default).")
+  Integer httpPort;
 
   @Option(
       names = "--plaintext",
@@ -84,8 +95,13 @@ final class ServeCommand implements Callable<Integer> {
           dev.putAll(certs.tlsOverrides(config.tls));
           System.err.println("dev TLS: clients trust " + certs.caCert());
         }
-        dev.putAll(devAuth(config));
+        dev.putAll(devHttp(config));
+        Map<String, String> auth = devAuth(config);
+        dev.putAll(auth);
         config = ConfigLoader.load(configFile, System.getenv(), dev);
+        if (!auth.isEmpty()) {
+          printExamples(config);
+        }
       }
       ConfigLoader.checkFiles(config); // as `config check` does, before anything is built
       OcrgateServer server = ServerAssembly.assemble(config);
@@ -98,7 +114,8 @@ final class ServeCommand implements Callable<Integer> {
 
   /**
    * Dev mode without a configured key source: make (or reuse) the dev RS256 key, print a
-   * ready-to-use token and an example call, and return the overrides that point the verifier at
+   * ready-to-use token (the example calls follow once the configuration is final), and return the
+   * overrides that point the verifier at
    * the key's JWKS (none when a key source is configured).
    */
   private static Map<String, String> devAuth(OcrgateConfig config) {
@@ -126,6 +143,11 @@ final class ServeCommand implements Callable<Integer> {
     System.err.println();
     System.err.println("  export OCRGATE_TOKEN=" + token);
     System.err.println();
+    return overrides;
+  }
+
+  /** Dev mode with the dev key: example calls for the token just printed, on the final configuration. */
+  private static void printExamples(OcrgateConfig config) {
     String port = config.server.port == 0 ? "<port>" : String.valueOf(config.server.port);
     String trust = config.server.plaintext ? "-plaintext"
         : "-cacert " + Launcher.repoRoot().resolve(config.dev.certs_dir).resolve("ca.crt");
@@ -135,8 +157,34 @@ final class ServeCommand implements Callable<Integer> {
     // 128 KiB limit on one argument.
     System.err.println("    or: { printf '{\"image\":{\"encoded\":{\"data\":\"'; base64 -w0 page.png; printf '\"}}}'; } | grpcurl "
         + trust + " -H \"authorization: Bearer $OCRGATE_TOKEN\" -d @ localhost:" + port + " ocrgate.v1.OcrService/Recognize");
+    if (config.http.enabled) {
+      String httpPortText = config.http.port == 0 ? "<http-port>" : String.valueOf(config.http.port);
+      String base = (config.server.plaintext ? "http" : "https") + "://localhost:" + httpPortText;
+      String curlTrust = config.server.plaintext ? ""
+          : "--cacert " + Launcher.repoRoot().resolve(config.dev.certs_dir).resolve("ca.crt") + " ";
+      System.err.println("    or: curl " + curlTrust + "-H \"Authorization: Bearer $OCRGATE_TOKEN\""
+          + " -H 'Content-Type: image/png' --data-binary @page.png " + base + "/v1/recognize");
+      System.err.println("browser page: " + base + "/ (paste the token there)");
+    }
     System.err.println("more tokens: bin/ocrgate token --sub alice --scope ocr:recognize --ttl 3600");
-    return overrides;
+  }
+
+  /**
+   * Dev mode's HTTP port, as overrides: {@code --dev} turns the port on; unless a port was chosen
+   * (flag, config or OCRGATE_HTTP_PORT), at the gRPC port + 1, so that several dev servers given
+   * different {@code --port}s do not collide on 8444 (and at 0 with {@code --port 0}).
+   */
+  private Map<String, String> devHttp(OcrgateConfig config) {
+    if (httpPort != null) {
+      return Map.of(); // flags() already set it
+    }
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("http.enabled", "true");
+    int grpcPort = config.server.port;
+    if (config.http.port == DEFAULT_HTTP_PORT && grpcPort != DEFAULT_GRPC_PORT) {
+      o.put("http.port", String.valueOf(grpcPort == 0 || grpcPort == 65535 ? 0 : grpcPort + 1));
+    }
+    return o;
   }
 
   /** The flags given, as the configuration keys they set (the top layer of ConfigLoader.load). */
@@ -153,6 +201,10 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (plaintext) {
       o.put("server.plaintext", "true");
+    }
+    if (httpPort != null) { // --http-port turns the HTTP port on at that port
+      o.put("http.enabled", "true");
+      o.put("http.port", httpPort.toString());
     }
     if (tlsCert != null) {
       o.put("tls.cert_chain", tlsCert);

@@ -84,23 +84,31 @@ final class EdgeLimits {
    */
   static void refuseInsecureExposure(OcrgateConfig config) {
     OcrgateConfig.ServerSection s = config.server;
+    refuseInsecureExposure(config, s.host, s.port);
+    if (config.http.enabled) {
+      refuseInsecureExposure(config, config.http.bindHost(s.host), config.http.port);
+    }
+  }
+
+  private static void refuseInsecureExposure(OcrgateConfig config, String host, int port) {
+    OcrgateConfig.ServerSection s = config.server;
     boolean authOff = !config.auth.enabled;
     if (!s.plaintext && !authOff) {
       return;
     }
-    InetSocketAddress bind = new InetSocketAddress(s.host, s.port);
+    InetSocketAddress bind = new InetSocketAddress(host, port);
     if (bind.getAddress() != null && bind.getAddress().isLoopbackAddress()) {
       return;
     }
     String what = s.plaintext && authOff ? "server.plaintext and auth.enabled: false"
         : s.plaintext ? "server.plaintext" : "auth.enabled: false";
     if (!s.allow_insecure_non_loopback) {
-      throw new ConfigException("refusing to serve with " + what + " on " + s.host
+      throw new ConfigException("refusing to serve with " + what + " on " + host
           + ", which is not a loopback address: bind 127.0.0.1, or set"
           + " server.allow_insecure_non_loopback: true if a network policy or a proxy on this host"
           + " guards the port");
     }
     log.warn("INSECURE EXPOSURE: {} on non-loopback address {} (server.allow_insecure_non_loopback)",
-        what, s.host);
+        what, host);
   }
 }

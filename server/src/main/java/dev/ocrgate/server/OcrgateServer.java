@@ -3,12 +3,16 @@ package dev.ocrgate.server;
 import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.ConfigLoader;
 import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.gateway.HttpGateway;
+import dev.ocrgate.server.gateway.StaticResources;
+import dev.ocrgate.server.gateway.WebPage;
 import dev.ocrgate.server.observability.HealthReporter;
 import dev.ocrgate.server.observability.Metrics;
 import dev.ocrgate.server.observability.ObservabilityHttpServer;
 import dev.ocrgate.server.tls.ServerTls;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -64,6 +68,8 @@ public final class OcrgateServer implements AutoCloseable {
   private volatile ServingStatus overall = ServingStatus.NOT_SERVING;
   private volatile Server server;
   private volatile ObservabilityHttpServer observability;
+  private volatile HttpGateway http;
+  private final StaticResources staticResources;
 
   private OcrgateServer(Builder b) {
     this.config = b.config;
@@ -75,6 +81,7 @@ public final class OcrgateServer implements AutoCloseable {
     this.closeables = List.copyOf(b.closeables);
     this.startupFacts = Map.copyOf(b.startupFacts);
     this.metrics = b.metrics;
+    this.staticResources = b.staticResources;
   }
 
   /**
@@ -98,8 +105,7 @@ public final class OcrgateServer implements AutoCloseable {
     OcrgateConfig.ServerSection s = config.server;
     InetSocketAddress bind = new InetSocketAddress(s.host, s.port);
     MessageSizeLimits limits = EdgeLimits.messageSizeLimits(s);
-    NettyServerBuilder nb = EdgeLimits.apply(NettyServerBuilder.forAddress(bind), s)
-        .addStreamTracerFactory(limits);
+    NettyServerBuilder nb = EdgeLimits.apply(NettyServerBuilder.forAddress(bind), s);
     if (s.plaintext) {
       log.warn(
           "PLAINTEXT MODE: TLS is off. Bearer tokens sent to this server can be read and replayed"
@@ -108,18 +114,7 @@ public final class OcrgateServer implements AutoCloseable {
     } else {
       nb.sslContext(ServerTls.serverContext(config.tls));
     }
-    for (ServerServiceDefinition def : services) {
-      nb.addService(def);
-    }
-    nb.addService(health.getHealthService());
-    nb.addService(ProtoReflectionServiceV1.newInstance());
-    // NettyServerBuilder.intercept: the interceptor added last runs first. The size limits'
-    // interceptor goes first, so it runs last, right before the handler asks for a message.
-    nb.intercept(limits.interceptor());
-    // Callers list their interceptors outermost first, so add them in reverse.
-    for (int i = interceptors.size() - 1; i >= 0; i--) {
-      nb.intercept(interceptors.get(i));
-    }
+    addServicesAndInterceptors(nb, limits);
     setAll(ServingStatus.NOT_SERVING);
     if (metrics != null && config.metrics.enabled) {
       // Up before the gRPC port so that liveness answers (and readiness says 503) during warm-up.
@@ -131,20 +126,61 @@ public final class OcrgateServer implements AutoCloseable {
       closeObservability();
       throw new ConfigException("cannot listen on " + s.host + ":" + s.port + ": " + e.getMessage(), e);
     }
+    startHttp(limits);
     for (Runnable warmUp : warmUps) {
       warmUp.run();
     }
     setAll(ServingStatus.SERVING);
     log.info(
-        "ocrgate serving on {}:{} tls={}{}",
+        "ocrgate serving on {}:{} tls={}{}{}",
         s.host,
         port(),
         s.plaintext ? "off(PLAINTEXT)" : ("on client_auth=" + config.tls.client_auth),
+        http == null ? "" : " http=" + config.http.bindHost(s.host) + ":" + httpPort(),
         startupFacts.entrySet().stream()
             .map(e -> " " + e.getKey() + "=" + e.getValue())
             .collect(Collectors.joining()));
     servingHooks.forEach(hook -> hook.accept(this::report));
     return this;
+  }
+
+  /**
+   * The services, health, reflection, the message size limits and the interceptors, added the
+   * same way to the gRPC port and to the HTTP port's in-process server: one policy for both.
+   */
+  private void addServicesAndInterceptors(ServerBuilder<?> b, MessageSizeLimits limits) {
+    b.addStreamTracerFactory(limits);
+    b.maxInboundMetadataSize(config.server.max_metadata_bytes);
+    b.maxInboundMessageSize(Math.max(config.server.max_inbound_message_bytes, config.server.max_control_message_bytes));
+    for (ServerServiceDefinition def : services) {
+      b.addService(def);
+    }
+    b.addService(health.getHealthService());
+    b.addService(ProtoReflectionServiceV1.newInstance());
+    // ServerBuilder.intercept: the interceptor added last runs first. The size limits'
+    // interceptor goes first, so it runs last, right before the handler asks for a message.
+    b.intercept(limits.interceptor());
+    // Callers list their interceptors outermost first, so add them in reverse.
+    for (int i = interceptors.size() - 1; i >= 0; i--) {
+      b.intercept(interceptors.get(i));
+    }
+  }
+
+  /** The HTTP/JSON port when {@code http.enabled}: same TLS files, same services and interceptors. */
+  private void startHttp(MessageSizeLimits limits) {
+    if (!config.http.enabled) {
+      return;
+    }
+    try {
+      http = HttpGateway.start(config.http, config.http.bindHost(config.server.host),
+          config.server.plaintext ? null : ServerTls.httpContext(config.tls), config.server.handshake_timeout_seconds,
+          b -> addServicesAndInterceptors(b, limits),
+          staticResources != null ? staticResources : WebPage.resources());
+    } catch (RuntimeException e) {
+      server.shutdownNow();
+      closeObservability();
+      throw e;
+    }
   }
 
   /** The bound port (useful when configured with port 0). */
@@ -154,6 +190,12 @@ public final class OcrgateServer implements AutoCloseable {
       throw new IllegalStateException("not started");
     }
     return srv.getPort();
+  }
+
+  /** The bound port of the HTTP/JSON endpoint, or -1 when it is not running. */
+  public int httpPort() {
+    HttpGateway h = http;
+    return h == null ? -1 : h.port();
   }
 
   /** The bound port of the HTTP metrics/probe endpoint, or -1 when it is not running. */
@@ -199,11 +241,18 @@ public final class OcrgateServer implements AutoCloseable {
       log.info("draining: NOT_SERVING, no new calls, waiting up to {} s for in-flight calls",
           config.server.drain_timeout_seconds);
       runDrainHooks();
+      HttpGateway h = http;
+      if (h != null) {
+        h.shutdown();
+      }
       srv.shutdown();
       try {
-        drained = srv.awaitTermination(config.server.drain_timeout_seconds, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.server.drain_timeout_seconds);
+        drained = srv.awaitTermination(config.server.drain_timeout_seconds, TimeUnit.SECONDS)
+            && (h == null || h.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
         if (!drained) {
           log.warn("drain time over: cancelling the calls still in flight");
+          closeHttp();
           srv.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
       } catch (InterruptedException e) {
@@ -212,6 +261,7 @@ public final class OcrgateServer implements AutoCloseable {
         drained = false;
       }
     }
+    closeHttp();
     closeObservability();
     closeInReverse();
     log.info("stopped (drained={})", drained);
@@ -258,6 +308,13 @@ public final class OcrgateServer implements AutoCloseable {
     shutdownGracefully();
   }
 
+  private void closeHttp() {
+    HttpGateway h = http;
+    if (h != null) {
+      h.close();
+    }
+  }
+
   private void closeObservability() {
     ObservabilityHttpServer o = observability;
     if (o != null) {
@@ -302,6 +359,7 @@ public final class OcrgateServer implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final Map<String, String> startupFacts = new LinkedHashMap<>();
     private Metrics metrics;
+    private StaticResources staticResources;
 
     private Builder(OcrgateConfig config) {
       if (config == null) {
@@ -389,6 +447,15 @@ public final class OcrgateServer implements AutoCloseable {
         throw new IllegalStateException("metrics already set");
       }
       this.metrics = metrics;
+      return this;
+    }
+
+    /**
+     * The files the HTTP port serves with GET (with {@code http.enabled}). Default: the browser
+     * page, {@link WebPage#resources()}.
+     */
+    public Builder staticResources(StaticResources files) {
+      this.staticResources = java.util.Objects.requireNonNull(files, "files");
       return this;
     }
 

@@ -208,7 +208,7 @@ public final class ConfigLoader {
   public static void validate(OcrgateConfig config) {
     for (Object section : new Object[] {config.server, config.tls, config.dev, config.engine, config.ocr,
         config.auth, config.streaming, config.metrics, config.log, config.redis, config.rate_limit,
-        config.issuer, config.models}) {
+        config.issuer, config.models, config.http}) {
       if (section == null) {
         throw new ConfigException("every configuration section must be a mapping, not null");
       }
@@ -220,6 +220,7 @@ public final class ConfigLoader {
     config.streaming.validate();
     config.redis.validate();
     config.issuer.validate();
+    config.http.validate();
     if (!LOG_FORMATS.contains(config.log.format)) {
       throw new ConfigException("log.format must be one of " + LOG_FORMATS);
     }

@@ -55,6 +55,8 @@ public final class OcrgateConfig {
   @JsonProperty public AuthConfig auth = new AuthConfig();
   /** StreamFrames: flow-control window, change detection and cue defaults. */
   @JsonProperty public StreamingSection streaming = new StreamingSection();
+  /** The HTTP/JSON port (POST /v1/recognize, the browser page), beside the gRPC port. */
+  @JsonProperty public HttpSection http = new HttpSection();
   /** Plain-HTTP metrics and probe endpoint. */
   @JsonProperty public MetricsSection metrics = new MetricsSection();
   /** Log format and audit log destination. */

@@ -9,7 +9,11 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
 import javax.net.ssl.SSLException;
 
-/** Builds the server's TLS context from PEM files (TLS 1.2+, ALPN h2, optional mTLS). */
+/**
+ * Builds the server's TLS contexts from PEM files (TLS 1.2+, optional mTLS): one for the gRPC port
+ * (grpc's shaded Netty, ALPN h2) and one for the HTTP/JSON port (plain Netty, HTTP/1.1), from the
+ * same files and the same client-certificate rule.
+ */
 public final class ServerTls {
   private ServerTls() {}
 
@@ -24,6 +28,30 @@ public final class ServerTls {
               .protocols("TLSv1.3", "TLSv1.2");
       if (clientAuth != ClientAuth.NONE) {
         builder.trustManager(requireFile(tls.client_ca, "tls.client_ca")).clientAuth(clientAuth);
+      }
+      return builder.build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new ConfigException(
+          "cannot build TLS context from " + chain + " and " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The TLS context of the HTTP/JSON port: the same certificate, key, protocols and client
+   * certificate rule as {@link #serverContext}, for plain (unshaded) Netty and HTTP/1.1.
+   */
+  public static io.netty.handler.ssl.SslContext httpContext(OcrgateConfig.TlsSection tls) {
+    tls.validate();
+    tls.validateFiles();
+    File chain = requireFile(tls.cert_chain, "tls.cert_chain");
+    File key = requireFile(tls.private_key, "tls.private_key");
+    String mode = tls.clientAuthMode();
+    try {
+      io.netty.handler.ssl.SslContextBuilder builder = io.netty.handler.ssl.SslContextBuilder.forServer(chain, key)
+          .protocols("TLSv1.3", "TLSv1.2");
+      if (!mode.equals("none")) {
+        builder.trustManager(requireFile(tls.client_ca, "tls.client_ca")).clientAuth(mode.equals("require")
+            ? io.netty.handler.ssl.ClientAuth.REQUIRE : io.netty.handler.ssl.ClientAuth.OPTIONAL);
       }
       return builder.build();
     } catch (SSLException | IllegalArgumentException e) {

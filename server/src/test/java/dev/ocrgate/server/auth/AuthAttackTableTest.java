@@ -13,6 +13,7 @@ import dev.ocrgate.api.v1.RecognizeRequest;
 import dev.ocrgate.server.OcrgateServer;
 import dev.ocrgate.server.config.AuthConfig;
 import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.testing.RawHttps;
 import dev.ocrgate.server.testing.TestTls;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
@@ -56,7 +57,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The attack table, one row per rule, against the real interceptor on a real TLS server on
  * loopback. Every row asserts the exact status code and description, and that the handler never ran
- * unless the row expects OK.
+ * unless the row expects OK. The same rows are replayed over the same server's HTTP/JSON port
+ * (issue 17: one policy), where each must give the HTTP status of its gRPC code with the same
+ * message, and again never run the handler unless valid.
  */
 class AuthAttackTableTest {
   @TempDir static Path dir;
@@ -106,6 +109,8 @@ class AuthAttackTableTest {
 
     OcrgateConfig config = new OcrgateConfig();
     config.server.port = 0;
+    config.http.enabled = true;
+    config.http.port = 0;
     TestTls.certs().applyTo(config.tls);
     config.auth.jwks_file = jwks.toString();
     config.auth.hs256_kid = "hs-1";
@@ -320,6 +325,63 @@ class AuthAttackTableTest {
     return e.getStatus().getCode();
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rows")
+  void attackTable_overHttp_hasTheMatchingHttpStatusAndHandlerRunsOnlyWhenOk(Row row) throws Exception {
+    int before = service.handlerRuns();
+    RawHttps.Response r = callHttp(row);
+    int expected = switch (row.code) {
+      case OK -> 200;
+      case UNAUTHENTICATED -> 401;
+      case PERMISSION_DENIED -> 403;
+      default -> throw new AssertionError("no HTTP status for " + row.code);
+    };
+    assertThat(r.status()).as(r.text()).isEqualTo(expected);
+    if (row.code == Status.Code.OK) {
+      assertThat(service.handlerRuns()).isEqualTo(before + 1);
+      assertThat(service.principals.get(service.principals.size() - 1).subject()).isIn("alice");
+      return;
+    }
+    assertThat(service.handlerRuns()).as("handler must not run").isEqualTo(before);
+    assertThat(r.json().path("status").asText()).isEqualTo(row.code.name());
+    assertThat(r.json().path("code").asInt()).isEqualTo(expected);
+    assertThat(r.json().path("message").asText()).isEqualTo(row.description);
+    String challenge = r.header("WWW-Authenticate");
+    if (row.code == Status.Code.PERMISSION_DENIED) {
+      assertThat(challenge).isEqualTo("Bearer realm=\"ocrgate\", error=\"insufficient_scope\", scope=\"ocr:recognize\"");
+    } else if (sentBearerToken(row)) {
+      assertThat(challenge).isEqualTo("Bearer realm=\"ocrgate\", error=\"invalid_token\"");
+    } else {
+      assertThat(challenge).as("RFC 6750 3.1: no error code without a token").isEqualTo("Bearer realm=\"ocrgate\"");
+    }
+  }
+
+  private static boolean sentBearerToken(Row row) {
+    Iterable<String> values = row.headers.get().getAll(JwtAuthInterceptor.AUTHORIZATION);
+    if (values == null) {
+      return false;
+    }
+    for (String v : values) {
+      if (v.regionMatches(true, 0, "Bearer ", 0, 7) && !v.substring(7).isBlank()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The row's authorization values as HTTP headers (bytes as a raw client sends them) on POST /v1/recognize. */
+  private static RawHttps.Response callHttp(Row row) throws Exception {
+    List<String[]> headers = new ArrayList<>();
+    headers.add(new String[] {"Content-Type", "image/png"});
+    Iterable<String> values = row.headers.get().getAll(JwtAuthInterceptor.AUTHORIZATION);
+    if (values != null) {
+      for (String v : values) {
+        headers.add(new String[] {"Authorization", v});
+      }
+    }
+    return RawHttps.send(server.httpPort(), "POST", "/v1/recognize", headers, new byte[] {1, 2, 3});
+  }
+
   /** The table's server lists HS256; here a server with the secret set but HS256 not listed. */
   @Test
   void hs256_secretSetButNotInAlgorithms_isUnauthenticated() throws Exception {
@@ -407,7 +469,7 @@ class AuthAttackTableTest {
   }
 
   @Test
-  void logs_neverContainTokenOrSecret() {
+  void logs_neverContainTokenOrSecret() throws Exception {
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     Logger authLog = (Logger) LoggerFactory.getLogger("dev.ocrgate.server.auth");
     Level old = authLog.getLevel();
@@ -424,6 +486,9 @@ class AuthAttackTableTest {
     sentTokens.clear();
     try {
       rows().forEach(this::call);
+      for (Row row : rows().toList()) {
+        callHttp(row);
+      }
     } finally {
       root.detachAppender(appender);
       auditLog.detachAppender(appender);
