@@ -21,7 +21,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -55,7 +57,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
   /** A request arrived while one was open: close after answering the open one. */
   private boolean pipelined;
   private Exchange open;
-  private io.netty.util.concurrent.Future<?> deadline;
+  private Future<?> deadline;
 
   RequestReader(int maxBodyBytes, long readTimeoutNanos, Semaphore requestPermits, Consumer<Exchange> handler) {
     this.maxBodyBytes = maxBodyBytes;
@@ -154,7 +156,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
   private void onEventLoop(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
     try {
       ctx.executor().execute(() -> answer(ctx, response, keepAlive));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       response.release(); // the port is closed: so is the connection
     }
   }
