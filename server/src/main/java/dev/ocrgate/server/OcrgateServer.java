@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -455,7 +456,7 @@ public final class OcrgateServer implements AutoCloseable {
      * page, {@link WebPage#resources()}.
      */
     public Builder staticResources(StaticResources files) {
-      this.staticResources = java.util.Objects.requireNonNull(files, "files");
+      this.staticResources = Objects.requireNonNull(files, "files");
       return this;
     }
 

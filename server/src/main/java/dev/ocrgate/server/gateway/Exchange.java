@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -26,7 +28,7 @@ import java.util.function.Consumer;
 final class Exchange {
   private final HttpMethod method;
   private final String path;
-  private final java.util.Map<String, java.util.List<String>> query;
+  private final Map<String, List<String>> query;
   private final HttpHeaders headers;
   private final ByteBuf body;
   private final InetSocketAddress peer;
@@ -57,7 +59,7 @@ final class Exchange {
 
   /** The first value of query parameter {@code name}, or null. */
   String queryParameter(String name) {
-    java.util.List<String> values = query.get(name);
+    List<String> values = query.get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 

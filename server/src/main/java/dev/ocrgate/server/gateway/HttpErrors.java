@@ -2,6 +2,9 @@ package dev.ocrgate.server.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.RetryInfo;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -104,12 +107,12 @@ final class HttpErrors {
   static long retryAfterSeconds(Status status, Metadata trailers) {
     com.google.rpc.Status detail = trailers == null ? null : StatusProto.fromStatusAndTrailers(status, trailers);
     if (detail != null) {
-      for (com.google.protobuf.Any any : detail.getDetailsList()) {
+      for (Any any : detail.getDetailsList()) {
         if (any.is(RetryInfo.class)) {
           try {
-            com.google.protobuf.Duration d = any.unpack(RetryInfo.class).getRetryDelay();
+            Duration d = any.unpack(RetryInfo.class).getRetryDelay();
             return Math.max(1, d.getSeconds() + (d.getNanos() > 0 ? 1 : 0));
-          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          } catch (InvalidProtocolBufferException e) {
             return 1;
           }
         }

@@ -8,6 +8,7 @@ import dev.ocrgate.api.v1.Image;
 import dev.ocrgate.api.v1.RecognizeRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -80,7 +81,7 @@ final class RequestBodies {
 
   private static RecognizeRequest.Builder multipart(Exchange ex) throws BadBody {
     DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, ex.method(), ex.path(),
-        ex.body().retainedDuplicate(), ex.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        ex.body().retainedDuplicate(), ex.headers(), EmptyHttpHeaders.INSTANCE);
     HttpPostRequestDecoder decoder = null;
     try {
       decoder = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), request, StandardCharsets.UTF_8,

@@ -21,7 +21,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -58,7 +60,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
   /** A request arrived while one was open: close after answering the open one. */
   private boolean pipelined;
   private Exchange open;
-  private io.netty.util.concurrent.Future<?> deadline;
+  private Future<?> deadline;
   /** After a refusal: when the lingering close ends at the latest (nanoTime); 0 before. */
   private long lingerEnd;
 
@@ -162,7 +164,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
   private void onEventLoop(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
     try {
       ctx.executor().execute(() -> answer(ctx, response, keepAlive));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       response.release(); // the port is closed: so is the connection
     }
   }

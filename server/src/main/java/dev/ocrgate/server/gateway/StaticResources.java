@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Files served with {@code GET} on the HTTP port, read once from the classpath when the set is
@@ -55,7 +56,7 @@ public final class StaticResources {
   }
 
   /** The served paths. */
-  java.util.Set<String> paths() {
+  Set<String> paths() {
     return byPath.keySet();
   }
 

@@ -20,6 +20,8 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -134,7 +136,7 @@ class HttpEdgeLimitsTest {
           s.getOutputStream().write(head("", 0));
           s.getOutputStream().flush();
           if (s.getInputStream().read() == -1) {
-            throw new java.io.EOFException("closed");
+            throw new EOFException("closed");
           }
         }
       });
@@ -276,7 +278,7 @@ class HttpEdgeLimitsTest {
     }
   }
 
-  private static byte[] readToEnd(InputStream in) throws java.io.IOException {
+  private static byte[] readToEnd(InputStream in) throws IOException {
     return in.readAllBytes();
   }
 

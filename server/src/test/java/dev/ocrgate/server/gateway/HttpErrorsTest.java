@@ -10,6 +10,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,7 +85,7 @@ class HttpErrorsTest {
 
   @Test
   void body_isValidJson_evenForAMessageWithQuotesAndNewlines() throws Exception {
-    FullHttpResponse r = HttpErrors.response(io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST,
+    FullHttpResponse r = HttpErrors.response(HttpResponseStatus.BAD_REQUEST,
         Status.Code.INVALID_ARGUMENT, "a \"quoted\"\nline", null);
     assertThat(r.headers().get("Content-Type")).isEqualTo("application/json; charset=utf-8");
     assertThat(body(r).path("message").asText()).isEqualTo("a \"quoted\"\nline");

@@ -30,6 +30,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -298,7 +299,7 @@ class HttpRecognizeEndToEndTest {
           out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
           sent += chunk.length;
         }
-      } catch (java.io.IOException closed) {
+      } catch (IOException closed) {
         // the server closed the connection after its answer: expected
       }
       RawHttps.Response r = RawHttps.read(s.getInputStream());

@@ -9,13 +9,19 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -71,18 +77,17 @@ public final class RawHttps {
 
   /** Trusts the test CA and presents the dev client certificate (EC P-256, PKCS#8 PEM). */
   public static SSLContext mtls() throws Exception {
-    java.security.cert.Certificate cert;
+    Certificate cert;
     try (InputStream in = Files.newInputStream(TestTls.certs().clientCert())) {
       cert = CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
     String pem = Files.readString(TestTls.certs().clientKey()).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-    java.security.PrivateKey key = java.security.KeyFactory.getInstance("EC")
-        .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(pem)));
+    PrivateKey key = KeyFactory.getInstance("EC")
+        .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
     KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
     ks.load(null, null);
-    ks.setKeyEntry("client", key, new char[0], new java.security.cert.Certificate[] {cert});
-    javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
-        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    ks.setKeyEntry("client", key, new char[0], new Certificate[] {cert});
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(ks, new char[0]);
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
