@@ -38,11 +38,10 @@ public final class ServerTls {
 
   /**
    * The TLS context of the HTTP/JSON port: the same certificate, key, protocols and client
-   * certificate rule as {@link #serverContext}, for plain (unshaded) Netty and HTTP/1.1.
+   * certificate rule as {@link #serverContext}, for plain (unshaded) Netty and HTTP/1.1. The
+   * Netty names are written out: the shaded ones of gRPC's transport are imported above.
    */
   public static io.netty.handler.ssl.SslContext httpContext(OcrgateConfig.TlsSection tls) {
-    tls.validate();
-    tls.validateFiles();
     File chain = requireFile(tls.cert_chain, "tls.cert_chain");
     File key = requireFile(tls.private_key, "tls.private_key");
     String mode = tls.clientAuthMode();
