@@ -5,6 +5,8 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -112,6 +114,6 @@ public final class ConfigSchema {
 
   static boolean isScalar(Class<?> c) {
     return c.isPrimitive() || c.isEnum() || c == String.class || Number.class.isAssignableFrom(c)
-        || c == Boolean.class || c == java.nio.file.Path.class || c == java.time.Duration.class;
+        || c == Boolean.class || c == Path.class || c == Duration.class;
   }
 }

@@ -1,10 +1,13 @@
 package dev.ocrgate.server.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,7 +76,7 @@ public final class EnvOverrides {
    * keys, even when their name starts with a section's prefix.
    */
   private static Set<String> namedByEnvKeys(ConfigSchema schema, ObjectNode tree) {
-    Set<String> names = new java.util.HashSet<>();
+    Set<String> names = new HashSet<>();
     OcrgateConfig defaults = new OcrgateConfig();
     for (ConfigSchema.Key key : schema.keys()) {
       if (!key.name().endsWith("_env") || key.field().getType() != String.class) {
@@ -101,9 +104,8 @@ public final class EnvOverrides {
   }
 
   private static String fieldName(ConfigSchema schema, Class<?> owner, String yamlName) {
-    for (java.lang.reflect.Field f : owner.getFields()) {
-      com.fasterxml.jackson.annotation.JsonProperty jp =
-          f.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+    for (Field f : owner.getFields()) {
+      JsonProperty jp = f.getAnnotation(JsonProperty.class);
       if ((jp != null && jp.value().equals(yamlName)) || f.getName().equals(yamlName)) {
         return f.getName();
       }
