@@ -168,6 +168,7 @@ public final class RemoteBench implements Callable<Integer> {
    * {@code --warmup-jit-ms} per item in it.
    */
   private void warmUp(RemoteLoad remote, PipelineLoad raw, boolean doStreams, boolean doUnary) throws Exception {
+    boolean rawQuiet = false;
     for (int round = 1; round <= warmupMaxRounds; round++) {
       double server = 0;
       double client = 0;
@@ -191,7 +192,7 @@ public final class RemoteBench implements Callable<Integer> {
       }
       ThreadCpu rawStart = ThreadCpu.of(ProcessHandle.current().pid());
       int rawItems = 0;
-      if (doStreams) {
+      if (doStreams && !rawQuiet) {
         rawItems += raw.run(PipelineLoad.Shape.STREAM_FRAME, 4, warmupFrames).items();
       }
       if (doUnary) {
@@ -207,6 +208,8 @@ public final class RemoteBench implements Callable<Integer> {
       double serverMs = 1000 * server / Math.max(1, items);
       double clientMs = 1000 * client / Math.max(1, items);
       double rawMs = 1000 * rawJit / Math.max(1, rawItems);
+      // the in-process pipeline warms in a round or two: then only the TLS paths need more rounds
+      rawQuiet = rawQuiet || rawMs <= warmupJitMs;
       System.err.printf(Locale.ROOT, "warm-up round %d: JIT compiler ms per item: server %.2f, client %.2f, raw %.2f%n",
           round, serverMs, clientMs, rawMs);
       warmupRounds = round;
@@ -277,6 +280,9 @@ public final class RemoteBench implements Callable<Integer> {
     }
     for (int n : legacyCells.keySet()) {
       printRow(legacyCells.get(n), n, idleRssMb, null);
+    }
+    if (sweep.isEmpty()) {
+      return;
     }
     System.out.println("\n## Raw configuration sweep (stream frames in process)\n");
     System.out.println("| N | configuration | items/s | p50 ms | p99 ms | det batch | rec batch |");
