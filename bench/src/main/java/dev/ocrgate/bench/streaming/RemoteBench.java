@@ -264,8 +264,9 @@ public final class RemoteBench implements Callable<Integer> {
     System.out.println("## Server in its own process: TLS + JWT vs the best raw configuration (model.yaml CPU policy: "
         + StreamingBench.describe(policy) + ")\n");
     System.out.printf(Locale.ROOT, "Server RSS when idle after warm-up: %.0f MB.%n%n", idleRssMb);
-    System.out.printf(Locale.ROOT, "Warm-up: %d round(s) of %d items per path; JIT compiler CPU in the last round,"
-        + " ms per item: server %.2f, client %.2f, raw %.2f (threshold %.2f).%n%n", warmupRounds, warmupFrames,
+    System.out.printf(Locale.ROOT, "Warm-up: %d round(s) of %d stream frames and %d Recognize calls (TLS and raw);"
+        + " JIT compiler CPU in the last round, ms per item: server %.2f, client %.2f, raw %.2f (threshold %.2f).%n%n",
+        warmupRounds, warmupFrames, warmupFrames / 2,
         lastWarmupJit[0], lastWarmupJit[1], lastWarmupJit[2], warmupJitMs);
     System.out.println("| call | N | items | items/s (median) | min–max | p50 ms | p99 ms | server p50 ms | server p99 ms "
         + "| rejected | server heap peak MB | server RSS peak MB | RSS above idle per stream MB | server CPU % | client CPU % "
