@@ -88,6 +88,10 @@ public final class RemoteBench implements Callable<Integer> {
   @Option(names = "--work-dir", description = "Server config, key and log (default: ${DEFAULT-VALUE}).")
   Path workDir = Path.of("bench/target/remote-load");
 
+  /** Warm-up rounds run, and the JIT ms per item (server, client, raw) of the last one. */
+  private int warmupRounds;
+  private double[] lastWarmupJit = {0, 0, 0};
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new RemoteBench()).execute(args));
   }
@@ -219,9 +223,6 @@ public final class RemoteBench implements Callable<Integer> {
       }
     }
   }
-
-  private int warmupRounds;
-  private double[] lastWarmupJit = {0, 0, 0};
 
   /** CPU seconds of the JIT compiler threads ({@code C1/C2 CompilerThread#}) in a by-thread map. */
   static double jitSeconds(Map<String, Double> byThread) {
