@@ -12,9 +12,10 @@ import java.util.List;
  * but the space class still rises well above its level inside a word. Measured on the tuning sets
  * (bench/results/word-spaces.md): between letters of one word the space class stayed below 0.1 on
  * every one of 2,938 pairs, at 59 of 75 lost word gaps it reached 0.1. So a space is inserted
- * between two consecutive Latin letters or digits (below U+0250; never next to punctuation, where
- * page text such as {@code /usr/share} or {@code x-terminal} would gain false spaces) when the
- * space class reached {@code minProbability} on the steps between them.
+ * between two consecutive Latin letters or digits (below U+0250), or after a comma or semicolon
+ * before one ({@code general,the} on justified lines), when the space class reached
+ * {@code minProbability} on the steps between them; never next to other punctuation, where page
+ * text such as {@code /usr/share} or {@code x-terminal} would gain false spaces.
  *
  * <p><b>Ink gaps.</b> On printed pages the model also says spaces that are not there, inside
  * monospaced words whose narrow letters stand apart ({@code rat io}, {@code s i ze},
@@ -140,7 +141,7 @@ public final class WordSpaces {
       }
       boolean spoken = b > a + 1;
       boolean word = spoken || (minProbability > 0 && space[a] >= minProbability
-          && letterOrDigit(symbols.get(a)) && letterOrDigit(symbols.get(b)));
+          && spaceable(symbols.get(a)) && letterOrDigit(symbols.get(b)));
       if (wordGap > 0 && latin(symbols.get(a)) && latin(symbols.get(b))) {
         word = byGap(word, gap[k], wordGap, symbols.get(a), symbols.get(b));
       }
@@ -198,6 +199,14 @@ public final class WordSpaces {
 
   private boolean inBand(int gap, double wordGap) {
     return gap > gaps.removeFrom() * wordGap && gap < gaps.removeTo() * wordGap;
+  }
+
+  /**
+   * May stand before a restored space: a Latin letter or digit, or a comma or semicolon (in prose
+   * always followed by a space; in code such as {@code x,y} the space class stays low).
+   */
+  static boolean spaceable(String symbol) {
+    return letterOrDigit(symbol) || ",".equals(symbol) || ";".equals(symbol);
   }
 
   /** One Latin letter or digit (below U+0250). */

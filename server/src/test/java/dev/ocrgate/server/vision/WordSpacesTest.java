@@ -38,6 +38,19 @@ class WordSpacesTest {
   }
 
   @Test
+  void verify_afterACommaOrSemicolon_aHeardSpaceIsInserted_afterOtherPunctuation_never() {
+    // "general,the" on a justified page line: the space class rises after the comma
+    assertThat(new WordSpaces(0.1f).text(emitted("al,the", 0, 0, 0.4f, 0, 0, 0))).isEqualTo("al, the");
+    assertThat(new WordSpaces(0.1f).text(emitted("a;b", 0, 0.4f, 0))).isEqualTo("a; b");
+    // code keeps its commas tight when the model did not hear a space
+    assertThat(new WordSpaces(0.1f).text(emitted("x,y", 0, 0.05f, 0))).isEqualTo("x,y");
+    assertThat(new WordSpaces(0.1f).text(emitted("a.b:c", 0, 0.9f, 0, 0.9f, 0))).isEqualTo("a.b:c");
+    // never before punctuation, nor next to Chinese
+    assertThat(new WordSpaces(0.1f).text(emitted("a,,", 0, 0.9f, 0))).isEqualTo("a,,");
+    assertThat(new WordSpaces(0.1f).text(emitted("中,文", 0.9f, 0.9f, 0))).isEqualTo("中,文");
+  }
+
+  @Test
   void verify_off_returnsTheModelsText() {
     assertThat(new WordSpaces(0).text(emitted("Thestorm", 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f)))
         .isEqualTo("Thestorm");
