@@ -5,33 +5,30 @@ import dev.ocrgate.server.vision.RgbImage;
 import java.util.Arrays;
 
 /**
- * The light-text pixels of a frame's region, where a burned-in subtitle's fill would be, with
- * the luminance and per-block summaries the change rule compares. Immutable once built.
+ * The light-text pixels of a frame's region, where a burned-in subtitle's fill would be, and the
+ * region's luminance, which the change rule compares. Immutable once built.
  *
  * <p>Burned-in subtitles are a light fill (white, yellow: luminance at least {@value #LIGHT} of
  * 255) inside a dark outline or shadow. A pixel is in the mask when it is light and <em>enclosed</em>
- * by dark: a pixel of a dark 2×2 block (luminance at most {@value #DARK}, the outline) lies within
- * {@value #REACH} pixels on both sides of it, left and right or above and below. A stroke of the
- * fill has its outline on both sides; light background next to a subtitle's outline has it on
- * one side only, so moving footage around a subtitle stays out of the mask. Single light pixels
- * count (strokes of small CJK text are one or two pixels wide); a fine light-and-dark texture
- * (ffmpeg's cellauto) enters the mask everywhere, which the blocks below let the rule tell apart.
+ * by dark, across or down: a pixel of a dark 2×2 block (luminance at most {@value #DARK}: the
+ * outline, not a speck of grain) lies within {@value #REACH} pixels on one side of it and within
+ * {@value #SPAN} on the other. A stroke of the fill (up to about {@value #SPAN} pixels wide) has
+ * its outline on both sides; light background next to a subtitle's outline or shadow has it on
+ * one side only, so moving footage around a subtitle (testsrc2's bars and sweeping line) stays out
+ * of the mask. Single light pixels count: strokes of small CJK text are one or two pixels wide.
+ * A fine light-and-dark texture (ffmpeg's cellauto) still enters the mask everywhere.
  *
- * <p>Blocks: the region is cut into {@value #BLOCK}×{@value #BLOCK} blocks (the remainder at the
- * right and bottom joins the last column and row, so every block is at least that size); each
- * keeps its mean luminance and its number of mask pixels.
- *
- * <p>Cost: three passes over the region (luminance and dark blocks; left-right enclosure and the
- * up distances; down distances, mask and blocks), integer arithmetic; two region-sized byte arrays
- * are kept (luminance, mask), one more is scratch.
+ * <p>Cost: three passes over the region (luminance and dark blocks; dark distances left, right
+ * and up; dark distances down and the mask), integer arithmetic; two region-sized byte arrays are
+ * kept (luminance, mask), one more is scratch.
  */
 final class TextMask {
   static final int LIGHT = 200;
   static final int DARK = 40;
   static final int REACH = 4;
-  static final int BLOCK = 16;
-  /** Distance meaning "no dark pixel within reach" (fits a byte). */
-  private static final int FAR = REACH + 1;
+  static final int SPAN = 12;
+  /** Distance meaning "no dark pixel within SPAN" (fits a byte). */
+  private static final int FAR = SPAN + 1;
 
   final int width;
   final int height;
@@ -41,26 +38,13 @@ final class TextMask {
   final byte[] mask;
   /** Number of mask pixels. */
   final int count;
-  /** Blocks across and down. */
-  final int blockCols;
-  final int blockRows;
-  /** Per block: pixels, sum of luminance, mask pixels. */
-  final int[] blockPixels;
-  final int[] blockLuma;
-  final int[] blockMask;
 
-  private TextMask(int width, int height, byte[] luma, byte[] mask, int count, int blockCols,
-      int blockRows, int[] blockPixels, int[] blockLuma, int[] blockMask) {
+  private TextMask(int width, int height, byte[] luma, byte[] mask, int count) {
     this.width = width;
     this.height = height;
     this.luma = luma;
     this.mask = mask;
     this.count = count;
-    this.blockCols = blockCols;
-    this.blockRows = blockRows;
-    this.blockPixels = blockPixels;
-    this.blockLuma = blockLuma;
-    this.blockMask = blockMask;
   }
 
   /** The mask of {@code roi} (which must lie inside {@code image}). */
@@ -71,18 +55,13 @@ final class TextMask {
     byte[] scratch = darkBlocks(luma, w, h); // 1 = in a dark 2×2 block
     byte[] mask = new byte[w * h];
     enclosedAcross(luma, scratch, mask, w, h); // mask: 1 = light and enclosed left-right; scratch: up distance
-    int cols = Math.max(1, w / BLOCK);
-    int rows = Math.max(1, h / BLOCK);
-    int[] pixels = new int[cols * rows];
-    int[] sums = new int[cols * rows];
-    int[] marks = new int[cols * rows];
-    int count = enclosedDownAndBlocks(luma, scratch, mask, w, h, cols, rows, pixels, sums, marks);
-    return new TextMask(w, h, luma, mask, count, cols, rows, pixels, sums, marks);
+    int count = enclosedDown(luma, scratch, mask, w, h);
+    return new TextMask(w, h, luma, mask, count);
   }
 
-  /** The block of pixel (x, y). */
-  int blockOf(int x, int y) {
-    return Math.min(y / BLOCK, blockRows - 1) * blockCols + Math.min(x / BLOCK, blockCols - 1);
+  /** Dark within REACH on the nearer side and within SPAN on the other. */
+  private static boolean enclosed(int before, int after) {
+    return Math.min(before, after) <= REACH && Math.max(before, after) <= SPAN;
   }
 
   private static byte[] luminance(RgbImage image, PixelRect roi) {
@@ -126,7 +105,7 @@ final class TextMask {
   }
 
   /**
-   * Marks light pixels with dark within reach on the left and on the right; turns {@code dark}
+   * Marks light pixels enclosed by dark left and right; turns {@code dark}
    * into each pixel's distance to the nearest dark pixel above it (itself = 0, capped at FAR).
    */
   private static void enclosedAcross(byte[] luma, byte[] dark, byte[] mask, int w, int h) {
@@ -145,7 +124,7 @@ final class TextMask {
         if (dark[row + x] != 0) {
           next = x;
         }
-        if (left[x] <= REACH && next - x <= REACH && (luma[row + x] & 0xff) >= LIGHT) {
+        if (enclosed(left[x], next - x) && (luma[row + x] & 0xff) >= LIGHT) {
           mask[row + x] = 1;
         }
       }
@@ -160,32 +139,23 @@ final class TextMask {
   }
 
   /**
-   * Adds light pixels with dark within reach above and below (from the bottom up, tracking the
-   * distance to the nearest dark pixel below per column), then counts the mask and fills the
-   * blocks. Returns the mask's size.
+   * Adds light pixels enclosed by dark above and below (from the bottom up, tracking the distance
+   * to the nearest dark pixel below per column). Returns the mask's size.
    */
-  private static int enclosedDownAndBlocks(byte[] luma, byte[] up, byte[] mask, int w, int h,
-      int cols, int rows, int[] pixels, int[] sums, int[] marks) {
+  private static int enclosedDown(byte[] luma, byte[] up, byte[] mask, int w, int h) {
     int[] down = new int[w];
     Arrays.fill(down, FAR);
     int count = 0;
     for (int y = h - 1; y >= 0; y--) {
       int row = y * w;
-      int blockRow = Math.min(y / BLOCK, rows - 1) * cols;
       for (int x = 0; x < w; x++) {
         int i = row + x;
         int u = up[i];
         down[x] = u == 0 ? 0 : Math.min(FAR, down[x] + 1);
-        if (mask[i] == 0 && u <= REACH && down[x] <= REACH && (luma[i] & 0xff) >= LIGHT) {
+        if (mask[i] == 0 && enclosed(u, down[x]) && (luma[i] & 0xff) >= LIGHT) {
           mask[i] = 1;
         }
-        int b = blockRow + Math.min(x / BLOCK, cols - 1);
-        pixels[b]++;
-        sums[b] += luma[i] & 0xff;
-        if (mask[i] != 0) {
-          marks[b]++;
-          count++;
-        }
+        count += mask[i];
       }
     }
     return count;
