@@ -19,7 +19,7 @@ public final class StreamingSection {
   /**
    * Default change threshold of SUBTITLE-mode streams, in [0, 1]: a frame reuses the last
    * recognised frame's result when at most this × region width² of its light-text pixels (light
-   * fill next to a dark outline or shadow, the look of burned-in subtitles) changed, so a moving
+   * fill enclosed by a dark outline or shadow, the look of burned-in subtitles) changed, so a moving
    * background does not force a new read. Default 0.00003 (49 pixels at 1280 wide, under one
    * glyph of 30 px text at 720p).
    */

@@ -2,24 +2,33 @@ package dev.ocrgate.server.stream;
 
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.RgbImage;
+import java.util.Arrays;
 
 /**
- * The light-text pixels of a frame's region: where a burned-in subtitle's fill would be. Immutable.
+ * The light-text pixels of a frame's region, where a burned-in subtitle's fill would be, and the
+ * region's luminance, which the change rule compares. Immutable once built.
  *
  * <p>Burned-in subtitles are a light fill (white, yellow: luminance at least {@value #LIGHT} of
- * 255) inside a dark outline or shadow. A pixel is in the mask when it lies in a light 2×2 block
- * (a stroke, not a speck of grain or a one-pixel cell of a pattern) and a pixel of a dark 2×2
- * block (luminance at most {@value #DARK}: the outline, about 2 px wide even at 270p) lies within
- * {@value #REACH} pixels in x and y. Moving footage puts few pixels in the mask; a subtitle puts its
- * whole fill edge there, and those pixels stay put for as long as the subtitle stands.
+ * 255) inside a dark outline or shadow. A pixel is in the mask when it is light and <em>enclosed</em>
+ * by dark, across or down: a pixel of a dark 2×2 block (luminance at most {@value #DARK}: the
+ * outline, not a speck of grain) lies within {@value #REACH} pixels on one side of it and within
+ * {@value #SPAN} on the other. A stroke of the fill (up to about {@value #SPAN} pixels wide) has
+ * its outline on both sides; light background next to a subtitle's outline or shadow has it on
+ * one side only, so moving footage around a subtitle (testsrc2's bars and sweeping line) stays out
+ * of the mask. Single light pixels count: strokes of small CJK text are one or two pixels wide.
+ * A fine light-and-dark texture (ffmpeg's cellauto) still enters the mask everywhere.
  *
- * <p>Cost: a handful of linear passes over the region with integer arithmetic and a few arrays the
- * size of the region, of which the luminance and the mask are kept.
+ * <p>Cost: three passes over the region (luminance and dark blocks; dark distances left, right
+ * and up; dark distances down and the mask), integer arithmetic; two region-sized byte arrays are
+ * kept (luminance, mask), one more is scratch.
  */
 final class TextMask {
   static final int LIGHT = 200;
   static final int DARK = 40;
   static final int REACH = 4;
+  static final int SPAN = 12;
+  /** Distance meaning "no dark pixel within SPAN" (fits a byte). */
+  private static final int FAR = SPAN + 1;
 
   final int width;
   final int height;
@@ -43,17 +52,16 @@ final class TextMask {
     int w = roi.width();
     int h = roi.height();
     byte[] luma = luminance(image, roi);
-    boolean[] nearDark = near(inBlock(luma, w, h, 0, DARK), w, h);
-    boolean[] light = inBlock(luma, w, h, LIGHT, 255);
+    byte[] scratch = darkBlocks(luma, w, h); // 1 = in a dark 2×2 block
     byte[] mask = new byte[w * h];
-    int count = 0;
-    for (int i = 0; i < mask.length; i++) {
-      if (nearDark[i] && light[i]) {
-        mask[i] = 1;
-        count++;
-      }
-    }
+    enclosedAcross(luma, scratch, mask, w, h); // mask: 1 = light and enclosed left-right; scratch: up distance
+    int count = enclosedDown(luma, scratch, mask, w, h);
     return new TextMask(w, h, luma, mask, count);
+  }
+
+  /** Dark within REACH on the nearer side and within SPAN on the other. */
+  private static boolean enclosed(int before, int after) {
+    return Math.min(before, after) <= REACH && Math.max(before, after) <= SPAN;
   }
 
   private static byte[] luminance(RgbImage image, PixelRect roi) {
@@ -71,66 +79,85 @@ final class TextMask {
   }
 
   /**
-   * Pixels that lie in a 2×2 block whose four pixels all have a luminance in [lo, hi]: a stroke or
-   * an outline rather than a lone pixel of grain or of a one-pixel pattern.
+   * 1 where a pixel lies in a 2×2 block of dark pixels (an outline, not a speck of grain). Built
+   * in place: first each block's top-left pixel, then (backwards, so every read sees an anchor
+   * not yet overwritten) each pixel from the four blocks that hold it.
    */
-  private static boolean[] inBlock(byte[] luma, int w, int h, int lo, int hi) {
-    boolean[] anchor = new boolean[w * h]; // the block whose top-left pixel this is qualifies
+  private static byte[] darkBlocks(byte[] luma, int w, int h) {
+    byte[] d = new byte[w * h];
     for (int y = 0; y + 1 < h; y++) {
-      for (int x = 0; x + 1 < w; x++) {
-        int i = y * w + x;
-        anchor[i] = within(luma[i], lo, hi) && within(luma[i + 1], lo, hi)
-            && within(luma[i + w], lo, hi) && within(luma[i + w + 1], lo, hi);
+      int i = y * w;
+      boolean prev = (luma[i] & 0xff) <= DARK && (luma[i + w] & 0xff) <= DARK;
+      for (int x = 0; x + 1 < w; x++, i++) {
+        boolean next = (luma[i + 1] & 0xff) <= DARK && (luma[i + w + 1] & 0xff) <= DARK;
+        d[i] = (byte) (prev && next ? 1 : 0);
+        prev = next;
       }
     }
-    boolean[] in = new boolean[w * h];
+    for (int i = w * h - 1; i >= 0; i--) {
+      int x = i % w;
+      boolean left = x > 0;
+      boolean up = i >= w;
+      d[i] = (byte) (d[i] != 0 || (left && d[i - 1] != 0) || (up && d[i - w] != 0)
+          || (left && up && d[i - w - 1] != 0) ? 1 : 0);
+    }
+    return d;
+  }
+
+  /**
+   * Marks light pixels enclosed by dark left and right; turns {@code dark}
+   * into each pixel's distance to the nearest dark pixel above it (itself = 0, capped at FAR).
+   */
+  private static void enclosedAcross(byte[] luma, byte[] dark, byte[] mask, int w, int h) {
+    int[] left = new int[w];
     for (int y = 0; y < h; y++) {
+      int row = y * w;
+      int last = -FAR;
       for (int x = 0; x < w; x++) {
-        int i = y * w + x;
-        in[i] = anchor[i] || (x > 0 && anchor[i - 1]) || (y > 0 && anchor[i - w])
-            || (x > 0 && y > 0 && anchor[i - w - 1]);
+        if (dark[row + x] != 0) {
+          last = x;
+        }
+        left[x] = x - last;
+      }
+      int next = w + FAR;
+      for (int x = w - 1; x >= 0; x--) {
+        if (dark[row + x] != 0) {
+          next = x;
+        }
+        if (enclosed(left[x], next - x) && (luma[row + x] & 0xff) >= LIGHT) {
+          mask[row + x] = 1;
+        }
       }
     }
-    return in;
-  }
-
-  private static boolean within(byte v, int lo, int hi) {
-    int u = v & 0xff;
-    return u >= lo && u <= hi;
-  }
-
-  /** Pixels with a {@code marked} pixel within {@value #REACH} in x and in y (a square). */
-  private static boolean[] near(boolean[] marked, int w, int h) {
-    int[] across = new int[w * h]; // marked pixels within REACH in the row
     for (int y = 0; y < h; y++) {
-      int run = 0;
-      for (int x = 0; x < w + REACH; x++) {
-        if (x < w && marked[y * w + x]) {
-          run++;
-        }
-        if (x - 2 * REACH - 1 >= 0 && marked[y * w + x - 2 * REACH - 1]) {
-          run--;
-        }
-        if (x - REACH >= 0) {
-          across[y * w + x - REACH] = run;
-        }
+      int row = y * w;
+      for (int x = 0; x < w; x++) {
+        int up = dark[row + x] != 0 ? 0 : y == 0 ? FAR : Math.min(FAR, dark[row - w + x] + 1);
+        dark[row + x] = (byte) up;
       }
     }
-    boolean[] out = new boolean[w * h];
-    for (int x = 0; x < w; x++) {
-      int run = 0;
-      for (int y = 0; y < h + REACH; y++) {
-        if (y < h) {
-          run += across[y * w + x];
+  }
+
+  /**
+   * Adds light pixels enclosed by dark above and below (from the bottom up, tracking the distance
+   * to the nearest dark pixel below per column). Returns the mask's size.
+   */
+  private static int enclosedDown(byte[] luma, byte[] up, byte[] mask, int w, int h) {
+    int[] down = new int[w];
+    Arrays.fill(down, FAR);
+    int count = 0;
+    for (int y = h - 1; y >= 0; y--) {
+      int row = y * w;
+      for (int x = 0; x < w; x++) {
+        int i = row + x;
+        int u = up[i];
+        down[x] = u == 0 ? 0 : Math.min(FAR, down[x] + 1);
+        if (mask[i] == 0 && enclosed(u, down[x]) && (luma[i] & 0xff) >= LIGHT) {
+          mask[i] = 1;
         }
-        if (y - 2 * REACH - 1 >= 0) {
-          run -= across[(y - 2 * REACH - 1) * w + x];
-        }
-        if (y - REACH >= 0) {
-          out[(y - REACH) * w + x] = run > 0;
-        }
+        count += mask[i];
       }
     }
-    return out;
+    return count;
   }
 }
