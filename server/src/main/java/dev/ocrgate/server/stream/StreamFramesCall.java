@@ -368,6 +368,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     if (cues != null) {
       emit(cues.finish());
     }
+    close(); // first: the call has left the live set before its client can see the end
     if (stopWith != null) {
       out.onError(stopWith);
     } else if (halfClosed) {
@@ -375,7 +376,6 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     } else {
       out.onError(Status.UNAVAILABLE.withDescription("server shutting down").asRuntimeException());
     }
-    close();
   }
 
   private void emit(Optional<Cue> cue) {
@@ -391,8 +391,8 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       return;
     }
     withdrawWork();
+    close(); // first, as in finish()
     out.onError(status.asRuntimeException());
-    close();
   }
 
   /**

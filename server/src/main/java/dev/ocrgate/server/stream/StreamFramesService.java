@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Each call gets its own {@link StreamFramesCall}; this class only creates them and keeps the live
  * ones so that {@link #drain()} can tell them the server is going away. A call leaves the live set
  * however it ends: answered, drained, failed, cancelled by the client, past its deadline, or
- * closed by an interceptor (token expired or revoked), and then has no OCR work left queued.
+ * closed by an interceptor (token expired or revoked), and then has no OCR work left queued. A
+ * call that ends itself (answered, failed, drained) leaves the set before its client can see the
+ * end; one closed elsewhere (cancelled, deadline, interceptor) leaves it when its context ends,
+ * which the client may see after its status.
  *
  * <p>Thread safety: {@link #open} is called concurrently by gRPC; the live set is concurrent.
  * Frames are decoded and fingerprinted on the {@code prepare} executor given at creation (shared by
