@@ -1,5 +1,6 @@
 package dev.ocrgate.server.stream;
 
+import dev.ocrgate.api.v1.Region;
 import dev.ocrgate.api.v1.StreamConfig;
 import dev.ocrgate.cues.CueSimilarity;
 import dev.ocrgate.server.config.StreamingSection;
@@ -36,7 +37,7 @@ record StreamPlan(
     StreamRegion region = StreamRegion.of(c.getRegion(), c.hasRegion(),
         mode == OcrRequest.Mode.FULL ? StreamRegion.WHOLE_FRAME : StreamRegion.SUBTITLE_BAND);
     boolean autoRegion = mode == OcrRequest.Mode.SUBTITLE && defaults.subtitle_region.enabled
-        && (!c.hasRegion() || c.getRegion().getRectCase() == dev.ocrgate.api.v1.Region.RectCase.RECT_NOT_SET);
+        && (!c.hasRegion() || c.getRegion().getRectCase() == Region.RectCase.RECT_NOT_SET);
     float t = c.getChangeThreshold();
     if (Float.isNaN(t) || t > 1) {
       throw new IllegalArgumentException("change_threshold must be <= 1");
