@@ -18,9 +18,7 @@ import dev.ocrgate.server.auth.DevKeys;
 import dev.ocrgate.server.auth.JwtAuthInterceptor;
 import dev.ocrgate.server.auth.TokenMinter;
 import dev.ocrgate.server.config.OcrgateConfig;
-import dev.ocrgate.server.config.RateLimitSection;
 import dev.ocrgate.server.testing.RawHttps;
-import dev.ocrgate.server.testing.RepoPaths;
 import dev.ocrgate.server.testing.TestTls;
 import dev.ocrgate.server.testing.TextImages;
 import io.grpc.Grpc;
@@ -71,20 +69,8 @@ class HttpRecognizeEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    OcrgateConfig config = new OcrgateConfig();
-    config.server.port = 0;
-    config.metrics.port = 0;
-    config.http.enabled = true;
-    config.http.port = 0;
-    config.http.max_body_bytes = MAX_BODY;
-    config.models = new ArrayList<>(List.of(RepoPaths.modelDir().toString()));
-    config.engine.provider = "cpu";
-    TestTls.certs().applyTo(config.tls);
     Path devDir = Path.of("target/http-gateway-dev").toAbsolutePath();
-    config.dev.enabled = true;
-    config.dev.certs_dir = devDir.toString();
-    config.rate_limit.enabled = true;
-    config.rate_limit.tenants.put(THROTTLED, bucket(0.0001, 1));
+    OcrgateConfig config = GatewayTestConfig.withHttpPort(devDir, MAX_BODY, THROTTLED);
     server = ServerAssembly.assemble(config).start();
     channel = Grpc.newChannelBuilderForAddress("localhost", server.port(), TestTls.clientCredentials()).build();
     minter = TokenMinter.of(DevKeys.ensure(DevKeys.dir(devDir)));
@@ -95,13 +81,6 @@ class HttpRecognizeEndToEndTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImageIO.write(r.image(), "png", out);
     png = out.toByteArray();
-  }
-
-  private static RateLimitSection.Bucket bucket(double rate, long burst) {
-    RateLimitSection.Bucket b = new RateLimitSection.Bucket();
-    b.rate_per_second = rate;
-    b.burst = burst;
-    return b;
   }
 
   private static String mint(List<String> scopes, String tenant) {

@@ -10,7 +10,6 @@ import dev.ocrgate.server.ServerAssembly;
 import dev.ocrgate.server.auth.DevKeys;
 import dev.ocrgate.server.auth.TokenMinter;
 import dev.ocrgate.server.config.OcrgateConfig;
-import dev.ocrgate.server.config.RateLimitSection;
 import dev.ocrgate.server.testing.HeadlessChromium;
 import dev.ocrgate.server.testing.RawHttps;
 import dev.ocrgate.server.testing.RepoPaths;
@@ -70,23 +69,8 @@ class WebPageBrowserTest {
 
   @BeforeAll
   static void start() throws Exception {
-    OcrgateConfig config = new OcrgateConfig();
-    config.server.port = 0;
-    config.metrics.port = 0;
-    config.http.enabled = true;
-    config.http.port = 0;
-    config.http.max_body_bytes = MAX_BODY;
-    config.models = new ArrayList<>(List.of(RepoPaths.modelDir().toString()));
-    config.engine.provider = "cpu";
-    TestTls.certs().applyTo(config.tls);
     Path devDir = Path.of("target/web-page-dev").toAbsolutePath();
-    config.dev.enabled = true;
-    config.dev.certs_dir = devDir.toString();
-    config.rate_limit.enabled = true;
-    RateLimitSection.Bucket oneCall = new RateLimitSection.Bucket();
-    oneCall.rate_per_second = 0.0001;
-    oneCall.burst = 1;
-    config.rate_limit.tenants.put(THROTTLED, oneCall);
+    OcrgateConfig config = GatewayTestConfig.withHttpPort(devDir, MAX_BODY, THROTTLED);
     server = ServerAssembly.assemble(config).start();
     minter = TokenMinter.of(DevKeys.ensure(DevKeys.dir(devDir)));
     TextImages.Rendered r = TextImages.render(1000, 360, new Color(250, 248, 240), new Color(20, 24, 32), List.of(
