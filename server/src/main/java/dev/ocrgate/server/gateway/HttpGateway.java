@@ -52,14 +52,19 @@ public final class HttpGateway implements AutoCloseable {
   private final Channel listener;
   private final Server inProcess;
   private final ManagedChannel channel;
+  /** One permit per request being handled, from its head until its answer is written. */
+  private final Semaphore requests;
+  private final int maxRequests;
 
   private HttpGateway(EventLoopGroup boss, EventLoopGroup workers, Channel listener, Server inProcess,
-      ManagedChannel channel) {
+      ManagedChannel channel, Semaphore requests, int maxRequests) {
     this.boss = boss;
     this.workers = workers;
     this.listener = listener;
     this.inProcess = inProcess;
     this.channel = channel;
+    this.requests = requests;
+    this.maxRequests = maxRequests;
   }
 
   /**
@@ -88,13 +93,14 @@ public final class HttpGateway implements AutoCloseable {
         NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("ocrgate-http", true),
         NioIoHandler.newFactory());
+    Semaphore requests = new Semaphore(http.max_concurrent_requests);
     try {
       Channel listener = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
           .option(ChannelOption.SO_BACKLOG, 128)
           .childOption(ChannelOption.AUTO_READ, true)
-          .childHandler(initializer(http, tls, handshakeTimeoutSeconds, router))
+          .childHandler(initializer(http, tls, handshakeTimeoutSeconds, router, requests))
           .bind(new InetSocketAddress(host, http.port)).syncUninterruptibly().channel();
-      return new HttpGateway(boss, workers, listener, inProcess, channel);
+      return new HttpGateway(boss, workers, listener, inProcess, channel, requests, http.max_concurrent_requests);
     } catch (RuntimeException e) {
       boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -105,9 +111,8 @@ public final class HttpGateway implements AutoCloseable {
   }
 
   private static ChannelInitializer<SocketChannel> initializer(HttpSection http, SslContext tls,
-      int handshakeTimeoutSeconds, Router router) {
+      int handshakeTimeoutSeconds, Router router, Semaphore requests) {
     ConnectionLimit connections = new ConnectionLimit(http.max_connections);
-    Semaphore requests = new Semaphore(http.max_concurrent_requests);
     HttpDecoderConfig decoder = new HttpDecoderConfig()
         .setMaxInitialLineLength(Math.min(8192, http.max_header_bytes))
         .setMaxHeaderSize(http.max_header_bytes)
@@ -140,9 +145,15 @@ public final class HttpGateway implements AutoCloseable {
     inProcess.shutdown();
   }
 
-  /** Waits up to {@code timeout} for the forwarded calls in flight; true when none is left. */
+  /**
+   * Waits up to {@code timeout} for the forwarded calls in flight and for their answers to be
+   * written (every request permit back); true when none is left. Takes the permits it waited
+   * for: requests still arriving on open keep-alive connections get 503 from then on.
+   */
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    return inProcess.awaitTermination(timeout, unit);
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    return inProcess.awaitTermination(timeout, unit)
+        && requests.tryAcquire(maxRequests, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   /** Cancels forwarded calls still in flight, closes every connection and frees the threads. */

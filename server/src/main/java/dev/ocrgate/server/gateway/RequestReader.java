@@ -172,20 +172,31 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
   /** Writes the open exchange's answer; on the event loop. */
   private void answer(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
     open = null;
+    // The permit goes back once the answer is written (or cannot be), so that a drain waiting for
+    // every permit (HttpGateway.awaitTermination) never closes a connection under an answer.
+    boolean permit = holdsPermit;
+    holdsPermit = false;
     releaseRequest();
     if (!ctx.channel().isActive()) {
       response.release();
+      returnPermit(permit);
       return;
     }
     HttpUtil.setContentLength(response, response.content().readableBytes());
     SecurityHeaders.addDefaults(response.headers());
     if (!keepAlive || pipelined) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(response).addListener(written -> returnPermit(permit)).addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    ctx.writeAndFlush(response);
+    ctx.writeAndFlush(response).addListener(written -> returnPermit(permit));
     armDeadline(ctx); // the next request, or the idle keep-alive, gets the same time
+  }
+
+  private void returnPermit(boolean held) {
+    if (held) {
+      requestPermits.release();
+    }
   }
 
   private void refuseTooLarge(ChannelHandlerContext ctx) {
