@@ -26,17 +26,7 @@ class TextChangeRuleTest {
 
   @Test
   void verify_movingBackground_steadySubtitle_isReused_andEveryChangeIsRead(@TempDir Path dir) throws Exception {
-    List<SubtitleVideo.SrtCue> cues = List.of(
-        new SubtitleVideo.SrtCue(1, 500, 3300, "Good morning everyone"),
-        new SubtitleVideo.SrtCue(2, 3300, 5900, "Please take your seats"),
-        new SubtitleVideo.SrtCue(3, 6500, 7700, "Now"));
-    int w = 640;
-    int h = 360;
-    List<RgbImage> frames = burn(dir, cues, "mandelbrot=s=640x360:r=5", w, h, 8.0,
-        "FontName=DejaVu Sans,FontSize=18,Outline=2,Shadow=1,MarginV=12");
-    int[] source = walk(frames, new PixelRect(0, h * 3 / 4, w, h / 4));
-    assertNoFalseReuse(cues, source);
-    assertChangesReadAndStandingReused(cues, source, 8);
+    assertSteadySubtitleReused_everyChangeRead(dir, "mandelbrot=s=640x360:r=5");
   }
 
   @Test
@@ -44,17 +34,7 @@ class TextChangeRuleTest {
     // testsrc2: light bars and a sweeping line pass right next to the subtitle's dark outline.
     // Light background beside an outline is not text (it has the outline on one side only), so its
     // movement does not force reads (issue 13: about 80 % of such frames were read).
-    List<SubtitleVideo.SrtCue> cues = List.of(
-        new SubtitleVideo.SrtCue(1, 500, 3300, "Good morning everyone"),
-        new SubtitleVideo.SrtCue(2, 3300, 5900, "Please take your seats"),
-        new SubtitleVideo.SrtCue(3, 6500, 7700, "Now"));
-    int w = 640;
-    int h = 360;
-    List<RgbImage> frames = burn(dir, cues, "testsrc2=s=640x360:r=5", w, h, 8.0,
-        "FontName=DejaVu Sans,FontSize=18,Outline=2,Shadow=1,MarginV=12");
-    int[] source = walk(frames, new PixelRect(0, h * 3 / 4, w, h / 4));
-    assertNoFalseReuse(cues, source);
-    assertChangesReadAndStandingReused(cues, source, 8);
+    assertSteadySubtitleReused_everyChangeRead(dir, "testsrc2=s=640x360:r=5");
   }
 
   @Test
@@ -68,11 +48,7 @@ class TextChangeRuleTest {
         new SubtitleVideo.SrtCue(2, 1500, 2700, "Please take your coats"),
         new SubtitleVideo.SrtCue(3, 2700, 3900, "Please take your coats and hats"),
         new SubtitleVideo.SrtCue(4, 3900, 5100, "Please take your coats and bats"));
-    int w = 640;
-    int h = 360;
-    List<RgbImage> frames = burn(dir, cues, "cellauto=s=640x360:rate=5:rule=110:seed=11", w, h, 5.4,
-        "FontName=DejaVu Sans,FontSize=18,Outline=2,Shadow=1,MarginV=12");
-    int[] source = walk(frames, new PixelRect(0, h * 3 / 4, w, h / 4));
+    int[] source = walkBottomQuarter(dir, cues, "cellauto=s=640x360:rate=5:rule=110:seed=11", 5.4);
     assertNoFalseReuse(cues, source);
     for (int i : new int[] {8, 14, 20}) {
       assertThat(source[i]).as("frame %d, where the subtitle changes", i).isEqualTo(i);
@@ -133,6 +109,30 @@ class TextChangeRuleTest {
   }
 
   /** For each frame, the frame whose OCR it is answered with (itself when read), as a stream does. */
+  /**
+   * Three subtitles (one standing 2.8 s, a change, a gap, a short one) over {@code background}:
+   * every change is read, no changed subtitle reused, and most standing frames reused.
+   */
+  private void assertSteadySubtitleReused_everyChangeRead(Path dir, String background) throws Exception {
+    List<SubtitleVideo.SrtCue> cues = List.of(
+        new SubtitleVideo.SrtCue(1, 500, 3300, "Good morning everyone"),
+        new SubtitleVideo.SrtCue(2, 3300, 5900, "Please take your seats"),
+        new SubtitleVideo.SrtCue(3, 6500, 7700, "Now"));
+    int[] source = walkBottomQuarter(dir, cues, background, 8.0);
+    assertNoFalseReuse(cues, source);
+    assertChangesReadAndStandingReused(cues, source, 8);
+  }
+
+  /** Burns {@code cues} (18 px DejaVu Sans, outline 2) into 640×360 {@code background} and walks its bottom quarter. */
+  private int[] walkBottomQuarter(Path dir, List<SubtitleVideo.SrtCue> cues, String background, double seconds)
+      throws Exception {
+    int w = 640;
+    int h = 360;
+    List<RgbImage> frames = burn(dir, cues, background, w, h, seconds,
+        "FontName=DejaVu Sans,FontSize=18,Outline=2,Shadow=1,MarginV=12");
+    return walk(frames, new PixelRect(0, h * 3 / 4, w, h / 4));
+  }
+
   private int[] walk(List<RgbImage> frames, PixelRect roi) {
     int[] source = new int[frames.size()];
     ChangeRule.Fingerprint last = null;
