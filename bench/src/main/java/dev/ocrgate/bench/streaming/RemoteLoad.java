@@ -115,47 +115,25 @@ final class RemoteLoad implements AutoCloseable {
    * pays what any client pays, serialising and sending the message with its token and deadline.
    */
   Run recognize(int concurrency, int total) throws Exception {
-    Recorder latencies = new Recorder(3);
-    Map<String, Long> rejected = new ConcurrentHashMap<>();
-    ServerUsage usage = ServerUsage.start(server);
-    long cpu0 = clientCpuNanos();
-    ThreadCpu threads0 = ThreadCpu.of(ProcessHandle.current().pid());
-    Semaphore inFlight = new Semaphore(concurrency);
-    CountDownLatch done = new CountDownLatch(total);
-    AtomicLong ok = new AtomicLong();
     OcrServiceGrpc.OcrServiceStub stub = OcrServiceGrpc.newStub(channel).withCallCredentials(bearer);
-    long t0 = System.nanoTime();
-    for (int i = 0; i < total; i++) {
-      inFlight.acquire();
-      long start = System.nanoTime();
-      stub.withDeadlineAfter(5, TimeUnit.MINUTES).recognize(requests.get(i % requests.size()),
-          new StreamObserver<RecognizeResponse>() {
-            @Override
-            public void onNext(RecognizeResponse r) {
-              latencies.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
-              ok.incrementAndGet();
-            }
+    return unary("TLS Recognize", concurrency, total, (i, call) ->
+        stub.withDeadlineAfter(5, TimeUnit.MINUTES).recognize(requests.get(i % requests.size()),
+            new StreamObserver<RecognizeResponse>() {
+              @Override
+              public void onNext(RecognizeResponse r) {
+                call.answered();
+              }
 
-            @Override
-            public void onError(Throwable t) {
-              rejected.merge(Status.fromThrowable(t).getCode().toString(), 1L, Long::sum);
-              end();
-            }
+              @Override
+              public void onError(Throwable t) {
+                call.failed(t);
+              }
 
-            @Override
-            public void onCompleted() {
-              end();
-            }
-
-            private void end() {
-              inFlight.release();
-              done.countDown();
-            }
-          });
-    }
-    done.await(30, TimeUnit.MINUTES);
-    return finish("TLS Recognize", concurrency, (int) ok.get(), t0, cpu0, threads0, latencies.getIntervalHistogram(),
-        null, new TreeMap<>(rejected), usage);
+              @Override
+              public void onCompleted() {
+                call.ended();
+              }
+            }));
   }
 
   /**
@@ -163,6 +141,40 @@ final class RemoteLoad implements AutoCloseable {
    * request built per call and the future stub with a callback.
    */
   Run recognizeBuildingEachRequest(int concurrency, int total) throws Exception {
+    OcrServiceGrpc.OcrServiceFutureStub stub = OcrServiceGrpc.newFutureStub(channel).withCallCredentials(bearer);
+    return unary("TLS Recognize, request built per call", concurrency, total, (i, call) ->
+        Futures.addCallback(stub.withDeadlineAfter(5, TimeUnit.MINUTES).recognize(request(frames.get(i % frames.size()))),
+            new FutureCallback<RecognizeResponse>() {
+              @Override
+              public void onSuccess(RecognizeResponse r) {
+                call.answered();
+                call.ended();
+              }
+
+              @Override
+              public void onFailure(Throwable t) {
+                call.failed(t);
+              }
+            }, MoreExecutors.directExecutor()));
+  }
+
+  /** Starts call {@code i}, reporting its answer and end to {@code call}. */
+  @FunctionalInterface
+  private interface UnaryStarter {
+    void start(int i, UnaryCall call);
+  }
+
+  /** One call's bookkeeping: latency and count on an answer, its slot back when it ends. */
+  private interface UnaryCall {
+    void answered();
+
+    void failed(Throwable t);
+
+    void ended();
+  }
+
+  /** {@code total} calls started by {@code starter}, {@code concurrency} in flight, measured as one run. */
+  private Run unary(String mode, int concurrency, int total, UnaryStarter starter) throws Exception {
     Recorder latencies = new Recorder(3);
     Map<String, Long> rejected = new ConcurrentHashMap<>();
     ServerUsage usage = ServerUsage.start(server);
@@ -171,35 +183,33 @@ final class RemoteLoad implements AutoCloseable {
     Semaphore inFlight = new Semaphore(concurrency);
     CountDownLatch done = new CountDownLatch(total);
     AtomicLong ok = new AtomicLong();
-    OcrServiceGrpc.OcrServiceFutureStub stub = OcrServiceGrpc.newFutureStub(channel).withCallCredentials(bearer);
     long t0 = System.nanoTime();
     for (int i = 0; i < total; i++) {
       inFlight.acquire();
       long start = System.nanoTime();
-      Futures.addCallback(stub.withDeadlineAfter(5, TimeUnit.MINUTES).recognize(request(frames.get(i % frames.size()))),
-          new FutureCallback<RecognizeResponse>() {
-            @Override
-            public void onSuccess(RecognizeResponse r) {
-              latencies.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
-              ok.incrementAndGet();
-              end();
-            }
+      starter.start(i, new UnaryCall() {
+        @Override
+        public void answered() {
+          latencies.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
+          ok.incrementAndGet();
+        }
 
-            @Override
-            public void onFailure(Throwable t) {
-              rejected.merge(Status.fromThrowable(t).getCode().toString(), 1L, Long::sum);
-              end();
-            }
+        @Override
+        public void failed(Throwable t) {
+          rejected.merge(Status.fromThrowable(t).getCode().toString(), 1L, Long::sum);
+          ended();
+        }
 
-            private void end() {
-              inFlight.release();
-              done.countDown();
-            }
-          }, MoreExecutors.directExecutor());
+        @Override
+        public void ended() {
+          inFlight.release();
+          done.countDown();
+        }
+      });
     }
     done.await(30, TimeUnit.MINUTES);
-    return finish("TLS Recognize, request built per call", concurrency, (int) ok.get(), t0, cpu0, threads0,
-        latencies.getIntervalHistogram(), null, new TreeMap<>(rejected), usage);
+    return finish(mode, concurrency, (int) ok.get(), t0, cpu0, threads0, latencies.getIntervalHistogram(),
+        null, new TreeMap<>(rejected), usage);
   }
 
   private static RecognizeRequest request(ByteString frame) {
