@@ -7,7 +7,7 @@
 #
 # Usage: bench/subtitles/run-subtitle-bench.sh [--part test|tune] [--label TEXT] [--run NAME] [--results FILE]
 #          [--system ocrgate|rapidocr] [--target HOST:PORT --token TOKEN [--ca FILE] [--metrics URL]]
-#          [--subtitles-args "ARGS"]
+#          [--subtitles-args "ARGS"] [--server-pid PID]
 #   Without --target it starts `bin/ocrgate serve --dev` (127.0.0.1:8443, metrics on :9464) and stops it
 #   at the end. --system rapidocr runs the naive peer (SubtitlePeer: every sampled frame through
 #   RapidOcr-Java, identical consecutive texts merged) instead, no server involved.
@@ -15,6 +15,11 @@
 #   --results: the Markdown file to write (default bench/results/subtitles.md).
 #   --subtitles-args: extra arguments for every `ocrgate subtitles` run (word-split), e.g. "--exact-decode",
 #   to measure one option with and without; the acceptance runs use none (default flags).
+#   --server-pid: with --target, the server's process id on this machine, so its CPU time per video is
+#   recorded too (the server this script starts itself is always measured).
+# CPU seconds (user + system) are recorded next to wall times: ffmpeg's reference run, the CLI with its
+# children (ffmpeg, ffprobe) and the server. Unlike wall time they hardly change with the machine's load,
+# so the report can compare speed on a shared machine (see the report's "CPU" columns).
 # Build first: mvn -B -q -pl bench -am package -DskipTests (bin/ocrgate builds the CLI itself).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -25,7 +30,7 @@ for a in "$@"; do
   if [[ "$PREV" == --token ]]; then ARGS+="<token> "; else ARGS+="$(printf '%q ' "$a")"; fi
   PREV="$a"
 done
-PART=test RESULTS="" LABEL="" RUN="" SYSTEM=ocrgate TARGET="" TOKEN="" CA="" METRICS="http://127.0.0.1:9464/metrics" SUB_ARGS=""
+PART=test RESULTS="" LABEL="" RUN="" SYSTEM=ocrgate TARGET="" TOKEN="" CA="" METRICS="http://127.0.0.1:9464/metrics" SUB_ARGS="" SERVER_PID_ARG=""
 while (($#)); do
   case "$1" in
     --part) PART="$2"; shift 2 ;;
@@ -38,6 +43,7 @@ while (($#)); do
     --ca) CA="$2"; shift 2 ;;
     --metrics) METRICS="$2"; shift 2 ;;
     --subtitles-args) SUB_ARGS="$2"; shift 2 ;;
+    --server-pid) SERVER_PID_ARG="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -57,6 +63,16 @@ frames() { # sum of ocrgate_stream_frames_total for result=$1, or of all results
   awk -v r="$1" '/^ocrgate_stream_frames_total\{/ { if (r == "" || index($0, "result=\"" r "\"")) s += $NF } END { printf "%d\n", s }' <<< "$body"
 }
 
+children_cpu() { # CPU_NOW = user + system seconds of this shell's finished children so far (bash's `times`,
+  # run in this shell: a subshell would start from zero)
+  times > "$OUT/.times"
+  CPU_NOW=$(awk 'NR == 2 { s = 0; for (i = 1; i <= NF; i++) { split($i, p, "m"); s += p[1] * 60 + p[2] } printf "%.3f\n", s }' "$OUT/.times")
+}
+process_cpu() { # user + system seconds of process $1 (all its threads), -1 when there is none
+  [[ -n "$1" && -r "/proc/$1/stat" ]] || { echo -1; return; }
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.3f\n", ($12 + $13) / hz }' "/proc/$1/stat"
+}
+
 SERVER_PID=""
 stop_server() { [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; true; }
 trap stop_server EXIT
@@ -69,6 +85,7 @@ if [[ "$SYSTEM" == ocrgate && -z "$TARGET" ]]; then
   grep -q "ocrgate serving on" "$OUT/server.log" || { echo "server did not start, see $OUT/server.log" >&2; exit 1; }
   TOKEN="$(bin/ocrgate token --sub subtitle-bench --scope ocr:stream --ttl PT2H)"
 fi
+MEASURED_PID="${SERVER_PID:-$SERVER_PID_ARG}"
 export OCRGATE_TOKEN="$TOKEN" # the client reads it from the environment: not in argv, where ps shows it
 CLIENT_ARGS=()
 [[ -n "$TARGET" ]] && CLIENT_ARGS+=(--target "$TARGET")
@@ -83,31 +100,38 @@ read -r -a EXTRA_ARGS <<< "$SUB_ARGS"
 for video in "$SET"/sub-*.mp4; do
   id="$(basename "$video" .mp4)"
   duration="$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$video")"
-  t0=$(now)
+  children_cpu; c0=$CPU_NOW t0=$(now)
   ffmpeg -nostdin -loglevel error -i "$video" -vf fps=5 -f null -
-  t1=$(now)
-  ffmpeg_s=$(echo "$t1 - $t0" | bc -l)
+  t1=$(now); children_cpu; c1=$CPU_NOW
+  ffmpeg_s=$(echo "$t1 - $t0" | bc -l) ffmpeg_cpu=$(echo "$c1 - $c0" | bc -l)
   status=0
   if [[ "$SYSTEM" == ocrgate ]]; then
     rec0=$(frames recognized) all0=$(frames "")
-    t0=$(now)
+    s0=$(process_cpu "$MEASURED_PID"); children_cpu; c0=$CPU_NOW t0=$(now)
     bin/ocrgate subtitles "$video" -o "$OUT/$id.srt" --fps 5 "${CLIENT_ARGS[@]}" ${EXTRA_ARGS[@]+"${EXTRA_ARGS[@]}"} 2> "$OUT/$id.log" || status=$?
-    t1=$(now)
+    t1=$(now); children_cpu; c1=$CPU_NOW s1=$(process_cpu "$MEASURED_PID")
+    client_cpu=$(echo "$c1 - $c0" | bc -l)
+    server_cpu=-1
+    [[ "$s0" != -1 && "$s1" != -1 ]] && server_cpu=$(echo "$s1 - $s0" | bc -l)
     ocred=$(( $(frames recognized) - rec0 )) sampled=$(( $(frames "") - all0 ))
     (( rec0 >= 0 )) || { ocred=-1 sampled=-1; } # metrics not reachable: the report shows "?"
   else
-    t0=$(now)
+    children_cpu; c0=$CPU_NOW t0=$(now)
     java -Djava.awt.headless=true -Dlogback.configurationFile="$ROOT/bench/accuracy/logback-accuracy.xml" -cp "$CP" \
       dev.ocrgate.bench.subtitles.SubtitlePeer "$video" "$OUT/$id.srt" 5 "$OUT/$id.counts" > "$OUT/$id.log" 2>&1 || status=$?
-    t1=$(now)
+    t1=$(now); children_cpu; c1=$CPU_NOW
+    client_cpu=$(echo "$c1 - $c0" | bc -l) server_cpu=0 # the peer reads in its own process: no server
     read -r sampled ocred < "$OUT/$id.counts" || { sampled=0 ocred=0; }
   fi
   wall_s=$(echo "$t1 - $t0" | bc -l)
-  printf '%s\t%s\t%.3f\t%.3f\t%d\t%d\t%d\n' "$id" "$duration" "$wall_s" "$ffmpeg_s" "$sampled" "$ocred" "$status" >> "$OUT/measurements.tsv"
-  echo "$id: ${wall_s}s (ffmpeg ${ffmpeg_s}s), OCR'd $ocred of $sampled frames, exit $status" >&2
+  printf '%s\t%s\t%.3f\t%.3f\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\n' "$id" "$duration" "$wall_s" "$ffmpeg_s" "$sampled" "$ocred" \
+    "$status" "$ffmpeg_cpu" "$client_cpu" "$server_cpu" >> "$OUT/measurements.tsv"
+  echo "$id: ${wall_s}s (ffmpeg ${ffmpeg_s}s), CPU ${client_cpu}s client + ${server_cpu}s server (ffmpeg ${ffmpeg_cpu}s)," \
+    "OCR'd $ocred of $sampled frames, exit $status" >&2
 done
 stop_server
 SERVER_PID=""
+rm -f "$OUT/.times"
 RESULTS="${RESULTS:-$ROOT/bench/results/subtitles.md}"
 mkdir -p "$(dirname "$RESULTS")"
 # Every run of this part goes into the results file; the main baseline (run "ocrgate") first.

@@ -13,7 +13,9 @@ import java.util.stream.Stream;
  * Writes bench/results/subtitles.md from the runs of bench/subtitles/run-subtitle-bench.sh: for
  * each run directory (one system on one part) its {@code measurements.tsv} (header lines
  * {@code # label: …}, {@code # command: …}, {@code # started: …}; rows: id, duration s, wall s,
- * ffmpeg decode-and-sample s, frames sampled, frames OCR'd, exit status) and the produced
+ * ffmpeg decode-and-sample s, frames sampled, frames OCR'd, exit status, and in runs made since CPU
+ * time was recorded: ffmpeg's CPU s, the client's CPU s with its children, the server's CPU s or -1
+ * when it was not measured) and the produced
  * {@code <id>.srt}, scored with {@link SubtitleScore} against the truth {@code <set>/<id>.srt}.
  *
  * <p>Usage: {@code SubtitleReport --set DIR --results FILE RUN_DIR...}
@@ -21,12 +23,49 @@ import java.util.stream.Stream;
 public final class SubtitleReport {
   private SubtitleReport() {}
 
-  /** One video of one run, as the runner measured it. */
-  record Measured(String id, double durationS, double wallS, double ffmpegS, long sampled, long ocred, int exit) {
+  /**
+   * One video of one run, as the runner measured it. CPU seconds are NaN when not recorded (older
+   * runs: seven columns) and {@code serverCpuS} also when the server's process was not known.
+   */
+  record Measured(String id, double durationS, double wallS, double ffmpegS, long sampled, long ocred, int exit,
+      double ffmpegCpuS, double clientCpuS, double serverCpuS) {
     static Measured parse(String line) {
       String[] f = line.split("\t");
+      if (f.length != 7 && f.length != 10) {
+        throw new IllegalArgumentException("a measurements row has 7 or 10 columns, not " + f.length + ": " + line);
+      }
+      boolean cpu = f.length == 10;
+      double server = cpu ? Double.parseDouble(f[9]) : Double.NaN;
       return new Measured(f[0], Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-          Long.parseLong(f[4]), Long.parseLong(f[5]), Integer.parseInt(f[6]));
+          Long.parseLong(f[4]), Long.parseLong(f[5]), Integer.parseInt(f[6]),
+          cpu ? Double.parseDouble(f[7]) : Double.NaN, cpu ? Double.parseDouble(f[8]) : Double.NaN,
+          server < 0 ? Double.NaN : server);
+    }
+
+    /** Client and server CPU over ffmpeg's own CPU for the same video (NaN when not recorded). */
+    double cpuRatio() {
+      return (clientCpuS + serverCpuS) / ffmpegCpuS;
+    }
+  }
+
+  /** Sums over the videos of a run; a CPU sum is NaN as soon as one video lacks it. */
+  private static final class Totals {
+    double duration, wall, ffmpeg, ffmpegCpu, clientCpu, serverCpu;
+    long sampled, ocred;
+
+    void add(Measured m) {
+      duration += m.durationS();
+      wall += m.wallS();
+      ffmpeg += m.ffmpegS();
+      sampled += m.sampled();
+      ocred += m.ocred();
+      ffmpegCpu += m.ffmpegCpuS();
+      clientCpu += m.clientCpuS();
+      serverCpu += m.serverCpuS();
+    }
+
+    Measured asRow() {
+      return new Measured("**all**", duration, wall, ffmpeg, sampled, ocred, 0, ffmpegCpu, clientCpu, serverCpu);
     }
   }
 
@@ -70,11 +109,11 @@ public final class SubtitleReport {
         .append("Command: `").append(command).append("` (").append(started).append(")\n\n")
         .append("| video | truth cues | produced | recall | CER (all) | CER (found) | Latin WER | extra | split | start err ms mean / max "
             + "| end err ms mean / max | frames OCR'd / sampled | wall s | ffmpeg decode s | wall / ffmpeg | × real time "
-            + "| ffmpeg × real time |\n")
-        .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            + "| ffmpeg × real time | CPU s client / server / ffmpeg | CPU / ffmpeg CPU |\n")
+        .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+            + "| ---: | ---: |\n");
     SubtitleScore total = SubtitleScore.empty();
-    double duration = 0, wall = 0, ffmpeg = 0;
-    long sampled = 0, ocred = 0;
+    Totals totals = new Totals();
     List<String> failures = new ArrayList<>();
     for (String line : lines) {
       if (line.startsWith("#") || line.isBlank()) {
@@ -87,24 +126,21 @@ public final class SubtitleReport {
         failures.add(m.id() + " (exit " + m.exit() + ")");
       }
       SubtitleScore s = SubtitleScore.of(Srt.read(set.resolve(m.id() + ".srt")), out);
-      row(md, m.id(), s, m.sampled(), m.ocred(), m.wallS(), m.ffmpegS(), m.durationS());
+      row(md, m, s);
       total = total.plus(s);
-      duration += m.durationS();
-      wall += m.wallS();
-      ffmpeg += m.ffmpegS();
-      sampled += m.sampled();
-      ocred += m.ocred();
+      totals.add(m);
     }
-    row(md, "**all**", total, sampled, ocred, wall, ffmpeg, duration);
+    row(md, totals.asRow(), total);
     md.append('\n');
     if (!failures.isEmpty()) {
       md.append("Failed runs (scored as produced, possibly empty): ").append(String.join(", ", failures)).append(".\n\n");
     }
   }
 
-  private static void row(StringBuilder md, String id, SubtitleScore s, long sampled, long ocred, double wall,
-      double ffmpeg, double duration) {
-    md.append("| ").append(id).append(" | ").append(s.truthCues()).append(" | ").append(s.producedCues())
+  private static void row(StringBuilder md, Measured m, SubtitleScore s) {
+    long sampled = m.sampled(), ocred = m.ocred();
+    double wall = m.wallS(), ffmpeg = m.ffmpegS(), duration = m.durationS();
+    md.append("| ").append(m.id()).append(" | ").append(s.truthCues()).append(" | ").append(s.producedCues())
         .append(" | ").append(f(s.recall(), 3)).append(" | ").append(f(s.charErrorsAll().rate(), 3))
         .append(" | ").append(f(s.charErrorsFound().rate(), 3)).append(" | ").append(f(s.latinWer(), 3))
         .append(" | ").append(s.extra()).append(" | ").append(s.split())
@@ -114,7 +150,10 @@ public final class SubtitleReport {
         .append(ocred < 0 || sampled == 0 ? "" : " (" + f(100.0 * ocred / sampled, 0) + " %)")
         .append(" | ").append(f(wall, 1)).append(" | ").append(f(ffmpeg, 2))
         .append(" | ").append(f(wall / ffmpeg, 1)).append(" | ").append(f(duration / wall, 2))
-        .append(" | ").append(f(duration / ffmpeg, 1)).append(" |\n");
+        .append(" | ").append(f(duration / ffmpeg, 1))
+        .append(" | ").append(f(m.clientCpuS(), 2)).append(" / ").append(f(m.serverCpuS(), 2)).append(" / ")
+        .append(f(m.ffmpegCpuS(), 2))
+        .append(" | ").append(f(m.cpuRatio(), 1)).append(" |\n");
   }
 
   private static void legend(StringBuilder md) {
@@ -138,6 +177,13 @@ public final class SubtitleReport {
           `ffmpeg -i VIDEO -vf fps=5 -f null -` on the same video, the physical floor. **wall / ffmpeg**: ratio of the two
           (target ≤ 1.5). **× real time**: video duration / wall (target ≥ 10 where decoding allows);
           **ffmpeg × real time**: video duration / ffmpeg decode time.
+        - **CPU s client / server / ffmpeg**: user + system CPU seconds of the `ocrgate subtitles` process with its
+          children (its ffmpeg and ffprobe), of the server process (when the runner knew its process id), and of the
+          reference ffmpeg run above. **CPU / ffmpeg CPU**: (client + server) / ffmpeg. Wall times depend on what else
+          the machine runs; CPU seconds barely do, so this column is the speed figure to compare between runs taken
+          on a shared machine. On C cores the command's wall time cannot go below its CPU / C, and ffmpeg alone
+          spreads its decoding over the cores too, so this ratio is roughly the smallest wall / ffmpeg the
+          machine allows. – when not recorded (runs made before the CPU columns existed).
         - **all** row: sums, micro-averaged rates, maxima of the maxima.
         """);
   }
