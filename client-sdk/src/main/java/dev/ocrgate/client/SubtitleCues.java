@@ -19,7 +19,8 @@ import java.util.List;
  * the picture). A run of consecutive frames whose normalised text is similar to the run's most
  * frequent text (1 − edit distance / longer length ≥ {@code similarity}, compared exactly) is one
  * cue, from the first frame's pts to the last frame's pts plus the frame interval. Its text is
- * the exact text read most often in the run (ties go to the earliest). Junk is kept out: lines
+ * the exact text read most often in the run (ties go to the earliest; a frame answered with
+ * {@code reused_from_seq} repeats an earlier reading and is not counted again). Junk is kept out: lines
  * read below confidence 0.8, a tiny or stray line beside the subtitle's block, a short text off
  * the subtitle's place; a new text starts a cue only after two frames in a row (back-dated to the
  * first), and up to two frames without the cue's text inside it are bridged (see

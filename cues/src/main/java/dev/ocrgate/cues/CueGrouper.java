@@ -27,7 +27,10 @@ import java.util.stream.Collectors;
  *       misread, a flicker of junk, an unconfirmed candidate) are bridged when the text returns;
  *       one more ends the cue at its last frame showing the text.
  *   <li>A cue spans [first pts, last pts + frame interval]; its text is its most frequent exact
- *       text (first seen wins a tie). A candidate still unconfirmed at the end is dropped.
+ *       text among the frames <em>read</em> (first seen wins a tie): a frame answered with
+ *       {@code reused_from_seq} repeats an earlier reading and adds no vote, so one misread that
+ *       later frames reuse cannot outvote readings made from several frames. A candidate still
+ *       unconfirmed at the end is dropped.
  * </ul>
  *
  * <p>Invariant: {@code run} (the open cue) and {@code candidate} never hold the same frame; every
@@ -75,7 +78,7 @@ public final class CueGrouper {
     }
     List<CueLine> frameLines = new ArrayList<>(result.getLinesCount());
     result.getLinesList().forEach(l -> frameLines.add(CueLine.of(l)));
-    return accept(result.getSeq(), result.getPtsMs(), frameLines);
+    return accept(result.getSeq(), result.getPtsMs(), frameLines, result.getReusedFromSeq() == 0);
   }
 
   /**
@@ -90,8 +93,18 @@ public final class CueGrouper {
     return accept(seq, ptsMs, frameLines);
   }
 
-  /** Feeds one frame's lines (in reading order); returns the cue it finished, if any. */
+  /** Feeds one frame's lines (in reading order), read from it; returns the cue it finished, if any. */
   public Optional<CueSpan> accept(long seq, long ptsMs, List<CueLine> frameLines) {
+    return accept(seq, ptsMs, frameLines, true);
+  }
+
+  /**
+   * Feeds one frame's lines (in reading order); {@code read}: false when they repeat an earlier
+   * frame's reading (they count for the cue's frames, not for its text). Returns the cue it
+   * finished, if any.
+   */
+  public Optional<CueSpan> accept(long seq, long ptsMs, List<CueLine> frameLines, boolean read) {
+    int votes = read ? 1 : 0;
     if (previousPts != Long.MIN_VALUE && ptsMs > previousPts) {
       inferredIntervalMs = Math.min(inferredIntervalMs, ptsMs - previousPts);
     }
@@ -104,16 +117,16 @@ public final class CueGrouper {
       return afterMiss();
     }
     if (run != null && run.matches(normalized, rules.similarity())) {
-      run.add(seq, ptsMs, text, normalized);
+      run.add(seq, ptsMs, text, normalized, votes);
       lines.learn(kept);
       candidate = null;
       sinceRun = 0;
       return Optional.empty();
     }
     if (candidate != null && candidate.matches(normalized, rules.similarity())) {
-      candidate.add(seq, ptsMs, text, normalized);
+      candidate.add(seq, ptsMs, text, normalized, votes);
     } else {
-      candidate = new Run(seq, ptsMs, text, normalized);
+      candidate = new Run(seq, ptsMs, text, normalized, votes);
     }
     if (candidate.frames < rules.confirmFrames()) {
       return afterMiss();
@@ -182,22 +195,23 @@ public final class CueGrouper {
     int[] bestNormalized;
     int bestCount;
 
-    Run(long seq, long pts, String text, int[] normalized) {
+    Run(long seq, long pts, String text, int[] normalized, int votes) {
       firstSeq = seq;
       startMs = pts;
-      add(seq, pts, text, normalized);
+      add(seq, pts, text, normalized, votes);
     }
 
     boolean matches(int[] normalized, CueSimilarity similarity) {
       return similarity.accepts(bestNormalized, normalized);
     }
 
-    void add(long seq, long pts, String text, int[] normalized) {
+    /** One more frame showing {@code text}; {@code votes} 0 (a reused reading) or 1. */
+    void add(long seq, long pts, String text, int[] normalized, int votes) {
       lastSeq = seq;
       lastPts = pts;
       frames++;
-      int n = texts.merge(text, 1, Integer::sum);
-      if (n > bestCount) {
+      int n = texts.merge(text, votes, Integer::sum);
+      if (best == null || n > bestCount) {
         best = text;
         bestNormalized = normalized;
         bestCount = n;

@@ -177,6 +177,38 @@ class CueGrouperTest {
         .containsExactly("如果一个软件包的\n能升级", "51", "如果一个软件包的\n能升级", "580\n55", "580");
   }
 
+  @Test
+  void verify_cueText_isTheMostFrequentReading_reusedFramesAddNoVote() {
+    // Frames 1, 2 read spaced text; frame 3 misreads it without spaces and frames 4..9 reuse
+    // frame 3's reading (the subtitle did not change); frames 10, 11 are read again.
+    CueGrouper g = grouper(0.8, 200);
+    String spaced = "requirement to continue to provide";
+    String glued = "requirementtocontinuetoprovide";
+    for (int seq = 1; seq <= 11; seq++) {
+      String text = seq <= 2 || seq >= 10 ? spaced : glued;
+      FrameResult f = frame(seq, seq * 200L, text);
+      if (seq >= 4 && seq <= 9) {
+        f = f.toBuilder().setReusedFromSeq(3).build();
+      }
+      g.accept(f).ifPresent(cues::add);
+    }
+    g.finish().ifPresent(cues::add);
+    assertThat(cues).extracting(CueGrouperTest::fmt).containsExactly("1:200-2400:" + spaced + "[1..11]");
+  }
+
+  @Test
+  void verify_aCueWhoseFirstFrameIsReused_stillHasItsText() {
+    CueGrouper g = grouper(0.8, 200);
+    for (int seq = 1; seq <= 3; seq++) {
+      g.accept(frame(seq, seq * 200L, "Hello there").toBuilder().setReusedFromSeq(seq == 1 ? 0 : 1).build())
+          .ifPresent(cues::add);
+    }
+    g.accept(frame(4, 800, "Good bye").toBuilder().setReusedFromSeq(1).build()).ifPresent(cues::add);
+    g.accept(frame(5, 1000, "Good bye").toBuilder().setReusedFromSeq(1).build()).ifPresent(cues::add);
+    g.finish().ifPresent(cues::add);
+    assertThat(cues).extracting(CueSpan::text).containsExactly("Hello there", "Good bye");
+  }
+
   private static FrameResult frame(long seq, long pts, String... lines) {
     FrameResult.Builder b = FrameResult.newBuilder().setSeq(seq).setPtsMs(pts);
     for (String l : lines) {

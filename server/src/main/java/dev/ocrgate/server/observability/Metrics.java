@@ -57,6 +57,8 @@ public final class Metrics implements RateLimitListener, AutoCloseable {
   private final Meter.MeterProvider<DistributionSummary> batchSize;
   private final Meter.MeterProvider<Timer> inference;
   private final Meter.MeterProvider<Counter> frames;
+  private final Counter subtitleLinesRecognized;
+  private final Counter subtitleLinesSkipped;
   private final Counter cues;
   private final Meter.MeterProvider<Counter> redisErrors;
 
@@ -85,6 +87,8 @@ public final class Metrics implements RateLimitListener, AutoCloseable {
     frames = Counter.builder("ocrgate.stream.frames")
         .description("StreamFrames frames answered, by result (recognized, reused, failed)")
         .withRegistry(registry);
+    subtitleLinesRecognized = subtitleLines("recognized");
+    subtitleLinesSkipped = subtitleLines("skipped");
     cues = Counter.builder("ocrgate.stream.cues")
         .description("Subtitle cues emitted by StreamFrames")
         .register(registry);
@@ -191,6 +195,23 @@ public final class Metrics implements RateLimitListener, AutoCloseable {
   /** {@code ocrgate_stream_frames_total{result}}: one frame answered. */
   public void frame(FrameOutcome outcome) {
     frames.withTag("result", outcome.name().toLowerCase(Locale.ROOT)).increment();
+  }
+
+  private Counter subtitleLines(String result) {
+    return Counter.builder("ocrgate.stream.subtitle.lines")
+        .description("Lines detected in frames read with the automatic subtitle band, by result:"
+            + " recognized, or skipped before recognition (not subtitle lines by their geometry)")
+        .tag("result", result)
+        .register(registry);
+  }
+
+  /**
+   * {@code ocrgate_stream_subtitle_lines_total{result}}: lines detected in one frame read with the
+   * automatic subtitle band, {@code recognized} or {@code skipped} before recognition.
+   */
+  public void subtitleLines(int recognized, int skipped) {
+    subtitleLinesRecognized.increment(recognized);
+    subtitleLinesSkipped.increment(skipped);
   }
 
   /** {@code ocrgate_stream_cues_total}: one subtitle cue emitted. */

@@ -30,13 +30,18 @@ public final class PipelineMetrics {
     };
   }
 
-  /** A stream listener counting answered frames by outcome and emitted cues. */
+  /** A stream listener counting answered frames by outcome, subtitle lines skipped, and emitted cues. */
   public static StreamListener streams(Metrics metrics) {
     return new StreamListener() {
       @Override
       public void onFrameAnswered(boolean reused, Status.Code code) {
         metrics.frame(code != Status.Code.OK ? Metrics.FrameOutcome.FAILED
             : reused ? Metrics.FrameOutcome.REUSED : Metrics.FrameOutcome.RECOGNIZED);
+      }
+
+      @Override
+      public void onLinesSelected(int detected, int recognised) {
+        metrics.subtitleLines(recognised, detected - recognised);
       }
 
       @Override

@@ -15,6 +15,8 @@ import dev.ocrgate.server.vision.RgbImage;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * completion executor, never on a gRPC thread or a batch worker.
  *
  * <p>Request lifecycle: region clipped (INVALID_ARGUMENT outside the image) → detection item →
- * one recognition item per line → result. Cancelling the result future cancels the request's
+ * the request's {@link LineSelector} (if any) on the detected boxes → one recognition item per
+ * selected line → result. Cancelling the result future cancels the request's
  * queued items (removed from the batch queues); its deadline is carried into both batchers as an
  * absolute time (DEADLINE_EXCEEDED before inference). Full queues: RESOURCE_EXHAUSTED.
  *
@@ -207,7 +210,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     try {
       r.detectionDone(det.inferenceNanos(), det.startedNanos());
       List<Quad> boxes = det.boxes();
-      int[] order = ReadingOrder.order(boxes);
+      int[] order = selected(r, ReadingOrder.order(boxes), boxes);
       List<RgbImage> crops = new ArrayList<>(order.length);
       for (int i : order) {
         crops.add(LineCrops.crop(part, boxes.get(i), config.recognition.tall_ratio));
@@ -235,6 +238,30 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
       log.error("OCR failed between detection and recognition", e);
       r.fail(Status.INTERNAL.withDescription("OCR failed").asException());
     }
+  }
+
+  /**
+   * The request's selected boxes of {@code order}, in the same order (the reading order of all
+   * detected boxes, so the lines kept are ordered as they would be among all of them).
+   */
+  private static int[] selected(PipelineRequest r, int[] order, List<Quad> boxes) {
+    LineSelector selector = r.request.lines();
+    if (selector == null || order.length == 0) {
+      return order;
+    }
+    List<Quad> inImage = new ArrayList<>(order.length);
+    for (int i : order) {
+      inImage.add(boxes.get(i).translate(r.region.x(), r.region.y()));
+    }
+    BitSet keep = selector.select(inImage, r.request.image().width(), r.request.image().height());
+    int[] kept = new int[order.length];
+    int n = 0;
+    for (int k = 0; k < order.length; k++) {
+      if (keep.get(k)) {
+        kept[n++] = order[k];
+      }
+    }
+    return Arrays.copyOf(kept, n);
   }
 
   private void finish(PipelineRequest r, List<Quad> boxes, int[] order, List<CompletableFuture<RecOut>> lines) {

@@ -13,6 +13,10 @@ import io.grpc.Deadline;
  * @param minConfidence lines below this are dropped; 0 or less = the model's default
  * @param classifyDirection run the direction classifier on each line (if the model has one)
  * @param deadline the call's deadline, or null for none
+ * @param lines which detected lines to recognise, or null for all of them. A local pipeline
+ *     recognises only the lines it selects; a pipeline that forwards the request to an upstream
+ *     server ignores it (the upstream recognises every line), so it may only save work, never
+ *     decide the answer: callers still filter the result themselves.
  */
 public record OcrRequest(
     RgbImage image,
@@ -20,7 +24,14 @@ public record OcrRequest(
     Mode mode,
     float minConfidence,
     boolean classifyDirection,
-    Deadline deadline) {
+    Deadline deadline,
+    LineSelector lines) {
+
+  /** A request that recognises every detected line. */
+  public OcrRequest(RgbImage image, PixelRect region, Mode mode, float minConfidence,
+      boolean classifyDirection, Deadline deadline) {
+    this(image, region, mode, minConfidence, classifyDirection, deadline, null);
+  }
 
   /**
    * Which kind of call asked (Recognize and FULL streams: FULL; subtitle streams: SUBTITLE). The
@@ -45,6 +56,6 @@ public record OcrRequest(
 
   /** The whole image, FULL mode, defaults, no deadline. */
   public static OcrRequest of(RgbImage image) {
-    return new OcrRequest(image, null, Mode.FULL, 0f, false, null);
+    return new OcrRequest(image, null, Mode.FULL, 0f, false, null, null);
   }
 }

@@ -6,6 +6,7 @@ import dev.ocrgate.api.v1.FrameResult;
 import dev.ocrgate.api.v1.StreamFramesRequest;
 import dev.ocrgate.api.v1.StreamFramesResponse;
 import dev.ocrgate.server.config.StreamingSection;
+import dev.ocrgate.server.ocr.LineSelector;
 import dev.ocrgate.server.ocr.OcrPipeline;
 import dev.ocrgate.server.ocr.OcrRequest;
 import dev.ocrgate.server.ocr.OcrResult;
@@ -20,6 +21,7 @@ import io.grpc.SynchronizationContext;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
+import java.util.BitSet;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * the rule finds it unchanged (a frame whose area differs from the last read frame's is always
  * read: the rule compares areas first); <em>answer</em>, in seq order as results complete.
  * In SUBTITLE mode without a region a {@link SubtitleBand} chooses each frame's span as it arrives
- * and filters its lines as it is answered (deterministically, see there).
+ * and filters its lines as it is answered (deterministically, see there); lines it can drop by
+ * their geometry alone are dropped before recognition ({@link SubtitleBand#lineSelector}).
  *
  * <p>Reuse never depends on timing: a frame reuses a read that may still fail, and if it fails,
  * each frame that reused it is read itself instead (and answered as read, without
@@ -100,6 +103,8 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private StreamPlan plan;
   private CueBuilder cues;
   private SubtitleBand band; // null unless plan.autoRegion()
+  /** The band's line selector, counting into the listener (runs on the pipeline's threads). */
+  private LineSelector bandLines;
   private long lastSeq;
   /** Frames accepted so far; a frame's {@code arrival} is its number in this count. */
   private long arrivals;
@@ -206,6 +211,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       return;
     }
     band = plan.autoRegion() ? SubtitleBand.start(settings.subtitle_region, settings.window) : null;
+    bandLines = band == null ? null : counted(band.lineSelector(), listener);
     cues = plan.emitCues() ? CueBuilder.of(plan, settings) : null;
     if (!draining) {
       out.request(settings.window);
@@ -235,6 +241,14 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       startPreparing(frame, p);
     }
     flush();
+  }
+
+  private static LineSelector counted(LineSelector selector, StreamListener listener) {
+    return (boxes, width, height) -> {
+      BitSet keep = selector.select(boxes, width, height);
+      listener.onLinesSelected(boxes.size(), keep.cardinality());
+      return keep;
+    };
   }
 
   /** Chooses the frame's area now (arrival order) and hands the pixel work to the executor. */
@@ -282,7 +296,8 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       return;
     }
     p.area = f.area();
-    OcrRequest request = new OcrRequest(f.image(), f.roi(), plan.mode(), plan.minConfidence(), false, deadline);
+    OcrRequest request = new OcrRequest(f.image(), f.roi(), plan.mode(), plan.minConfidence(), false, deadline,
+        p.bandRead ? bandLines : null);
     if (canReuse(f.print(), p)) {
       p.reusedFromSeq = lastRead.seq;
       p.ocr = reuse(lastRead.ocr, p, request);

@@ -4,7 +4,7 @@ import io.grpc.Status;
 
 /**
  * Metrics hooks of StreamFrames (the observability package binds them to Micrometer). Called from
- * each stream's serialised context; implementations must be thread-safe and cheap. Every method
+ * each stream's serialised context unless a method says otherwise; implementations must be thread-safe and cheap. Every method
  * has an empty default.
  */
 public interface StreamListener {
@@ -21,6 +21,13 @@ public interface StreamListener {
    * @param code OK, or the frame's error code
    */
   default void onFrameAnswered(boolean reused, Status.Code code) {}
+
+  /**
+   * The lines detected in a frame read with the automatic subtitle band, and how many of them go
+   * on to recognition (the rest cannot be subtitle lines by their geometry). Called from the OCR
+   * pipeline's threads, not the stream's context.
+   */
+  default void onLinesSelected(int detected, int recognised) {}
 
   /** A cue was emitted. */
   default void onCue() {}

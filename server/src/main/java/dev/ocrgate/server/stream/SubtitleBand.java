@@ -3,6 +3,7 @@ package dev.ocrgate.server.stream;
 import dev.ocrgate.api.v1.FrameResult;
 import dev.ocrgate.api.v1.TextLine;
 import dev.ocrgate.server.config.StreamingSection;
+import dev.ocrgate.server.ocr.LineSelector;
 import dev.ocrgate.server.vision.PixelRect;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,6 +42,18 @@ import org.slf4j.LoggerFactory;
  * read on. With {@code lag} = the stream's window that frame cannot have arrived yet (a stream
  * accepts frame n only after frame n − window was answered), so the area of every frame is fixed
  * when it arrives, and a frame whose area differs from the last read frame's is read, not reused.
+ *
+ * <p>Lines not recognised: rows that cannot be answered by their geometry alone are dropped
+ * between detection and recognition ({@link #lineSelector}): rows of the detected boxes that do
+ * not reach into the central strip, or whose tallest box is lower than {@code min_line_height}.
+ * Both tests only use the settings and the frame's size, never the band's state, so the frames
+ * before or after cannot change what a frame recognises. They keep the answers as they were:
+ * recognition only removes lines (empty or below the confidence threshold), so a row of the
+ * recognised lines lies within a row of the detected boxes, and a detected row that misses the
+ * strip or is too low contains no row that reaches it or is tall enough. The other tests stay
+ * after recognition: a row too tall may become a subtitle row when recognition drops its tallest
+ * line, and whether a row is centred in the locked band depends on decisions of frames not yet
+ * answered when the frame is recognised.
  *
  * <p>Cost: per answered frame, work in the number of lines, no pixels; bounded state (at most
  * {@value #MAX_ZONES} zones and {@code lag} pending area changes).
@@ -177,11 +190,33 @@ final class SubtitleBand {
   }
 
   private boolean isSubtitle(TextRows.Row row, ReadArea area) {
-    double w = area.frameWidth();
-    double h = row.lineHeight / area.frameHeight();
-    double left = w * (0.5 - settings.center_strip / 2);
-    double right = w * (0.5 + settings.center_strip / 2);
-    return row.x1 > left && row.x0 < right && h >= settings.min_line_height && h <= settings.max_line_height;
+    return mayBeSubtitle(settings, row, area.frameWidth(), area.frameHeight())
+        && row.lineHeight / area.frameHeight() <= settings.max_line_height;
+  }
+
+  /** The row reaches into the central strip and its tallest line is at least the lowest. */
+  private static boolean mayBeSubtitle(StreamingSection.SubtitleRegion settings, TextRows.Row row,
+      double frameWidth, double frameHeight) {
+    double left = frameWidth * (0.5 - settings.center_strip / 2);
+    double right = frameWidth * (0.5 + settings.center_strip / 2);
+    return row.x1 > left && row.x0 < right && row.lineHeight / frameHeight >= settings.min_line_height;
+  }
+
+  /**
+   * Which detected lines of a frame read with this band to recognise: those of the rows that may be
+   * subtitle rows (see the class comment). Depends only on the settings; thread-safe.
+   */
+  LineSelector lineSelector() {
+    StreamingSection.SubtitleRegion s = settings;
+    return (boxes, width, height) -> {
+      BitSet keep = new BitSet(boxes.size());
+      for (TextRows.Row row : TextRows.ofBoxes(boxes)) {
+        if (mayBeSubtitle(s, row, width, height)) {
+          row.lines.forEach(keep::set);
+        }
+      }
+      return keep;
+    };
   }
 
   private void vote(List<TextRows.Row> rows, ReadArea area, long k, long ptsMs) {

@@ -2,6 +2,7 @@ package dev.ocrgate.server.stream;
 
 import dev.ocrgate.api.v1.Point;
 import dev.ocrgate.api.v1.TextLine;
+import dev.ocrgate.server.vision.Quad;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,9 +63,19 @@ final class TextRows {
 
   /** The rows of {@code lines}, in the order their first line appears. */
   static List<Row> of(List<TextLine> lines) {
+    return group(lines.stream().map(TextRows::bounds).toList());
+  }
+
+  /** The rows of detected boxes (whole-frame pixels), grouped as {@link #of} groups lines. */
+  static List<Row> ofBoxes(List<Quad> boxes) {
+    return group(boxes.stream().map(TextRows::bounds).toList());
+  }
+
+  /** Rows of {x0, y0, x1, y1} boxes (null: no box), in the order their first box appears. */
+  private static List<Row> group(List<double[]> boxes) {
     List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      double[] box = bounds(lines.get(i));
+    for (int i = 0; i < boxes.size(); i++) {
+      double[] box = boxes.get(i);
       if (box == null) {
         continue;
       }
@@ -82,6 +93,11 @@ final class TextRows {
       }
     }
     return rows;
+  }
+
+  private static double[] bounds(Quad q) {
+    double[] box = {q.minX(), q.minY(), q.maxX(), q.maxY()};
+    return box[2] > box[0] && box[3] > box[1] && Double.isFinite(box[0] + box[1] + box[2] + box[3]) ? box : null;
   }
 
   /** {x0, y0, x1, y1} of a line's box, or null when it has none (or an empty one). */

@@ -34,6 +34,7 @@ class MetricNamesTest {
       metrics.batchSize("rec", 8);
       metrics.inference("ppocr-v4/rec", "CPU", 5_000_000);
       metrics.frame(Metrics.FrameOutcome.REUSED);
+      metrics.subtitleLines(2, 5);
       metrics.cueEmitted();
       metrics.registerRedisUp(() -> true);
       metrics.redisError("revocation_get");
@@ -48,6 +49,7 @@ class MetricNamesTest {
           .contains("ocrgate_batch_queue_depth{queue=\"rec\"} 3")
           .contains("ocrgate_inference_duration_seconds_count{model=\"ppocr-v4/rec\",provider=\"CPU\"} 1")
           .contains("ocrgate_stream_frames_total{result=\"reused\"} 1")
+          .contains("ocrgate_stream_subtitle_lines_total{result=\"skipped\"} 5.0")
           .contains("ocrgate_redis_up 1")
           .contains("ocrgate_upstream_tokens_total{kind=\"prompt\",model=\"hunyuan-ocr\"} 700")
           .contains("ocrgate_upstream_requests_in_flight{model=\"hunyuan-ocr\"} 2");

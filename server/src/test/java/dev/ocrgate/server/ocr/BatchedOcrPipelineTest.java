@@ -19,6 +19,7 @@ import io.grpc.StatusException;
 import java.awt.Color;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -129,6 +130,36 @@ class BatchedOcrPipelineTest {
     assertThat(det.run()).isEqualTo(ran + n - 1);
     assertThat(det.dropped(Status.Code.CANCELLED)).isEqualTo(cancelled + 1);
     assertThat(pipeline().queuedItems()).isZero();
+  }
+
+  @Test
+  void verify_lineSelector_seesWholeImageBoxesInReadingOrder_andOnlyItsLinesAreRecognised() throws Exception {
+    RgbImage page = TextImages.render(600, 300, Color.WHITE, Color.BLACK, List.of(
+        new Line("Above the region", TextImages.latin(26), 20, 10),
+        new Line("First line read", TextImages.latin(26), 20, 80),
+        new Line("Second line skipped", TextImages.latin(26), 20, 140),
+        new Line("Third line read", TextImages.latin(26), 20, 200))).rgb();
+    List<Float> tops = new ArrayList<>();
+    LineSelector everyOther = (boxes, width, height) -> {
+      boxes.forEach(b -> tops.add(b.minY()));
+      assertThat(width).isEqualTo(600);
+      assertThat(height).isEqualTo(300);
+      BitSet keep = new BitSet();
+      for (int i = 0; i < boxes.size(); i += 2) {
+        keep.set(i);
+      }
+      return keep;
+    };
+    SharedPipeline.StageCounts rec = SharedPipeline.recognition();
+    long before = rec.run();
+
+    OcrResult res = SharedPipeline.read(new OcrRequest(page, new PixelRect(0, 60, 600, 240),
+        OcrRequest.Mode.SUBTITLE, 0f, false, null, everyOther));
+
+    assertThat(tops).hasSize(3).isSorted().allSatisfy(y -> assertThat(y).isGreaterThanOrEqualTo(60f));
+    assertThat(texts(res)).containsExactly("Firstlineread", "Thirdlineread");
+    assertThat(res.lines()).extracting(TextLine::getReadingOrder).containsExactly(0, 1);
+    assertThat(rec.run() - before).isEqualTo(2);
   }
 
   @Test

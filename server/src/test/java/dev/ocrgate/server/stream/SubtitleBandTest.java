@@ -140,4 +140,21 @@ class SubtitleBandTest {
     // Zone 0.70..0.88 (two lines), line height 0.08: top min(0.70, 0.704) − 0.04 = 0.66.
     assertThat(areas.get(answered - 1)).isEqualTo(new PixelRect(0, 330, W, 130));
   }
+
+  private static dev.ocrgate.server.vision.Quad box(double x0, double y0, double x1, double y1) {
+    return dev.ocrgate.server.vision.Quad.of(new PixelRect((int) x0, (int) y0, (int) (x1 - x0), (int) (y1 - y0)));
+  }
+
+  @Test
+  void verify_lineSelector_dropsRowsOutsideTheStripOrTooLow_keepsSplitAndTallRows() {
+    band = SubtitleBand.start(settings, LAG);
+    List<dev.ocrgate.server.vision.Quad> boxes = List.of(
+        box(20, 300, 120, 330), // clock on the left, outside the centre strip (400..600)
+        box(150, 400, 380, 440), // left half of a subtitle line split at a word gap...
+        box(410, 400, 640, 440), // ...and its right half: one row reaching the strip
+        box(450, 470, 550, 478), // 8 px high: below min_line_height (0.02 × 500 = 10)
+        box(420, 200, 580, 340)); // 140 px: too tall, but recognised (its row may lose it)
+
+    assertThat(band.lineSelector().select(boxes, W, H).stream().boxed().toList()).containsExactly(1, 2, 4);
+  }
 }

@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,8 @@ class SubtitleRegionStreamTest {
   private static BatchedOcrPipeline pipeline;
   private static OcrgateServer server;
   private static ManagedChannel channel;
+  /** Line crops the real pipeline's recognition batcher ran. */
+  private static final AtomicLong recognisedCrops = new AtomicLong();
 
   @TempDir Path dir;
 
@@ -68,7 +71,12 @@ class SubtitleRegionStreamTest {
     onnx = OnnxEngine.create(engine);
     ModelRepository.ModelSet models = ModelRepository.load(RepoPaths.modelDir());
     pipeline = BatchedOcrPipeline.create(models, onnx, models.config().batching.cpu,
-        BatchListener.NONE, BatchListener.NONE, false);
+        BatchListener.NONE, new BatchListener() {
+          @Override
+          public void onBatch(int size, long inferenceNanos, double paddingRatio) {
+            recognisedCrops.addAndGet(size);
+          }
+        }, false);
     OcrgateConfig config = new OcrgateConfig();
     config.server.port = 0;
     TestTls.certs().applyTo(config.tls);
@@ -195,6 +203,24 @@ class SubtitleRegionStreamTest {
 
     assertCues(auto, SHORT);
     assertThat(lines(auto)).isNotEmpty().noneMatch(t -> t.contains("NEWS") || t.matches(".*\\d.*"));
+  }
+
+  @Test
+  void verify_junkBesideTheSubtitles_isNeverRecognised_theSubtitleStillIs() throws Exception {
+    List<SubtitleVideo.DecodedFrame> frames =
+        video(SHORT, "FontName=DejaVu Sans,FontSize=22,Outline=2,MarginV=12", LOGO_AND_COUNTER);
+    long before = recognisedCrops.get();
+
+    TestStream auto = stream(frames, null);
+
+    long crops = recognisedCrops.get() - before;
+    assertCues(auto, SHORT);
+    // Every crop recognised is a subtitle line answered: the logo and the counter (outside the
+    // centre strip, in every frame read) never reach recognition.
+    long answered = auto.results().stream().filter(r -> r.getReusedFromSeq() == 0)
+        .mapToLong(FrameResult::getLinesCount).sum();
+    assertThat(answered).isPositive();
+    assertThat(crops).as("crops recognised vs subtitle lines answered on read frames").isEqualTo(answered);
   }
 
   @Test
