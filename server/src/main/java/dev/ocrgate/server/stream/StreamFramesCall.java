@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * the rule finds it unchanged (a frame whose area differs from the last read frame's is always
  * read: the rule compares areas first); <em>answer</em>, in seq order as results complete.
  * In SUBTITLE mode without a region a {@link SubtitleBand} chooses each frame's span as it arrives
- * and filters its lines as it is answered (deterministically, see there).
+ * and filters its lines as it is answered (deterministically, see there); in SUBTITLE mode
+ * {@link GapFrames} learns from the answers whether frames between subtitles may be reused
+ * (deterministically too).
  *
  * <p>Reuse never depends on timing: a frame reuses a read that may still fail, and if it fails,
  * each frame that reused it is read itself instead (and answered as read, without
@@ -100,6 +102,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private StreamPlan plan;
   private CueBuilder cues;
   private SubtitleBand band; // null unless plan.autoRegion()
+  private GapFrames gaps; // null unless SUBTITLE mode with a change rule
   private long lastSeq;
   /** Frames accepted so far; a frame's {@code arrival} is its number in this count. */
   private long arrivals;
@@ -207,6 +210,8 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     }
     band = plan.autoRegion() ? SubtitleBand.start(settings.subtitle_region, settings.window) : null;
     cues = plan.emitCues() ? CueBuilder.of(plan, settings) : null;
+    gaps = plan.changeRule() instanceof TextChangeRule
+        ? GapFrames.of(GapFrames.Policy.named(settings.gap_frames), settings.gap_reread_ms, settings.window) : null;
     if (!draining) {
       out.request(settings.window);
     }
@@ -288,6 +293,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       p.ocr = reuse(lastRead.ocr, p, request);
     } else {
       p.ocr = recognize(request);
+      p.lightText = f.print() != null && f.print().showsText();
       lastRead = p;
       lastReadPrint = f.print();
     }
@@ -301,7 +307,8 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private boolean canReuse(ChangeRule.Fingerprint print, PendingFrame p) {
     return print != null && lastRead != null
         && !(lastRead.readFailed && p.arrival - lastRead.arrival >= settings.window)
-        && plan.changeRule().unchanged(lastReadPrint, print);
+        && plan.changeRule().unchanged(lastReadPrint, print,
+            gaps != null && gaps.textlessAlike(p.arrival, p.ptsMs, lastRead.ptsMs));
   }
 
   /**
@@ -355,6 +362,9 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     listener.onFrameAnswered(p.reused(), code);
     if (p == lastRead && code != Status.Code.OK) {
       p.readFailed = true;
+    }
+    if (gaps != null && p.reusedFromSeq == null && code == Status.Code.OK) {
+      gaps.learn(p.arrival, result.getLinesCount() > 0, p.lightText);
     }
     if (cues != null) {
       emit(cues.accept(result));

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TextChangeRuleTest {
   private static final int FPS = 5;
-  private final TextChangeRule rule = TextChangeRule.of(0.00003, false);
+  private final TextChangeRule rule = TextChangeRule.of(0.00003);
 
   @Test
   void verify_movingBackground_steadySubtitle_isReused_andEveryChangeIsRead(@TempDir Path dir) throws Exception {
@@ -102,10 +102,10 @@ class TextChangeRuleTest {
   void verify_differentArea_isNeverReused() {
     RgbImage image = RgbImage.wrap(64, 64, new byte[64 * 64 * 3]);
     ChangeRule.Fingerprint a = rule.fingerprint(image, new PixelRect(0, 32, 64, 32));
-    assertThat(rule.unchanged(a, rule.fingerprint(image, new PixelRect(0, 32, 64, 32)))).isTrue();
-    assertThat(rule.unchanged(a, rule.fingerprint(image, new PixelRect(0, 31, 64, 32)))).isFalse();
+    assertThat(rule.unchanged(a, rule.fingerprint(image, new PixelRect(0, 32, 64, 32)), false)).isTrue();
+    assertThat(rule.unchanged(a, rule.fingerprint(image, new PixelRect(0, 31, 64, 32)), false)).isFalse();
     RgbImage bigger = RgbImage.wrap(64, 96, new byte[64 * 96 * 3]);
-    assertThat(rule.unchanged(a, rule.fingerprint(bigger, new PixelRect(0, 32, 64, 32)))).isFalse();
+    assertThat(rule.unchanged(a, rule.fingerprint(bigger, new PixelRect(0, 32, 64, 32)), false)).isFalse();
   }
 
   /** For each frame, the frame whose OCR it is answered with (itself when read), as a stream does. */
@@ -138,7 +138,7 @@ class TextChangeRuleTest {
     ChangeRule.Fingerprint last = null;
     for (int i = 0; i < frames.size(); i++) {
       ChangeRule.Fingerprint now = rule.fingerprint(frames.get(i), roi);
-      if (last != null && rule.unchanged(last, now)) {
+      if (last != null && rule.unchanged(last, now, false)) {
         source[i] = source[i - 1];
       } else {
         source[i] = i;
