@@ -2,6 +2,7 @@ package dev.ocrgate.server.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ocrgate.server.config.StreamingSection;
 import dev.ocrgate.server.testing.ExternalTools;
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.RgbImage;
@@ -99,6 +100,49 @@ class TextChangeRuleTest {
   }
 
   @Test
+  void verify_gapFrames_lightSubtitleStream_reusesThem_andAPaleSubtitleIsFoundWithinTheRereadDelay(@TempDir Path dir)
+      throws Exception {
+    // Two light subtitles teach the stream that its subtitles are light; the moving frames between
+    // subtitles are then reused (block colours alone would read them all), except one every
+    // gap_reread_ms of pts, which finds the pale grey subtitle (no light text) at most that late.
+    List<SubtitleVideo.SrtCue> cues = List.of(
+        new SubtitleVideo.SrtCue(1, 300, 1500, "Good morning everyone"),
+        new SubtitleVideo.SrtCue(2, 1500, 2700, "Please take your seats"),
+        new SubtitleVideo.SrtCue(3, 6100, 8500, "{\\c&HA0A0A0&}The doors are closing"));
+    int w = 640;
+    int h = 360;
+    List<RgbImage> frames = burn(dir, cues, "mandelbrot=s=640x360:r=5", w, h, 11.0,
+        "FontName=DejaVu Sans,FontSize=18,Outline=2,Shadow=1,MarginV=12");
+    PixelRect band = new PixelRect(0, h * 3 / 4, w, h / 4);
+    StreamingSection settings = new StreamingSection();
+    int[] learn = walkAnswering(frames, band, settings, cues);
+    settings.gap_frames = "read";
+    int[] read = walkAnswering(frames, band, settings, cues);
+    // The second light read (frame 8) applies a window (8 arrivals) later: frames 16.. between subtitles.
+    int reusedGap = 0;
+    int reusedGapRead = 0;
+    for (int i = 17; i <= 30; i++) {
+      reusedGap += learn[i] != i ? 1 : 0;
+      reusedGapRead += read[i] != i ? 1 : 0;
+    }
+    assertThat(reusedGap).as("gap frames 17-30 reused, learn (read: %d)", reusedGapRead).isGreaterThanOrEqualTo(9);
+    long rereadFrames = settings.gap_reread_ms * FPS / 1000;
+    for (int i = 0; i < frames.size(); i++) {
+      String truth = truthAt(cues, i);
+      if (truth.startsWith("{")) {
+        long shownFrom = i - (cues.get(2).startMs() * FPS + 999) / 1000;
+        if (shownFrom >= rereadFrames) {
+          assertThat(truthAt(cues, learn[i])).as("frame %d, %d frames into the pale subtitle", i, shownFrom)
+              .isEqualTo(truth);
+        }
+      } else {
+        assertThat(truthAt(cues, learn[i])).as("frame %d answered with frame %d", i, learn[i]).isEqualTo(truth);
+      }
+    }
+    assertNoFalseReuse(cues, read);
+  }
+
+  @Test
   void verify_differentArea_isNeverReused() {
     RgbImage image = RgbImage.wrap(64, 64, new byte[64 * 64 * 3]);
     ChangeRule.Fingerprint a = rule.fingerprint(image, new PixelRect(0, 32, 64, 32));
@@ -131,6 +175,23 @@ class TextChangeRuleTest {
     List<RgbImage> frames = burn(dir, cues, background, w, h, seconds,
         "FontName=DejaVu Sans,FontSize=18,Outline=2,Shadow=1,MarginV=12");
     return walk(frames, new PixelRect(0, h * 3 / 4, w, h / 4));
+  }
+
+  /**
+   * As {@link #walk}, through the stream's {@link ChangeWalk} with {@code settings}; a read frame
+   * answers lines when its truth shows a subtitle (a perfect OCR).
+   */
+  private static int[] walkAnswering(List<RgbImage> frames, PixelRect roi, StreamingSection settings,
+      List<SubtitleVideo.SrtCue> cues) {
+    ChangeWalk walk = ChangeWalk.of(settings);
+    int[] source = new int[frames.size()];
+    for (int i = 0; i < frames.size(); i++) {
+      source[i] = walk.next(frames.get(i), roi, i * 1000L / FPS);
+      if (source[i] == i) {
+        walk.answered(!truthAt(cues, i).isEmpty());
+      }
+    }
+    return source;
   }
 
   private int[] walk(List<RgbImage> frames, PixelRect roi) {
