@@ -18,9 +18,13 @@ import dev.ocrgate.server.vision.RgbImage;
  * of the smallest subtitles.
  *
  * <p>Not solved: a fine light-and-dark texture that moves (ffmpeg's cellauto) enters the mask
- * everywhere and changes it every frame, so such footage is read on every frame. Discounting blocks
- * whose texture keeps its mean luminance was tried and rejected: it let a one-word change of a
- * small subtitle over that texture pass as unchanged (TextChangeRuleTest keeps that case).
+ * everywhere (56 % of a 1280×432 search area on the subtitle bench) and changes it every frame, so
+ * such footage is read on every frame. Tried and rejected: discounting blocks whose texture keeps
+ * its mean luminance (it let a one-word change of a small subtitle over that texture pass as
+ * unchanged; TextChangeRuleTest keeps that case), and counting only light pixels enclosed by
+ * <em>thick</em> (3×3) dark blocks outside texture-dense blocks (cellauto's own triangles hold
+ * 3×3 dark blocks: about 7,500 such pixels per frame without any subtitle, 8,000–10,000 of them
+ * changed from frame to frame). See bench/results/subtitle-skip.md.
  *
  * <p>Without light text in either frame (fewer mask pixels than the limit in both: {@link
  * Fingerprint#showsText}), the mask says nothing about dark or pale text. Every pixel then counts,
