@@ -7,6 +7,7 @@ import dev.ocrgate.server.testing.ExternalTools;
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.RgbImage;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,28 @@ class TextChangeRuleTest {
     assertNoFalseReuse(cues, source);
     for (int i : new int[] {8, 14, 20}) {
       assertThat(source[i]).as("frame %d, where the subtitle changes", i).isEqualTo(i);
+    }
+  }
+
+  @Test
+  void verify_oneLetterChanges_sameLength_overTextureAndCalmFootage_areNeverReused(@TempDir Path dir)
+      throws Exception {
+    // Hard small changes: c -> o (o holds all of c's ink), r -> t and e -> a (one letter, the line
+    // keeps its length), over the fine moving texture and over calm footage.
+    List<SubtitleVideo.SrtCue> cues = List.of(
+        new SubtitleVideo.SrtCue(1, 300, 1500, "The cat sat down"),
+        new SubtitleVideo.SrtCue(2, 1500, 2700, "The oat sat down"),
+        new SubtitleVideo.SrtCue(3, 2700, 3900, "Turn at the corner"),
+        new SubtitleVideo.SrtCue(4, 3900, 5100, "Turn at the cornet"),
+        new SubtitleVideo.SrtCue(5, 5100, 6300, "Nine men came back"),
+        new SubtitleVideo.SrtCue(6, 6300, 7500, "Nine man came back"));
+    for (String background : new String[] {"cellauto=s=640x360:rate=5:rule=110:seed=11", "mandelbrot=s=640x360:r=5"}) {
+      Path sub = Files.createDirectories(dir.resolve(background.substring(0, 4)));
+      int[] source = walkBottomQuarter(sub, cues, background, 7.8);
+      assertNoFalseReuse(cues, source);
+      for (int i : new int[] {8, 14, 20, 26, 32}) {
+        assertThat(source[i]).as("%s: frame %d, where the subtitle changes", background, i).isEqualTo(i);
+      }
     }
   }
 
