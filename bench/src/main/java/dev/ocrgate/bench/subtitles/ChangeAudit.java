@@ -61,7 +61,7 @@ import java.util.stream.Stream;
  * frames' truths differ, <b>possible</b> when they may differ only through such an open boundary.
  *
  * <p>Usage: {@code ChangeAudit --set DIR --results FILE [--models DIR] [--fps 5]
- * [--reuse-without-light-text]}; every video's decisions also go to
+ * [--gap-frames read|learn|reuse]}; every video's decisions also go to
  * {@code <video>.decisions.tsv} next to the results file.
  */
 public final class ChangeAudit {
@@ -72,7 +72,7 @@ public final class ChangeAudit {
   private final BatchedOcrPipeline pipeline;
   private final OnnxEngine onnx;
 
-  private ChangeAudit(Path models, boolean reuseWithoutLightText) throws IOException {
+  private ChangeAudit(Path models, String gapFrames) throws IOException {
     BatchingSpec spec = ModelRepository.load(models).config().batching;
     EngineSection engine = new EngineSection();
     engine.provider = "cpu";
@@ -82,7 +82,7 @@ public final class ChangeAudit {
     pipeline.warmUp();
     OcrgateConfig config = new OcrgateConfig();
     config.server.port = 0;
-    config.streaming.reuse_without_light_text = reuseWithoutLightText;
+    config.streaming.gap_frames = gapFrames;
     TestTls.certs().applyTo(config.tls);
     ImageLimits limits = new ImageLimits(20_000_000, 40_000_000);
     ExecutorService prepare = StreamFramesService.preparationExecutor();
@@ -102,25 +102,25 @@ public final class ChangeAudit {
     Path results = null;
     Path models = Path.of("models/ppocr-v4");
     double fps = 5;
-    boolean reuseWithoutLightText = false;
+    String gapFrames = new OcrgateConfig().streaming.gap_frames;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--set" -> set = Path.of(args[++i]);
         case "--results" -> results = Path.of(args[++i]);
         case "--models" -> models = Path.of(args[++i]);
         case "--fps" -> fps = Double.parseDouble(args[++i]);
-        case "--reuse-without-light-text" -> reuseWithoutLightText = true;
+        case "--gap-frames" -> gapFrames = args[++i];
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     if (set == null || results == null) {
-      throw new IllegalArgumentException("usage: ChangeAudit --set DIR --results FILE [--models DIR] [--fps N] [--reuse-without-light-text]");
+      throw new IllegalArgumentException("usage: ChangeAudit --set DIR --results FILE [--models DIR] [--fps N] [--gap-frames read|learn|reuse]");
     }
     List<Path> videos;
     try (Stream<Path> files = Files.list(set)) {
       videos = files.filter(p -> p.toString().endsWith(".mp4")).sorted().toList();
     }
-    ChangeAudit audit = new ChangeAudit(models, reuseWithoutLightText);
+    ChangeAudit audit = new ChangeAudit(models, gapFrames);
     List<Row> rows = new ArrayList<>();
     try {
       for (Path video : videos) {

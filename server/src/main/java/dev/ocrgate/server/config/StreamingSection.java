@@ -1,6 +1,7 @@
 package dev.ocrgate.server.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 
 /** StreamFrames defaults and limits (the {@code streaming:} section). */
 public final class StreamingSection {
@@ -25,13 +26,22 @@ public final class StreamingSection {
    */
   @JsonProperty public float text_change_threshold = 0.00003f;
   /**
-   * SUBTITLE mode, frames where neither this frame nor the last recognised one shows light text:
-   * false (default, safe) compares the mean colour of every 4×4 block of the region, so dark or
-   * pale subtitles are never missed but moving footage between subtitles is read again; true
-   * reuses the result, reading fewer frames on moving footage but blind to subtitles that are not
-   * light.
+   * SUBTITLE mode, frames between subtitles (neither this frame nor the last recognised one shows
+   * light text, so the text rule has nothing to compare): {@code read} compares the mean colour of
+   * every 4×4 block of the region, so dark or pale subtitles are never missed but moving footage
+   * between subtitles is read again; {@code learn} (default) reuses such frames once the stream's
+   * last two recognised frames that answered lines showed light text (a read that answers lines
+   * without light text, e.g. a dark subtitle, turns it back to {@code read}), and still reads one
+   * every {@code gap_reread_ms} of video time, so a subtitle that is not light is found within that
+   * delay; {@code reuse} always reuses them (blind to subtitles that are not light).
    */
-  @JsonProperty public boolean reuse_without_light_text = false;
+  @JsonProperty public String gap_frames = "learn";
+  /**
+   * With {@code gap_frames: learn}: a frame between subtitles is read when its pts is this many
+   * milliseconds or more past the last recognised frame's (or not past it at all), so a subtitle
+   * that is not light shows up at most this late. In [1, 60000]. Default 1000.
+   */
+  @JsonProperty public long gap_reread_ms = 1000;
   /** Default similarity for two frames' texts to belong to one cue, in (0, 1]. Default 0.8. */
   @JsonProperty public float cue_similarity = 0.8f;
   /**
@@ -125,6 +135,12 @@ public final class StreamingSection {
     }
     if (!(text_change_threshold >= 0 && text_change_threshold <= 1)) {
       throw new ConfigException("streaming.text_change_threshold must be in [0, 1], got " + text_change_threshold);
+    }
+    if (gap_frames == null || !List.of("read", "learn", "reuse").contains(gap_frames)) {
+      throw new ConfigException("streaming.gap_frames must be read, learn or reuse, got " + gap_frames);
+    }
+    if (gap_reread_ms < 1 || gap_reread_ms > 60_000) {
+      throw new ConfigException("streaming.gap_reread_ms must be in [1, 60000], got " + gap_reread_ms);
     }
     if (!(cue_similarity > 0 && cue_similarity <= 1)) {
       throw new ConfigException("streaming.cue_similarity must be in (0, 1], got " + cue_similarity);

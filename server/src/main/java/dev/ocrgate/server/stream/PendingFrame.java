@@ -22,6 +22,8 @@ final class PendingFrame {
   final long arrivalNanos;
   /** Its number among the stream's accepted frames (1, 2, …). */
   long arrival;
+  /** This frame was read and its fingerprint showed text ({@link ChangeRule.Fingerprint#showsText}). */
+  boolean lightText;
   /** This frame was read, not reused, and answered with an error. */
   boolean readFailed;
   long decodeNanos;

@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * read: the rule compares areas first); <em>answer</em>, in seq order as results complete.
  * In SUBTITLE mode without a region a {@link SubtitleBand} chooses each frame's span as it arrives
  * and filters its lines as it is answered (deterministically, see there); lines it can drop by
- * their geometry alone are dropped before recognition ({@link SubtitleBand#lineSelector}).
+ * their geometry alone are dropped before recognition ({@link SubtitleBand#lineSelector}). In
+ * SUBTITLE mode {@link GapFrames} learns from the answers whether frames between subtitles may be
+ * reused (deterministically too).
  *
  * <p>Reuse never depends on timing: a frame reuses a read that may still fail, and if it fails,
  * each frame that reused it is read itself instead (and answered as read, without
@@ -105,6 +107,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private SubtitleBand band; // null unless plan.autoRegion()
   /** The band's line selector, counting into the listener (runs on the pipeline's threads). */
   private LineSelector bandLines;
+  private GapFrames gaps; // null unless SUBTITLE mode with a change rule
   private long lastSeq;
   /** Frames accepted so far; a frame's {@code arrival} is its number in this count. */
   private long arrivals;
@@ -213,6 +216,8 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     band = plan.autoRegion() ? SubtitleBand.start(settings.subtitle_region, settings.window) : null;
     bandLines = band == null ? null : counted(band.lineSelector(), listener);
     cues = plan.emitCues() ? CueBuilder.of(plan, settings) : null;
+    gaps = plan.changeRule() instanceof TextChangeRule
+        ? GapFrames.of(GapFrames.Policy.named(settings.gap_frames), settings.gap_reread_ms, settings.window) : null;
     if (!draining) {
       out.request(settings.window);
     }
@@ -303,6 +308,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       p.ocr = reuse(lastRead.ocr, p, request);
     } else {
       p.ocr = recognize(request);
+      p.lightText = f.print() != null && f.print().showsText();
       lastRead = p;
       lastReadPrint = f.print();
     }
@@ -316,7 +322,8 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private boolean canReuse(ChangeRule.Fingerprint print, PendingFrame p) {
     return print != null && lastRead != null
         && !(lastRead.readFailed && p.arrival - lastRead.arrival >= settings.window)
-        && plan.changeRule().unchanged(lastReadPrint, print);
+        && plan.changeRule().unchanged(lastReadPrint, print,
+            gaps != null && gaps.textlessAlike(p.arrival, p.ptsMs, lastRead.ptsMs));
   }
 
   /**
@@ -370,6 +377,9 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     listener.onFrameAnswered(p.reused(), code);
     if (p == lastRead && code != Status.Code.OK) {
       p.readFailed = true;
+    }
+    if (gaps != null && p.reusedFromSeq == null && code == Status.Code.OK) {
+      gaps.learn(p.arrival, result.getLinesCount() > 0, p.lightText);
     }
     if (cues != null) {
       emit(cues.accept(result));

@@ -61,6 +61,6 @@ record StreamPlan(
     }
     return mode == OcrRequest.Mode.FULL
         ? PixelChangeRule.below(t == 0 ? defaults.change_threshold : t)
-        : TextChangeRule.of(t == 0 ? defaults.text_change_threshold : t, defaults.reuse_without_light_text);
+        : TextChangeRule.of(t == 0 ? defaults.text_change_threshold : t);
   }
 }

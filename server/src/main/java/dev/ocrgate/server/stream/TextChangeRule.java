@@ -18,51 +18,57 @@ import dev.ocrgate.server.vision.RgbImage;
  * of the smallest subtitles.
  *
  * <p>Not solved: a fine light-and-dark texture that moves (ffmpeg's cellauto) enters the mask
- * everywhere and changes it every frame, so such footage is read on every frame. Discounting blocks
- * whose texture keeps its mean luminance was tried and rejected: it let a one-word change of a
- * small subtitle over that texture pass as unchanged (TextChangeRuleTest keeps that case).
+ * everywhere (56 % of a 1280×432 search area on the subtitle bench) and changes it every frame, so
+ * such footage is read on every frame. Tried and rejected: discounting blocks whose texture keeps
+ * its mean luminance (it let a one-word change of a small subtitle over that texture pass as
+ * unchanged; TextChangeRuleTest keeps that case), and counting only light pixels enclosed by
+ * <em>thick</em> (3×3) dark blocks outside texture-dense blocks (cellauto's own triangles hold
+ * 3×3 dark blocks: about 7,500 such pixels per frame without any subtitle, 8,000–10,000 of them
+ * changed from frame to frame). See bench/results/subtitle-skip.md.
  *
- * <p>Without light text in either frame (fewer mask pixels than the limit in both), the mask says
- * nothing about dark or pale text. By default every pixel then counts, changed when the mean of one
- * colour channel over its {@link BlockColours block} moved by more than {@value #PIXEL_STEP}: safe, but on moving footage the frames
- * between subtitles are read again. {@code reuseWithoutLightText} instead treats two frames without
- * light text as unchanged: faster on moving footage, blind to subtitles that are not light.
+ * <p>Without light text in either frame (fewer mask pixels than the limit in both: {@link
+ * Fingerprint#showsText}), the mask says nothing about dark or pale text. Every pixel then counts,
+ * changed when the mean of one colour channel over its {@link BlockColours block} moved by more
+ * than {@value #PIXEL_STEP}: safe, but on moving footage the frames between subtitles are read
+ * again, unless the stream's {@link GapFrames} lets such frames pass as unchanged
+ * ({@code textlessAlike}).
  */
 final class TextChangeRule implements ChangeRule {
   static final int TEXT_STEP = 60;
   static final int PIXEL_STEP = 24;
 
-  private record Print(ReadArea area, TextMask text, BlockColours blocks) implements Fingerprint {}
+  /** {@code showsText}: more mask pixels than {@code limit}. */
+  private record Print(ReadArea area, TextMask text, BlockColours blocks, long limit, boolean showsText)
+      implements Fingerprint {}
 
   private final double threshold;
-  private final boolean reuseWithoutLightText;
 
-  private TextChangeRule(double threshold, boolean reuseWithoutLightText) {
+  private TextChangeRule(double threshold) {
     this.threshold = threshold;
-    this.reuseWithoutLightText = reuseWithoutLightText;
   }
 
   /** {@code threshold}: changed text pixels allowed, as a fraction of the region width squared. */
-  static TextChangeRule of(double threshold, boolean reuseWithoutLightText) {
-    return new TextChangeRule(threshold, reuseWithoutLightText);
+  static TextChangeRule of(double threshold) {
+    return new TextChangeRule(threshold);
   }
 
   @Override
   public Fingerprint fingerprint(RgbImage image, PixelRect roi) {
-    return new Print(new ReadArea(roi, image.width(), image.height()), TextMask.of(image, roi),
-        BlockColours.of(image, roi));
+    TextMask text = TextMask.of(image, roi);
+    long limit = (long) (threshold * roi.width() * roi.width());
+    return new Print(new ReadArea(roi, image.width(), image.height()), text, BlockColours.of(image, roi),
+        limit, text.count > limit);
   }
 
   @Override
   public boolean samePixels(Fingerprint lastRead, Fingerprint now) {
     Print a = (Print) lastRead;
     Print b = (Print) now;
-    int width = b.area().rect().width();
-    long limit = (long) (threshold * width * width);
-    if (a.text().count > limit || b.text().count > limit) {
+    long limit = b.limit();
+    if (a.showsText() || b.showsText()) {
       return changedText(a.text(), b.text(), limit) <= limit;
     }
-    return reuseWithoutLightText || a.blocks().changedPixels(b.blocks(), PIXEL_STEP, limit) <= limit;
+    return a.blocks().changedPixels(b.blocks(), PIXEL_STEP, limit) <= limit;
   }
 
   /** Mask pixels (of either) whose luminance moved by more than TEXT_STEP; stops past {@code limit}. */

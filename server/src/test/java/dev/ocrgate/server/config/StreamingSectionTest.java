@@ -53,4 +53,25 @@ class StreamingSectionTest {
     s.text_change_threshold = 1.5f;
     assertThatThrownBy(s::validate).isInstanceOf(ConfigException.class);
   }
+
+  @Test
+  void verify_gapFrames_andRereadDelay_areValidatedNamingTheKey() {
+    StreamingSection s = new StreamingSection();
+    assertThat(s.gap_frames).isEqualTo("learn");
+    for (String ok : new String[] {"read", "learn", "reuse"}) {
+      s.gap_frames = ok;
+      assertThatCode(s::validate).doesNotThrowAnyException();
+    }
+    for (String bad : new String[] {"LEARN", "always", ""}) {
+      s.gap_frames = bad;
+      assertThatThrownBy(s::validate).isInstanceOf(ConfigException.class).hasMessageContaining("streaming.gap_frames");
+    }
+    s.gap_frames = null;
+    assertThatThrownBy(s::validate).isInstanceOf(ConfigException.class).hasMessageContaining("streaming.gap_frames");
+    s.gap_frames = "learn";
+    s.gap_reread_ms = 0;
+    assertThatThrownBy(s::validate).isInstanceOf(ConfigException.class).hasMessageContaining("streaming.gap_reread_ms");
+    s.gap_reread_ms = 60_001;
+    assertThatThrownBy(s::validate).isInstanceOf(ConfigException.class).hasMessageContaining("streaming.gap_reread_ms");
+  }
 }

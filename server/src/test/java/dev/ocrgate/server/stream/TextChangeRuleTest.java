@@ -2,15 +2,18 @@ package dev.ocrgate.server.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ocrgate.server.config.StreamingSection;
 import dev.ocrgate.server.testing.ExternalTools;
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.RgbImage;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TextChangeRuleTest {
   private static final int FPS = 5;
-  private final TextChangeRule rule = TextChangeRule.of(0.00003, false);
+  private final TextChangeRule rule = TextChangeRule.of(0.00003);
 
   @Test
   void verify_movingBackground_steadySubtitle_isReused_andEveryChangeIsRead(@TempDir Path dir) throws Exception {
@@ -52,6 +55,28 @@ class TextChangeRuleTest {
     assertNoFalseReuse(cues, source);
     for (int i : new int[] {8, 14, 20}) {
       assertThat(source[i]).as("frame %d, where the subtitle changes", i).isEqualTo(i);
+    }
+  }
+
+  @Test
+  void verify_oneLetterChanges_sameLength_overTextureAndCalmFootage_areNeverReused(@TempDir Path dir)
+      throws Exception {
+    // Hard small changes: c -> o (o holds all of c's ink), r -> t and e -> a (one letter, the line
+    // keeps its length), over the fine moving texture and over calm footage.
+    List<SubtitleVideo.SrtCue> cues = List.of(
+        new SubtitleVideo.SrtCue(1, 300, 1500, "The cat sat down"),
+        new SubtitleVideo.SrtCue(2, 1500, 2700, "The oat sat down"),
+        new SubtitleVideo.SrtCue(3, 2700, 3900, "Turn at the corner"),
+        new SubtitleVideo.SrtCue(4, 3900, 5100, "Turn at the cornet"),
+        new SubtitleVideo.SrtCue(5, 5100, 6300, "Nine men came back"),
+        new SubtitleVideo.SrtCue(6, 6300, 7500, "Nine man came back"));
+    for (String background : new String[] {"cellauto=s=640x360:rate=5:rule=110:seed=11", "mandelbrot=s=640x360:r=5"}) {
+      Path sub = Files.createDirectories(dir.resolve(background.substring(0, 4)));
+      int[] source = walkBottomQuarter(sub, cues, background, 7.8);
+      assertNoFalseReuse(cues, source);
+      for (int i : new int[] {8, 14, 20, 26, 32}) {
+        assertThat(source[i]).as("%s: frame %d, where the subtitle changes", background, i).isEqualTo(i);
+      }
     }
   }
 
@@ -99,13 +124,65 @@ class TextChangeRuleTest {
   }
 
   @Test
+  void verify_gapFrames_lightSubtitleStream_reusesThem_andAPaleSubtitleIsFoundWithinTheRereadDelay(@TempDir Path dir)
+      throws Exception {
+    // Two light subtitles teach the stream that its subtitles are light; the moving frames between
+    // subtitles are then reused (block colours alone read them all: gap_frames read), except one
+    // every gap_reread_ms of pts, which finds the pale grey subtitle (no light text, never found
+    // with gap_frames reuse) at most that late.
+    List<SubtitleVideo.SrtCue> cues = List.of(
+        new SubtitleVideo.SrtCue(1, 300, 1500, "Good morning everyone"),
+        new SubtitleVideo.SrtCue(2, 1500, 2700, "Please take your seats"),
+        new SubtitleVideo.SrtCue(3, 6100, 8500, "<font color=\"#a0a0a0\">The doors are closing</font>"));
+    int w = 640;
+    int h = 360;
+    // Moving gradients between dark colours: block colours change every frame, no light pixel
+    // (that an outline could enclose) outside the light subtitles.
+    List<RgbImage> frames = burn(dir, cues, "gradients=s=640x360:r=5:c0=0x102040:c1=0x806020:n=2:speed=0.5:seed=5",
+        w, h, 11.0, "FontName=DejaVu Sans,FontSize=18,Outline=2,Shadow=1,MarginV=12");
+    PixelRect band = new PixelRect(0, h * 3 / 4, w, h / 4);
+    StreamingSection settings = new StreamingSection();
+    int[] learn = walkAnswering(frames, band, settings, cues);
+    settings.gap_frames = "read";
+    int[] read = walkAnswering(frames, band, settings, cues);
+    // The second light read (frame 8) applies a window (8 arrivals) later: frames 16.. between subtitles.
+    int reusedGap = 0;
+    int reusedGapRead = 0;
+    for (int i = 17; i <= 30; i++) {
+      reusedGap += learn[i] != i ? 1 : 0;
+      reusedGapRead += read[i] != i ? 1 : 0;
+    }
+    assertThat(reusedGap).as("gap frames 17-30 reused, learn (read: %d)", reusedGapRead).isGreaterThanOrEqualTo(9);
+    long rereadFrames = settings.gap_reread_ms * FPS / 1000;
+    for (int i = 0; i < frames.size(); i++) {
+      String truth = truthAt(cues, i);
+      if (truth.startsWith("<")) {
+        long shownFrom = i - (cues.get(2).startMs() * FPS + 999) / 1000;
+        if (shownFrom >= rereadFrames) {
+          assertThat(truthAt(cues, learn[i])).as("frame %d, %d frames into the pale subtitle", i, shownFrom)
+              .isEqualTo(truth);
+        }
+      } else {
+        assertThat(truthAt(cues, learn[i])).as("frame %d answered with frame %d", i, learn[i]).isEqualTo(truth);
+      }
+    }
+    assertNoFalseReuse(cues, read);
+    assertThat(reusedGapRead).as("the footage moves: block colours read the gap frames").isLessThanOrEqualTo(2);
+    settings.gap_frames = "reuse";
+    int[] blind = walkAnswering(frames, band, settings, cues);
+    assertThat(IntStream.range(0, frames.size())
+        .filter(i -> truthAt(cues, i).startsWith("<") && !truthAt(cues, blind[i]).startsWith("<")).count())
+        .as("frames of the pale subtitle answered without it, gap_frames reuse").isGreaterThan(5);
+  }
+
+  @Test
   void verify_differentArea_isNeverReused() {
     RgbImage image = RgbImage.wrap(64, 64, new byte[64 * 64 * 3]);
     ChangeRule.Fingerprint a = rule.fingerprint(image, new PixelRect(0, 32, 64, 32));
-    assertThat(rule.unchanged(a, rule.fingerprint(image, new PixelRect(0, 32, 64, 32)))).isTrue();
-    assertThat(rule.unchanged(a, rule.fingerprint(image, new PixelRect(0, 31, 64, 32)))).isFalse();
+    assertThat(rule.unchanged(a, rule.fingerprint(image, new PixelRect(0, 32, 64, 32)), false)).isTrue();
+    assertThat(rule.unchanged(a, rule.fingerprint(image, new PixelRect(0, 31, 64, 32)), false)).isFalse();
     RgbImage bigger = RgbImage.wrap(64, 96, new byte[64 * 96 * 3]);
-    assertThat(rule.unchanged(a, rule.fingerprint(bigger, new PixelRect(0, 32, 64, 32)))).isFalse();
+    assertThat(rule.unchanged(a, rule.fingerprint(bigger, new PixelRect(0, 32, 64, 32)), false)).isFalse();
   }
 
   /** For each frame, the frame whose OCR it is answered with (itself when read), as a stream does. */
@@ -133,12 +210,29 @@ class TextChangeRuleTest {
     return walk(frames, new PixelRect(0, h * 3 / 4, w, h / 4));
   }
 
+  /**
+   * As {@link #walk}, through the stream's {@link ChangeWalk} with {@code settings}; a read frame
+   * answers lines when its truth shows a subtitle (a perfect OCR).
+   */
+  private static int[] walkAnswering(List<RgbImage> frames, PixelRect roi, StreamingSection settings,
+      List<SubtitleVideo.SrtCue> cues) {
+    ChangeWalk walk = ChangeWalk.of(settings);
+    int[] source = new int[frames.size()];
+    for (int i = 0; i < frames.size(); i++) {
+      source[i] = walk.next(frames.get(i), roi, i * 1000L / FPS);
+      if (source[i] == i) {
+        walk.answered(!truthAt(cues, i).isEmpty());
+      }
+    }
+    return source;
+  }
+
   private int[] walk(List<RgbImage> frames, PixelRect roi) {
     int[] source = new int[frames.size()];
     ChangeRule.Fingerprint last = null;
     for (int i = 0; i < frames.size(); i++) {
       ChangeRule.Fingerprint now = rule.fingerprint(frames.get(i), roi);
-      if (last != null && rule.unchanged(last, now)) {
+      if (last != null && rule.unchanged(last, now, false)) {
         source[i] = source[i - 1];
       } else {
         source[i] = i;
