@@ -13,6 +13,10 @@ import io.grpc.Deadline;
  * @param minConfidence lines below this are dropped; 0 or less = the model's default
  * @param classifyDirection run the direction classifier on each line (if the model has one)
  * @param deadline the call's deadline, or null for none
+ * @param detectionScale the detector sees the region scaled by at most this (the model's own
+ *     resize when that is smaller), in (0, 1]; 1 = the model's resize alone. Only detection sees
+ *     the smaller input: boxes are mapped back and line crops are cut from the full-resolution
+ *     region. Set by subtitle streams that know their line height (see SubtitleBand).
  */
 public record OcrRequest(
     RgbImage image,
@@ -20,7 +24,20 @@ public record OcrRequest(
     Mode mode,
     float minConfidence,
     boolean classifyDirection,
-    Deadline deadline) {
+    Deadline deadline,
+    double detectionScale) {
+
+  public OcrRequest {
+    if (!(detectionScale > 0 && detectionScale <= 1)) {
+      throw new IllegalArgumentException("detectionScale must be in (0, 1], was " + detectionScale);
+    }
+  }
+
+  /** A request whose detector input is the model's resize alone ({@code detectionScale} 1). */
+  public OcrRequest(RgbImage image, PixelRect region, Mode mode, float minConfidence,
+      boolean classifyDirection, Deadline deadline) {
+    this(image, region, mode, minConfidence, classifyDirection, deadline, 1.0);
+  }
 
   /**
    * Which kind of call asked (Recognize and FULL streams: FULL; subtitle streams: SUBTITLE). The

@@ -241,7 +241,8 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private void startPreparing(Frame frame, PendingFrame p) {
     PreparedFrame.AreaChoice choice;
     if (band != null) {
-      choice = band.nextSpan()::in;
+      p.span = band.nextSpan();
+      choice = p.span::in;
       p.bandRead = true;
     } else {
       choice = plan.region()::resolve;
@@ -282,7 +283,9 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       return;
     }
     p.area = f.area();
-    OcrRequest request = new OcrRequest(f.image(), f.roi(), plan.mode(), plan.minConfidence(), false, deadline);
+    double detectionScale = p.span == null ? 1 : band.detectionScale(p.span, f.area().frameHeight());
+    OcrRequest request = new OcrRequest(f.image(), f.roi(), plan.mode(), plan.minConfidence(), false, deadline,
+        detectionScale);
     if (canReuse(f.print(), p)) {
       p.reusedFromSeq = lastRead.seq;
       p.ocr = reuse(lastRead.ocr, p, request);
