@@ -97,10 +97,12 @@ public final class StreamingSection {
      * the region expects (while searching: {@code min_line_height}; once locked: the lowest line
      * of its zone) is scaled to this many pixels, never larger than the model's own resize
      * (model.yaml {@code limit_side_len}); recognition still reads the full-resolution lines. Cuts
-     * detection, the largest OCR cost of a subtitle frame. 0 = off (the model's resize); else in
-     * [8, 256]. Default DEFAULT_PLACEHOLDER.
+     * detection, the largest OCR cost of a subtitle frame, on large text. 0 = off (the model's
+     * resize); else in [8, 256]. An explicit region keeps the model's resize. Default 32: the
+     * smallest that kept the subtitle bench's accuracy (24 and 16 broke lines over coarse
+     * texture into pieces; bench/results/subtitle-speed.md, round 3).
      */
-    @JsonProperty public int detection_line_height = 0;
+    @JsonProperty public int detection_line_height = 32;
 
     void validate() {
       fraction("search_top", search_top, 0, 0.9f);
