@@ -15,9 +15,10 @@ import java.util.List;
 
 /**
  * Text detection on a batch of images: each image is resized by the side limit (multiples of
- * 32; a caller may cap the scale further, {@link #inputFor}), normalised into one {@code [N, 3, H, W]} tensor padded to the largest image of the batch,
- * run through the DB model in one call, and each image's probability map (its unpadded part) is
- * post-processed into boxes in that image's own pixels. Boxes are not in reading order.
+ * 32; a caller may cap the scale further, {@link #inputFor}), normalised into one
+ * {@code [N, 3, H, W]} tensor padded to the largest image of the batch, run through the DB
+ * model in one call, and each image's probability map (its unpadded part) is post-processed into
+ * boxes in that image's own pixels. Boxes are not in reading order.
  *
  * <p>Thread-safe: the session is, the input buffer is per thread, everything else is immutable.
  */

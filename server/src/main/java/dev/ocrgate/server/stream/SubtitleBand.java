@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  * has progressed. Every decision is taken when a frame is answered (in seq order). Which lines
  * are answered follows the decisions at once; which area is read follows them {@code lag} frames
  * later: a decision taken when the k-th frame read is answered applies from the (k + lag)-th frame
- * read on. The detection scale is part of the span, so it follows the same rule. With {@code lag} = the stream's window that frame cannot have arrived yet (a stream
+ * read on. With {@code lag} = the stream's window that frame cannot have arrived yet (a stream
  * accepts frame n only after frame n − window was answered), so the area of every frame is fixed
  * when it arrives, and a frame whose area differs from the last read frame's is read, not reused.
+ * The detection scale is part of the span, so it follows the same rule.
  *
  * <p>Cost: per answered frame, work in the number of lines, no pixels; bounded state (at most
  * {@value #MAX_ZONES} zones and {@code lag} pending area changes).
