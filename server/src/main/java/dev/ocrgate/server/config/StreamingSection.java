@@ -102,6 +102,17 @@ public final class StreamingSection {
      * milliseconds; 0 = never. Default 10000.
      */
     @JsonProperty public long research_after_ms = 10_000;
+    /**
+     * Detection input of the automatic region, in pixels of the detector's input: the line height
+     * the region expects (while searching: {@code min_line_height}; once locked: the lowest line
+     * of its zone) is scaled to this many pixels, never larger than the model's own resize
+     * (model.yaml {@code limit_side_len}); recognition still reads the full-resolution lines. Cuts
+     * detection, the largest OCR cost of a subtitle frame, on large text. 0 = off (the model's
+     * resize); else in [8, 256]. An explicit region keeps the model's resize. Default 32: the
+     * smallest that kept the subtitle bench's accuracy (24 and 16 broke lines over coarse
+     * texture into pieces; bench/results/subtitle-speed.md, round 4).
+     */
+    @JsonProperty public int detection_line_height = 32;
 
     void validate() {
       fraction("search_top", search_top, 0, 0.9f);
@@ -110,6 +121,10 @@ public final class StreamingSection {
       fraction("max_line_height", max_line_height, min_line_height, 1);
       if (lock_frames < 1 || lock_frames > 100) {
         throw new ConfigException("streaming.subtitle_region.lock_frames must be in [1, 100], got " + lock_frames);
+      }
+      if (detection_line_height != 0 && (detection_line_height < 8 || detection_line_height > 256)) {
+        throw new ConfigException("streaming.subtitle_region.detection_line_height must be 0 or in [8, 256], got "
+            + detection_line_height);
       }
       if (research_after_ms < 0) {
         throw new ConfigException(

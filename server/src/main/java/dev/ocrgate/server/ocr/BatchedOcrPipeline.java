@@ -7,6 +7,7 @@ import dev.ocrgate.server.batch.BatchRunner;
 import dev.ocrgate.server.batch.DynamicBatcher;
 import dev.ocrgate.server.engine.OnnxEngine;
 import dev.ocrgate.server.vision.CtcDecoder;
+import dev.ocrgate.server.vision.DetResize;
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.Quad;
 import dev.ocrgate.server.vision.ReadingOrder;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link OcrPipeline} with cross-request dynamic batching: a detection batcher (items = region
- * crops, batched only with crops of the same size, so no padding) and a recognition batcher
+ * crops with their detector input size — the model's resize, capped by the request's
+ * {@code detectionScale} —, batched only with items of the same input size, so no padding: requests
+ * at different scales never share a batch) and a recognition batcher
  * (items = line crops, batched by padded width: the model's width bucket, or the provider's
  * {@code width_step} multiple; padding ratio = 1 − width / padded width), each served
  * by {@code instances} sessions with their own worker thread (see {@link BatchingSpec}). The
@@ -66,15 +69,16 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
   /** A recognition item's share of one batch run, and when that run started. */
   record RecOut(CtcDecoder.Decoded text, long inferenceNanos, long startedNanos) {}
 
-  /** Detection items batch only with crops of the same size. */
+  /** Detection items batch only with items of the same detector input size. */
   record Size(int width, int height) {}
 
   private final ModelConfig config;
+  private final DetResize detResize;
   private final RecResize recResize;
   private final DirectionClassifier classifier;
   private final boolean alwaysClassify;
   private final ExecutorService completions;
-  private final DynamicBatcher<RgbImage, DetOut> det;
+  private final DynamicBatcher<Detector.Input, DetOut> det;
   private final DynamicBatcher<RgbImage, RecOut> rec;
   private final List<Detector> detectors;
   private final List<Recognizer> recognizers;
@@ -89,6 +93,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     }
     this.drainTimeout = drainTimeout;
     this.config = models.config();
+    this.detResize = config.detection.resize();
     this.recResize = config.recognition.resize().withStep(spec.recognition.width_step);
     this.alwaysClassify = alwaysClassify;
     this.classifier = models.hasClassifier()
@@ -108,9 +113,9 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
           spec.recognition.max_batch_size));
     }
     String name = models.name();
-    this.det = DynamicBatcher.<RgbImage, DetOut>builder(name + "/det", spec.detection.policy())
+    this.det = DynamicBatcher.<Detector.Input, DetOut>builder(name + "/det", spec.detection.policy())
         .completionExecutor(completions).listener(detListener).drainTimeout(drainTimeout)
-        .start(detectors.stream().map(d -> (BatchRunner<RgbImage, DetOut>)
+        .start(detectors.stream().map(d -> (BatchRunner<Detector.Input, DetOut>)
             (shape, parts) -> detect(d, parts)).toList());
     this.rec = DynamicBatcher.<RgbImage, RecOut>builder(name + "/rec", spec.recognition.policy())
         .completionExecutor(completions).listener(recListener).drainTimeout(drainTimeout)
@@ -154,7 +159,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     return det.queueDepth() + rec.queueDepth();
   }
 
-  public DynamicBatcher<RgbImage, DetOut> detectionBatcher() {
+  public DynamicBatcher<Detector.Input, DetOut> detectionBatcher() {
     return det;
   }
 
@@ -187,7 +192,9 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     RgbImage part = request.image().crop(region.x(), region.y(), region.width(), region.height());
     PipelineRequest r = new PipelineRequest(request, region, det.deadlineNanos(request.deadline()));
     handOvers.enter();
-    CompletableFuture<DetOut> detected = det.submit(part, new Size(part.width(), part.height()), 1.0, r.deadlineNanos);
+    // Only detection sees the (possibly) smaller input; line crops are cut from `part` itself.
+    Detector.Input input = Detector.inputFor(detResize, part, request.detectionScale());
+    CompletableFuture<DetOut> detected = det.submit(input, new Size(input.width(), input.height()), 1.0, r.deadlineNanos);
     r.track(detected);
     detected.whenComplete((out, error) -> {
       try {
@@ -291,9 +298,9 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     r.result.complete(new OcrResult(result, timing));
   }
 
-  private static List<DetOut> detect(Detector d, List<RgbImage> parts) {
+  private static List<DetOut> detect(Detector d, List<Detector.Input> parts) {
     long started = System.nanoTime();
-    Detector.Detections out = d.detect(parts);
+    Detector.Detections out = d.detectInputs(parts);
     long share = out.inferenceNanos() / parts.size();
     return out.boxes().stream().map(b -> new DetOut(b, share, started)).toList();
   }

@@ -15,9 +15,10 @@ import java.util.List;
 
 /**
  * Text detection on a batch of images: each image is resized by the side limit (multiples of
- * 32), normalised into one {@code [N, 3, H, W]} tensor padded to the largest image of the batch,
- * run through the DB model in one call, and each image's probability map (its unpadded part) is
- * post-processed into boxes in that image's own pixels. Boxes are not in reading order.
+ * 32; a caller may cap the scale further, {@link #inputFor}), normalised into one
+ * {@code [N, 3, H, W]} tensor padded to the largest image of the batch, run through the DB
+ * model in one call, and each image's probability map (its unpadded part) is post-processed into
+ * boxes in that image's own pixels. Boxes are not in reading order.
  *
  * <p>Thread-safe: the session is, the input buffer is per thread, everything else is immutable.
  */
@@ -41,15 +42,38 @@ public final class Detector {
   /** The boxes of each image and the time spent inside ONNX Runtime. */
   public record Detections(List<List<Quad>> boxes, long inferenceNanos) {}
 
-  /** Detects text in every image of {@code images} with one inference. */
+  /**
+   * One image to detect in and the detector input size it is resized to (multiples of 32, from
+   * {@link #inputFor}).
+   */
+  public record Input(RgbImage image, int width, int height) {}
+
+  /**
+   * {@code image} with its input size: the model's resize, scaled by at most {@code scaleCap}
+   * ({@link DetResize#size(int, int, double)}; 1 = the model's resize alone).
+   */
+  public static Input inputFor(DetResize resize, RgbImage image, double scaleCap) {
+    int[] size = resize.size(image.width(), image.height(), scaleCap);
+    return new Input(image, size[0], size[1]);
+  }
+
+  /** Detects text in every image of {@code images}, each at the model's input size, with one inference. */
   public Detections detect(List<RgbImage> images) {
-    int n = images.size();
+    return detectInputs(images.stream().map(img -> inputFor(resize, img, 1.0)).toList());
+  }
+
+  /**
+   * Detects text in every input with one inference, each resized to its own input size (padded to
+   * the largest of the batch). Boxes are in each input's original image pixels.
+   */
+  public Detections detectInputs(List<Input> inputs) {
+    int n = inputs.size();
+    List<RgbImage> images = inputs.stream().map(Input::image).toList();
     List<RgbImage> resized = new ArrayList<>(n);
     int planeW = 0;
     int planeH = 0;
-    for (RgbImage img : images) {
-      int[] size = resize.size(img.width(), img.height());
-      RgbImage r = Resize.bilinear(img, size[0], size[1]);
+    for (Input in : inputs) {
+      RgbImage r = Resize.bilinear(in.image(), in.width(), in.height());
       resized.add(r);
       planeW = Math.max(planeW, r.width());
       planeH = Math.max(planeH, r.height());

@@ -13,6 +13,10 @@ import io.grpc.Deadline;
  * @param minConfidence lines below this are dropped; 0 or less = the model's default
  * @param classifyDirection run the direction classifier on each line (if the model has one)
  * @param deadline the call's deadline, or null for none
+ * @param detectionScale the detector sees the region scaled by at most this (the model's own
+ *     resize when that is smaller), in (0, 1]; 1 = the model's resize alone. Only detection sees
+ *     the smaller input: boxes are mapped back and line crops are cut from the full-resolution
+ *     region. Set by subtitle streams that know their line height (see SubtitleBand).
  * @param lines which detected lines to recognise, or null for all of them. A local pipeline
  *     recognises only the lines it selects; a pipeline that forwards the request to an upstream
  *     server ignores it (the upstream recognises every line), so it may only save work, never
@@ -25,12 +29,19 @@ public record OcrRequest(
     float minConfidence,
     boolean classifyDirection,
     Deadline deadline,
+    double detectionScale,
     LineSelector lines) {
 
-  /** A request that recognises every detected line. */
+  public OcrRequest {
+    if (!(detectionScale > 0 && detectionScale <= 1)) {
+      throw new IllegalArgumentException("detectionScale must be in (0, 1], was " + detectionScale);
+    }
+  }
+
+  /** A request whose detector input is the model's resize alone and that recognises every line. */
   public OcrRequest(RgbImage image, PixelRect region, Mode mode, float minConfidence,
       boolean classifyDirection, Deadline deadline) {
-    this(image, region, mode, minConfidence, classifyDirection, deadline, null);
+    this(image, region, mode, minConfidence, classifyDirection, deadline, 1.0, null);
   }
 
   /**
@@ -56,6 +67,6 @@ public record OcrRequest(
 
   /** The whole image, FULL mode, defaults, no deadline. */
   public static OcrRequest of(RgbImage image) {
-    return new OcrRequest(image, null, Mode.FULL, 0f, false, null, null);
+    return new OcrRequest(image, null, Mode.FULL, 0f, false, null);
   }
 }

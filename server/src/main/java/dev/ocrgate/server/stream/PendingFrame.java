@@ -35,6 +35,8 @@ final class PendingFrame {
   CompletableFuture<PreparedFrame> prepared;
   /** The frame took a span from its stream's {@link SubtitleBand}, which must learn its answer. */
   boolean bandRead;
+  /** That span (null when no band chose the area): its line height sets the detection scale. */
+  SubtitleBand.Span span;
   CompletableFuture<OcrResult> ocr;
   /** A reusing frame's own read, started when the read it reused failed; null otherwise. */
   volatile CompletableFuture<OcrResult> ownRead;

@@ -260,7 +260,8 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private void startPreparing(Frame frame, PendingFrame p) {
     PreparedFrame.AreaChoice choice;
     if (band != null) {
-      choice = band.nextSpan()::in;
+      p.span = band.nextSpan();
+      choice = p.span::in;
       p.bandRead = true;
     } else {
       choice = plan.region()::resolve;
@@ -301,8 +302,9 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       return;
     }
     p.area = f.area();
+    double detectionScale = p.span == null ? 1 : band.detectionScale(p.span, f.area().frameHeight());
     OcrRequest request = new OcrRequest(f.image(), f.roi(), plan.mode(), plan.minConfidence(), false, deadline,
-        p.bandRead ? bandLines : null);
+        detectionScale, p.bandRead ? bandLines : null);
     if (canReuse(f.print(), p)) {
       p.reusedFromSeq = lastRead.seq;
       p.ocr = reuse(lastRead.ocr, p, request);

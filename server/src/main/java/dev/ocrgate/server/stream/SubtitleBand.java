@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
  *       row that touches a cut edge of the area read grows the band by {@value #GROW} line heights
  *       that way (the band never shrinks while locked). After {@code research_after_ms} of video
  *       time (pts) without a subtitle row in the band, the stream searches again.
+ *   <li><em>Detection input</em> ({@code detection_line_height}, 0 = off): every span carries the
+ *       line height it expects, {@code min_line_height} while searching, the zone's lowest row once
+ *       locked (growing keeps it); the detector sees the area scaled so that this height is {@code
+ *       detection_line_height} pixels (never larger than the model's own resize), and recognition
+ *       still reads the lines at full resolution. A later, smaller row does not lower it; a
+ *       re-search does.
  * </ul>
  *
  * <p>Determinism: what a frame gets depends only on the frames before it, never on how far OCR
@@ -42,6 +48,7 @@ import org.slf4j.LoggerFactory;
  * read on. With {@code lag} = the stream's window that frame cannot have arrived yet (a stream
  * accepts frame n only after frame n − window was answered), so the area of every frame is fixed
  * when it arrives, and a frame whose area differs from the last read frame's is read, not reused.
+ * The detection scale is part of the span, so it follows the same rule.
  *
  * <p>Lines not recognised: rows that cannot be answered by their geometry alone are dropped
  * between detection and recognition ({@link #lineSelector}): rows of the detected boxes that do
@@ -73,8 +80,12 @@ final class SubtitleBand {
   private static final double ZONE_LINES = 3.5;
   private static final int MAX_ZONES = 16;
 
-  /** A vertical span of the frame, fractions of its height, full width. */
-  record Span(double top, double bottom) {
+  /**
+   * A vertical span of the frame, fractions of its height, full width, and the height of the
+   * lines expected in it (detected box height, fraction of the frame height): what the detection
+   * input is scaled by ({@link #detectionScale}).
+   */
+  record Span(double top, double bottom, double lineHeight) {
     PixelRect in(int width, int height) {
       // The epsilon keeps whole pixels whole (0.664 × 500 is 331.99999… in doubles).
       int y0 = Math.max(0, Math.min(height - 1, (int) Math.floor(top * height + 1e-6)));
@@ -95,6 +106,8 @@ final class SubtitleBand {
     double top;
     double bottom;
     double lineHeight;
+    /** The lowest row seen in the zone: the line height its band expects (detection scale). */
+    double minLineHeight;
     int frames;
     long lastFrame;
 
@@ -102,6 +115,7 @@ final class SubtitleBand {
       this.top = top;
       this.bottom = bottom;
       this.lineHeight = lineHeight;
+      this.minLineHeight = lineHeight;
     }
 
     boolean takes(double t, double b, double h) {
@@ -112,7 +126,7 @@ final class SubtitleBand {
 
     Span band() {
       double t = Math.min(top, bottom - LINES * lineHeight) - MARGIN * lineHeight;
-      return new Span(Math.max(0, t), Math.min(1, bottom + MARGIN * lineHeight));
+      return new Span(Math.max(0, t), Math.min(1, bottom + MARGIN * lineHeight), minLineHeight);
     }
   }
 
@@ -133,7 +147,7 @@ final class SubtitleBand {
 
   private SubtitleBand(StreamingSection.SubtitleRegion settings, int lag) {
     this.settings = settings;
-    this.search = new Span(settings.search_top, 1);
+    this.search = new Span(settings.search_top, 1, settings.min_line_height);
     this.lag = lag;
   }
 
@@ -164,6 +178,18 @@ final class SubtitleBand {
       reading = changes.pollFirst().span();
     }
     return reading == null ? search : reading;
+  }
+
+  /**
+   * The detection scale of a frame read with {@code span}, {@code frameHeight} pixels tall: the
+   * span's expected line height maps to {@code detection_line_height} pixels of the detector's
+   * input, in (0, 1] (the model's own resize when that is smaller, see OcrRequest); 1 when the
+   * setting is 0. A function of the span, so as deterministic as the span (class comment).
+   */
+  double detectionScale(Span span, int frameHeight) {
+    double expected = span.lineHeight() * frameHeight;
+    int target = settings.detection_line_height;
+    return target == 0 || expected <= target ? 1 : target / expected;
   }
 
   /**
@@ -236,6 +262,7 @@ final class SubtitleBand {
         zone.top = Math.min(zone.top, t);
         zone.bottom = Math.max(zone.bottom, b);
         zone.lineHeight = Math.max(zone.lineHeight, h);
+        zone.minLineHeight = Math.min(zone.minLineHeight, h);
       }
       if (zone.lastFrame != k) {
         zone.lastFrame = k;
@@ -278,7 +305,7 @@ final class SubtitleBand {
       }
     }
     if (top < decided.top() || bottom > decided.bottom()) {
-      decided = new Span(Math.max(0, top), Math.min(1, bottom));
+      decided = new Span(Math.max(0, top), Math.min(1, bottom), decided.lineHeight());
       schedule(k, decided);
     }
   }

@@ -26,6 +26,16 @@ public record DetResize(String limitType, int limitSideLen, int maxSideLen) {
 
   /** {width, height} of the detector input for a {@code w} × {@code h} image. */
   public int[] size(int w, int h) {
+    return size(w, h, 1.0);
+  }
+
+  /**
+   * {width, height} of the detector input for a {@code w} × {@code h} image scaled by at most
+   * {@code scaleCap}: the ratio is the smaller of the limit's (see {@link #size(int, int)}) and
+   * {@code scaleCap}, so a cap never scales up beyond what the limit gives; then the usual rounding
+   * to multiples of 32 (at least 32). A cap of 1 or more, or not a positive number, is no cap.
+   */
+  public int[] size(int w, int h, double scaleCap) {
     double ratio = 1.0;
     if ("min".equals(limitType)) {
       int shorter = Math.min(w, h);
@@ -41,6 +51,9 @@ public record DetResize(String limitType, int limitSideLen, int maxSideLen) {
     double longerAfter = Math.max(w, h) * ratio;
     if (longerAfter > maxSideLen) {
       ratio *= maxSideLen / longerAfter;
+    }
+    if (scaleCap > 0 && scaleCap < 1 && scaleCap < ratio) {
+      ratio = scaleCap;
     }
     return new int[] {round32(w * ratio), round32(h * ratio)};
   }

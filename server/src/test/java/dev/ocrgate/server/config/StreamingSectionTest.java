@@ -32,6 +32,18 @@ class StreamingSectionTest {
     rejects(r -> r.max_line_height = 0.01f, "max_line_height");
     rejects(r -> r.lock_frames = 0, "lock_frames");
     rejects(r -> r.research_after_ms = -1, "research_after_ms");
+    rejects(r -> r.detection_line_height = 7, "detection_line_height");
+    rejects(r -> r.detection_line_height = 257, "detection_line_height");
+    rejects(r -> r.detection_line_height = -1, "detection_line_height");
+  }
+
+  @Test
+  void verify_detectionLineHeight_zeroTurnsItOff_andTheBoundsAreAccepted() {
+    for (int v : new int[] {0, 8, 256}) {
+      StreamingSection s = new StreamingSection();
+      s.subtitle_region.detection_line_height = v;
+      assertThatCode(s::validate).as("detection_line_height %d", v).doesNotThrowAnyException();
+    }
   }
 
   @Test

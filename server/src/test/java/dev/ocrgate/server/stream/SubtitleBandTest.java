@@ -1,12 +1,16 @@
 package dev.ocrgate.server.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.ocrgate.api.v1.FrameResult;
 import dev.ocrgate.api.v1.Point;
 import dev.ocrgate.api.v1.Quad;
 import dev.ocrgate.api.v1.TextLine;
 import dev.ocrgate.server.config.StreamingSection;
+import dev.ocrgate.server.ocr.Detector;
+import dev.ocrgate.server.vision.DetResize;
+import dev.ocrgate.server.vision.RgbImage;
 import dev.ocrgate.server.vision.PixelRect;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,5 +160,38 @@ class SubtitleBandTest {
         box(420, 200, 580, 340)); // 140 px: too tall, but recognised (its row may lose it)
 
     assertThat(band.lineSelector().select(boxes, W, H).stream().boxed().toList()).containsExactly(1, 2, 4);
+  }
+
+  /** model.yaml's detection resize (max side 960, cap 2000). */
+  private static final DetResize MODEL = new DetResize("max", 960, 2000);
+
+  @Test
+  void verify_lockedBand_detectionInputMapsItsLineHeightToTheTarget_searchKeepsTheModelsSize() {
+    settings.detection_line_height = 16;
+    band = SubtitleBand.start(settings, LAG);
+    SubtitleBand.Span search = band.nextSpan();
+    // Searching: min_line_height 0.02 × 500 = 10 px is under the target: the model's own size.
+    assertThat(band.detectionScale(search, H)).isEqualTo(1.0);
+    areas.add(search.in(W, H));
+    for (int i = 0; i < 3 + LAG; i++) {
+      next(i * 200L, line("first line", 380, 350, 620, 390), line("second, taller line", 300, 400, 700, 450));
+    }
+    // Zone 0.70..0.90, laid out on its tallest row (0.1): band 0.63..0.95. The detection input
+    // follows its lowest row, 40 px: 16 / 40 = 0.4 of the band, below the model's 960 / 1000.
+    SubtitleBand.Span locked = band.nextSpan();
+    PixelRect rect = locked.in(W, H);
+    assertThat(rect).isEqualTo(new PixelRect(0, 315, W, 160));
+    double scale = band.detectionScale(locked, H);
+    assertThat(scale).isCloseTo(0.4, within(1e-9));
+    RgbImage bandImage = RgbImage.wrap(rect.width(), rect.height(), new byte[rect.width() * rect.height() * 3]);
+    // 1000 × 0.4 = 400 → 416, 160 × 0.4 = 64: multiples of 32, as the model's resize rounds.
+    Detector.Input input = Detector.inputFor(MODEL, bandImage, scale);
+    assertThat(new int[] {input.width(), input.height()}).containsExactly(416, 64);
+    assertThat(input.image()).as("detection resizes the full-resolution band itself").isSameAs(bandImage);
+    // Off: the model's resize, 960 × 154 → 160.
+    settings.detection_line_height = 0;
+    assertThat(band.detectionScale(locked, H)).isEqualTo(1.0);
+    Detector.Input off = Detector.inputFor(MODEL, bandImage, 1.0);
+    assertThat(new int[] {off.width(), off.height()}).containsExactly(960, 160);
   }
 }

@@ -1,0 +1,173 @@
+package dev.ocrgate.server.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.ocrgate.api.v1.Cue;
+import dev.ocrgate.api.v1.Frame;
+import dev.ocrgate.api.v1.FrameResult;
+import dev.ocrgate.api.v1.Image;
+import dev.ocrgate.api.v1.OcrServiceGrpc;
+import dev.ocrgate.api.v1.PixelFormat;
+import dev.ocrgate.api.v1.RawImage;
+import dev.ocrgate.api.v1.StreamConfig;
+import dev.ocrgate.api.v1.StreamFramesRequest;
+import dev.ocrgate.api.v1.StreamFramesResponse;
+import dev.ocrgate.api.v1.TextLine;
+import dev.ocrgate.server.OcrgateServer;
+import dev.ocrgate.server.batch.BatchListener;
+import dev.ocrgate.server.config.EngineSection;
+import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.config.StreamingSection;
+import dev.ocrgate.server.engine.OnnxEngine;
+import dev.ocrgate.server.ocr.BatchedOcrPipeline;
+import dev.ocrgate.server.ocr.ModelRepository;
+import dev.ocrgate.server.ocr.OcrPipeline;
+import dev.ocrgate.server.ocr.OcrRequest;
+import dev.ocrgate.server.testing.RepoPaths;
+import dev.ocrgate.server.testing.TestTls;
+import dev.ocrgate.server.vision.ImageDecoder;
+import dev.ocrgate.server.vision.ImageLimits;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code streaming.subtitle_region.detection_line_height} end to end: one libass two-line subtitle
+ * video (real ffmpeg, 640×360, 5 fps) streamed whole with no region to two servers on the same
+ * real models, one with the setting off and one on. Once the band is locked the second detects on
+ * a smaller input, and both answer the same text in every frame and the same cues.
+ */
+class SubtitleDetectionScaleStreamTest {
+  private static final int W = 640;
+  private static final int H = 360;
+  private static final int FPS = 5;
+  private static final int TARGET = 16;
+
+  private static OnnxEngine onnx;
+  private static BatchedOcrPipeline pipeline;
+  private static final List<Served> servers = new ArrayList<>();
+
+  @TempDir Path dir;
+
+  /** A server whose streams use {@code streaming}, and the OCR requests they made. */
+  private record Served(OcrgateServer server, ManagedChannel channel, ConcurrentLinkedQueue<OcrRequest> requests) {}
+
+  private static Served serve(int detectionLineHeight) {
+    OcrgateConfig config = new OcrgateConfig();
+    config.server.port = 0;
+    TestTls.certs().applyTo(config.tls);
+    StreamingSection streaming = config.streaming;
+    streaming.subtitle_region.detection_line_height = detectionLineHeight;
+    streaming.validate();
+    ConcurrentLinkedQueue<OcrRequest> requests = new ConcurrentLinkedQueue<>();
+    OcrPipeline recording = request -> {
+      requests.add(request);
+      return pipeline.recognize(request);
+    };
+    ImageLimits limits = new ImageLimits(20_000_000, 40_000_000);
+    ExecutorService prepare = StreamFramesService.preparationExecutor();
+    StreamFramesService service = StreamFramesService.create(recording, image -> ImageDecoder.decode(image, limits),
+        prepare, streaming, StreamListener.NONE);
+    OcrgateServer server = OcrgateServer.builder(config).addService(new OcrServiceGrpc.OcrServiceImplBase() {
+      @Override
+      public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> r) {
+        return service.open(r);
+      }
+    }).onClose(prepare::shutdown).build().start();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("localhost", server.port(), TestTls.clientCredentials()).build();
+    Served s = new Served(server, channel, requests);
+    servers.add(s);
+    return s;
+  }
+
+  @BeforeAll
+  static void start() {
+    EngineSection engine = new EngineSection();
+    engine.provider = "cpu";
+    onnx = OnnxEngine.create(engine);
+    ModelRepository.ModelSet models = ModelRepository.load(RepoPaths.modelDir());
+    pipeline = BatchedOcrPipeline.create(models, onnx, models.config().batching.cpu,
+        BatchListener.NONE, BatchListener.NONE, false);
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    for (Served s : servers) {
+      s.channel().shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      s.server().shutdownGracefully();
+    }
+    pipeline.close();
+    onnx.close();
+  }
+
+  private static TestStream stream(Served to, List<SubtitleVideo.DecodedFrame> frames) throws Exception {
+    StreamConfig.Builder c = StreamConfig.newBuilder().setEmitCues(true).setFrameIntervalMs(1000 / FPS);
+    List<StreamFramesRequest> msgs = new ArrayList<>();
+    msgs.add(StreamFramesRequest.newBuilder().setConfig(c).build());
+    for (int i = 0; i < frames.size(); i++) {
+      Image image = Image.newBuilder().setRaw(RawImage.newBuilder().setWidth(W).setHeight(H)
+          .setFormat(PixelFormat.PIXEL_FORMAT_RGB8).setData(ByteString.copyFrom(frames.get(i).rgb()))).build();
+      msgs.add(StreamFramesRequest.newBuilder().setFrame(Frame.newBuilder()
+          .setSeq(i + 1).setPtsMs(frames.get(i).ptsMs()).setImage(image)).build());
+    }
+    TestStream s = new TestStream(msgs, true, true);
+    OcrServiceGrpc.newStub(to.channel()).streamFrames(s);
+    assertThat(s.done.get(120, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+    assertThat(s.results()).hasSize(frames.size()).allSatisfy(r -> assertThat(r.hasError()).isFalse());
+    return s;
+  }
+
+  private static List<List<String>> frameTexts(TestStream s) {
+    return s.results().stream().map(r -> r.getLinesList().stream().map(TextLine::getText).toList()).toList();
+  }
+
+  @Test
+  void verify_detectionLineHeight_locksOnASmallerDetectionInput_andReadsTheSameText() throws Exception {
+    // FontSize 34 (42 px at 360 px), two lines, the first at about 0.65 of the height.
+    List<SubtitleVideo.SrtCue> truth = List.of(
+        new SubtitleVideo.SrtCue(1, 300, 2000, "Where are you going\nat this hour"),
+        new SubtitleVideo.SrtCue(2, 2400, 4400, "The last train\nhas already left"));
+    Path srt = dir.resolve("subs.srt");
+    SubtitleVideo.writeSrt(srt, truth);
+    Path video = SubtitleVideo.render(dir, srt, W, H, 4.6, 25, "FontName=DejaVu Sans,FontSize=34,Outline=2,MarginV=20", "");
+    List<SubtitleVideo.DecodedFrame> frames = SubtitleVideo.sample(video, W, H, FPS);
+    Served off = serve(0);
+    Served on = serve(TARGET);
+
+    TestStream before = stream(off, frames);
+    TestStream after = stream(on, frames);
+
+    // The search area (0.4 of the height down) is read at the model's size by both; the locked
+    // band, lower than it, by the second at the scale of its lines: a 42-px font's boxes are
+    // ≈ 50 px tall, so well under half size.
+    int searchHeight = H - (int) Math.floor(0.4 * H);
+    assertThat(off.requests()).allSatisfy(r -> assertThat(r.detectionScale()).isEqualTo(1.0));
+    List<OcrRequest> locked = on.requests().stream().filter(r -> r.region().height() < searchHeight).toList();
+    assertThat(locked).as("frames read in a locked band").isNotEmpty()
+        .allSatisfy(r -> assertThat(r.detectionScale()).isLessThan(0.5));
+    assertThat(on.requests()).filteredOn(r -> r.region().height() == searchHeight)
+        .allSatisfy(r -> assertThat(r.detectionScale()).isEqualTo(1.0));
+
+    assertThat(frameTexts(after)).isEqualTo(frameTexts(before));
+    List<Cue> cues = after.cues();
+    assertThat(cues).hasSize(truth.size());
+    for (int i = 0; i < truth.size(); i++) {
+      assertThat(RealModelStreamTest.cer(truth.get(i).text(), cues.get(i).getText()))
+          .as("cue %d: '%s'", i + 1, cues.get(i).getText()).isLessThanOrEqualTo(0.1);
+    }
+    assertThat(cues).isEqualTo(before.cues());
+  }
+}
