@@ -22,6 +22,11 @@ final class PendingFrame {
   final long arrivalNanos;
   /** Its number among the stream's accepted frames (1, 2, …). */
   long arrival;
+  /**
+   * The frame holds one of its stream's {@link FrameBudget} permits: from its arrival until its
+   * read completes, it is routed to reuse another read, it fails, or its stream ends.
+   */
+  boolean holdsPermit;
   /** This frame was read, not reused, and answered with an error. */
   boolean readFailed;
   long decodeNanos;

@@ -35,6 +35,7 @@ class MetricNamesTest {
       metrics.inference("ppocr-v4/rec", "CPU", 5_000_000);
       metrics.frame(Metrics.FrameOutcome.REUSED);
       metrics.cueEmitted();
+      metrics.registerStreamAdmission(() -> 12, () -> 3);
       metrics.registerRedisUp(() -> true);
       metrics.redisError("revocation_get");
       UpstreamMetrics upstream = UpstreamMetrics.create(metrics, "hunyuan-ocr");
@@ -48,6 +49,8 @@ class MetricNamesTest {
           .contains("ocrgate_batch_queue_depth{queue=\"rec\"} 3")
           .contains("ocrgate_inference_duration_seconds_count{model=\"ppocr-v4/rec\",provider=\"CPU\"} 1")
           .contains("ocrgate_stream_frames_total{result=\"reused\"} 1")
+          .contains("ocrgate_stream_frames_in_flight 12")
+          .contains("ocrgate_stream_waiting_streams 3")
           .contains("ocrgate_redis_up 1")
           .contains("ocrgate_upstream_tokens_total{kind=\"prompt\",model=\"hunyuan-ocr\"} 700")
           .contains("ocrgate_upstream_requests_in_flight{model=\"hunyuan-ocr\"} 2");
