@@ -29,9 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * call requests a frame from its client only with a permit of it (see {@link StreamFramesCall}),
  * so the frames of all streams together never queue more than that many OCR requests, however
  * many streams there are: under overload streams slow down (HTTP/2 flow control) instead of
- * having frames refused. The assembly sizes the budget below the pipeline's queue
- * ({@code streaming.queue_share}), so stream frames can never fill it and unary calls keep the
- * rest.
+ * having frames refused. The assembly sizes the budget as a share of the pipeline's queue
+ * ({@code streaming.queue_share}, default 0.75): stream frames hold at most that share of it, and
+ * unary calls always find the rest.
  *
  * <p>Thread safety: {@link #open} is called concurrently by gRPC; the live set is concurrent.
  * Frames are decoded and fingerprinted on the {@code prepare} executor given at creation (shared by
