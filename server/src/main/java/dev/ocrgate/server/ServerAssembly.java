@@ -94,9 +94,13 @@ public final class ServerAssembly {
     metrics.registerQueueDepth("det", ocr.batchedPipeline().detectionBatcher()::queueDepth);
     metrics.registerQueueDepth("rec", ocr.batchedPipeline().recognitionBatcher()::queueDepth);
     ExecutorService prepare = StreamFramesService.preparationExecutor();
+    // Stream frames may hold queue_share of the detection queue (every read frame queues one
+    // detection item); the rest is kept for Recognize.
+    int detectionQueue = ocr.batchedPipeline().detectionBatcher().policy().queueCapacity();
     StreamFramesService streams = StreamFramesService.create(ocr.pipeline(),
         ocr.imageDecoder()::decode, prepare, config.streaming,
-        PipelineMetrics.streams(metrics));
+        config.streaming.framesInFlight(detectionQueue), PipelineMetrics.streams(metrics));
+    metrics.registerStreamAdmission(streams::framesInFlight, streams::streamsWaiting);
     builder
         .addService(ocr.grpcService(streams::open))
         .onDrain(streams::drain)

@@ -43,8 +43,11 @@ final class UpstreamAssembly {
     UpstreamEngine engine = UpstreamEngine.create(model, System::getenv,
         UpstreamMetrics.create(metrics, model.name), Clock.systemUTC());
     ExecutorService prepare = StreamFramesService.preparationExecutor();
+    // The upstream's queue: requests in flight plus those waiting for a slot (InFlightLimit).
+    int queue = model.upstream.max_in_flight + model.upstream.max_queued;
     StreamFramesService streams = StreamFramesService.create(engine.pipeline(), decoder::decode, prepare,
-        config.streaming, PipelineMetrics.streams(metrics));
+        config.streaming, config.streaming.framesInFlight(queue), PipelineMetrics.streams(metrics));
+    metrics.registerStreamAdmission(streams::framesInFlight, streams::streamsWaiting);
     builder
         .addService(OcrGrpcService.create(engine.pipeline(), decoder, engine.modelName(), streams::open))
         .onDrain(streams::drain)

@@ -60,7 +60,9 @@ final class StreamLoad implements AutoCloseable {
     ImageLimits limits = new ImageLimits(20_000_000, 40_000_000);
     ExecutorService prepare = StreamFramesService.preparationExecutor();
     StreamFramesService streams = StreamFramesService.create(local.pipeline(),
-        image -> ImageDecoder.decode(image, limits), prepare, config.streaming, StreamListener.NONE);
+        image -> ImageDecoder.decode(image, limits), prepare, config.streaming,
+        config.streaming.framesInFlight(local.pipeline().detectionBatcher().policy().queueCapacity()),
+        StreamListener.NONE);
     server = OcrgateServer.builder(config).onClose(prepare::shutdown).addService(new OcrServiceGrpc.OcrServiceImplBase() {
       @Override
       public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> r) {

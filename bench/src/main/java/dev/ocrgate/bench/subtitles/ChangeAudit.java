@@ -87,7 +87,9 @@ public final class ChangeAudit {
     ImageLimits limits = new ImageLimits(20_000_000, 40_000_000);
     ExecutorService prepare = StreamFramesService.preparationExecutor();
     StreamFramesService streams = StreamFramesService.create(pipeline,
-        image -> ImageDecoder.decode(image, limits), prepare, config.streaming, StreamListener.NONE);
+        image -> ImageDecoder.decode(image, limits), prepare, config.streaming,
+        config.streaming.framesInFlight(pipeline.detectionBatcher().policy().queueCapacity()),
+        StreamListener.NONE);
     server = OcrgateServer.builder(config).onClose(prepare::shutdown).addService(new OcrServiceGrpc.OcrServiceImplBase() {
       @Override
       public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> r) {

@@ -7,10 +7,22 @@ import java.util.List;
 public final class StreamingSection {
   /**
    * Frames a stream may have accepted but not yet answered. The server reads another frame only
-   * when one is answered (HTTP/2 flow control slows a faster client), so per-stream memory is
-   * bounded by this many frames. Default 8.
+   * when one is answered and the streams' share of the OCR queue ({@code queue_share}) has room
+   * (HTTP/2 flow control slows a faster client), so per-stream memory is bounded by this many
+   * frames. Default 8.
    */
   @JsonProperty public int window = 8;
+  /**
+   * Share of the OCR pipeline's queue that the frames of all streams together may hold, in
+   * (0, 1]: the queue is the detection batcher's {@code queue_capacity} (model.yaml; 256 on CPU)
+   * or, for a remote engine, {@code max_in_flight + max_queued}. A stream requests its next frame
+   * only when a place is free (HTTP/2 flow control holds its client back meanwhile), so streams
+   * slow down under overload instead of having frames refused; places go round-robin between
+   * waiting streams. The rest of the queue is kept for Recognize calls, which cannot be held back
+   * and are refused RESOURCE_EXHAUSTED when the queue is full. 1 lets streams fill the whole
+   * queue (a Recognize call may then find no room). Default 0.75 (192 of 256).
+   */
+  @JsonProperty public float queue_share = 0.75f;
   /**
    * Default change threshold of FULL-mode streams: frames whose region differs from the last
    * recognised one by less than this (mean absolute difference of a downscaled grayscale copy, in
@@ -140,10 +152,21 @@ public final class StreamingSection {
     }
   }
 
+  /**
+   * Frames of all streams together that may be in flight against a pipeline queue of
+   * {@code queueCapacity} places: {@code floor(queue_share × queueCapacity)}, at least 1.
+   */
+  public int framesInFlight(int queueCapacity) {
+    return Math.max(1, (int) Math.floor((double) queue_share * queueCapacity));
+  }
+
   /** Throws {@link ConfigException} naming the first bad key. */
   public void validate() {
     if (window < 1 || window > 1024) {
       throw new ConfigException("streaming.window must be in [1, 1024], got " + window);
+    }
+    if (!(queue_share > 0 && queue_share <= 1)) {
+      throw new ConfigException("streaming.queue_share must be in (0, 1], got " + queue_share);
     }
     if (!(change_threshold >= 0 && change_threshold <= 1)) {
       throw new ConfigException("streaming.change_threshold must be in [0, 1], got " + change_threshold);

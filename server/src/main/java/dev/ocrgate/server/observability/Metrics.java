@@ -162,6 +162,23 @@ public final class Metrics implements RateLimitListener, AutoCloseable {
         .register(registry);
   }
 
+  /**
+   * {@code ocrgate_stream_frames_in_flight}: stream frames holding a place of the server-wide
+   * frame budget ({@code streaming.queue_share}), and {@code ocrgate_stream_waiting_streams}:
+   * streams waiting for one (held back by flow control). Register once; the suppliers must be cheap
+   * and thread-safe.
+   */
+  public void registerStreamAdmission(IntSupplier framesInFlight, IntSupplier waitingStreams) {
+    Gauge.builder("ocrgate.stream.frames.in.flight", framesInFlight::getAsInt)
+        .description("Stream frames holding a place of the server-wide frame budget")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("ocrgate.stream.waiting.streams", waitingStreams::getAsInt)
+        .description("Streams waiting for a place in the frame budget before reading their next frame")
+        .strongReference(true)
+        .register(registry);
+  }
+
   /** {@code ocrgate_batch_queue_wait_seconds{queue}}: how long one item waited for its batch. */
   public void queueWait(String queue, long nanos) {
     queueWait.withTag("queue", queue).record(nanos, TimeUnit.NANOSECONDS);

@@ -24,6 +24,11 @@ final class PendingFrame {
   long arrival;
   /** This frame was read and its fingerprint showed text ({@link ChangeRule.Fingerprint#showsText}). */
   boolean lightText;
+  /**
+   * The frame holds one of its stream's {@link FrameBudget} permits: from its arrival until its
+   * read completes, it is routed to reuse another read, it fails, or its stream ends.
+   */
+  boolean holdsPermit;
   /** This frame was read, not reused, and answered with an error. */
   boolean readFailed;
   long decodeNanos;

@@ -35,11 +35,25 @@ import org.slf4j.LoggerFactory;
 /**
  * One StreamFrames call.
  *
- * <p>Flow control: automatic inbound flow control is off. The call requests the config, then
- * {@code window} frames, then one more frame per answered frame, so frames accepted but not yet
- * answered never exceed {@code window}; a client sending faster is held back by HTTP/2 flow
- * control. Answers are written only while the transport {@code isReady()}; the on-ready handler
- * resumes them. A client that stops reading therefore stops the stream's reads too.
+ * <p>Flow control: automatic inbound flow control is off. The call requests the config, then one
+ * frame at a time: it requests the next frame only while (a) frames accepted but not yet answered,
+ * plus the one requested, stay within {@code window}, and (b) it holds a permit of the
+ * server-wide {@link FrameBudget} for it. A client sending faster than either allows is held back
+ * by HTTP/2 flow control, never refused. Answers are written only while the transport
+ * {@code isReady()}; the on-ready handler resumes them. A client that stops reading therefore
+ * stops the stream's reads too.
+ *
+ * <p>Frame permits: a permit is taken (asked for, at most one ask open) before {@code request(1)}
+ * and belongs to the requested frame once it arrives. Invariant: the call holds exactly
+ * {@code (awaitingFrame ? 1 : 0)} + the number of {@code pending} frames with {@code holdsPermit}
+ * permits, and holds none once {@code closed}. A frame gives its permit back when its own read
+ * completes (answered or failed), when it is routed to reuse another frame's read (a reused frame
+ * queues no OCR; if that read fails, its fallback read runs without a permit, see below), when it
+ * fails before reading (bad seq, bad image, refused by the rate limiter, preparation rejected) and
+ * at the latest when it is answered; the requested frame's permit comes back at half-close (no
+ * frame can follow) or, like every other permit, when the call ends (answered, failed, drained,
+ * cancelled, past its deadline, closed by an interceptor: {@link #withdrawWork}). An ask still
+ * open at the end is withdrawn; a grant that arrives after the end is given back at once.
  *
  * <p>Order: frames are answered strictly in arrival order (= seq order; a non-increasing seq is a
  * bad frame), exactly once each. Each frame goes through three steps: <em>prepare</em> (decode,
@@ -97,6 +111,9 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private final SynchronizationContext sync;
   private final Context context;
   private final Context.CancellationListener contextEnded;
+  private final FrameBudget budget;
+  /** The call's one open ask of {@link #budget}; its grant is handled on the context. */
+  private final Runnable onGrant;
 
   // Confined to sync.
   private final ArrayDeque<PendingFrame> pending = new ArrayDeque<>();
@@ -115,6 +132,10 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private PendingFrame lastRead;
   private ChangeRule.Fingerprint lastReadPrint;
   private boolean halfClosed;
+  /** An ask of {@link #budget} is open (not yet granted, or granted and not yet handled). */
+  private boolean asking;
+  /** A frame was requested from the transport with a permit and has not arrived yet. */
+  private boolean awaitingFrame;
   private boolean draining;
   private boolean closed;
   /** Set when a frame was refused by the rate limiter: answer what was accepted, then end with it. */
@@ -129,6 +150,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       FrameDecoder decoder,
       Executor prepare,
       StreamingSection settings,
+      FrameBudget budget,
       StreamListener listener,
       Deadline deadline,
       Consumer<StreamFramesCall> onClosed) {
@@ -137,6 +159,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     this.decoder = decoder;
     this.prepare = prepare;
     this.settings = settings;
+    this.budget = budget;
     this.listener = listener;
     this.deadline = deadline;
     this.onClosed = onClosed;
@@ -147,6 +170,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     });
     this.context = Context.current();
     this.contextEnded = ctx -> sync.execute(this::endedElsewhere);
+    this.onGrant = () -> sync.execute(this::granted);
   }
 
   /** Must run inside the service method (before it returns), in the call's Context. */
@@ -177,6 +201,11 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   public void onCompleted() {
     sync.execute(() -> {
       halfClosed = true;
+      if (awaitingFrame) { // no frame can follow the half-close
+        awaitingFrame = false;
+        budget.release(1);
+      }
+      withdrawAsk();
       flush();
     });
   }
@@ -185,6 +214,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   void drain() {
     sync.execute(() -> {
       draining = true;
+      withdrawAsk();
       flush();
     });
   }
@@ -218,33 +248,39 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     cues = plan.emitCues() ? CueBuilder.of(plan, settings) : null;
     gaps = plan.changeRule() instanceof TextChangeRule
         ? GapFrames.of(GapFrames.Policy.named(settings.gap_frames), settings.gap_reread_ms, settings.window) : null;
-    if (!draining) {
-      out.request(settings.window);
-    }
+    askForFrame();
     flush();
   }
 
   private void frame(Frame frame) {
+    boolean permit = awaitingFrame;
+    awaitingFrame = false;
     if (stopWith != null) {
+      budget.release(permit ? 1 : 0);
       return; // refused by the rate limiter: nothing after the refused frame is read
     }
     Decision admitted = gate.admitFrame();
     if (!admitted.allowed()) {
+      budget.release(permit ? 1 : 0);
       stopWith = RateLimitStatus.exhausted(admitted);
+      withdrawAsk();
       flush();
       return;
     }
     PendingFrame p = new PendingFrame(frame.getSeq(), frame.getPtsMs(), System.nanoTime());
+    p.holdsPermit = permit;
     p.arrival = ++arrivals;
     pending.addLast(p);
     listener.onPending(pending.size());
     if (anyFrame && Long.compareUnsigned(frame.getSeq(), lastSeq) <= 0) {
       p.fail(Status.INVALID_ARGUMENT.withDescription("seq must increase"));
+      releasePermit(p);
     } else {
       anyFrame = true;
       lastSeq = frame.getSeq();
       startPreparing(frame, p);
     }
+    askForFrame();
     flush();
   }
 
@@ -254,6 +290,48 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       listener.onLinesSelected(boxes.size(), keep.cardinality());
       return keep;
     };
+  }
+
+  /** The stream may take one more frame (window, end, refusal): true when it should ask for it. */
+  private boolean wantsFrame() {
+    return plan != null && !closed && !halfClosed && !draining && stopWith == null
+        && !awaitingFrame && pending.size() < settings.window;
+  }
+
+  /** Opens an ask of the frame budget if the stream wants a frame and has none open. */
+  private void askForFrame() {
+    if (asking || !wantsFrame()) {
+      return;
+    }
+    asking = true;
+    if (budget.acquire(onGrant)) {
+      granted();
+    }
+  }
+
+  /** A permit for the ask: request the frame with it, or give it back if no longer wanted. */
+  private void granted() {
+    asking = false;
+    if (!wantsFrame()) {
+      budget.release(1);
+      return;
+    }
+    awaitingFrame = true;
+    out.request(1);
+  }
+
+  /** Withdraws the open ask; one already granted is handled (given back) by {@link #granted}. */
+  private void withdrawAsk() {
+    if (asking && budget.withdraw(onGrant)) {
+      asking = false;
+    }
+  }
+
+  private void releasePermit(PendingFrame p) {
+    if (p.holdsPermit) {
+      p.holdsPermit = false;
+      budget.release(1);
+    }
   }
 
   /** Chooses the frame's area now (arrival order) and hands the pixel work to the executor. */
@@ -273,6 +351,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
           : PreparedFrame.of(frame.getImage(), decoder, choice, rule, arrival), prepare);
     } catch (RejectedExecutionException e) {
       p.fail(Status.UNAVAILABLE.withDescription("server shutting down"));
+      releasePermit(p);
       return;
     }
     unrouted.addLast(p);
@@ -299,6 +378,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     p.decodeNanos = f.decodeNanos();
     if (f.error() != null) {
       p.fail(f.error());
+      releasePermit(p);
       return;
     }
     p.area = f.area();
@@ -308,13 +388,17 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     if (canReuse(f.print(), p)) {
       p.reusedFromSeq = lastRead.seq;
       p.ocr = reuse(lastRead.ocr, p, request);
+      releasePermit(p); // it queues no OCR of its own
     } else {
       p.ocr = recognize(request);
       p.lightText = f.print() != null && f.print().showsText();
       lastRead = p;
       lastReadPrint = f.print();
     }
-    p.ocr.whenComplete((r, e) -> sync.execute(this::flush));
+    p.ocr.whenComplete((r, e) -> sync.execute(() -> {
+      releasePermit(p);
+      flush();
+    }));
   }
 
   /**
@@ -368,6 +452,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   }
 
   private void answer(PendingFrame p) {
+    releasePermit(p); // normally given back already; at the latest here
     FrameResult result = p.toResult(System.nanoTime());
     if (p.bandRead) {
       result = band.answer(result, p.area); // p.area is null only in failed answers, which it skips
@@ -386,9 +471,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     if (cues != null) {
       emit(cues.accept(result));
     }
-    if (!halfClosed && !draining && stopWith == null) {
-      out.request(1);
-    }
+    askForFrame();
   }
 
   private void finish() {
@@ -435,6 +518,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
 
   private void withdrawWork() {
     withdrawn = true;
+    returnPermits();
     for (PendingFrame p : pending) {
       p.withdraw();
     }
@@ -444,7 +528,20 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     listener.onPending(0);
   }
 
+  /** Withdraws the open ask and gives back every permit the call holds (see the class comment). */
+  private void returnPermits() {
+    withdrawAsk();
+    int permits = awaitingFrame ? 1 : 0;
+    awaitingFrame = false;
+    for (PendingFrame p : pending) {
+      permits += p.holdsPermit ? 1 : 0;
+      p.holdsPermit = false;
+    }
+    budget.release(permits);
+  }
+
   private void close() {
+    returnPermits();
     closed = true;
     context.removeListener(contextEnded);
     onClosed.accept(this);

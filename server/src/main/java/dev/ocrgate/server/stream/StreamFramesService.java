@@ -25,6 +25,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * end; one closed elsewhere (cancelled, deadline, interceptor) leaves it when its context ends,
  * which the client may see after its status.
  *
+ * <p>Admission: all calls share one {@link FrameBudget} of {@code maxFramesInFlight} frames; a
+ * call requests a frame from its client only with a permit of it (see {@link StreamFramesCall}),
+ * so the frames of all streams together never queue more than that many OCR requests, however
+ * many streams there are: under overload streams slow down (HTTP/2 flow control) instead of
+ * having frames refused. The assembly sizes the budget as a share of the pipeline's queue
+ * ({@code streaming.queue_share}, default 0.75): stream frames hold at most that share of it, and
+ * unary calls always find the rest.
+ *
  * <p>Thread safety: {@link #open} is called concurrently by gRPC; the live set is concurrent.
  * Frames are decoded and fingerprinted on the {@code prepare} executor given at creation (shared by
  * all calls; the caller owns and shuts it down), never on a call's serialising context.
@@ -34,29 +42,34 @@ public final class StreamFramesService {
   private final FrameDecoder decoder;
   private final Executor prepare;
   private final StreamingSection settings;
+  private final FrameBudget budget;
   private final StreamListener listener;
   private final Set<StreamFramesCall> live = ConcurrentHashMap.newKeySet();
   private volatile boolean draining;
 
   private StreamFramesService(OcrPipeline pipeline, FrameDecoder decoder, Executor prepare,
-      StreamingSection settings, StreamListener listener) {
+      StreamingSection settings, FrameBudget budget, StreamListener listener) {
     this.pipeline = pipeline;
     this.decoder = decoder;
     this.prepare = prepare;
     this.settings = settings;
+    this.budget = budget;
     this.listener = listener;
   }
 
   /**
    * A service decoding frames with {@code decoder} on {@code prepare} and OCR'ing them with
-   * {@code pipeline}; {@code settings} come validated (ConfigLoader.validate). A frame
+   * {@code pipeline}; {@code settings} come validated (ConfigLoader.validate). At most
+   * {@code maxFramesInFlight} frames of all streams together are requested and not yet read
+   * (≥ 1; {@link StreamingSection#framesInFlight} sizes it from the pipeline's queue). A frame
    * {@code prepare} rejects (shut down) is answered UNAVAILABLE.
    */
   public static StreamFramesService create(OcrPipeline pipeline, FrameDecoder decoder, Executor prepare,
-      StreamingSection settings, StreamListener listener) {
+      StreamingSection settings, int maxFramesInFlight, StreamListener listener) {
     return new StreamFramesService(
         Objects.requireNonNull(pipeline, "pipeline"), Objects.requireNonNull(decoder, "decoder"),
-        Objects.requireNonNull(prepare, "prepare"), Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(prepare, "prepare"), Objects.requireNonNull(settings, "settings"),
+        FrameBudget.of(maxFramesInFlight), Objects.requireNonNull(listener, "listener"));
   }
 
   /**
@@ -81,7 +94,7 @@ public final class StreamFramesService {
     ServerCallStreamObserver<StreamFramesResponse> out =
         (ServerCallStreamObserver<StreamFramesResponse>) responses;
     StreamFramesCall call = new StreamFramesCall(
-        out, pipeline, decoder, prepare, settings, listener, Context.current().getDeadline(), live::remove);
+        out, pipeline, decoder, prepare, settings, budget, listener, Context.current().getDeadline(), live::remove);
     live.add(call);
     call.start(draining);
     return call;
@@ -100,5 +113,15 @@ public final class StreamFramesService {
   /** Streams currently open (for tests and metrics). */
   public int openStreams() {
     return live.size();
+  }
+
+  /** Frame permits held: frames of all streams requested or in OCR (for tests and metrics). */
+  public int framesInFlight() {
+    return budget.held();
+  }
+
+  /** Streams waiting for a frame permit (for tests and metrics). */
+  public int streamsWaiting() {
+    return budget.waiting();
   }
 }

@@ -96,6 +96,7 @@ class ConfigLoaderTest {
   static Stream<Arguments> formerlyScatteredChecks() {
     return Stream.of(
         Arguments.of("streaming:\n  window: 0\n", "streaming.window must be in [1, 1024]"),
+        Arguments.of("streaming:\n  queue_share: 1.5\n", "streaming.queue_share must be in (0, 1]"),
         Arguments.of("ocr:\n  max_image_bytes: 0\n", "ocr.max_image_bytes must be positive"),
         Arguments.of("redis:\n  url: http://redis:6379\n", "redis.url must start with redis://"),
         Arguments.of("issuer:\n  enabled: true\n", "issuer.clients_file is required"),

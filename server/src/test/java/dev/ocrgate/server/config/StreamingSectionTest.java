@@ -86,4 +86,20 @@ class StreamingSectionTest {
     s.gap_reread_ms = 60_001;
     assertThatThrownBy(s::validate).isInstanceOf(ConfigException.class).hasMessageContaining("streaming.gap_reread_ms");
   }
+
+  @Test
+  void verify_queueShare_outsideZeroToOne_isRefusedByName_andSizesTheFrameBudget() {
+    StreamingSection s = new StreamingSection();
+    assertThat(s.framesInFlight(256)).isEqualTo(192); // default 0.75
+    s.queue_share = 1;
+    assertThatCode(s::validate).doesNotThrowAnyException();
+    assertThat(s.framesInFlight(256)).isEqualTo(256);
+    s.queue_share = 0.001f;
+    assertThat(s.framesInFlight(256)).isEqualTo(1); // never 0: a stream always gets a turn
+    for (float bad : new float[] {0, -0.5f, 1.01f, Float.NaN}) {
+      s.queue_share = bad;
+      assertThatThrownBy(s::validate).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("streaming.queue_share must be in (0, 1]");
+    }
+  }
 }

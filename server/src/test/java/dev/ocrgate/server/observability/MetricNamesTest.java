@@ -36,6 +36,7 @@ class MetricNamesTest {
       metrics.frame(Metrics.FrameOutcome.REUSED);
       metrics.subtitleLines(2, 5);
       metrics.cueEmitted();
+      metrics.registerStreamAdmission(() -> 12, () -> 3);
       metrics.registerRedisUp(() -> true);
       metrics.redisError("revocation_get");
       UpstreamMetrics upstream = UpstreamMetrics.create(metrics, "hunyuan-ocr");
@@ -50,6 +51,8 @@ class MetricNamesTest {
           .contains("ocrgate_inference_duration_seconds_count{model=\"ppocr-v4/rec\",provider=\"CPU\"} 1")
           .contains("ocrgate_stream_frames_total{result=\"reused\"} 1")
           .contains("ocrgate_stream_subtitle_lines_total{result=\"skipped\"} 5.0")
+          .contains("ocrgate_stream_frames_in_flight 12")
+          .contains("ocrgate_stream_waiting_streams 3")
           .contains("ocrgate_redis_up 1")
           .contains("ocrgate_upstream_tokens_total{kind=\"prompt\",model=\"hunyuan-ocr\"} 700")
           .contains("ocrgate_upstream_requests_in_flight{model=\"hunyuan-ocr\"} 2");

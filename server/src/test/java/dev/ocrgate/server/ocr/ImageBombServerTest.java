@@ -104,7 +104,7 @@ class ImageBombServerTest {
     ImageDecoder decoder = ImageDecoder.create(ImageLimits.defaults(), budget);
     ExecutorService prepare = StreamFramesService.preparationExecutor();
     StreamFramesService streams = StreamFramesService.create(pipeline, decoder::decode, prepare,
-        new StreamingSection(), StreamListener.NONE);
+        new StreamingSection(), 64, StreamListener.NONE);
     OcrGrpcService service = OcrGrpcService.create(pipeline, decoder, "fake", streams::open);
     server = OcrgateServer.builder(config).addService(service).addInterceptor(auth.interceptor())
         .onClose(prepare::shutdown).build().start();

@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeOcr implements OcrPipeline, AutoCloseable {
   static final int W = 64;
   static final int H = 32;
+  /** The batcher's queue capacity of {@link #FakeOcr(int)}. */
+  static final int QUEUE_CAPACITY = 1024;
 
   final AtomicInteger calls = new AtomicInteger();
   private final ExecutorService completions = Executors.newFixedThreadPool(2);
@@ -42,12 +44,17 @@ final class FakeOcr implements OcrPipeline, AutoCloseable {
   final DynamicBatcher<OcrRequest, OcrResult> batcher;
 
   FakeOcr(int workers) {
+    this(workers, QUEUE_CAPACITY);
+  }
+
+  /** As {@link #FakeOcr(int)} with a queue of {@code queueCapacity} items (≥ 2). */
+  FakeOcr(int workers, int queueCapacity) {
     List<dev.ocrgate.server.batch.BatchRunner<OcrRequest, OcrResult>> runners = new ArrayList<>();
     for (int i = 0; i < workers; i++) {
       runners.add((shape, inputs) -> run(inputs));
     }
     batcher = DynamicBatcher.<OcrRequest, OcrResult>builder(
-            "fake", new BatchPolicy(2, Duration.ofMillis(1), 1024))
+            "fake", new BatchPolicy(2, Duration.ofMillis(1), queueCapacity))
         .completionExecutor(completions)
         .start(runners);
   }
@@ -84,14 +91,14 @@ final class FakeOcr implements OcrPipeline, AutoCloseable {
     }
     Thread.sleep(ThreadLocalRandom.current().nextInt(3));
     for (OcrRequest r : inputs) {
-      int k = shown(r.image(), r.region());
+      int k = shown(r.image(), r.regionInImage());
       if (k >= 0 && failOnce.compareAndSet(k, -1)) {
         throw new IllegalStateException("injected failure");
       }
     }
     List<OcrResult> out = new ArrayList<>();
     for (OcrRequest r : inputs) {
-      out.add(read(r.image(), r.region()));
+      out.add(read(r.image(), r.regionInImage()));
     }
     return out;
   }

@@ -86,7 +86,8 @@ class RealModelStreamTest {
     ImageLimits limits = new ImageLimits(20_000_000, 40_000_000);
     ExecutorService prepare = StreamFramesService.preparationExecutor();
     service = StreamFramesService.create(pipeline, image -> ImageDecoder.decode(image, limits), prepare,
-        config.streaming, new StreamListener() {
+        config.streaming, config.streaming.framesInFlight(pipeline.detectionBatcher().policy().queueCapacity()),
+        new StreamListener() {
           @Override
           public void onPending(int pending) {
             maxPending.accumulateAndGet(pending, Math::max);

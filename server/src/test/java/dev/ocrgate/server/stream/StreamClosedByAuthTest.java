@@ -83,7 +83,8 @@ class StreamClosedByAuthTest {
     TestTls.certs().applyTo(config.tls);
     ExecutorService prepare = StreamFramesService.preparationExecutor();
     service = StreamFramesService.create(ocr.pipeline(), image -> ImageDecoder.decode(image, ocr.imageLimits()),
-        prepare, config.streaming, new StreamListener() {
+        prepare, config.streaming,
+        config.streaming.framesInFlight(batched.detectionBatcher().policy().queueCapacity()), new StreamListener() {
           @Override
           public void onPending(int pending) {
             pendingNow.set(pending);

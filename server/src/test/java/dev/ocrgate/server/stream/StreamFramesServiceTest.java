@@ -71,7 +71,8 @@ class StreamFramesServiceTest {
         maxPending.accumulateAndGet(pending, Math::max);
       }
     };
-    service = StreamFramesService.create(ocr, this::decode, prepare, config.streaming, listener);
+    service = StreamFramesService.create(ocr, this::decode, prepare, config.streaming,
+        config.streaming.framesInFlight(FakeOcr.QUEUE_CAPACITY), listener);
     server = OcrgateServer.builder(config).addService(new OcrServiceGrpc.OcrServiceImplBase() {
       @Override
       public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> r) {

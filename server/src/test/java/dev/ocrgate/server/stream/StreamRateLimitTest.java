@@ -69,7 +69,8 @@ class StreamRateLimitTest {
     InMemoryRateLimiter limiter = InMemoryRateLimiter.create(policy, () -> 1_000_000_000L);
     config.streaming.subtitle_region.enabled = false; // the fake engine reads the fixed band
     StreamFramesService service =
-        StreamFramesService.create(ocr, FakeOcr::decode, prepare, config.streaming, new StreamListener() {});
+        StreamFramesService.create(ocr, FakeOcr::decode, prepare, config.streaming,
+            config.streaming.framesInFlight(FakeOcr.QUEUE_CAPACITY), new StreamListener() {});
     server = OcrgateServer.builder(config).onClose(prepare::shutdown)
         .addInterceptor(RateLimitInterceptor.create(limiter, policy, headers -> new RateKey("alice", "acme"),
             Metrics.using(new SimpleMeterRegistry())))
@@ -108,5 +109,7 @@ class StreamRateLimitTest {
     // closed by the interceptor: the call leaves the live set when its context ends, which may
     // come after the client saw the status
     await().atMost(Duration.ofSeconds(30)).until(() -> service.openStreams() == 0);
+    // the refused frame's permit, and those of the frames after it, came back
+    assertThat(service.framesInFlight()).isZero();
   }
 }

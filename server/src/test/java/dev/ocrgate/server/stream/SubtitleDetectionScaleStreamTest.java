@@ -79,7 +79,8 @@ class SubtitleDetectionScaleStreamTest {
     ImageLimits limits = new ImageLimits(20_000_000, 40_000_000);
     ExecutorService prepare = StreamFramesService.preparationExecutor();
     StreamFramesService service = StreamFramesService.create(recording, image -> ImageDecoder.decode(image, limits),
-        prepare, streaming, StreamListener.NONE);
+        prepare, streaming, streaming.framesInFlight(pipeline.detectionBatcher().policy().queueCapacity()),
+        StreamListener.NONE);
     OcrgateServer server = OcrgateServer.builder(config).addService(new OcrServiceGrpc.OcrServiceImplBase() {
       @Override
       public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> r) {

@@ -83,7 +83,8 @@ class SubtitleRegionStreamTest {
     ImageLimits limits = new ImageLimits(20_000_000, 40_000_000);
     ExecutorService prepare = StreamFramesService.preparationExecutor();
     StreamFramesService service = StreamFramesService.create(pipeline, image -> ImageDecoder.decode(image, limits),
-        prepare, config.streaming, StreamListener.NONE);
+        prepare, config.streaming,
+        config.streaming.framesInFlight(pipeline.detectionBatcher().policy().queueCapacity()), StreamListener.NONE);
     server = OcrgateServer.builder(config).addService(new OcrServiceGrpc.OcrServiceImplBase() {
       @Override
       public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> r) {
