@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Request lifecycle: region clipped (INVALID_ARGUMENT outside the image) → detection item →
  * one recognition item per line → result. With {@code recognition.latin_unclip_ratio} set, the
- * line items are first cut from boxes regrown to that ratio; when a line comes back with a
+ * line items of print (light background) are first cut from boxes regrown to that ratio; when a line comes back with a
  * character of a non-Latin script, all the request's lines go through recognition once more from
  * their detection boxes (Chinese pages read as before; Latin pages from the crop that suits them). Cancelling the result future cancels the request's
  * queued items (removed from the batch queues); its deadline is carried into both batchers as an
@@ -61,6 +61,8 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
    * the drain (short tasks, no inference), even when the drain timeout is used up.
    */
   private static final Duration COMPLETION_GRACE = Duration.ofSeconds(1);
+  /** Least median luma of a line crop's edge rows for it to count as print ({@link #latinCrops}). */
+  static final int PRINT_MIN_LUMA = 180;
 
   /** A detection item's share of one batch run, and when that run started. */
   record DetOut(List<Quad> boxes, long inferenceNanos, long startedNanos) {}
@@ -213,8 +215,8 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
       r.detectionDone(det.inferenceNanos(), det.startedNanos());
       List<Quad> boxes = det.boxes();
       int[] order = ReadingOrder.order(boxes);
-      List<RgbImage> crops = crops(part, boxes, order, config.detection.unclip_ratio);
-      List<RgbImage> first = latinFirst() ? crops(part, boxes, order, config.recognition.latin_unclip_ratio) : crops;
+      List<RgbImage> crops = crops(part, boxes, order);
+      List<RgbImage> first = latinFirst() ? latinCrops(part, boxes, order, crops) : crops;
       if (classifier != null && (alwaysClassify || r.request.classifyDirection())) {
         boolean[] flags = classifier.upsideDown(crops);
         LineCrops.turnUpsideDown(crops, flags);
@@ -255,13 +257,28 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     return latin > 0 && latin != config.detection.unclip_ratio;
   }
 
-  /** The upright crop of each box, in reading order, its box regrown to {@code unclipRatio}. */
-  private List<RgbImage> crops(RgbImage part, List<Quad> boxes, int[] order, float unclipRatio) {
-    float detected = config.detection.unclip_ratio;
+  /** The upright crop of each box, in reading order, as detected. */
+  private List<RgbImage> crops(RgbImage part, List<Quad> boxes, int[] order) {
     List<RgbImage> crops = new ArrayList<>(order.length);
     for (int i : order) {
-      Quad box = unclipRatio == detected ? boxes.get(i) : Unclip.regrow(boxes.get(i), detected, unclipRatio);
-      crops.add(LineCrops.crop(part, box, config.recognition.tall_ratio));
+      crops.add(LineCrops.crop(part, boxes.get(i), config.recognition.tall_ratio));
+    }
+    return crops;
+  }
+
+  /**
+   * The Latin crops: each box regrown to {@code recognition.latin_unclip_ratio} where its detected
+   * crop shows dark print on a light background (median luma of its edge rows at least
+   * {@link #PRINT_MIN_LUMA}); other lines (subtitles, text over video) keep their detected crop.
+   */
+  private List<RgbImage> latinCrops(RgbImage part, List<Quad> boxes, int[] order, List<RgbImage> detected) {
+    float from = config.detection.unclip_ratio;
+    float to = config.recognition.latin_unclip_ratio;
+    List<RgbImage> crops = new ArrayList<>(order.length);
+    for (int k = 0; k < order.length; k++) {
+      crops.add(LineCrops.lightBackground(detected.get(k), PRINT_MIN_LUMA)
+          ? LineCrops.crop(part, Unclip.regrow(boxes.get(order[k]), from, to), config.recognition.tall_ratio)
+          : detected.get(k));
     }
     return crops;
   }

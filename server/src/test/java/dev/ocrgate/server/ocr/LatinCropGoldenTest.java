@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * shipped) and one with it on (1.5, the value measured in bench/results/word-spaces.md): an
  * English page is read in one recognition pass, from the tighter crops; a Chinese page (with a
  * Latin command line on it) goes through recognition twice and reads exactly as with the setting
- * off, texts and boxes.
+ * off, texts and boxes; light text on a dark background (a subtitle) keeps its detected crop.
  */
 class LatinCropGoldenTest {
   @TempDir static Path dir;
@@ -78,6 +78,16 @@ class LatinCropGoldenTest {
     assertThat(items).as("recognition items: Latin crops, then every line again").isEqualTo(2L * lines.length);
   }
 
+  @Test
+  void verify_lightTextOnDark_keepsItsDetectedCrop() throws Exception {
+    String[] lines = {"which may help enlighten new users.", "not meant to be executed in this order."};
+    BufferedImage frame = page(lines, 20, "DejaVu Sans", new Color(30, 30, 60), Color.WHITE);
+    List<TextLine> withOn = read(on, frame);
+    List<TextLine> withOff = read(off, frame);
+    assertThat(withOn).isEqualTo(withOff);
+    assertThat(withOff).hasSize(lines.length);
+  }
+
   private static List<TextLine> read(OcrModule module, BufferedImage image) throws Exception {
     return module.pipeline().recognize(OcrRequest.of(TextImages.toRgb(image)))
         .get(SharedPipeline.TIMEOUT_SECONDS, TimeUnit.SECONDS).lines();
@@ -85,14 +95,18 @@ class LatinCropGoldenTest {
 
   /** Black lines of text on a white page, as a 150-dpi page scan holds them. */
   private static BufferedImage page(String[] lines, int size, String family) {
+    return page(lines, size, family, Color.WHITE, Color.BLACK);
+  }
+
+  private static BufferedImage page(String[] lines, int size, String family, Color bg, Color fg) {
     Font font = TextImages.requireFont(family, Font.PLAIN, size, "fonts-dejavu-core fonts-noto-cjk");
     int pitch = size * 2;
     BufferedImage img = new BufferedImage(1000, 40 + pitch * lines.length, BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
+    g.setColor(bg);
     g.fillRect(0, 0, img.getWidth(), img.getHeight());
-    g.setColor(Color.BLACK);
+    g.setColor(fg);
     g.setFont(font);
     for (int i = 0; i < lines.length; i++) {
       g.drawString(lines[i], 30, 20 + pitch * i + size);
