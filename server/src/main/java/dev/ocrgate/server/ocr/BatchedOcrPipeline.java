@@ -8,11 +8,13 @@ import dev.ocrgate.server.batch.DynamicBatcher;
 import dev.ocrgate.server.engine.OnnxEngine;
 import dev.ocrgate.server.vision.CtcDecoder;
 import dev.ocrgate.server.vision.DetResize;
+import dev.ocrgate.server.vision.LatinText;
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.Quad;
 import dev.ocrgate.server.vision.ReadingOrder;
 import dev.ocrgate.server.vision.RecResize;
 import dev.ocrgate.server.vision.RgbImage;
+import dev.ocrgate.server.vision.Unclip;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +45,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Request lifecycle: region clipped (INVALID_ARGUMENT outside the image) → detection item →
  * the request's {@link LineSelector} (if any) on the detected boxes → one recognition item per
- * selected line → result. Cancelling the result future cancels the request's
+ * selected line → result. With {@code recognition.latin_unclip_ratio} set, the line items of print
+ * (light background) are first cut from boxes regrown to that ratio; when a line comes back with a
+ * character of a non-Latin script, all the request's lines go through recognition once more from
+ * their detection boxes (Chinese pages read as before; Latin pages from the crop that suits them).
+ * Cancelling the result future cancels the request's
  * queued items (removed from the batch queues); its deadline is carried into both batchers as an
  * absolute time (DEADLINE_EXCEEDED before inference). Full queues: RESOURCE_EXHAUSTED.
  *
@@ -62,6 +68,8 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
    * the drain (short tasks, no inference), even when the drain timeout is used up.
    */
   private static final Duration COMPLETION_GRACE = Duration.ofSeconds(1);
+  /** Least median luma of a line crop's edge rows for it to count as print ({@link #latinCrops}). */
+  static final int PRINT_MIN_LUMA = 180;
 
   /** A detection item's share of one batch run, and when that run started. */
   record DetOut(List<Quad> boxes, long inferenceNanos, long startedNanos) {}
@@ -218,27 +226,34 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
       r.detectionDone(det.inferenceNanos(), det.startedNanos());
       List<Quad> boxes = det.boxes();
       int[] order = selected(r, ReadingOrder.order(boxes), boxes);
-      List<RgbImage> crops = new ArrayList<>(order.length);
-      for (int i : order) {
-        crops.add(LineCrops.crop(part, boxes.get(i), config.recognition.tall_ratio));
-      }
+      List<RgbImage> crops = crops(part, boxes, order);
+      List<RgbImage> first = latinFirst() ? latinCrops(part, boxes, order, crops) : crops;
       if (classifier != null && (alwaysClassify || r.request.classifyDirection())) {
-        LineCrops.turnUpsideDown(crops, classifier.upsideDown(crops));
+        boolean[] flags = classifier.upsideDown(crops);
+        LineCrops.turnUpsideDown(crops, flags);
+        if (first != crops) {
+          LineCrops.turnUpsideDown(first, flags);
+        }
       }
-      List<CompletableFuture<RecOut>> lines = new ArrayList<>(crops.size());
       r.recognitionSubmittedNanos = System.nanoTime();
-      for (RgbImage crop : crops) {
-        int width = recResize.scaledWidth(crop);
-        int bucket = recResize.bucket(width);
-        CompletableFuture<RecOut> f = rec.submit(crop, bucket, Math.min(1.0, (double) width / bucket), r.deadlineNanos);
-        r.track(f);
-        lines.add(f);
+      List<CompletableFuture<RecOut>> lines = submitLines(r, first);
+      boolean twoPasses = first != crops;
+      if (twoPasses) {
+        handOvers.enter(); // the second pass still submits to recognition: close() waits for it
       }
       CompletableFuture.allOf(lines.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
-        if (error != null) {
-          r.fail(error);
-        } else {
-          finish(r, boxes, order, lines);
+        try {
+          if (error != null) {
+            r.fail(error);
+          } else if (twoPasses) {
+            rereadOtherScripts(r, boxes, order, crops, lines);
+          } else {
+            finish(r, boxes, order, lines);
+          }
+        } finally {
+          if (twoPasses) {
+            handOvers.leave();
+          }
         }
       });
     } catch (RuntimeException e) {
@@ -269,6 +284,81 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
       }
     }
     return Arrays.copyOf(kept, n);
+  }
+
+  /** Lines are read from Latin crops first ({@code recognition.latin_unclip_ratio} set). */
+  private boolean latinFirst() {
+    float latin = config.recognition.latin_unclip_ratio;
+    return latin > 0 && latin != config.detection.unclip_ratio;
+  }
+
+  /** The upright crop of each box, in reading order, as detected. */
+  private List<RgbImage> crops(RgbImage part, List<Quad> boxes, int[] order) {
+    List<RgbImage> crops = new ArrayList<>(order.length);
+    for (int i : order) {
+      crops.add(LineCrops.crop(part, boxes.get(i), config.recognition.tall_ratio));
+    }
+    return crops;
+  }
+
+  /**
+   * The Latin crops: each box regrown to {@code recognition.latin_unclip_ratio} where its detected
+   * crop shows dark print on a light background (median luma of its edge rows at least
+   * {@link #PRINT_MIN_LUMA}); other lines (subtitles, text over video) keep their detected crop.
+   */
+  private List<RgbImage> latinCrops(RgbImage part, List<Quad> boxes, int[] order, List<RgbImage> detected) {
+    float from = config.detection.unclip_ratio;
+    float to = config.recognition.latin_unclip_ratio;
+    List<RgbImage> crops = new ArrayList<>(order.length);
+    for (int k = 0; k < order.length; k++) {
+      crops.add(LineCrops.lightBackground(detected.get(k), PRINT_MIN_LUMA)
+          ? LineCrops.crop(part, Unclip.regrow(boxes.get(order[k]), from, to), config.recognition.tall_ratio)
+          : detected.get(k));
+    }
+    return crops;
+  }
+
+  private List<CompletableFuture<RecOut>> submitLines(PipelineRequest r, List<RgbImage> crops) {
+    List<CompletableFuture<RecOut>> lines = new ArrayList<>(crops.size());
+    for (RgbImage crop : crops) {
+      int width = recResize.scaledWidth(crop);
+      int bucket = recResize.bucket(width);
+      CompletableFuture<RecOut> f = rec.submit(crop, bucket, Math.min(1.0, (double) width / bucket), r.deadlineNanos);
+      r.track(f);
+      lines.add(f);
+    }
+    return lines;
+  }
+
+  /**
+   * The second pass of {@link #latinFirst()}: when any line's Latin-crop text holds a character
+   * of another script, every line of the request is read again from its detection box's crop and
+   * those texts replace the first (a Chinese page reads exactly as without the setting, Latin
+   * words and commands on it included); a page of Latin lines keeps its first texts.
+   */
+  private void rereadOtherScripts(PipelineRequest r, List<Quad> boxes, int[] order, List<RgbImage> crops,
+      List<CompletableFuture<RecOut>> lines) {
+    if (r.result.isDone()) {
+      return;
+    }
+    try {
+      boolean latin = lines.stream().allMatch(f -> LatinText.only(f.join().text().text()));
+      if (latin) {
+        finish(r, boxes, order, lines);
+        return;
+      }
+      List<CompletableFuture<RecOut>> reread = submitLines(r, crops);
+      CompletableFuture.allOf(reread.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
+        if (error != null) {
+          r.fail(error);
+        } else {
+          finish(r, boxes, order, reread);
+        }
+      });
+    } catch (RuntimeException e) {
+      log.error("OCR failed between recognition passes", e);
+      r.fail(Status.INTERNAL.withDescription("OCR failed").asException());
+    }
   }
 
   private void finish(PipelineRequest r, List<Quad> boxes, int[] order, List<CompletableFuture<RecOut>> lines) {

@@ -77,6 +77,13 @@ public final class ModelConfig {
      * ({@code vision.WordSpaces}); all 0 = off.
      */
     @JsonProperty public WordGaps word_gaps = new WordGaps();
+    /**
+     * Lines of print (a light background) are first read from a crop as {@code
+     * detection.unclip_ratio} would have been this value; a line that comes back with a
+     * character of a non-Latin script is read again from its detection box, with every other line of the image ({@code ocr.BatchedOcrPipeline}); 0 =
+     * every line from its detection box.
+     */
+    @JsonProperty public float latin_unclip_ratio = 0f;
 
     WordSpaces wordSpaces() {
       return new WordSpaces(word_space_probability,
@@ -130,6 +137,8 @@ public final class ModelConfig {
     require(unit(recognition.score_threshold), "recognition.score_threshold must be in [0, 1]");
     require(recognition.tall_ratio > 0, "recognition.tall_ratio must be positive");
     require(unit(recognition.word_space_probability), "recognition.word_space_probability must be in [0, 1]");
+    require(recognition.latin_unclip_ratio >= 0 && recognition.latin_unclip_ratio <= 10,
+        "recognition.latin_unclip_ratio must be in [0, 10] (0 = off)");
     require(recognition.word_gaps != null, "recognition.word_gaps must not be empty");
     WordGaps gaps = recognition.word_gaps;
     require(gaps.insert >= 0 && gaps.insert <= 10, "recognition.word_gaps.insert must be in [0, 10]");

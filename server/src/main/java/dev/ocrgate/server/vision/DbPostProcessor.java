@@ -62,9 +62,7 @@ public final class DbPostProcessor {
   }
 
   private RotatedRect unclip(RotatedRect r) {
-    double perimeter = 2 * (r.width() + r.height());
-    double distance = r.width() * r.height() * params.unclipRatio() / perimeter;
-    return r.grow(distance);
+    return r.grow(Unclip.distance(r.width(), r.height(), params.unclipRatio()));
   }
 
   private byte[] binarise(float[] map, int offset, int stride, int w, int h) {

@@ -43,6 +43,42 @@ public final class Quad {
     return new Quad(out);
   }
 
+  /**
+   * This quad moved inwards by {@code d} on every side (outwards when negative): each corner moves
+   * {@code d} along both of its sides. Exact for rectangles, which is what detection reports.
+   */
+  public Quad inset(float d) {
+    float[] out = new float[8];
+    for (int i = 0; i < 4; i++) {
+      int next = (i + 1) % 4;
+      int prev = (i + 3) % 4;
+      float toNext = side(i, next);
+      float toPrev = side(i, prev);
+      float x = x(i);
+      float y = y(i);
+      if (toNext > 0) {
+        x += d * (x(next) - x(i)) / toNext;
+        y += d * (y(next) - y(i)) / toNext;
+      }
+      if (toPrev > 0) {
+        x += d * (x(prev) - x(i)) / toPrev;
+        y += d * (y(prev) - y(i)) / toPrev;
+      }
+      out[2 * i] = x;
+      out[2 * i + 1] = y;
+    }
+    return new Quad(out);
+  }
+
+  /** This quad with its corners rounded to whole pixels. */
+  public Quad rounded() {
+    float[] out = new float[8];
+    for (int i = 0; i < 8; i++) {
+      out[i] = Math.round(xy[i]);
+    }
+    return new Quad(out);
+  }
+
   /** Length of the side from corner i to corner j. */
   public float side(int i, int j) {
     return (float) Math.hypot(x(j) - x(i), y(j) - y(i));

@@ -1,0 +1,145 @@
+package dev.ocrgate.server.ocr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ocrgate.api.v1.TextLine;
+import dev.ocrgate.server.batch.BatchListener;
+import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.testing.RepoPaths;
+import dev.ocrgate.server.testing.TextImages;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code recognition.latin_unclip_ratio} through the real models, a model set with it off (0,
+ * shipped) and one with it on (1.5, the value measured in bench/results/word-spaces.md): an
+ * English page is read in one recognition pass, from the tighter crops; a Chinese page (with a
+ * Latin command line on it) goes through recognition twice and reads exactly as with the setting
+ * off, texts and boxes; light text on a dark background (a subtitle) keeps its detected crop.
+ */
+class LatinCropGoldenTest {
+  @TempDir static Path dir;
+  private static final AtomicLong OFF_LINES = new AtomicLong();
+  private static final AtomicLong ON_LINES = new AtomicLong();
+  private static OcrModule off;
+  private static OcrModule on;
+
+  @BeforeAll
+  static void open() throws Exception {
+    off = module("off", 0f, OFF_LINES);
+    on = module("on", 1.5f, ON_LINES);
+  }
+
+  @AfterAll
+  static void close() {
+    if (off != null) {
+      off.close();
+    }
+    if (on != null) {
+      on.close();
+    }
+  }
+
+  @Test
+  void verify_englishPage_isReadOnceFromLatinCrops() throws Exception {
+    String[] lines = {
+        "MC takes care of all file operations through its menu, requiring minimal user effort.",
+        "The unattended-upgrades package is mainly intended for the security upgrade.",
+        "Systems: you should backup all important data on the system after the recovery."};
+    BufferedImage page = page(lines, 16, "DejaVu Serif");
+    long before = ON_LINES.get();
+    List<TextLine> read = read(on, page);
+    assertThat(read.stream().map(TextLine::getText)).containsExactly(lines);
+    assertThat(ON_LINES.get() - before).as("recognition items: one pass").isEqualTo(lines.length);
+  }
+
+  @Test
+  void verify_chinesePage_readsAsWithTheSettingOff() throws Exception {
+    String[] lines = {"软件包管理系统的配置文件位于目录中", "lsblk --output NAME,SIZE", "使用 apt-get 命令安装软件包"};
+    BufferedImage page = page(lines, 26, "Noto Sans CJK SC");
+    long before = ON_LINES.get();
+    List<TextLine> withOn = read(on, page);
+    long items = ON_LINES.get() - before;
+    List<TextLine> withOff = read(off, page);
+    assertThat(withOn).isEqualTo(withOff);
+    assertThat(withOff).hasSize(lines.length);
+    assertThat(items).as("recognition items: Latin crops, then every line again").isEqualTo(2L * lines.length);
+  }
+
+  @Test
+  void verify_lightTextOnDark_keepsItsDetectedCrop() throws Exception {
+    String[] lines = {"which may help enlighten new users.", "not meant to be executed in this order."};
+    BufferedImage frame = page(lines, 20, "DejaVu Sans", new Color(30, 30, 60), Color.WHITE);
+    List<TextLine> withOn = read(on, frame);
+    List<TextLine> withOff = read(off, frame);
+    assertThat(withOn).isEqualTo(withOff);
+    assertThat(withOff).hasSize(lines.length);
+  }
+
+  private static List<TextLine> read(OcrModule module, BufferedImage image) throws Exception {
+    return module.pipeline().recognize(OcrRequest.of(TextImages.toRgb(image)))
+        .get(SharedPipeline.TIMEOUT_SECONDS, TimeUnit.SECONDS).lines();
+  }
+
+  /** Black lines of text on a white page, as a 150-dpi page scan holds them. */
+  private static BufferedImage page(String[] lines, int size, String family) {
+    return page(lines, size, family, Color.WHITE, Color.BLACK);
+  }
+
+  private static BufferedImage page(String[] lines, int size, String family, Color bg, Color fg) {
+    Font font = TextImages.requireFont(family, Font.PLAIN, size, "fonts-dejavu-core fonts-noto-cjk");
+    int pitch = size * 2;
+    BufferedImage img = new BufferedImage(1000, 40 + pitch * lines.length, BufferedImage.TYPE_3BYTE_BGR);
+    Graphics2D g = img.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(bg);
+    g.fillRect(0, 0, img.getWidth(), img.getHeight());
+    g.setColor(fg);
+    g.setFont(font);
+    for (int i = 0; i < lines.length; i++) {
+      g.drawString(lines[i], 30, 20 + pitch * i + size);
+    }
+    g.dispose();
+    return img;
+  }
+
+  /** The shipped model set with {@code recognition.latin_unclip_ratio} set (a copy of model.yaml). */
+  private static OcrModule module(String name, float latinUnclipRatio, AtomicLong lines) throws Exception {
+    Path models = Files.createDirectories(dir.resolve(name));
+    try (var files = Files.list(RepoPaths.modelDir())) {
+      for (Path f : files.toList()) {
+        if (!f.getFileName().toString().equals("model.yaml")) {
+          Files.createSymbolicLink(models.resolve(f.getFileName()), f.toAbsolutePath());
+        }
+      }
+    }
+    String yaml = Files.readString(RepoPaths.modelDir().resolve("model.yaml"));
+    String changed = yaml.replaceFirst("(?m)^  latin_unclip_ratio: .*$", "  latin_unclip_ratio: " + latinUnclipRatio);
+    assertThat(changed).as("model.yaml sets recognition.latin_unclip_ratio").contains("latin_unclip_ratio: " + latinUnclipRatio);
+    Files.writeString(models.resolve("model.yaml"), changed);
+    OcrgateConfig config = new OcrgateConfig();
+    config.models = List.of(models.toString());
+    config.engine.provider = "cpu";
+    BatchListener count = new BatchListener() {
+      @Override
+      public void onBatch(int size, long inferenceNanos, double paddingRatio) {
+        lines.addAndGet(size);
+      }
+    };
+    OcrModule module = OcrModule.create(config, provider -> BatchListener.NONE, provider -> count);
+    module.warmUp();
+    return module;
+  }
+}
