@@ -144,9 +144,9 @@ public final class ChangeAudit {
         .setRegion(Region.newBuilder().setNormalized(NormalizedRect.newBuilder().setWidth(1).setHeight(1)))
         .setMode(StreamMode.STREAM_MODE_SUBTITLE).setFrameIntervalMs((int) interval)).build());
     List<Long> pts = new ArrayList<>();
-    String[] probe = probe(video);
-    double sourceFps = rate(probe[2]);
-    for (Image image : sample(video, fps, Integer.parseInt(probe[0]), Integer.parseInt(probe[1]))) {
+    VideoProbe probe = VideoProbe.of(video);
+    double sourceFps = probe.fps();
+    for (Image image : sample(video, fps, probe.width(), probe.height())) {
       long seq = pts.size() + 1;
       pts.add(Math.round((seq - 1) * 1000 / fps));
       msgs.add(StreamFramesRequest.newBuilder().setFrame(Frame.newBuilder()
@@ -230,22 +230,6 @@ public final class ChangeAudit {
       throw new IOException("ffmpeg failed on " + video);
     }
     return frames;
-  }
-
-  /** width, height, r_frame_rate of the first video stream. */
-  private static String[] probe(Path video) throws Exception {
-    Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0",
-        "-show_entries", "stream=width,height,r_frame_rate", "-of", "csv=p=0", video.toString()).start();
-    String[] out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip().split(",");
-    if (p.waitFor() != 0 || out.length != 3) {
-      throw new IOException("ffprobe failed on " + video);
-    }
-    return out;
-  }
-
-  private static double rate(String fraction) {
-    String[] nd = fraction.split("/");
-    return nd.length == 2 ? Double.parseDouble(nd[0]) / Double.parseDouble(nd[1]) : Double.parseDouble(nd[0]);
   }
 
   /** seq, pts and reused_from_seq (0 = read) of every answer, into {@code dir}, for re-scoring. */

@@ -73,10 +73,10 @@ public final class ChangeReplay {
 
   static Row replay(Path video, double fps, double top, StreamingSection settings) throws Exception {
     List<Srt.Cue> truth = Srt.read(Path.of(video.toString().replaceAll("\\.mp4$", ".srt")));
-    String[] probe = probe(video);
-    int w = Integer.parseInt(probe[0]);
-    int h = Integer.parseInt(probe[1]);
-    double sourceFps = rate(probe[2]);
+    VideoProbe probe = VideoProbe.of(video);
+    int w = probe.width();
+    int h = probe.height();
+    double sourceFps = probe.fps();
     long interval = Math.round(1000 / fps);
     int y0 = Math.max(0, Math.min(h - 1, (int) Math.floor(top * h + 1e-6)));
     PixelRect roi = new PixelRect(0, y0, w, h - y0);
@@ -122,22 +122,6 @@ public final class ChangeReplay {
       throw new IOException("ffmpeg failed on " + video);
     }
     return new Row(video.getFileName().toString(), n, read, falseReuses, possible, floor);
-  }
-
-  /** width, height, r_frame_rate of the first video stream. */
-  private static String[] probe(Path video) throws Exception {
-    Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0",
-        "-show_entries", "stream=width,height,r_frame_rate", "-of", "csv=p=0", video.toString()).start();
-    String[] out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip().split(",");
-    if (p.waitFor() != 0 || out.length != 3) {
-      throw new IOException("ffprobe failed on " + video);
-    }
-    return out;
-  }
-
-  private static double rate(String fraction) {
-    String[] nd = fraction.split("/");
-    return nd.length == 2 ? Double.parseDouble(nd[0]) / Double.parseDouble(nd[1]) : Double.parseDouble(nd[0]);
   }
 
   static String table(List<Row> rows, String args) {

@@ -2,15 +2,10 @@ package dev.ocrgate.server.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import dev.ocrgate.api.v1.Cue;
-import dev.ocrgate.api.v1.Frame;
 import dev.ocrgate.api.v1.FrameResult;
-import dev.ocrgate.api.v1.Image;
 import dev.ocrgate.api.v1.NormalizedRect;
 import dev.ocrgate.api.v1.OcrServiceGrpc;
-import dev.ocrgate.api.v1.PixelFormat;
-import dev.ocrgate.api.v1.RawImage;
 import dev.ocrgate.api.v1.Region;
 import dev.ocrgate.api.v1.StreamConfig;
 import dev.ocrgate.api.v1.StreamFramesRequest;
@@ -32,7 +27,6 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -116,15 +110,7 @@ class SubtitleRegionStreamTest {
     if (region != null) {
       c.setRegion(Region.newBuilder().setNormalized(region));
     }
-    List<StreamFramesRequest> msgs = new ArrayList<>();
-    msgs.add(StreamFramesRequest.newBuilder().setConfig(c).build());
-    for (int i = 0; i < frames.size(); i++) {
-      Image image = Image.newBuilder().setRaw(RawImage.newBuilder().setWidth(W).setHeight(H)
-          .setFormat(PixelFormat.PIXEL_FORMAT_RGB8).setData(ByteString.copyFrom(frames.get(i).rgb()))).build();
-      msgs.add(StreamFramesRequest.newBuilder().setFrame(Frame.newBuilder()
-          .setSeq(i + 1).setPtsMs(frames.get(i).ptsMs()).setImage(image)).build());
-    }
-    TestStream s = new TestStream(msgs, true, true);
+    TestStream s = new TestStream(SubtitleVideo.requests(c, frames, W, H), true, true);
     OcrServiceGrpc.newStub(channel).streamFrames(s);
     assertThat(s.done.get(120, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
     assertThat(s.results()).hasSize(frames.size()).allSatisfy(r -> assertThat(r.hasError()).isFalse());

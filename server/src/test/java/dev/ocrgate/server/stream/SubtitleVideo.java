@@ -1,5 +1,12 @@
 package dev.ocrgate.server.stream;
 
+import com.google.protobuf.ByteString;
+import dev.ocrgate.api.v1.Frame;
+import dev.ocrgate.api.v1.Image;
+import dev.ocrgate.api.v1.PixelFormat;
+import dev.ocrgate.api.v1.RawImage;
+import dev.ocrgate.api.v1.StreamConfig;
+import dev.ocrgate.api.v1.StreamFramesRequest;
 import dev.ocrgate.server.testing.ExternalTools;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,6 +82,19 @@ final class SubtitleVideo {
         "-vf", subs, "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
         out.getFileName().toString());
     return out;
+  }
+
+  /** The stream's messages: {@code config}, then every frame as raw RGB8 {@code w}×{@code h}, seq from 1. */
+  static List<StreamFramesRequest> requests(StreamConfig.Builder config, List<DecodedFrame> frames, int w, int h) {
+    List<StreamFramesRequest> msgs = new ArrayList<>();
+    msgs.add(StreamFramesRequest.newBuilder().setConfig(config).build());
+    for (int i = 0; i < frames.size(); i++) {
+      Image image = Image.newBuilder().setRaw(RawImage.newBuilder().setWidth(w).setHeight(h)
+          .setFormat(PixelFormat.PIXEL_FORMAT_RGB8).setData(ByteString.copyFrom(frames.get(i).rgb()))).build();
+      msgs.add(StreamFramesRequest.newBuilder().setFrame(Frame.newBuilder()
+          .setSeq(i + 1).setPtsMs(frames.get(i).ptsMs()).setImage(image)).build());
+    }
+    return msgs;
   }
 
   /** Decodes {@code video} at {@code sampleFps} into RGB8 frames with their pts. */
