@@ -26,6 +26,10 @@ for ((i = 0; i < count; i++)); do
   res=$([[ $((i % 3)) == 0 ]] && echo 854x480 || echo 1280x720)
   src="${sources[$((i % ${#sources[@]}))]}"
   [[ "$src" == *=* ]] && src="$src:s=$res" || src="$src=s=$res"
+  # life and cellauto fill their first grid at random unless seeded: seed them so that a set made
+  # twice holds the same frames. (ffmpeg 5.1's gradients differs from run to run even with a seed:
+  # its frames, a sixth of the set, are not reproducible.)
+  [[ "$src" == life=* || "$src" == cellauto=* ]] && src="$src:seed=$((seed + i))"
   colour=$([[ $((i % 4)) == 1 ]] && echo '&H00FFFF&' || echo '&H00FFFFFF&')
   printf '1\n00:00:00,000 --> 00:00:05,000\n%s\n' "$text" > "$tmp/$id.srt"
   ffmpeg -loglevel error -y -f lavfi -i "$src" \
