@@ -25,6 +25,10 @@ import dev.ocrgate.api.v1.RawImage;
  * as if whole; frames in flight when the server starts searching again are read only in the rows
  * sent.
  *
+ * <p>Only to a server that reads rows: until the call's response headers said so ({@link
+ * #serverReadsRows}, {@code ocrgate-frame-rows: 1}), every frame goes whole, since an older server
+ * would read the rows as the whole frame.
+ *
  * <p>Encoded images, and frames already carrying {@code rows}, are sent as they are.
  *
  * <p>Not thread-safe: its stream calls it under the stream's lock.
@@ -36,6 +40,7 @@ final class BandCrop {
   private final long wholeEveryMs;
   private int frameWidth;
   private int frameHeight;
+  private boolean serverReadsRows;
   private boolean wholeNext = true;
   private long lastWholePtsMs;
   /** Rows to send, [top, bottom), of a frameWidth×frameHeight frame; top == bottom: none known. */
@@ -48,8 +53,14 @@ final class BandCrop {
 
   /** The stream starts again (a new call: the server searches anew): the next frame goes whole. */
   void restart() {
+    serverReadsRows = false;
     wholeNext = true;
     top = bottom = 0;
+  }
+
+  /** The call's response headers arrived: {@code reads} when they say the server reads rows. */
+  void serverReadsRows(boolean reads) {
+    serverReadsRows = reads;
   }
 
   /** {@code frame} as it should be sent. */
@@ -64,7 +75,7 @@ final class BandCrop {
     if (bpp == 0 || w <= 0 || h <= 0 || raw.getData().size() != (long) w * h * bpp) {
       return frame; // the server will say what is wrong with it
     }
-    boolean whole = wholeNext || w != frameWidth || h != frameHeight || top >= bottom
+    boolean whole = !serverReadsRows || wholeNext || w != frameWidth || h != frameHeight || top >= bottom
         || frame.getPtsMs() - lastWholePtsMs >= wholeEveryMs || (top == 0 && bottom == h);
     if (whole) {
       wholeNext = false;

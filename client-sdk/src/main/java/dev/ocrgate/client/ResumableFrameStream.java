@@ -1,5 +1,6 @@
 package dev.ocrgate.client;
 
+import dev.ocrgate.api.StreamHeaders;
 import dev.ocrgate.api.v1.Frame;
 import dev.ocrgate.api.v1.FrameResult;
 import dev.ocrgate.api.v1.OcrServiceGrpc;
@@ -64,7 +65,7 @@ final class ResumableFrameStream implements FrameStream {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition room = lock.newCondition();
   // All below guarded by lock.
-  private final ArrayDeque<Frame> unanswered = new ArrayDeque<>();
+  private final ArrayDeque<Unanswered> unanswered = new ArrayDeque<>();
   private Attempt current;
   private long lastSentSeq = -1;
   private long lastDeliveredSeq = -1;
@@ -138,7 +139,7 @@ final class ResumableFrameStream implements FrameStream {
         throw new IllegalStateException(endedMessage());
       }
       Frame sent = crop == null ? frame : crop.prepare(frame);
-      unanswered.addLast(sent);
+      unanswered.addLast(new Unanswered(frame, sent));
       lastSentSeq = sent.getSeq();
       if (current != null) {
         current.call.sendMessage(StreamFramesRequest.newBuilder().setFrame(sent).build());
@@ -217,8 +218,9 @@ final class ResumableFrameStream implements FrameStream {
     call.start(attempt, new Metadata());
     call.request(1);
     call.sendMessage(StreamFramesRequest.newBuilder().setConfig(config).build());
-    for (Frame f : unanswered) {
-      call.sendMessage(StreamFramesRequest.newBuilder().setFrame(f).build());
+    for (Unanswered u : unanswered) {
+      u.sent = u.frame; // whole again: the new call's server has not said it reads rows
+      call.sendMessage(StreamFramesRequest.newBuilder().setFrame(u.frame).build());
     }
     if (halfClosed) {
       call.halfClose();
@@ -246,8 +248,8 @@ final class ResumableFrameStream implements FrameStream {
       if (response.hasResult()) {
         long seq = response.getResult().getSeq();
         if (seq > lastDeliveredSeq) {
-          while (!unanswered.isEmpty() && unanswered.peekFirst().getSeq() <= seq) {
-            Frame sent = unanswered.removeFirst();
+          while (!unanswered.isEmpty() && unanswered.peekFirst().frame.getSeq() <= seq) {
+            Frame sent = unanswered.removeFirst().sent;
             if (crop != null && sent.getSeq() == seq) {
               crop.answered(sent, response.getResult());
             }
@@ -341,6 +343,20 @@ final class ResumableFrameStream implements FrameStream {
   }
 
   /** One gRPC call of the stream and the token it was sent with. */
+  /**
+   * A frame kept until answered: as given, and as last sent (its rows, or the frame itself). A
+   * cut shares the frame's bytes, so keeping both costs nothing.
+   */
+  private static final class Unanswered {
+    final Frame frame;
+    Frame sent;
+
+    Unanswered(Frame frame, Frame sent) {
+      this.frame = frame;
+      this.sent = sent;
+    }
+  }
+
   private final class Attempt extends ClientCall.Listener<StreamFramesResponse> {
     final ClientCall<StreamFramesRequest, StreamFramesResponse> call;
     final AtomicReference<AccessToken> usedToken;
@@ -348,6 +364,21 @@ final class ResumableFrameStream implements FrameStream {
     Attempt(ClientCall<StreamFramesRequest, StreamFramesResponse> call, AtomicReference<AccessToken> usedToken) {
       this.call = call;
       this.usedToken = usedToken;
+    }
+
+    @Override
+    public void onHeaders(Metadata headers) {
+      if (crop == null) {
+        return;
+      }
+      lock.lock();
+      try {
+        if (this == current) {
+          crop.serverReadsRows(StreamHeaders.READS_ROWS.equals(headers.get(StreamHeaders.FRAME_ROWS)));
+        }
+      } finally {
+        lock.unlock();
+      }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.ocrgate.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.ocrgate.api.StreamHeaders;
 import dev.ocrgate.api.v1.Frame;
 import dev.ocrgate.api.v1.FrameResult;
 import dev.ocrgate.api.v1.Image;
@@ -22,6 +23,13 @@ import dev.ocrgate.client.testing.TokenAuthority;
 import dev.ocrgate.server.OcrgateServer;
 import dev.ocrgate.server.testing.MutableClock;
 import dev.ocrgate.server.testing.TestTls;
+import io.grpc.ForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -75,6 +83,29 @@ class BandCropStreamTest {
     final List<Received> received = new CopyOnWriteArrayList<>();
     volatile java.util.function.LongFunction<int[]> band = seq -> new int[] {300, 360};
     volatile IntPredicate failing = seq -> false;
+    /** Say {@code ocrgate-frame-rows: 1} in the response headers, as a server that reads rows does. */
+    volatile boolean readsRows = true;
+    /** The first time this seq arrives, the call fails UNAVAILABLE instead (the client resumes). */
+    volatile long dropCallAt = -1;
+
+    /** Bound with the response headers a server that reads rows sends (when {@link #readsRows}). */
+    ServerServiceDefinition definition() {
+      return ServerInterceptors.intercept(this, new ServerInterceptor() {
+        @Override
+        public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+            ServerCallHandler<Q, A> next) {
+          return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void sendHeaders(Metadata responseHeaders) {
+              if (readsRows) {
+                responseHeaders.put(StreamHeaders.FRAME_ROWS, StreamHeaders.READS_ROWS);
+              }
+              super.sendHeaders(responseHeaders);
+            }
+          }, headers);
+        }
+      });
+    }
 
     @Override
     public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> out) {
@@ -92,6 +123,11 @@ class BandCropStreamTest {
           boolean matches = raw.getData().equals(
               ByteString.copyFrom(whole, top * W * 3, raw.getHeight() * W * 3));
           received.add(new Received(f.getSeq(), top, raw.getHeight(), frameHeight, matches));
+          if (f.getSeq() == dropCallAt) {
+            dropCallAt = -1;
+            out.onError(Status.UNAVAILABLE.withDescription("replica went away").asRuntimeException());
+            return;
+          }
           FrameResult.Builder r = FrameResult.newBuilder().setSeq(f.getSeq()).setPtsMs(f.getPtsMs());
           if (failing.test((int) f.getSeq())) {
             r.setError(com.google.rpc.Status.newBuilder().setCode(Status.Code.INVALID_ARGUMENT.value()));
@@ -125,7 +161,12 @@ class BandCropStreamTest {
   }
 
   private List<Received> stream(StreamConfig config, int frames, boolean crop) throws Exception {
-    OcrgateServer s = TestServers.tls(0, new TestBearerInterceptor(authority), service);
+    return stream(config, frames, crop, frames);
+  }
+
+  /** Streams {@code frames} frames; the service is to receive {@code received} (resent ones too). */
+  private List<Received> stream(StreamConfig config, int frames, boolean crop, int received) throws Exception {
+    OcrgateServer s = TestServers.tls(0, new TestBearerInterceptor(authority), service::definition);
     toClose.add(s);
     OcrClient client = OcrClient.builder()
         .target("127.0.0.1:" + s.port())
@@ -160,7 +201,7 @@ class BandCropStreamTest {
     }
     stream.complete();
     assertThat(done.get(30, TimeUnit.SECONDS)).isNull();
-    assertThat(service.received).hasSize(frames).allSatisfy(r -> assertThat(r.dataMatches()).isTrue())
+    assertThat(service.received).hasSize(received).allSatisfy(r -> assertThat(r.dataMatches()).isTrue())
         .allSatisfy(r -> assertThat(r.frameHeight()).isEqualTo(H));
     return service.received;
   }
@@ -215,5 +256,23 @@ class BandCropStreamTest {
     assertThat(whole(stream(SUBTITLES.toBuilder().setMode(StreamMode.STREAM_MODE_FULL).build(), 6, true))).hasSize(6);
     service.received.clear();
     assertThat(whole(stream(SUBTITLES, 6, false))).hasSize(6);
+  }
+
+  @Test
+  void verify_aServerThatDoesNotSayItReadsRows_getsEveryFrameWhole() throws Exception {
+    service.readsRows = false; // a server older than Frame.rows would read rows as the whole frame
+    List<Received> got = stream(SUBTITLES, 12, true);
+    assertThat(got).hasSize(12);
+    assertThat(whole(got)).hasSize(12);
+  }
+
+  @Test
+  void verify_framesResentAfterTheCallFailed_goWhole_andTheNewCallCropsOnlyOnceItsServerSaidSo() throws Exception {
+    service.dropCallAt = 4; // frame 4 arrives cut; the call fails; the next call may reach another server
+    List<Received> got = stream(SUBTITLES, 12, true, 13);
+
+    assertThat(got.stream().filter(r -> r.seq() == 4).map(Received::whole).toList()).containsExactly(false, true);
+    // The resumed call: frame 4 whole (resent), frame 5 too (no answer with a region on this call yet), then cut.
+    assertThat(whole(got)).containsExactly(0L, 4L, 5L); // 2 s after frame 5 would be frame 15
   }
 }

@@ -103,7 +103,7 @@ public final class ServerAssembly {
         config.streaming.framesInFlight(detectionQueue), PipelineMetrics.streams(metrics));
     metrics.registerStreamAdmission(streams::framesInFlight, streams::streamsWaiting);
     builder
-        .addService(ocr.grpcService(streams::open))
+        .addService(ocr.grpcService(streams::open).definition())
         .onDrain(streams::drain)
         .warmUp(ocr::warmUp)
         .onClose(prepare::shutdown)
