@@ -69,8 +69,14 @@ final class ClientOptions {
 
   /** The client these options describe. */
   OcrClient build() {
+    return build(b -> {});
+  }
+
+  /** The client these options describe, with a command's own settings ({@code tune}). */
+  OcrClient build(java.util.function.Consumer<OcrClient.Builder> tune) {
     GRPC_LOG.setLevel(Level.SEVERE); // connection warnings are explained by describe(), once
     OcrClient.Builder b = OcrClient.builder().target(target);
+    tune.accept(b);
     if (plaintext) {
       b.usePlaintext();
       if (allowInsecureToken) {

@@ -41,7 +41,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code ocrgate subtitles VIDEO}: burned-in subtitles to an SRT or WebVTT file. ffmpeg samples
  * the video at {@code --fps}, crops the {@code --roi} band if one is given (else the server finds
- * the subtitles in the whole frame) and pipes raw RGB frames; they are
+ * the subtitles in the whole frame, and the SDK sends only the rows around the band it answered
+ * with, see OcrClient.Builder#cropSubtitleFrames) and pipes raw RGB frames; they are
  * streamed through the SDK (which survives token expiry and server restarts) and the results are
  * turned into cues on the client. Exit status: 0 done, 1 failed, 2 bad usage, 3 ffmpeg missing.
  */
@@ -87,6 +88,13 @@ final class SubtitlesCommand implements Callable<Integer> {
           + "(default ${DEFAULT-VALUE}).",
       defaultValue = "rgb")
   String pixels;
+
+  @Option(
+      names = "--whole-frames",
+      description = "Send every frame whole. By default, once the server has found the subtitle band, frames are sent "
+          + "as the rows around it (and whole every 2 s of video), which the server reads the same way; "
+          + "needed for servers older than Frame.rows. No effect with --roi.")
+  boolean wholeFrames;
 
   @Mixin ClientOptions client;
 
@@ -146,7 +154,7 @@ final class SubtitlesCommand implements Callable<Integer> {
         done.completeExceptionally(error);
       }
     };
-    try (OcrClient c = client.build()) {
+    try (OcrClient c = client.build(b -> b.cropSubtitleFrames(!wholeFrames))) {
       FrameStream stream = c.streamFrames(config(intervalMs, region != null), listener);
       try {
         FfmpegVideo.Probe probe = FfmpegVideo.probe(ffprobe, video);

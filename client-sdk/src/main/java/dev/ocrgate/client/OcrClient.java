@@ -182,7 +182,8 @@ public final class OcrClient implements AutoCloseable {
             config,
             listener,
             scheduler,
-            settings.streamPolicy);
+            settings.streamPolicy,
+            settings.cropSubtitleFrames);
     stream.start();
     return stream;
   }
@@ -275,6 +276,7 @@ public final class OcrClient implements AutoCloseable {
     private Executor tokenExecutor;
     private Clock clock = Clock.systemUTC();
     private StreamPolicy streamPolicy = StreamPolicy.DEFAULT;
+    private boolean cropSubtitleFrames = true;
 
     private Builder() {}
 
@@ -412,6 +414,19 @@ public final class OcrClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * In a SUBTITLE stream without a region, send raw frames as the rows around the subtitle band
+     * the server answered with ({@code Frame.rows}), and the whole frame every 2 s of video time and
+     * whenever the server wanted to read beyond the rows sent. The server reads the same part of
+     * each frame either way, except in the frames in flight when it starts searching for the band
+     * again. Needs a server that knows {@code Frame.rows} (older ones read the rows as the whole
+     * frame: turn this off for them). Default true.
+     */
+    public Builder cropSubtitleFrames(boolean crop) {
+      this.cropSubtitleFrames = crop;
+      return this;
+    }
+
     /** The clock of token lifetimes (tests). Default: system UTC. */
     Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -442,6 +457,7 @@ public final class OcrClient implements AutoCloseable {
       c.tokenExecutor = tokenExecutor;
       c.clock = clock;
       c.streamPolicy = streamPolicy;
+      c.cropSubtitleFrames = cropSubtitleFrames;
       return c;
     }
 

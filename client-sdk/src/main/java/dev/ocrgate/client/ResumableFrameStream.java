@@ -1,11 +1,14 @@
 package dev.ocrgate.client;
 
+import dev.ocrgate.api.StreamHeaders;
 import dev.ocrgate.api.v1.Frame;
 import dev.ocrgate.api.v1.FrameResult;
 import dev.ocrgate.api.v1.OcrServiceGrpc;
+import dev.ocrgate.api.v1.Region;
 import dev.ocrgate.api.v1.StreamConfig;
 import dev.ocrgate.api.v1.StreamFramesRequest;
 import dev.ocrgate.api.v1.StreamFramesResponse;
+import dev.ocrgate.api.v1.StreamMode;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -36,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * them end the stream with the last status; so does a second UNAUTHENTICATED without a result
  * since the first (a fresh token did not help: like a unary call, one retry per credential).
  *
+ * <p>In SUBTITLE mode without a region (the server finds the band), raw frames are sent as only
+ * the rows around the band once the server has answered where it reads ({@link BandCrop}), unless
+ * {@link OcrClient.Builder#cropSubtitleFrames} turned that off.
+ *
  * <p>Invariants, all guarded by {@code lock}: {@code unanswered.size() <= policy.window}; at most
  * one attempt is current and callbacks of any other attempt are ignored; every ClientCall method
  * is called with the lock held (ClientCall is not thread-safe); the listener is called without the
@@ -52,11 +59,13 @@ final class ResumableFrameStream implements FrameStream {
   private final FrameListener listener;
   private final ScheduledExecutorService scheduler;
   private final StreamPolicy policy;
+  /** Which rows of each frame to send; null: every frame as given. Guarded by lock. */
+  private final BandCrop crop;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition room = lock.newCondition();
   // All below guarded by lock.
-  private final ArrayDeque<Frame> unanswered = new ArrayDeque<>();
+  private final ArrayDeque<Unanswered> unanswered = new ArrayDeque<>();
   private Attempt current;
   private long lastSentSeq = -1;
   private long lastDeliveredSeq = -1;
@@ -75,7 +84,8 @@ final class ResumableFrameStream implements FrameStream {
       StreamConfig config,
       FrameListener listener,
       ScheduledExecutorService scheduler,
-      StreamPolicy policy) {
+      StreamPolicy policy,
+      boolean cropToBand) {
     this.channel = channel;
     this.callOptions = callOptions;
     this.tokens = tokens;
@@ -83,6 +93,13 @@ final class ResumableFrameStream implements FrameStream {
     this.listener = listener;
     this.scheduler = scheduler;
     this.policy = policy;
+    this.crop = cropToBand && findsBand(config) ? new BandCrop(BandCrop.WHOLE_EVERY_MS) : null;
+  }
+
+  /** The server finds the subtitle band itself: SUBTITLE mode, no region. */
+  static boolean findsBand(StreamConfig config) {
+    return config.getMode() == StreamMode.STREAM_MODE_SUBTITLE
+        && (!config.hasRegion() || config.getRegion().getRectCase() == Region.RectCase.RECT_NOT_SET);
   }
 
   void start() {
@@ -121,10 +138,11 @@ final class ResumableFrameStream implements FrameStream {
       if (ended) {
         throw new IllegalStateException(endedMessage());
       }
-      unanswered.addLast(frame);
-      lastSentSeq = frame.getSeq();
+      Frame sent = crop == null ? frame : crop.prepare(frame);
+      unanswered.addLast(new Unanswered(frame, sent));
+      lastSentSeq = sent.getSeq();
       if (current != null) {
-        current.call.sendMessage(StreamFramesRequest.newBuilder().setFrame(frame).build());
+        current.call.sendMessage(StreamFramesRequest.newBuilder().setFrame(sent).build());
       }
     } finally {
       lock.unlock();
@@ -194,11 +212,15 @@ final class ResumableFrameStream implements FrameStream {
     Attempt attempt = new Attempt(call, used);
     current = attempt;
     attempts++;
+    if (crop != null && attempts > 1) {
+      crop.restart();
+    }
     call.start(attempt, new Metadata());
     call.request(1);
     call.sendMessage(StreamFramesRequest.newBuilder().setConfig(config).build());
-    for (Frame f : unanswered) {
-      call.sendMessage(StreamFramesRequest.newBuilder().setFrame(f).build());
+    for (Unanswered u : unanswered) {
+      u.sent = u.frame; // whole again: the new call's server has not said it reads rows
+      call.sendMessage(StreamFramesRequest.newBuilder().setFrame(u.frame).build());
     }
     if (halfClosed) {
       call.halfClose();
@@ -226,8 +248,11 @@ final class ResumableFrameStream implements FrameStream {
       if (response.hasResult()) {
         long seq = response.getResult().getSeq();
         if (seq > lastDeliveredSeq) {
-          while (!unanswered.isEmpty() && unanswered.peekFirst().getSeq() <= seq) {
-            unanswered.removeFirst();
+          while (!unanswered.isEmpty() && unanswered.peekFirst().frame.getSeq() <= seq) {
+            Frame sent = unanswered.removeFirst().sent;
+            if (crop != null && sent.getSeq() == seq) {
+              crop.answered(sent, response.getResult());
+            }
           }
           lastDeliveredSeq = seq;
           failuresWithoutProgress = 0;
@@ -318,6 +343,20 @@ final class ResumableFrameStream implements FrameStream {
   }
 
   /** One gRPC call of the stream and the token it was sent with. */
+  /**
+   * A frame kept until answered: as given, and as last sent (its rows, or the frame itself). A
+   * cut shares the frame's bytes, so keeping both costs nothing.
+   */
+  private static final class Unanswered {
+    final Frame frame;
+    Frame sent;
+
+    Unanswered(Frame frame, Frame sent) {
+      this.frame = frame;
+      this.sent = sent;
+    }
+  }
+
   private final class Attempt extends ClientCall.Listener<StreamFramesResponse> {
     final ClientCall<StreamFramesRequest, StreamFramesResponse> call;
     final AtomicReference<AccessToken> usedToken;
@@ -325,6 +364,21 @@ final class ResumableFrameStream implements FrameStream {
     Attempt(ClientCall<StreamFramesRequest, StreamFramesResponse> call, AtomicReference<AccessToken> usedToken) {
       this.call = call;
       this.usedToken = usedToken;
+    }
+
+    @Override
+    public void onHeaders(Metadata headers) {
+      if (crop == null) {
+        return;
+      }
+      lock.lock();
+      try {
+        if (this == current) {
+          crop.serverReadsRows(StreamHeaders.READS_ROWS.equals(headers.get(StreamHeaders.FRAME_ROWS)));
+        }
+      } finally {
+        lock.unlock();
+      }
     }
 
     @Override

@@ -26,6 +26,7 @@ import dev.ocrgate.server.ratelimit.BucketSpec;
 import dev.ocrgate.server.ratelimit.RateKey;
 import dev.ocrgate.server.ratelimit.RateLimitInterceptor;
 import dev.ocrgate.server.ratelimit.RateLimitPolicy;
+import dev.ocrgate.server.stream.FrameDecoder;
 import dev.ocrgate.server.stream.StreamFramesService;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -98,11 +99,11 @@ public final class ServerAssembly {
     // detection item); the rest is kept for Recognize.
     int detectionQueue = ocr.batchedPipeline().detectionBatcher().policy().queueCapacity();
     StreamFramesService streams = StreamFramesService.create(ocr.pipeline(),
-        ocr.imageDecoder()::decode, prepare, config.streaming,
+        FrameDecoder.of(ocr.imageDecoder()), prepare, config.streaming,
         config.streaming.framesInFlight(detectionQueue), PipelineMetrics.streams(metrics));
     metrics.registerStreamAdmission(streams::framesInFlight, streams::streamsWaiting);
     builder
-        .addService(ocr.grpcService(streams::open))
+        .addService(ocr.grpcService(streams::open).definition())
         .onDrain(streams::drain)
         .warmUp(ocr::warmUp)
         .onClose(prepare::shutdown)

@@ -49,7 +49,7 @@ final class UpstreamAssembly {
         config.streaming, config.streaming.framesInFlight(queue), PipelineMetrics.streams(metrics));
     metrics.registerStreamAdmission(streams::framesInFlight, streams::streamsWaiting);
     builder
-        .addService(OcrGrpcService.create(engine.pipeline(), decoder, engine.modelName(), streams::open))
+        .addService(OcrGrpcService.create(engine.pipeline(), decoder, engine.modelName(), streams::open).definition())
         .onDrain(streams::drain)
         .warmUp(engine::checkOnce)
         .whenServing(health -> engine.startHealth(health, OcrServiceGrpc.SERVICE_NAME))

@@ -1,5 +1,6 @@
 package dev.ocrgate.server.ocr;
 
+import dev.ocrgate.api.StreamHeaders;
 import dev.ocrgate.api.v1.OcrServiceGrpc;
 import dev.ocrgate.api.v1.RecognizeRequest;
 import dev.ocrgate.api.v1.RecognizeResponse;
@@ -12,6 +13,13 @@ import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.RgbImage;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.ForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -57,6 +65,33 @@ public final class OcrGrpcService extends OcrServiceGrpc.OcrServiceImplBase {
     this.nanoTime = nanoTime;
     this.streams = Objects.requireNonNull(streams, "streams");
   }
+
+  /**
+   * The service as a server should bind it: StreamFrames' response headers say that this server
+   * reads {@code Frame.rows} ({@link StreamHeaders#FRAME_ROWS}), so clients may send frames as
+   * rows. (Bound as it is, without this, clients send every frame whole.)
+   */
+  public ServerServiceDefinition definition() {
+    return ServerInterceptors.intercept(this, ADVERTISE_FRAME_ROWS);
+  }
+
+  private static final ServerInterceptor ADVERTISE_FRAME_ROWS = new ServerInterceptor() {
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+        ServerCallHandler<Q, A> next) {
+      if (!OcrServiceGrpc.getStreamFramesMethod().getFullMethodName()
+          .equals(call.getMethodDescriptor().getFullMethodName())) {
+        return next.startCall(call, headers);
+      }
+      return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+        @Override
+        public void sendHeaders(Metadata responseHeaders) {
+          responseHeaders.put(StreamHeaders.FRAME_ROWS, StreamHeaders.READS_ROWS);
+          super.sendHeaders(responseHeaders);
+        }
+      }, headers);
+    }
+  };
 
   /** Opens one StreamFrames call (e.g. {@code StreamFramesService::open}). */
   @FunctionalInterface

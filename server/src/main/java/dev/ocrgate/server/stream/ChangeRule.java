@@ -24,7 +24,16 @@ interface ChangeRule {
     }
   }
 
-  Fingerprint fingerprint(RgbImage image, PixelRect roi);
+  /**
+   * The fingerprint of {@code roi} (in {@code image}'s pixels), which is {@code area} of its frame
+   * (the image may hold only some rows of the frame, see {@link PreparedFrame}).
+   */
+  Fingerprint fingerprint(RgbImage image, PixelRect roi, ReadArea area);
+
+  /** The fingerprint of {@code roi} of a whole frame. */
+  default Fingerprint fingerprint(RgbImage image, PixelRect roi) {
+    return fingerprint(image, roi, new ReadArea(roi, image.width(), image.height()));
+  }
 
   /**
    * True if {@code now} may answer with {@code lastRead}'s result (both from this rule): the same

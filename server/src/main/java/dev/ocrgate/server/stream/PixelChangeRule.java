@@ -23,8 +23,8 @@ final class PixelChangeRule implements ChangeRule {
   }
 
   @Override
-  public Fingerprint fingerprint(RgbImage image, PixelRect roi) {
-    return new Print(new ReadArea(roi, image.width(), image.height()), FrameSignature.of(image, roi));
+  public Fingerprint fingerprint(RgbImage image, PixelRect roi, ReadArea area) {
+    return new Print(area, FrameSignature.of(image, roi));
   }
 
   @Override

@@ -62,6 +62,9 @@ import org.slf4j.LoggerFactory;
  * unrouted frame's preparation completes: read it, or reuse the last read frame's OCR future when
  * the rule finds it unchanged (a frame whose area differs from the last read frame's is always
  * read: the rule compares areas first); <em>answer</em>, in seq order as results complete.
+ * A frame sent as some of its rows ({@code Frame.rows}) is the whole frame for every decision:
+ * {@link PreparedFrame} resolves its area in the whole frame and intersects it with the rows sent,
+ * and its lines come back in whole-frame pixels ({@link PreparedFrame#inFrame}).
  * In SUBTITLE mode without a region a {@link SubtitleBand} chooses each frame's span as it arrives
  * and filters its lines as it is answered (deterministically, see there); lines it can drop by
  * their geometry alone are dropped before recognition ({@link SubtitleBand#lineSelector}). In
@@ -348,7 +351,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     long arrival = p.arrivalNanos;
     try {
       p.prepared = CompletableFuture.supplyAsync(() -> withdrawn ? null
-          : PreparedFrame.of(frame.getImage(), decoder, choice, rule, arrival), prepare);
+          : PreparedFrame.of(frame, decoder, choice, rule, arrival), prepare);
     } catch (RejectedExecutionException e) {
       p.fail(Status.UNAVAILABLE.withDescription("server shutting down"));
       releasePermit(p);
@@ -384,13 +387,13 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     p.area = f.area();
     double detectionScale = p.span == null ? 1 : band.detectionScale(p.span, f.area().frameHeight());
     OcrRequest request = new OcrRequest(f.image(), f.roi(), plan.mode(), plan.minConfidence(), false, deadline,
-        detectionScale, p.bandRead ? bandLines : null);
+        detectionScale, p.bandRead ? f.inFrame(bandLines) : null);
     if (canReuse(f.print(), p)) {
       p.reusedFromSeq = lastRead.seq;
-      p.ocr = reuse(lastRead.ocr, p, request);
+      p.ocr = reuse(lastRead.ocr, p, f, request);
       releasePermit(p); // it queues no OCR of its own
     } else {
-      p.ocr = recognize(request);
+      p.ocr = f.inFrame(recognize(request));
       p.lightText = f.print() != null && f.print().showsText();
       lastRead = p;
       lastReadPrint = f.print();
@@ -418,12 +421,13 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
    * volatile fallback slot and {@code withdrawn} (checked after publishing, as
    * {@link #withdrawWork} checks the slot after setting it, so one of the two cancels it).
    */
-  private CompletableFuture<OcrResult> reuse(CompletableFuture<OcrResult> read, PendingFrame p, OcrRequest own) {
+  private CompletableFuture<OcrResult> reuse(CompletableFuture<OcrResult> read, PendingFrame p, PreparedFrame f,
+      OcrRequest own) {
     return read.exceptionallyCompose(e -> {
       if (withdrawn) {
         return CompletableFuture.failedFuture(e);
       }
-      CompletableFuture<OcrResult> mine = recognize(own);
+      CompletableFuture<OcrResult> mine = f.inFrame(recognize(own));
       p.ownRead = mine;
       if (withdrawn) {
         mine.cancel(false);

@@ -53,10 +53,10 @@ final class TextChangeRule implements ChangeRule {
   }
 
   @Override
-  public Fingerprint fingerprint(RgbImage image, PixelRect roi) {
+  public Fingerprint fingerprint(RgbImage image, PixelRect roi, ReadArea area) {
     TextMask text = TextMask.of(image, roi);
     long limit = (long) (threshold * roi.width() * roi.width());
-    return new Print(new ReadArea(roi, image.width(), image.height()), text, BlockColours.of(image, roi),
+    return new Print(area, text, BlockColours.of(image, roi),
         limit, text.count > limit);
   }
 

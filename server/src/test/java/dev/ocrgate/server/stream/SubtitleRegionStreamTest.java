@@ -3,9 +3,13 @@ package dev.ocrgate.server.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ocrgate.api.v1.Cue;
+import dev.ocrgate.api.v1.Frame;
 import dev.ocrgate.api.v1.FrameResult;
+import dev.ocrgate.api.v1.FrameRows;
+import dev.ocrgate.api.v1.Image;
 import dev.ocrgate.api.v1.NormalizedRect;
 import dev.ocrgate.api.v1.OcrServiceGrpc;
+import dev.ocrgate.api.v1.RawImage;
 import dev.ocrgate.api.v1.Region;
 import dev.ocrgate.api.v1.StreamConfig;
 import dev.ocrgate.api.v1.StreamFramesRequest;
@@ -27,6 +31,7 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -220,5 +225,93 @@ class SubtitleRegionStreamTest {
     assertThat(lines(fixed)).anyMatch(t -> t.replace(" ", "").contains("NEWS24"));
     assertThat(fixed.results()).allSatisfy(r -> assertThat(r.getRegion())
         .isEqualTo(dev.ocrgate.api.v1.PixelRect.newBuilder().setX(0).setY(270).setWidth(W).setHeight(90).build()));
+  }
+
+  /** {@code msg}'s frame sent as its rows [top, bottom) only ({@code Frame.rows}), from whole RGB8 frames. */
+  private static StreamFramesRequest asRows(StreamFramesRequest msg, int top, int bottom, int frameHeight) {
+    Frame f = msg.getFrame();
+    RawImage raw = f.getImage().getRaw();
+    int rowBytes = raw.getWidth() * 3;
+    RawImage rows = raw.toBuilder().setHeight(bottom - top)
+        .setData(raw.getData().substring(top * rowBytes, bottom * rowBytes)).build();
+    return StreamFramesRequest.newBuilder().setFrame(f.toBuilder()
+        .setImage(Image.newBuilder().setRaw(rows))
+        .setRows(FrameRows.newBuilder().setTop(top).setFrameHeight(frameHeight))).build();
+  }
+
+  private static TestStream send(List<StreamFramesRequest> msgs) throws Exception {
+    TestStream s = new TestStream(msgs, true, true);
+    OcrServiceGrpc.newStub(channel).streamFrames(s);
+    assertThat(s.done.get(120, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+    assertThat(s.results()).hasSize(msgs.size() - 1);
+    return s;
+  }
+
+  private static FrameResult withoutTiming(FrameResult r) {
+    return r.toBuilder().clearTiming().build();
+  }
+
+  @Test
+  void verify_framesSentAsTheirRows_areAnsweredExactlyAsWholeFrames() throws Exception {
+    // A subtitle above the bottom quarter (the band is searched for, then locked), a logo and a
+    // counter beside it: frame-relative rules (centre strip, line heights) decide what is answered.
+    List<SubtitleVideo.SrtCue> truth = List.of(
+        new SubtitleVideo.SrtCue(1, 300, 2000, "Good morning everyone"),
+        new SubtitleVideo.SrtCue(2, 2400, 4400, "Please take your seats"));
+    List<SubtitleVideo.DecodedFrame> frames =
+        video(truth, "FontName=DejaVu Sans,FontSize=22,Outline=2,MarginV=80", LOGO_AND_COUNTER);
+    StreamConfig.Builder config = StreamConfig.newBuilder().setEmitCues(true).setFrameIntervalMs(1000 / FPS);
+    List<StreamFramesRequest> whole = SubtitleVideo.requests(config, frames, W, H);
+
+    TestStream wholeStream = send(whole);
+    List<FrameResult> wholeResults = wholeStream.results();
+    // Each frame again, as only the rows around the part the server read of it (a few rows more
+    // above and below, so the image's rows and the frame's differ), the way the SDK sends them.
+    List<StreamFramesRequest> rows = new ArrayList<>(List.of(whole.get(0)));
+    for (int i = 0; i < frames.size(); i++) {
+      dev.ocrgate.api.v1.PixelRect read = wholeResults.get(i).getRegion();
+      rows.add(asRows(whole.get(i + 1), Math.max(0, read.getY() - 13),
+          Math.min(H, read.getY() + read.getHeight() + 7), H));
+    }
+    TestStream rowStream = send(rows);
+
+    assertCues(wholeStream, truth);
+    assertThat(wholeResults.get(frames.size() - 1).getRegion().getHeight()).as("the band locked")
+        .isLessThan(H / 2);
+    assertThat(rows.subList(1, rows.size())).as("frames sent as fewer rows than the frame")
+        .anySatisfy(m -> assertThat(m.getFrame().getImage().getRaw().getHeight()).isLessThan(H / 2));
+    assertThat(rowStream.results().stream().map(SubtitleRegionStreamTest::withoutTiming).toList())
+        .isEqualTo(wholeResults.stream().map(SubtitleRegionStreamTest::withoutTiming).toList());
+    assertThat(rowStream.cues()).isEqualTo(wholeStream.cues());
+  }
+
+  @Test
+  void verify_badRows_failOnlyTheirFrame_withInvalidArgument_theStreamGoesOn() throws Exception {
+    List<SubtitleVideo.DecodedFrame> frames =
+        video(SHORT, "FontName=DejaVu Sans,FontSize=22,Outline=2,MarginV=12", "");
+    StreamConfig.Builder config = StreamConfig.newBuilder().setEmitCues(true).setFrameIntervalMs(1000 / FPS);
+    List<StreamFramesRequest> msgs = new ArrayList<>(SubtitleVideo.requests(config, frames, W, H));
+    // Frame seq 3: rows past the frame's end; 5: a frame over the pixel limit (640 × 100,000 rows
+    // > 40 MP); 7: rows that miss the part to read (the search area starts at 0.4 of the height).
+    msgs.set(3, asRows(msgs.get(3), H - 100, H, H - 50));
+    msgs.set(5, asRows(msgs.get(5), 0, H, 100_000));
+    msgs.set(7, asRows(msgs.get(7), 0, 60, H));
+    // Frame seq 9 is valid rows: the whole search area and more, read as the whole frame would be.
+    msgs.set(9, asRows(msgs.get(9), 100, H, H));
+
+    TestStream s = send(msgs);
+
+    List<FrameResult> results = s.results();
+    for (int seq : List.of(3, 5, 7)) {
+      FrameResult r = results.get(seq - 1);
+      assertThat(r.getSeq()).isEqualTo(seq);
+      assertThat(r.getError().getCode()).as("frame %d: %s", seq, r.getError()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+      assertThat(r.getLinesCount()).isZero();
+    }
+    assertThat(results).filteredOn(r -> !List.of(3L, 5L, 7L).contains(r.getSeq()))
+        .hasSize(frames.size() - 3).allSatisfy(r -> assertThat(r.hasError()).isFalse());
+    assertThat(results.get(8).getRegion().getY()).as("frame 9 read in the whole frame's pixels")
+        .isEqualTo(Math.round(0.4f * H));
+    assertCues(s, SHORT);
   }
 }
