@@ -10,16 +10,12 @@ import dev.ocrgate.api.v1.StreamFramesRequest;
 import dev.ocrgate.api.v1.StreamFramesResponse;
 import dev.ocrgate.api.v1.TextLine;
 import dev.ocrgate.server.OcrgateServer;
-import dev.ocrgate.server.batch.BatchListener;
-import dev.ocrgate.server.config.EngineSection;
 import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.config.StreamingSection;
-import dev.ocrgate.server.engine.OnnxEngine;
 import dev.ocrgate.server.ocr.BatchedOcrPipeline;
-import dev.ocrgate.server.ocr.ModelRepository;
 import dev.ocrgate.server.ocr.OcrPipeline;
 import dev.ocrgate.server.ocr.OcrRequest;
-import dev.ocrgate.server.testing.RepoPaths;
+import dev.ocrgate.server.ocr.SharedPipeline;
 import dev.ocrgate.server.testing.TestTls;
 import dev.ocrgate.server.vision.ImageDecoder;
 import dev.ocrgate.server.vision.ImageLimits;
@@ -50,7 +46,7 @@ class SubtitleDetectionScaleStreamTest {
   private static final int FPS = 5;
   private static final int TARGET = 16;
 
-  private static OnnxEngine onnx;
+  /** The suite's shared production pipeline (SharedPipeline), not closed here. */
   private static BatchedOcrPipeline pipeline;
   private static final List<Served> servers = new ArrayList<>();
 
@@ -91,12 +87,7 @@ class SubtitleDetectionScaleStreamTest {
 
   @BeforeAll
   static void start() {
-    EngineSection engine = new EngineSection();
-    engine.provider = "cpu";
-    onnx = OnnxEngine.create(engine);
-    ModelRepository.ModelSet models = ModelRepository.load(RepoPaths.modelDir());
-    pipeline = BatchedOcrPipeline.create(models, onnx, models.config().batching.cpu,
-        BatchListener.NONE, BatchListener.NONE, false);
+    pipeline = SharedPipeline.module().batchedPipeline();
   }
 
   @AfterAll
@@ -105,8 +96,6 @@ class SubtitleDetectionScaleStreamTest {
       s.channel().shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       s.server().shutdownGracefully();
     }
-    pipeline.close();
-    onnx.close();
   }
 
   private static TestStream stream(Served to, List<SubtitleVideo.DecodedFrame> frames) throws Exception {
