@@ -93,7 +93,8 @@ final class SubtitlesCommand implements Callable<Integer> {
       names = "--whole-frames",
       description = "Send every frame whole. By default, once the server has found the subtitle band, frames are sent "
           + "as the rows around it (and whole every 2 s of video), which the server reads the same way; "
-          + "needed for servers older than Frame.rows. No effect with --roi.")
+          + "only to servers that say they read Frame.rows (older ones get every frame whole anyway). "
+          + "No effect with --roi.")
   boolean wholeFrames;
 
   @Mixin ClientOptions client;

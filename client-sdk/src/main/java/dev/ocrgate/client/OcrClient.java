@@ -419,8 +419,8 @@ public final class OcrClient implements AutoCloseable {
      * the server answered with ({@code Frame.rows}), and the whole frame every 2 s of video time and
      * whenever the server wanted to read beyond the rows sent. The server reads the same part of
      * each frame either way, except in the frames in flight when it starts searching for the band
-     * again. Needs a server that knows {@code Frame.rows} (older ones read the rows as the whole
-     * frame: turn this off for them). Default true.
+     * again. Only on a call whose server said it reads {@code Frame.rows} (response header
+     * {@code ocrgate-frame-rows: 1}); an older server gets every frame whole. Default true.
      */
     public Builder cropSubtitleFrames(boolean crop) {
       this.cropSubtitleFrames = crop;

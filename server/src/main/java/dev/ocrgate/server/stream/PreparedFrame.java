@@ -42,6 +42,10 @@ record PreparedFrame(RgbImage image, int top, ReadArea area, ChangeRule.Fingerpr
 
   /** The area in {@code image}'s own pixels. */
   PixelRect roi() {
+    return inImage(area, top);
+  }
+
+  private static PixelRect inImage(ReadArea area, int top) {
     PixelRect r = area.rect();
     return new PixelRect(r.x(), r.y() - top, r.width(), r.height());
   }
@@ -88,11 +92,8 @@ record PreparedFrame(RgbImage image, int top, ReadArea area, ChangeRule.Fingerpr
       return failed(Status.INVALID_ARGUMENT.withDescription("the part to read lies outside the rows sent"),
           decodeNanos);
     }
-    PreparedFrame f = new PreparedFrame(decoded, top, area, null, null, decodeNanos);
-    if (rule == null) {
-      return f;
-    }
-    return new PreparedFrame(decoded, top, area, rule.fingerprint(decoded, f.roi(), area), null, decodeNanos);
+    ChangeRule.Fingerprint print = rule == null ? null : rule.fingerprint(decoded, inImage(area, top), area);
+    return new PreparedFrame(decoded, top, area, print, null, decodeNanos);
   }
 
   /**
