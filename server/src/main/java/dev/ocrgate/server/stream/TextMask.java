@@ -18,9 +18,11 @@ import java.util.Arrays;
  * of the mask. Single light pixels count: strokes of small CJK text are one or two pixels wide.
  * A fine light-and-dark texture (ffmpeg's cellauto) still enters the mask everywhere.
  *
- * <p>Cost: three passes over the region (luminance and dark blocks; dark distances left, right
- * and up; dark distances down and the mask), integer arithmetic; two region-sized byte arrays are
- * kept (luminance, mask), one more is scratch.
+ * <p>Cost: a handful of passes over the region (luminance; dark blocks as plain byte ANDs and ORs
+ * along rows; dark distances left, right and up; dark distances down and the mask), integer
+ * arithmetic, no division; two region-sized byte arrays are kept (luminance, mask), one more is
+ * scratch. It runs on every frame a subtitle stream receives (bench/results/subtitle-speed.md,
+ * round 6). {@code TextMaskTest} holds the mask to this definition written the slow way.
  */
 final class TextMask {
   static final int LIGHT = 200;
@@ -80,26 +82,33 @@ final class TextMask {
 
   /**
    * 1 where a pixel lies in a 2×2 block of dark pixels (an outline, not a speck of grain). Built
-   * in place: first each block's top-left pixel, then (backwards, so every read sees an anchor
-   * not yet overwritten) each pixel from the four blocks that hold it.
+   * in place: first each dark pixel, then each block's top-left pixel (its anchor: it and its
+   * right, lower and lower-right neighbours dark; rows top down, so the neighbours read are still
+   * plain dark pixels); then each row ORs in its left
+   * neighbour (right to left, so every read sees an anchor not yet overwritten); then each row ORs
+   * in the row above (bottom up, likewise). Plain per-row loops over bytes, no per-pixel division.
    */
   private static byte[] darkBlocks(byte[] luma, int w, int h) {
     byte[] d = new byte[w * h];
-    for (int y = 0; y + 1 < h; y++) {
-      int i = y * w;
-      boolean prev = (luma[i] & 0xff) <= DARK && (luma[i + w] & 0xff) <= DARK;
-      for (int x = 0; x + 1 < w; x++, i++) {
-        boolean next = (luma[i + 1] & 0xff) <= DARK && (luma[i + w + 1] & 0xff) <= DARK;
-        d[i] = (byte) (prev && next ? 1 : 0);
-        prev = next;
+    for (int i = 0; i < d.length; i++) {
+      d[i] = (byte) ((luma[i] & 0xff) <= DARK ? 1 : 0);
+    }
+    for (int row = 0; row + w < d.length; row += w) {
+      for (int i = row; i < row + w - 1; i++) {
+        d[i] = (byte) (d[i] & d[i + 1] & d[i + w] & d[i + w + 1]);
+      }
+      d[row + w - 1] = 0;
+    }
+    if (h > 0) {
+      Arrays.fill(d, (h - 1) * w, h * w, (byte) 0);
+    }
+    for (int row = 0; row < w * h; row += w) {
+      for (int i = row + w - 1; i > row; i--) {
+        d[i] |= d[i - 1];
       }
     }
-    for (int i = w * h - 1; i >= 0; i--) {
-      int x = i % w;
-      boolean left = x > 0;
-      boolean up = i >= w;
-      d[i] = (byte) (d[i] != 0 || (left && d[i - 1] != 0) || (up && d[i - w] != 0)
-          || (left && up && d[i - w - 1] != 0) ? 1 : 0);
+    for (int i = w * h - 1; i >= w; i--) {
+      d[i] |= d[i - w];
     }
     return d;
   }
