@@ -7,7 +7,9 @@ import java.util.function.LongSupplier;
 /**
  * Progress of {@code ocrgate subtitles} on stderr: percent of the video's duration done, frames
  * per second, ETA. On a terminal one bar redrawn in place (at most 10 times a second); otherwise
- * (a log, CI) a plain line every 5 s. The time source is injected for tests.
+ * (a log, CI) a plain line every 5 s, naming the video when several are extracted at once (their
+ * bars would overwrite each other, so those always print plain lines). The time source is injected
+ * for tests.
  *
  * <p>Not thread-safe: called from the stream's listener, one call at a time.
  */
@@ -20,16 +22,23 @@ final class Progress {
   private final boolean terminal;
   private final LongSupplier nanoTime;
   private final long durationMs;
+  private final String label;
   private final long startNanos;
   private long lastPrintNanos;
   private long frames;
   private long doneMs;
 
   Progress(PrintStream err, boolean terminal, LongSupplier nanoTime, long durationMs) {
+    this(err, terminal, nanoTime, durationMs, null);
+  }
+
+  /** {@code label}: the video's name on plain lines (null: none); with a label there is no bar. */
+  Progress(PrintStream err, boolean terminal, LongSupplier nanoTime, long durationMs, String label) {
     this.err = err;
-    this.terminal = terminal;
+    this.terminal = terminal && label == null;
     this.nanoTime = nanoTime;
     this.durationMs = durationMs;
+    this.label = label;
     this.startNanos = nanoTime.getAsLong();
     this.lastPrintNanos = startNanos;
   }
@@ -67,8 +76,8 @@ final class Progress {
       err.printf(Locale.ROOT, "\r[%s%s] %5.1f%%  %6.1f frames/s  ETA %s ",
           "#".repeat(filled), " ".repeat(BAR - filled), fraction * 100, fps, eta);
     } else {
-      err.printf(Locale.ROOT, "subtitles: %.0f%% of %s, %d frames, %.1f frames/s, ETA %s%n",
-          fraction * 100, clock(durationMs / 1000.0), frames, fps, eta);
+      err.printf(Locale.ROOT, "subtitles: %s%.0f%% of %s, %d frames, %.1f frames/s, ETA %s%n",
+          label == null ? "" : label + ": ", fraction * 100, clock(durationMs / 1000.0), frames, fps, eta);
     }
     err.flush();
   }

@@ -25,10 +25,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,12 +45,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code ocrgate subtitles VIDEO}: burned-in subtitles to an SRT or WebVTT file. ffmpeg samples
+ * {@code ocrgate subtitles VIDEO...}: burned-in subtitles to an SRT or WebVTT file. ffmpeg samples
  * the video at {@code --fps}, crops the {@code --roi} band if one is given (else the server finds
  * the subtitles in the whole frame, and the SDK sends only the rows around the band it answered
  * with, see OcrClient.Builder#cropSubtitleFrames) and pipes raw RGB frames; they are
  * streamed through the SDK (which survives token expiry and server restarts) and the results are
- * turned into cues on the client. Exit status: 0 done, 1 failed, 2 bad usage, 3 ffmpeg missing.
+ * turned into cues on the client. Several videos ({@code --output-dir}) share one JVM and one
+ * connection, {@code --jobs} of them at a time; one that fails does not stop the others. Exit
+ * status: 0 done, 1 failed (any video), 2 bad usage, 3 ffmpeg missing.
  */
 @Command(
     name = "subtitles",
@@ -53,14 +61,30 @@ import picocli.CommandLine.Model.CommandSpec;
 final class SubtitlesCommand implements Callable<Integer> {
   static final int EXIT_FAILED = 1;
   static final int EXIT_NO_FFMPEG = 3;
+  /** Upper bound of --jobs: each job holds an ffmpeg process and a stream's window of frames. */
+  static final int MAX_JOBS = 8;
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "VIDEO", description = "Video file (anything ffmpeg reads).")
-  Path video;
+  @Parameters(arity = "1..*", paramLabel = "VIDEO", description = "Video file(s) (anything ffmpeg reads); several need --output-dir.")
+  List<Path> videos;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Output file (default: standard output).")
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Output file of one video (default: standard output).")
   Path output;
+
+  @Option(
+      names = "--output-dir",
+      paramLabel = "DIR",
+      description = "Write each video's cues to DIR/NAME.srt (.vtt with --format vtt), NAME being the video's file name "
+          + "without its extension; DIR is created if missing. Needed for several videos.")
+  Path outputDir;
+
+  @Option(
+      names = "--jobs",
+      paramLabel = "N",
+      description = "Videos extracted at once, 1.." + MAX_JOBS + ", over one connection (default ${DEFAULT-VALUE}).",
+      defaultValue = "1")
+  int jobs;
 
   @Option(names = "--format", description = "srt or vtt (default: from the output file's extension, else srt).")
   SubtitleFormat format;
@@ -111,20 +135,106 @@ final class SubtitlesCommand implements Callable<Integer> {
     if (!(fps > 0 && fps <= 30)) {
       throw new ParameterException(spec.commandLine(), "--fps must be in (0, 30], was " + fps);
     }
-    SubtitleFormat fmt = format != null ? format : output != null ? SubtitleFormat.forFileName(output.toString()) : SubtitleFormat.SRT;
+    if (jobs < 1 || jobs > MAX_JOBS) {
+      throw new ParameterException(spec.commandLine(), "--jobs must be in 1.." + MAX_JOBS + ", was " + jobs);
+    }
+    List<Target> targets = targets();
+    try (OcrClient c = client.build(b -> b.cropSubtitleFrames(!wholeFrames))) {
+      if (targets.size() == 1) {
+        return extractAndWrite(c, targets.get(0), region, null);
+      }
+      return extractAll(c, targets, region);
+    }
+  }
+
+  /** Where one video's cues go: {@code output} null = standard output. */
+  private record Target(Path video, Path output, SubtitleFormat format) {}
+
+  /** The videos and their outputs, checked before any work starts (usage errors exit 2). */
+  private List<Target> targets() {
+    if (output != null && outputDir != null) {
+      throw new ParameterException(spec.commandLine(), "-o and --output-dir exclude each other");
+    }
+    if (videos.size() > 1 && outputDir == null) {
+      throw new ParameterException(spec.commandLine(),
+          videos.size() + " videos need --output-dir DIR (each video's cues go to DIR/NAME." + defaultFormat().extension() + ")");
+    }
+    if (outputDir == null) {
+      SubtitleFormat fmt = format != null ? format : output != null ? SubtitleFormat.forFileName(output.toString()) : SubtitleFormat.SRT;
+      return List.of(new Target(videos.get(0), output, fmt));
+    }
+    SubtitleFormat fmt = defaultFormat();
+    Map<Path, Path> byOutput = new LinkedHashMap<>();
+    List<Target> targets = new ArrayList<>();
+    for (Path v : videos) {
+      Path out = outputDir.resolve(baseName(v) + "." + fmt.extension());
+      Path before = byOutput.putIfAbsent(out, v);
+      if (before != null) {
+        throw new ParameterException(spec.commandLine(), before + " and " + v + " would both write " + out);
+      }
+      targets.add(new Target(v, out, fmt));
+    }
+    return targets;
+  }
+
+  private SubtitleFormat defaultFormat() {
+    return format != null ? format : SubtitleFormat.SRT;
+  }
+
+  private static String baseName(Path video) {
+    String name = video.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(0, dot) : name;
+  }
+
+  /**
+   * Every video, {@code jobs} at a time; each reports on its own, a failed one does not stop the
+   * others. Exit: ffmpeg missing if it was (no video can work), else failed if any video failed.
+   */
+  private int extractAll(OcrClient c, List<Target> targets, double[] region) throws Exception {
+    Files.createDirectories(outputDir);
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, targets.size()), r -> {
+      Thread t = new Thread(r, "subtitles-job");
+      t.setDaemon(true);
+      return t;
+    });
     try {
-      List<SubtitleCue> cues = extract(region);
-      write(cues, fmt);
-      err.println("subtitles: " + cues.size() + " cues" + (output != null ? " written to " + output : ""));
+      List<Future<Integer>> runs = new ArrayList<>();
+      for (Target t : targets) {
+        runs.add(pool.submit(() -> extractAndWrite(c, t, region, t.video().getFileName().toString())));
+      }
+      int exit = 0;
+      int failed = 0;
+      for (Future<Integer> run : runs) {
+        int e = run.get();
+        failed += e == 0 ? 0 : 1;
+        exit = e == EXIT_NO_FFMPEG || exit == EXIT_NO_FFMPEG ? EXIT_NO_FFMPEG : Math.max(exit, e);
+      }
+      err.println("subtitles: " + (targets.size() - failed) + " of " + targets.size() + " videos done"
+          + (failed > 0 ? ", " + failed + " failed" : "") + " (" + outputDir + ")");
+      return exit;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** One video: its cues written, or why not on stderr ({@code label}: its name, with several). */
+  private int extractAndWrite(OcrClient c, Target target, double[] region, String label) throws Exception {
+    String prefix = "ocrgate subtitles: " + (label == null ? "" : label + ": ");
+    try {
+      List<SubtitleCue> cues = extract(c, target.video(), region, label);
+      write(cues, target);
+      err.println("subtitles: " + (label == null ? "" : label + ": ") + cues.size() + " cues"
+          + (target.output() != null ? " written to " + target.output() : ""));
       return 0;
     } catch (FfmpegVideo.MissingToolException e) {
-      err.println("ocrgate subtitles: " + e.getMessage());
+      err.println(prefix + e.getMessage());
       return EXIT_NO_FFMPEG;
     } catch (IOException e) {
-      err.println("ocrgate subtitles: " + e.getMessage());
+      err.println(prefix + e.getMessage());
       return EXIT_FAILED;
     } catch (StatusRuntimeException e) {
-      err.println("ocrgate subtitles: the server ended the stream: " + client.describe(e));
+      err.println(prefix + "the server ended the stream: " + client.describe(e));
       return EXIT_FAILED;
     }
   }
@@ -133,7 +243,7 @@ final class SubtitlesCommand implements Callable<Integer> {
    * Opens the stream first, so that connecting (TLS, token, HTTP/2) runs on the SDK's threads while
    * ffprobe reads the video here; then starts ffmpeg and sends its frames.
    */
-  private List<SubtitleCue> extract(double[] region) throws Exception {
+  private List<SubtitleCue> extract(OcrClient c, Path video, double[] region, String label) throws Exception {
     long intervalMs = Math.max(1, Math.round(1000 / fps));
     SubtitleCues cues = new SubtitleCues(0.8, intervalMs);
     AtomicReference<Progress> progress = new AtomicReference<>();
@@ -155,25 +265,23 @@ final class SubtitlesCommand implements Callable<Integer> {
         done.completeExceptionally(error);
       }
     };
-    try (OcrClient c = client.build(b -> b.cropSubtitleFrames(!wholeFrames))) {
-      FrameStream stream = c.streamFrames(config(intervalMs, region != null), listener);
-      try {
-        FfmpegVideo.Probe probe = FfmpegVideo.probe(ffprobe, video);
-        FfmpegVideo.Crop crop = FfmpegVideo.Crop.of(region == null ? new double[] {0, 0, 1, 1} : region,
-            probe.width(), probe.height());
-        progress.set(new Progress(err, terminal != null ? terminal : System.console() != null, System::nanoTime,
-            probe.durationMs()));
-        try (FfmpegVideo decoder = FfmpegVideo.open(ffmpeg, video, fps, crop, decoding(), pixels())) {
-          if (send(decoder, stream, done)) {
-            decoder.finish();
-          }
+    FrameStream stream = c.streamFrames(config(intervalMs, region != null), listener);
+    try {
+      FfmpegVideo.Probe probe = FfmpegVideo.probe(ffprobe, video);
+      FfmpegVideo.Crop crop = FfmpegVideo.Crop.of(region == null ? new double[] {0, 0, 1, 1} : region,
+          probe.width(), probe.height());
+      progress.set(new Progress(err, terminal != null ? terminal : System.console() != null, System::nanoTime,
+          probe.durationMs(), label));
+      try (FfmpegVideo decoder = FfmpegVideo.open(ffmpeg, video, fps, crop, decoding(), pixels())) {
+        if (send(decoder, stream, done)) {
+          decoder.finish();
         }
-      } catch (Exception e) {
-        stream.cancel();
-        throw e;
       }
-      awaitEnd(done);
+    } catch (Exception e) {
+      stream.cancel();
+      throw e;
     }
+    awaitEnd(done);
     progress.get().finish();
     return cues.finish();
   }
@@ -247,7 +355,9 @@ final class SubtitlesCommand implements Callable<Integer> {
     return c.build();
   }
 
-  private void write(List<SubtitleCue> cues, SubtitleFormat fmt) throws IOException {
+  private void write(List<SubtitleCue> cues, Target target) throws IOException {
+    SubtitleFormat fmt = target.format();
+    Path output = target.output();
     if (output == null) {
       Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
       fmt.write(cues, w);

@@ -178,6 +178,74 @@ class SubtitlesCommandTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty(); // picocli prints usage errors itself
   }
 
+  @Test
+  void verify_severalVideos_twoAtATime_eachWritesItsOwnFile_overOneClient() throws Exception {
+    Path second = dir.resolve("again.mkv");
+    Files.copy(video, second, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Path outDir = dir.resolve("several");
+
+    int exit = run(new SubtitlesCommand(), video.toString(), second.toString(), "--output-dir", outDir.toString(),
+        "--jobs", "2", "--roi", "0,0.75,1,0.25", "--token", ColorOcrService.TOKEN);
+
+    String log = err.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(log).isZero();
+    for (String name : List.of("colours.srt", "again.srt")) {
+      List<String> texts = new ArrayList<>();
+      Matcher m = SRT_CUE.matcher(Files.readString(outDir.resolve(name)));
+      while (m.find()) {
+        texts.add(m.group(10));
+      }
+      assertThat(texts).as(name).containsExactly("RED", "BLUE");
+    }
+    assertThat(log).contains("subtitles: colours.mkv: 2 cues written to " + outDir.resolve("colours.srt"))
+        .contains("subtitles: again.mkv: 2 cues written to " + outDir.resolve("again.srt"))
+        .contains("subtitles: 2 of 2 videos done");
+  }
+
+  @Test
+  void verify_severalVideos_oneBad_theOthersAreStillWritten_andTheExitSaysFailed() throws Exception {
+    Path bad = dir.resolve("not-a-video.mkv");
+    Files.writeString(bad, "this is text, not a video");
+    Path outDir = dir.resolve("one-bad");
+
+    int exit = run(new SubtitlesCommand(), bad.toString(), video.toString(), "--output-dir", outDir.toString(),
+        "--format", "vtt", "--roi", "0,0.75,1,0.25", "--token", ColorOcrService.TOKEN);
+
+    String log = err.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(log).isEqualTo(SubtitlesCommand.EXIT_FAILED);
+    assertThat(Files.readString(outDir.resolve("colours.vtt"))).startsWith("WEBVTT").contains("RED").contains("BLUE");
+    assertThat(outDir.resolve("not-a-video.vtt")).doesNotExist();
+    assertThat(log).contains("ocrgate subtitles: not-a-video.mkv: ").contains("subtitles: 1 of 2 videos done, 1 failed");
+  }
+
+  @Test
+  void verify_severalVideos_usageErrors_exit2_beforeAnyWork() throws Exception {
+    Path other = Files.createDirectories(dir.resolve("elsewhere")).resolve("colours.mkv");
+    Files.copy(video, other, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Path outDir = dir.resolve("never");
+
+    assertThat(usageError(video.toString(), video.toString())).contains("2 videos need --output-dir");
+    assertThat(usageError(video.toString(), "-o", "a.srt", "--output-dir", outDir.toString())).contains("exclude each other");
+    assertThat(usageError(video.toString(), other.toString(), "--output-dir", outDir.toString()))
+        .contains("would both write " + outDir.resolve("colours.srt"));
+    assertThat(usageError(video.toString(), "--jobs", "0")).contains("--jobs must be in 1..8");
+    assertThat(usageError(video.toString(), "--jobs", "9")).contains("--jobs must be in 1..8");
+    assertThat(outDir).doesNotExist();
+  }
+
+  /** Runs a command line that picocli must refuse; returns what it printed. */
+  private String usageError(String... args) {
+    java.io.StringWriter usage = new java.io.StringWriter();
+    SubtitlesCommand cmd = new SubtitlesCommand();
+    cmd.err = new PrintStream(err, true, StandardCharsets.UTF_8);
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--token", ColorOcrService.TOKEN, "--target", "127.0.0.1:" + server.port(),
+        "--ca", TestTls.certs().caCert().toString()));
+    int exit = new CommandLine(cmd).setErr(new java.io.PrintWriter(usage, true)).execute(all.toArray(String[]::new));
+    assertThat(exit).as(usage.toString()).isEqualTo(2);
+    return usage.toString();
+  }
+
   private static long ms(Matcher m, int g) {
     return ((Long.parseLong(m.group(g)) * 60 + Long.parseLong(m.group(g + 1))) * 60 + Long.parseLong(m.group(g + 2))) * 1000
         + Long.parseLong(m.group(g + 3));

@@ -38,6 +38,11 @@ public enum SubtitleFormat {
     return name.toLowerCase(Locale.ROOT).endsWith(".vtt") ? VTT : SRT;
   }
 
+  /** The file name extension of this format, without the dot: {@code srt}, {@code vtt}. */
+  public String extension() {
+    return this == VTT ? "vtt" : "srt";
+  }
+
   /** Writes {@code cues} to {@code out} (not closed). */
   public void write(List<SubtitleCue> cues, Writer out) throws IOException {
     List<SubtitleCue> sorted = new ArrayList<>(cues);
