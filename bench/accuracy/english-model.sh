@@ -25,7 +25,7 @@ V4_SHA256=870d81b658bb0ba59ae4a2aecf21f879e4921002be29d208cdcdb977af6e0959
 V3_SHA256=ef7abd8bd3629ae57ea2c28b425c1bd258a871b93fd2fe7c433946ade9b5d9ea
 DICT_SHA256=5662df9d2d03f0e8ca0d3b0649d6acbab904b6a14b3d3521463c71c37c668ce3
 
-for f in ch_PP-OCRv4_det_infer.onnx ch_ppocr_mobile_v2.0_cls_infer.onnx model.yaml; do
+for f in ch_PP-OCRv4_det_infer.onnx ch_ppocr_mobile_v2.0_cls_infer.onnx english-words.txt model.yaml; do
   [[ -f "$MAIN/$f" ]] || { echo "missing $MAIN/$f: build first (mvn -B -q -pl bench -am package -DskipTests)" >&2; exit 1; }
 done
 command -v npm >/dev/null || { echo "missing npm" >&2; exit 1; }
@@ -73,6 +73,7 @@ folder() { # name weights word_space_probability
   mkdir -p "$d"
   ln -sf "$MAIN/ch_PP-OCRv4_det_infer.onnx" "$d/ch_PP-OCRv4_det_infer.onnx"
   ln -sf "$MAIN/ch_ppocr_mobile_v2.0_cls_infer.onnx" "$d/ch_ppocr_mobile_v2.0_cls_infer.onnx"
+  ln -sf "$MAIN/english-words.txt" "$d/english-words.txt"
   ln -sf "$W/$2" "$d/rec.onnx"
   cp "$DL/en_dict.txt" "$d/en_dict.txt"
   sed -e 's/^  recognition: .*/  recognition: rec.onnx/' -e 's/^  dictionary: .*/  dictionary: en_dict.txt/' \

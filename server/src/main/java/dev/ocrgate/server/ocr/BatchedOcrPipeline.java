@@ -9,6 +9,7 @@ import dev.ocrgate.server.engine.OnnxEngine;
 import dev.ocrgate.server.vision.CtcDecoder;
 import dev.ocrgate.server.vision.DetResize;
 import dev.ocrgate.server.vision.LatinText;
+import dev.ocrgate.server.vision.LexiconSpaces;
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.Quad;
 import dev.ocrgate.server.vision.ReadingOrder;
@@ -92,6 +93,8 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
   private final List<Recognizer> recognizers;
   private final HandOvers handOvers = new HandOvers();
   private final Duration drainTimeout;
+  /** Word spaces from model.yaml's word list ({@code files.lexicon}); null = none. */
+  private final LexiconSpaces lexiconSpaces;
 
   private BatchedOcrPipeline(ModelRepository.ModelSet models, OnnxEngine onnx,
       BatchingSpec.Provider spec, BatchListener detListener, BatchListener recListener,
@@ -101,6 +104,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     }
     this.drainTimeout = drainTimeout;
     this.config = models.config();
+    this.lexiconSpaces = models.lexicon() == null ? null : new LexiconSpaces(models.lexicon());
     this.detResize = config.detection.resize();
     this.recResize = config.recognition.resize().withStep(spec.recognition.width_step);
     this.alwaysClassify = alwaysClassify;
@@ -373,7 +377,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     }
     float minConfidence = r.request.minConfidence() > 0
         ? r.request.minConfidence() : config.recognition.score_threshold;
-    List<TextLine> result = TextLines.assemble(boxes, order, texts, minConfidence, r.region);
+    List<TextLine> result = TextLines.assemble(boxes, order, texts, minConfidence, r.region, lexiconSpaces);
     long now = System.nanoTime();
     // Queue time: the detection item's wait, plus the longest wait of the request's line items
     // (they wait side by side); detection_us and recognition_us are the rest of each stage.

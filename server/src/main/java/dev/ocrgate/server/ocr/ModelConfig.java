@@ -33,6 +33,11 @@ public final class ModelConfig {
     /** Optional: without it, direction classification is unavailable. */
     @JsonProperty public String classifier;
     @JsonProperty public String dictionary;
+    /**
+     * Optional word list (one word per line, UTF-8, {@code #} comments) for the word spaces of
+     * Latin-only images ({@code vision.LexiconSpaces}); absent = off.
+     */
+    @JsonProperty public String lexicon;
   }
 
   /** DB detection settings. */
@@ -126,6 +131,7 @@ public final class ModelConfig {
     require(files.detection != null, "files.detection is required");
     require(files.recognition != null, "files.recognition is required");
     require(files.dictionary != null, "files.dictionary is required");
+    require(files.lexicon == null || !files.lexicon.isBlank(), "files.lexicon must not be blank (leave it out for none)");
     require(mean(detection.mean) && mean(detection.std), "detection.mean and detection.std need 3 values");
     require(detection.std.stream().allMatch(v -> v > 0), "detection.std values must be positive");
     require(order(detection.channel_order), "detection.channel_order must be rgb or bgr");

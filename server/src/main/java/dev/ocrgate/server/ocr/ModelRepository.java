@@ -3,13 +3,15 @@ package dev.ocrgate.server.ocr;
 import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.YamlFile;
 import dev.ocrgate.server.vision.CharDictionary;
+import dev.ocrgate.server.vision.Lexicon;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Loads a model folder: its {@code model.yaml} (validated) and dictionary, and checks that every
+ * Loads a model folder: its {@code model.yaml} (validated), dictionary and word list (if it names
+ * one), and checks that every
  * file it names is there. Startup fails with a {@link ConfigException} whose message names the
  * missing or unreadable file; ONNX files that exist but are corrupt are reported by
  * {@link dev.ocrgate.server.engine.OnnxEngine#openSession}, also naming the file.
@@ -20,10 +22,13 @@ import java.nio.file.Path;
 public final class ModelRepository {
   private ModelRepository() {}
 
-  /** A loaded model folder: paths of its files, its settings and its dictionary. */
+  /**
+   * A loaded model folder: paths of its files, its settings, its dictionary and its word list
+   * ({@code lexicon}: null when model.yaml names none).
+   */
   public record ModelSet(
       Path dir, ModelConfig config, Path detection, Path recognition, Path classifier,
-      CharDictionary dictionary) {
+      CharDictionary dictionary, Lexicon lexicon) {
 
     /** The name reported to clients. */
     public String name() {
@@ -50,8 +55,8 @@ public final class ModelRepository {
   /**
    * Loads the folder {@code dir}.
    *
-   * @throws ConfigException naming the file when model.yaml, a model file or the dictionary is
-   *     missing, unreadable or invalid
+   * @throws ConfigException naming the file when model.yaml, a model file, the dictionary or the
+   *     word list is missing, unreadable or invalid
    */
   public static ModelSet load(Path dir) {
     Path yaml = dir.resolve("model.yaml");
@@ -62,7 +67,10 @@ public final class ModelRepository {
     Path cls = config.files.classifier == null
         ? null
         : requireFile(dir, config.files.classifier, "files.classifier", yaml);
-    return new ModelSet(dir, config, det, rec, cls, readDictionary(dict));
+    Lexicon lexicon = config.files.lexicon == null
+        ? null
+        : readLexicon(requireFile(dir, config.files.lexicon, "files.lexicon", yaml));
+    return new ModelSet(dir, config, det, rec, cls, readDictionary(dict), lexicon);
   }
 
   private static ModelConfig readConfig(Path yaml) {
@@ -93,6 +101,20 @@ public final class ModelRepository {
       throw new ConfigException("dictionary is not UTF-8: " + file, e);
     } catch (IOException e) {
       throw new ConfigException("cannot read dictionary " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Lexicon readLexicon(Path file) {
+    try {
+      Lexicon lexicon = Lexicon.load(file);
+      if (lexicon.size() == 0) {
+        throw new ConfigException("word list has no words of ASCII letters: " + file + " (files.lexicon)");
+      }
+      return lexicon;
+    } catch (CharacterCodingException e) {
+      throw new ConfigException("word list is not UTF-8: " + file, e);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read word list " + file + ": " + e.getMessage(), e);
     }
   }
 }

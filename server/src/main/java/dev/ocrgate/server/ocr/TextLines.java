@@ -3,6 +3,8 @@ package dev.ocrgate.server.ocr;
 import dev.ocrgate.api.v1.Point;
 import dev.ocrgate.api.v1.TextLine;
 import dev.ocrgate.server.vision.CtcDecoder;
+import dev.ocrgate.server.vision.LatinText;
+import dev.ocrgate.server.vision.LexiconSpaces;
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.Quad;
 import java.text.Normalizer;
@@ -11,9 +13,11 @@ import java.util.List;
 
 /**
  * A request's result lines from its detected boxes and their recognised texts: texts stripped
- * and NFC-normalised, empty ones and those below the confidence threshold dropped, boxes moved
- * from region pixels back to whole-image pixels, reading order numbered over the lines kept.
- * Stateless.
+ * and NFC-normalised, empty ones and those below the confidence threshold dropped, word spaces
+ * checked against the model's word list when every kept line is Latin text
+ * ({@link LexiconSpaces}; an image with one line of another script, such as a Chinese page with
+ * English commands on it, keeps every text as read), boxes moved from region pixels back to
+ * whole-image pixels, reading order numbered over the lines kept. Stateless.
  */
 final class TextLines {
   private TextLines() {}
@@ -25,16 +29,29 @@ final class TextLines {
    *     {@code order[k]})
    * @param minConfidence lines below this are dropped
    * @param region where the region lies in the image
+   * @param lexicon word spaces of Latin-only images, or null for none
    */
   static List<TextLine> assemble(List<Quad> boxes, int[] order, List<CtcDecoder.Decoded> texts,
-      float minConfidence, PixelRect region) {
-    List<TextLine> lines = new ArrayList<>();
+      float minConfidence, PixelRect region, LexiconSpaces lexicon) {
+    List<Integer> kept = new ArrayList<>();
+    List<String> keptTexts = new ArrayList<>();
     for (int k = 0; k < order.length; k++) {
       CtcDecoder.Decoded d = texts.get(k);
       String text = d.text().strip();
       if (text.isEmpty() || d.confidence() < minConfidence) {
         continue;
       }
+      kept.add(k);
+      keptTexts.add(text);
+    }
+    if (lexicon != null && keptTexts.stream().allMatch(LatinText::only)) {
+      keptTexts.replaceAll(lexicon::line);
+    }
+    List<TextLine> lines = new ArrayList<>();
+    for (int i = 0; i < kept.size(); i++) {
+      int k = kept.get(i);
+      CtcDecoder.Decoded d = texts.get(k);
+      String text = keptTexts.get(i);
       Quad q = boxes.get(order[k]).translate(region.x(), region.y());
       lines.add(TextLine.newBuilder()
           .setText(Normalizer.normalize(text, Normalizer.Form.NFC))

@@ -33,6 +33,9 @@ class ModelRepositoryTest {
     assertThat(set.hasClassifier()).isTrue();
     // ppocr_keys_v1.txt has 6623 entries; + blank + space = the rec model's 6625 classes.
     assertThat(set.dictionary().classes()).isEqualTo(6625);
+    // english-words.txt: SCOWL american-english, entries of ASCII letters only
+    assertThat(set.lexicon().size()).isEqualTo(74585);
+    assertThat(set.lexicon().known("ratio")).isTrue();
   }
 
   @Test
@@ -43,6 +46,44 @@ class ModelRepositoryTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("model file not found: " + dir.resolve("ch_PP-OCRv4_rec_infer.onnx")
             + " (files.recognition in " + dir.resolve("model.yaml") + ";");
+  }
+
+  @Test
+  void verify_missingWordList_failsStartupNamingTheFile(@TempDir Path tmp) throws Exception {
+    Path dir = withLexicon(copyOfModelFolder(tmp), "no-such-words.txt");
+    assertThatThrownBy(() -> ModelRepository.load(dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("model file not found: " + dir.resolve("no-such-words.txt")
+            + " (files.lexicon in " + dir.resolve("model.yaml") + ";");
+  }
+
+  @Test
+  void verify_wordListWithoutWords_failsStartupNamingTheFile(@TempDir Path tmp) throws Exception {
+    Path dir = withLexicon(copyOfModelFolder(tmp), "empty-words.txt");
+    Files.writeString(dir.resolve("empty-words.txt"), "# only a comment\ndon't\n");
+    assertThatThrownBy(() -> ModelRepository.load(dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("word list has no words of ASCII letters: " + dir.resolve("empty-words.txt")
+            + " (files.lexicon)");
+  }
+
+  @Test
+  void verify_wordListNamedInModelYaml_isLoaded(@TempDir Path tmp) throws Exception {
+    Path dir = withLexicon(copyOfModelFolder(tmp), "few-words.txt");
+    Files.writeString(dir.resolve("few-words.txt"), "ratio\nsize\n");
+    assertThat(ModelRepository.load(dir).lexicon().size()).isEqualTo(2);
+  }
+
+  /** Rewrites the copy's model.yaml (a new file: the copy's is a link to the repository's) to name {@code words}. */
+  private static Path withLexicon(Path dir, String words) throws Exception {
+    Path yaml = dir.resolve("model.yaml");
+    String text = Files.readString(yaml).replaceAll("(?m)^  lexicon: .*\n", "");
+    String changed = text.replace("  dictionary: ppocr_keys_v1.txt\n",
+        "  dictionary: ppocr_keys_v1.txt\n  lexicon: " + words + "\n");
+    assertThat(changed).contains("lexicon: " + words);
+    Files.delete(yaml);
+    Files.writeString(yaml, changed);
+    return dir;
   }
 
   @Test

@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code recognition.word_space_probability: 0}); the space class between the letters restores them.
  * A printed line with monospaced words in it, as in a manual, is read {@code fixedsize=t rue} with
  * {@code recognition.word_gaps} off (the shipped setting); with it on, the line's ink gaps join the
- * word again. A Chinese line reads as it is.
+ * word again. The shipped word list ({@code files.lexicon}) joins a monospaced word the model reads
+ * split ({@code mi ddle}). A Chinese line reads as it is.
  */
 class WordSpacesGoldenTest {
   @TempDir Path dir;
@@ -63,6 +64,11 @@ class WordSpacesGoldenTest {
 
   /** The shipped model set with {@code recognition.word_gaps} set to {@code gaps} (a copy of model.yaml). */
   private OcrModule withWordGaps(String gaps) throws Exception {
+    return withModelYaml(yaml -> yaml.replaceFirst("(?m)^  word_gaps: .*$", "  word_gaps: " + gaps));
+  }
+
+  /** The shipped model set with its model.yaml changed by {@code change} (a copy; must change it). */
+  private OcrModule withModelYaml(java.util.function.UnaryOperator<String> change) throws Exception {
     Path models = Files.createDirectories(dir.resolve("models"));
     try (var files = Files.list(RepoPaths.modelDir())) {
       for (Path f : files.toList()) {
@@ -72,8 +78,8 @@ class WordSpacesGoldenTest {
       }
     }
     String yaml = Files.readString(RepoPaths.modelDir().resolve("model.yaml"));
-    String changed = yaml.replaceFirst("(?m)^  word_gaps: .*$", "  word_gaps: " + gaps);
-    assertThat(changed).as("model.yaml has a recognition.word_gaps line").isNotEqualTo(yaml);
+    String changed = change.apply(yaml);
+    assertThat(changed).as("the change applies to model.yaml").isNotEqualTo(yaml);
     Files.writeString(models.resolve("model.yaml"), changed);
     OcrgateConfig config = new OcrgateConfig();
     config.models = List.of(models.toString());
@@ -81,6 +87,21 @@ class WordSpacesGoldenTest {
     OcrModule module = OcrModule.create(config);
     module.warmUp();
     return module;
+  }
+
+  @Test
+  void verify_shippedWordList_joinsAMonospacedWordSplitInPrint() throws Exception {
+    String[] parts = {"Set ", "fixedsize", " and ", "regular", " to draw the ", "distortion", " of a ",
+        "middle", " node."};
+    BufferedImage page = page(parts, 13, "DejaVu Serif", "DejaVu Sans Mono");
+    try (OcrModule withoutList = withModelYaml(yaml -> yaml.replaceFirst("(?m)^  lexicon: .*\\n", ""))) {
+      OcrResult r = withoutList.pipeline().recognize(OcrRequest.of(TextImages.toRgb(page)))
+          .get(SharedPipeline.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      assertThat(r.lines().stream().map(TextLine::getText).collect(Collectors.joining(" ")))
+          .as("without files.lexicon the monospaced word is read split")
+          .contains("mi ddle");
+    }
+    assertThat(read(page)).isEqualTo(String.join("", parts));
   }
 
   @Test
