@@ -17,6 +17,12 @@ import dev.ocrgate.server.vision.RgbImage;
  * makes the limit stricter). Default 3e-5: 49 pixels at 1280 wide, 22 at 854, under one glyph
  * of the smallest subtitles.
  *
+ * <p>Known miss: a one-letter change smaller than the limit. Letters that differ only above or
+ * below the x-height (h → n, h → b, l → i) change fewer text pixels than that: over calm footage
+ * (mandelbrot) at 1280×720 with 36 px DejaVu Sans, "hat" → "nat", "will" → "wiil" and "hats" →
+ * "bats" were each reused for their whole cue, and at 640×360 l → i changes 2 text pixels. See
+ * bench/results/subtitle-skip.md (2026-12-01).
+ *
  * <p>Not solved: a fine light-and-dark texture that moves (ffmpeg's cellauto) enters the mask
  * everywhere (56 % of a 1280×432 search area on the subtitle bench) and changes it every frame, so
  * such footage is read on every frame. Tried and rejected: discounting blocks whose texture keeps
@@ -24,7 +30,10 @@ import dev.ocrgate.server.vision.RgbImage;
  * unchanged; TextChangeRuleTest keeps that case), and counting only light pixels enclosed by
  * <em>thick</em> (3×3) dark blocks outside texture-dense blocks (cellauto's own triangles hold
  * 3×3 dark blocks: about 7,500 such pixels per frame without any subtitle, 8,000–10,000 of them
- * changed from frame to frame). See bench/results/subtitle-skip.md.
+ * changed from frame to frame), and comparing texture frames only inside the line boxes the last
+ * read frame's OCR found (the outline and shadow hide the texture there, but only around the
+ * glyphs: ascender and descender rows between letters show it, and comparing only the middle of
+ * the boxes reused "I will go" → "I wiil go"). See bench/results/subtitle-skip.md.
  *
  * <p>Without light text in either frame (fewer mask pixels than the limit in both: {@link
  * Fingerprint#showsText}), the mask says nothing about dark or pale text. Every pixel then counts,
