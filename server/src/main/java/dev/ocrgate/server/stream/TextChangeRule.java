@@ -2,6 +2,7 @@ package dev.ocrgate.server.stream;
 
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.RgbImage;
+import java.util.Arrays;
 
 /**
  * SUBTITLE mode's rule: "same subtitle as the last read frame", decided from the light text of
@@ -17,11 +18,15 @@ import dev.ocrgate.server.vision.RgbImage;
  * makes the limit stricter). Default 3e-5: 49 pixels at 1280 wide, 22 at 854, under one glyph
  * of the smallest subtitles.
  *
- * <p>Known miss: a one-letter change smaller than the limit. Letters that differ only above or
- * below the x-height (h → n, h → b, l → i) change fewer text pixels than that: over calm footage
- * (mandelbrot) at 1280×720 with 36 px DejaVu Sans, "hat" → "nat", "will" → "wiil" and "hats" →
- * "bats" were each reused for their whole cue, and at 640×360 l → i changes 2 text pixels. See
- * bench/results/subtitle-skip.md (2026-12-01).
+ * <p>And in one place: the frame is also changed when one {@value #BLOCK}×{@value #BLOCK} block
+ * holds more than {@value #BLOCK_SHARE} × the limit of them (7 pixels at 1280 wide, 3 at 854, 1
+ * at 640). Letters that differ only above or below the x-height (h → n, h → b, l → i) change fewer
+ * text pixels than the whole limit (an ascender: about 3 × 8 pixels at 36 px; l → i at 640×360: 2),
+ * and the whole-frame count alone reused "hat" → "nat", "will" → "wiil" and "hats" → "bats" for
+ * their whole cues over calm footage; a changed letter's pixels lie together, while the mask's
+ * frame-to-frame flicker over moving footage is spread out. Costs reads on grainy footage (the
+ * tune part: 279 → 330 of 960 in the rule-only replay, mostly 480p mandelbrot with noise); see
+ * bench/results/subtitle-skip.md (2026-12-01) for the probes and the share tried.
  *
  * <p>Not solved: a fine light-and-dark texture that moves (ffmpeg's cellauto) enters the mask
  * everywhere (56 % of a 1280×432 search area on the subtitle bench) and changes it every frame, so
@@ -45,14 +50,19 @@ import dev.ocrgate.server.vision.RgbImage;
 final class TextChangeRule implements ChangeRule {
   static final int TEXT_STEP = 60;
   static final int PIXEL_STEP = 24;
+  /** Side of the square blocks whose changed text pixels are also counted on their own. */
+  static final int BLOCK = 16;
+  /** A block with more changed text pixels than this share of the limit makes the frame changed. */
+  static final double BLOCK_SHARE = 0.15;
 
   /**
-   * {@code showsText}: more mask pixels than {@code limit}. {@code blocks} only when it does not
+   * {@code showsText}: more mask pixels than {@code limit}; {@code blockLimit}: changed text pixels
+   * one {@value #BLOCK}×{@value #BLOCK} block may hold. {@code blocks} only when it does not
    * (null otherwise): the block colours are compared only when neither frame shows text, and
    * skipping them saves about a fifth of a subtitle frame's fingerprint.
    */
-  private record Print(ReadArea area, TextMask text, BlockColours blocks, long limit, boolean showsText)
-      implements Fingerprint {}
+  private record Print(ReadArea area, TextMask text, BlockColours blocks, long limit, long blockLimit,
+      boolean showsText) implements Fingerprint {}
 
   private final double threshold;
 
@@ -70,7 +80,8 @@ final class TextChangeRule implements ChangeRule {
     TextMask text = TextMask.of(image, roi);
     long limit = (long) (threshold * roi.width() * roi.width());
     boolean showsText = text.count > limit;
-    return new Print(area, text, showsText ? null : BlockColours.of(image, roi), limit, showsText);
+    return new Print(area, text, showsText ? null : BlockColours.of(image, roi), limit,
+        (long) Math.floor(BLOCK_SHARE * limit), showsText);
   }
 
   @Override
@@ -79,19 +90,31 @@ final class TextChangeRule implements ChangeRule {
     Print b = (Print) now;
     long limit = b.limit();
     if (a.showsText() || b.showsText()) {
-      return changedText(a.text(), b.text(), limit) <= limit;
+      return sameText(a.text(), b.text(), limit, b.blockLimit());
     }
     return a.blocks().changedPixels(b.blocks(), PIXEL_STEP, limit) <= limit;
   }
 
-  /** Mask pixels (of either) whose luminance moved by more than TEXT_STEP; stops past {@code limit}. */
-  static long changedText(TextMask a, TextMask b, long limit) {
+  /**
+   * Text pixels (of either mask) whose luminance moved by more than TEXT_STEP: at most {@code
+   * limit} of them in all and at most {@code blockLimit} in any BLOCK×BLOCK block. Stops at the
+   * first count past its bound.
+   */
+  static boolean sameText(TextMask a, TextMask b, long limit, long blockLimit) {
+    int w = a.width;
+    int[] perBlock = new int[(w + BLOCK - 1) / BLOCK]; // the blocks of the current BLOCK rows
     long changed = 0;
-    for (int i = 0; i < a.mask.length && changed <= limit; i++) {
-      if ((a.mask[i] | b.mask[i]) != 0 && Math.abs((a.luma[i] & 0xff) - (b.luma[i] & 0xff)) > TEXT_STEP) {
-        changed++;
+    for (int y = 0; y < a.height; y++) {
+      if (y % BLOCK == 0) {
+        Arrays.fill(perBlock, 0);
+      }
+      for (int i = y * w, x = 0; x < w; i++, x++) {
+        if ((a.mask[i] | b.mask[i]) != 0 && Math.abs((a.luma[i] & 0xff) - (b.luma[i] & 0xff)) > TEXT_STEP
+            && (++changed > limit || ++perBlock[x / BLOCK] > blockLimit)) {
+          return false;
+        }
       }
     }
-    return changed;
+    return true;
   }
 }

@@ -85,6 +85,27 @@ class TextChangeRuleTest {
   }
 
   @Test
+  void verify_lettersThatDifferOnlyAboveTheXHeight_overCalmFootage_areNeverReused(@TempDir Path dir)
+      throws Exception {
+    // h -> n, l -> i, h -> b change only an ascender: a few text pixels, fewer than the whole
+    // frame's limit (12 at 640 wide; l -> i changes 2 here), but all in one place. The rule once
+    // reused every frame of "I wiil go" and some of "The nat is here" here
+    // (bench/results/subtitle-skip.md, 2026-12-01).
+    List<SubtitleVideo.SrtCue> cues = List.of(
+        new SubtitleVideo.SrtCue(1, 300, 1500, "The hat is here"),
+        new SubtitleVideo.SrtCue(2, 1500, 2700, "The nat is here"),
+        new SubtitleVideo.SrtCue(3, 2700, 3900, "I will go"),
+        new SubtitleVideo.SrtCue(4, 3900, 5100, "I wiil go"),
+        new SubtitleVideo.SrtCue(5, 5100, 6300, "Take your coats and hats"),
+        new SubtitleVideo.SrtCue(6, 6300, 7500, "Take your coats and bats"));
+    int[] source = walkBottomQuarter(dir, cues, "mandelbrot=s=640x360:r=5", 7.8);
+    assertNoFalseReuse(cues, source);
+    for (int i : new int[] {8, 14, 20, 26, 32}) {
+      assertThat(source[i]).as("frame %d, where the subtitle changes", i).isEqualTo(i);
+    }
+  }
+
+  @Test
   void verify_bandCroppedByTheClient_decidesAsTheBandOfTheWholeFrame(@TempDir Path dir) throws Exception {
     List<SubtitleVideo.SrtCue> cues = List.of(
         new SubtitleVideo.SrtCue(1, 300, 1500, "Good morning everyone"),
