@@ -12,11 +12,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
-ARGS="" PREV=""
-for a in "$@"; do
-  if [[ "$PREV" == --token ]]; then ARGS+="<token> "; else ARGS+="$(printf '%q ' "$a")"; fi
-  PREV="$a"
-done
+# shellcheck source=lib.sh
+source "$ROOT/bench/subtitles/lib.sh"
+ARGS="$(recorded_args "$@")" # the command as the results record it
 PART=test TARGET="" TOKEN="" CA="" SERVER_PID="" JOBS="1 2" PASSES=2 RESULTS=""
 while (($#)); do
   case "$1" in
@@ -42,16 +40,6 @@ export OCRGATE_TOKEN="$TOKEN" # from the environment: not in argv, where ps show
 CLIENT=(--fps 5 --target "$TARGET")
 [[ -n "$CA" ]] && CLIENT+=(--ca "$CA")
 bin/ocrgate --help > /dev/null # builds the CLI when needed, outside the timed runs
-
-now() { date +%s.%N; }
-children_cpu() { # CPU_NOW: user + system seconds of this shell's finished children (run in this shell)
-  times > "$OUT/.times"
-  CPU_NOW=$(awk 'NR == 2 { s = 0; for (i = 1; i <= NF; i++) { split($i, p, "m"); s += p[1] * 60 + p[2] } printf "%.3f\n", s }' "$OUT/.times")
-}
-process_cpu() { # user + system seconds of process $1, -1 when there is none
-  [[ -n "$1" && -r "/proc/$1/stat" ]] || { echo -1; return; }
-  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.3f\n", ($12 + $13) / hz }' "/proc/$1/stat"
-}
 
 # run_variant NAME DIR: runs one variant over every video, prints "wall client_cpu server_cpu status"
 run_variant() {

@@ -24,12 +24,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
-# The command as recorded in the results: a --token value is a credential, never written down.
-ARGS="" PREV=""
-for a in "$@"; do
-  if [[ "$PREV" == --token ]]; then ARGS+="<token> "; else ARGS+="$(printf '%q ' "$a")"; fi
-  PREV="$a"
-done
+# shellcheck source=lib.sh
+source "$ROOT/bench/subtitles/lib.sh"
+ARGS="$(recorded_args "$@")" # the command as the results record it
 PART=test RESULTS="" LABEL="" RUN="" SYSTEM=ocrgate TARGET="" TOKEN="" CA="" METRICS="http://127.0.0.1:9464/metrics" SUB_ARGS="" SERVER_PID_ARG=""
 while (($#)); do
   case "$1" in
@@ -56,21 +53,10 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 [[ -n "$LABEL" ]] || LABEL="$SYSTEM: $(git -C "$ROOT" rev-parse --abbrev-ref HEAD) $(git -C "$ROOT" rev-parse --short HEAD)"
 
-now() { date +%s.%N; }
 frames() { # sum of ocrgate_stream_frames_total for result=$1, or of all results when $1 is empty; -1: no /metrics
   local body
   body="$(curl -sf "$METRICS")" || { echo -1; return; }
   awk -v r="$1" '/^ocrgate_stream_frames_total\{/ { if (r == "" || index($0, "result=\"" r "\"")) s += $NF } END { printf "%d\n", s }' <<< "$body"
-}
-
-children_cpu() { # CPU_NOW = user + system seconds of this shell's finished children so far (bash's `times`,
-  # run in this shell: a subshell would start from zero)
-  times > "$OUT/.times"
-  CPU_NOW=$(awk 'NR == 2 { s = 0; for (i = 1; i <= NF; i++) { split($i, p, "m"); s += p[1] * 60 + p[2] } printf "%.3f\n", s }' "$OUT/.times")
-}
-process_cpu() { # user + system seconds of process $1 (all its threads), -1 when there is none
-  [[ -n "$1" && -r "/proc/$1/stat" ]] || { echo -1; return; }
-  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.3f\n", ($12 + $13) / hz }' "/proc/$1/stat"
 }
 
 SERVER_PID=""

@@ -139,6 +139,9 @@ final class SubtitlesCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--jobs must be in 1.." + MAX_JOBS + ", was " + jobs);
     }
     List<Target> targets = targets();
+    if (outputDir != null) {
+      Files.createDirectories(outputDir);
+    }
     try (OcrClient c = client.build(b -> b.cropSubtitleFrames(!wholeFrames))) {
       if (targets.size() == 1) {
         return extractAndWrite(c, targets.get(0), region, null);
@@ -192,7 +195,6 @@ final class SubtitlesCommand implements Callable<Integer> {
    * others. Exit: ffmpeg missing if it was (no video can work), else failed if any video failed.
    */
   private int extractAll(OcrClient c, List<Target> targets, double[] region) throws Exception {
-    Files.createDirectories(outputDir);
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, targets.size()), r -> {
       Thread t = new Thread(r, "subtitles-job");
       t.setDaemon(true);

@@ -219,6 +219,17 @@ class SubtitlesCommandTest {
   }
 
   @Test
+  void verify_oneVideo_intoAnOutputDirThatDoesNotExistYet_isWrittenThere() throws Exception {
+    Path outDir = dir.resolve("made/by/the/command");
+
+    int exit = run(new SubtitlesCommand(), video.toString(), "--output-dir", outDir.toString(),
+        "--roi", "0,0.75,1,0.25", "--token", ColorOcrService.TOKEN);
+
+    assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(Files.readString(outDir.resolve("colours.srt"))).contains("RED").contains("BLUE");
+  }
+
+  @Test
   void verify_severalVideos_usageErrors_exit2_beforeAnyWork() throws Exception {
     Path other = Files.createDirectories(dir.resolve("elsewhere")).resolve("colours.mkv");
     Files.copy(video, other, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
