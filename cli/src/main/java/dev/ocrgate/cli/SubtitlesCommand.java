@@ -222,11 +222,12 @@ final class SubtitlesCommand implements Callable<Integer> {
 
   /** One video: its cues written, or why not on stderr ({@code label}: its name, with several). */
   private int extractAndWrite(OcrClient c, Target target, double[] region, String label) throws Exception {
-    String prefix = "ocrgate subtitles: " + (label == null ? "" : label + ": ");
+    String named = label == null ? "" : label + ": ";
+    String prefix = "ocrgate subtitles: " + named;
     try {
       List<SubtitleCue> cues = extract(c, target.video(), region, label);
       write(cues, target);
-      err.println("subtitles: " + (label == null ? "" : label + ": ") + cues.size() + " cues"
+      err.println("subtitles: " + named + cues.size() + " cues"
           + (target.output() != null ? " written to " + target.output() : ""));
       return 0;
     } catch (FfmpegVideo.MissingToolException e) {
