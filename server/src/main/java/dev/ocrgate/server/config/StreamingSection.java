@@ -55,6 +55,20 @@ public final class StreamingSection {
    * that is not light shows up at most this late. In [1, 60000]. Default 1000.
    */
   @JsonProperty public long gap_reread_ms = 1000;
+  /**
+   * SUBTITLE mode: a frame the text rule finds changed while the last recognised frame answered
+   * lines is first checked by reading those lines again at their boxes (recognition only, no
+   * detection), once that frame's answer is known; when every line reads the same text and no
+   * thick-stroke text appeared outside the boxes, that reading is the frame's answer, else the
+   * frame is recognised (detection and recognition). Cuts the cost of footage whose texture
+   * defeats the pixel rule. Such frames count as {@code verified} in
+   * {@code ocrgate_stream_frames_total}. Frames are checked so only while their pts is less than
+   * this many milliseconds past the last frame sent to detection, so a subtitle's text is also
+   * taken from fresh detections at least this often (a reading that one box gets wrong would otherwise
+   * repeat for the whole subtitle). 0 turns it off; in [0, 60000]. Needs a local pipeline
+   * (ignored with an upstream). Default 1000.
+   */
+  @JsonProperty public long reread_lines_ms = 1000;
   /** Default similarity for two frames' texts to belong to one cue, in (0, 1]. Default 0.8. */
   @JsonProperty public float cue_similarity = 0.8f;
   /**
@@ -177,6 +191,9 @@ public final class StreamingSection {
     }
     if (gap_frames == null || !List.of("read", "learn", "reuse").contains(gap_frames)) {
       throw new ConfigException("streaming.gap_frames must be read, learn or reuse, got " + gap_frames);
+    }
+    if (reread_lines_ms < 0 || reread_lines_ms > 60_000) {
+      throw new ConfigException("streaming.reread_lines_ms must be in [0, 60000], got " + reread_lines_ms);
     }
     if (gap_reread_ms < 1 || gap_reread_ms > 60_000) {
       throw new ConfigException("streaming.gap_reread_ms must be in [1, 60000], got " + gap_reread_ms);

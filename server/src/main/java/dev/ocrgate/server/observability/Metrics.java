@@ -85,7 +85,7 @@ public final class Metrics implements RateLimitListener, AutoCloseable {
         .serviceLevelObjectives(LATENCY_BUCKETS)
         .withRegistry(registry);
     frames = Counter.builder("ocrgate.stream.frames")
-        .description("StreamFrames frames answered, by result (recognized, reused, failed)")
+        .description("StreamFrames frames answered, by result (recognized, reused, verified, failed)")
         .withRegistry(registry);
     subtitleLinesRecognized = subtitleLines("recognized");
     subtitleLinesSkipped = subtitleLines("skipped");
@@ -205,6 +205,12 @@ public final class Metrics implements RateLimitListener, AutoCloseable {
     RECOGNIZED,
     /** The frame matched an earlier one closely enough that its result was reused. */
     REUSED,
+    /**
+     * The last read frame's lines were read again at their boxes (recognition only, no detection)
+     * and read the same; the frame was answered with that reading (SUBTITLE streams, {@code
+     * streaming.reread_lines_ms}).
+     */
+    VERIFIED,
     /** The frame's result carried an error (e.g. a corrupt image). */
     FAILED
   }

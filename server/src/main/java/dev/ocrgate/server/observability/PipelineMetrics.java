@@ -34,9 +34,12 @@ public final class PipelineMetrics {
   public static StreamListener streams(Metrics metrics) {
     return new StreamListener() {
       @Override
-      public void onFrameAnswered(boolean reused, Status.Code code) {
-        metrics.frame(code != Status.Code.OK ? Metrics.FrameOutcome.FAILED
-            : reused ? Metrics.FrameOutcome.REUSED : Metrics.FrameOutcome.RECOGNIZED);
+      public void onFrameAnswered(StreamListener.Answer answer, Status.Code code) {
+        metrics.frame(code != Status.Code.OK ? Metrics.FrameOutcome.FAILED : switch (answer) {
+          case RECOGNIZED -> Metrics.FrameOutcome.RECOGNIZED;
+          case REUSED -> Metrics.FrameOutcome.REUSED;
+          case VERIFIED -> Metrics.FrameOutcome.VERIFIED;
+        });
       }
 
       @Override

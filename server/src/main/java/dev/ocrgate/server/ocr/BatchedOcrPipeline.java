@@ -222,6 +222,47 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     return r.result;
   }
 
+  @Override
+  public boolean rereads() {
+    return true;
+  }
+
+  /**
+   * Lines of a known place go straight to the stage after detection ({@link #afterDetection}),
+   * so a line is cut, read and assembled exactly as when detected there: the same pixels give the
+   * same text. On the completion executor, as detection's completions are.
+   */
+  @Override
+  public CompletableFuture<OcrResult> reread(OcrRequest request, List<Quad> lines) {
+    PixelRect region;
+    try {
+      region = request.regionInImage();
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(
+          Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
+    }
+    OcrRequest all = new OcrRequest(request.image(), request.region(), request.mode(), request.minConfidence(),
+        request.classifyDirection(), request.deadline(), 1.0, null);
+    RgbImage part = request.image().crop(region.x(), region.y(), region.width(), region.height());
+    PipelineRequest r = new PipelineRequest(all, region, det.deadlineNanos(request.deadline()));
+    List<Quad> boxes = new ArrayList<>(lines.size());
+    lines.forEach(q -> boxes.add(q.translate(-region.x(), -region.y())));
+    handOvers.enter();
+    try {
+      completions.execute(() -> {
+        try {
+          afterDetection(r, part, new DetOut(boxes, 0, r.startNanos));
+        } finally {
+          handOvers.leave();
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      handOvers.leave();
+      return CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("server shutting down").asException());
+    }
+    return r.result;
+  }
+
   private void afterDetection(PipelineRequest r, RgbImage part, DetOut det) {
     if (r.result.isDone()) {
       return;

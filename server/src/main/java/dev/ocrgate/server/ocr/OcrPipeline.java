@@ -1,5 +1,7 @@
 package dev.ocrgate.server.ocr;
 
+import dev.ocrgate.server.vision.Quad;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -18,4 +20,22 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface OcrPipeline {
   CompletableFuture<OcrResult> recognize(OcrRequest request);
+
+  /** This pipeline can {@link #reread} known lines (a local one can; one forwarding to an upstream cannot). */
+  default boolean rereads() {
+    return false;
+  }
+
+  /**
+   * Recognition alone: reads {@code lines} (boxes in the request image's pixels, as an earlier
+   * result of this pipeline gave them) exactly as {@link #recognize} reads the lines it detects,
+   * without detection; {@code request}'s {@code lines} selector and {@code detectionScale} are not
+   * used. The result holds the lines read, under the same confidence and word rules, in reading
+   * order. Same contract as {@link #recognize} otherwise. Only when {@link #rereads()}.
+   *
+   * @throws UnsupportedOperationException when this pipeline does not reread
+   */
+  default CompletableFuture<OcrResult> reread(OcrRequest request, List<Quad> lines) {
+    throw new UnsupportedOperationException("this pipeline does not reread lines");
+  }
 }

@@ -2,6 +2,7 @@ package dev.ocrgate.server.ocr;
 
 import dev.ocrgate.api.v1.TextLine;
 import dev.ocrgate.api.v1.Timing;
+import dev.ocrgate.server.vision.Quad;
 import java.util.List;
 
 /**
@@ -12,5 +13,15 @@ import java.util.List;
 public record OcrResult(List<TextLine> lines, Timing timing) {
   public OcrResult {
     lines = List.copyOf(lines);
+  }
+
+  /** {@code line}'s box as the pipeline's own quad (the inverse of how results are built). */
+  public static Quad boxOf(TextLine line) {
+    float[] xy = new float[8];
+    for (int i = 0; i < 4 && i < line.getBox().getPointsCount(); i++) {
+      xy[2 * i] = line.getBox().getPoints(i).getX();
+      xy[2 * i + 1] = line.getBox().getPoints(i).getY();
+    }
+    return Quad.of(xy[0], xy[1], xy[2], xy[3], xy[4], xy[5], xy[6], xy[7]);
   }
 }

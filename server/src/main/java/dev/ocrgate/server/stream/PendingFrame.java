@@ -43,8 +43,16 @@ final class PendingFrame {
   /** That span (null when no band chose the area): its line height sets the detection scale. */
   SubtitleBand.Span span;
   CompletableFuture<OcrResult> ocr;
-  /** A reusing frame's own read, started when the read it reused failed; null otherwise. */
+  /**
+   * A reusing frame's own read, started when the read it reused failed; a rereading frame's
+   * reread of the last read lines, then its own read if it needs one; null otherwise.
+   */
   volatile CompletableFuture<OcrResult> ownRead;
+  /**
+   * Set (before its {@code ocr} completes) when the frame was answered by reading the last read
+   * frame's lines again at their boxes, and they read the same.
+   */
+  volatile boolean verified;
 
   PendingFrame(long seq, long ptsMs, long arrivalNanos) {
     this.seq = seq;

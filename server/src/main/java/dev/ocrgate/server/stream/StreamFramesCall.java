@@ -5,6 +5,7 @@ import dev.ocrgate.api.v1.Frame;
 import dev.ocrgate.api.v1.FrameResult;
 import dev.ocrgate.api.v1.StreamFramesRequest;
 import dev.ocrgate.api.v1.StreamFramesResponse;
+import dev.ocrgate.api.v1.TextLine;
 import dev.ocrgate.server.config.StreamingSection;
 import dev.ocrgate.server.ocr.LineSelector;
 import dev.ocrgate.server.ocr.OcrPipeline;
@@ -13,6 +14,8 @@ import dev.ocrgate.server.ocr.OcrResult;
 import dev.ocrgate.server.ratelimit.Decision;
 import dev.ocrgate.server.ratelimit.FrameGate;
 import dev.ocrgate.server.ratelimit.RateLimitStatus;
+import dev.ocrgate.server.vision.PixelRect;
+import dev.ocrgate.server.vision.Quad;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
@@ -21,7 +24,9 @@ import io.grpc.SynchronizationContext;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -61,7 +66,10 @@ import org.slf4j.LoggerFactory;
  * executor, several frames at once; <em>route</em>, in seq order on the context as the oldest
  * unrouted frame's preparation completes: read it, or reuse the last read frame's OCR future when
  * the rule finds it unchanged (a frame whose area differs from the last read frame's is always
- * read: the rule compares areas first); <em>answer</em>, in seq order as results complete.
+ * read: the rule compares areas first), or, in SUBTITLE mode when the rule finds it changed, check
+ * it by reading the last read frame's lines again at their boxes once that frame's answer is
+ * known ({@link #reread}: answered with that reading when the text is the same, read in full
+ * otherwise; within {@code reread_lines_ms} of pts after the last frame sent to detection); <em>answer</em>, in seq order as results complete.
  * A frame sent as some of its rows ({@code Frame.rows}) is the whole frame for every decision:
  * {@link PreparedFrame} resolves its area in the whole frame and intersects it with the rows sent,
  * and its lines come back in whole-frame pixels ({@link PreparedFrame#inFrame}).
@@ -134,6 +142,8 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private boolean anyFrame;
   private PendingFrame lastRead;
   private ChangeRule.Fingerprint lastReadPrint;
+  /** The pts of the last frame routed straight to detection (a reread's fallback read is not counted). */
+  private long lastDetectedPts;
   private boolean halfClosed;
   /** An ask of {@link #budget} is open (not yet granted, or granted and not yet handled). */
   private boolean asking;
@@ -393,7 +403,12 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       p.ocr = reuse(lastRead.ocr, p, f, request);
       releasePermit(p); // it queues no OCR of its own
     } else {
-      p.ocr = f.inFrame(recognize(request));
+      if (canReread(f, p)) {
+        p.ocr = reread(lastRead, lastReadPrint, p, f, request);
+      } else {
+        p.ocr = f.inFrame(recognize(request));
+        lastDetectedPts = p.ptsMs;
+      }
       p.lightText = f.print() != null && f.print().showsText();
       lastRead = p;
       lastReadPrint = f.print();
@@ -413,6 +428,100 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
         && !(lastRead.readFailed && p.arrival - lastRead.arrival >= settings.window)
         && plan.changeRule().unchanged(lastReadPrint, print,
             gaps != null && gaps.textlessAlike(p.arrival, p.ptsMs, lastRead.ptsMs));
+  }
+
+  /** {@code p}, found changed by the pixel rule, may be checked by {@link #reread} first. */
+  private boolean canReread(PreparedFrame f, PendingFrame p) {
+    return gaps != null && pipeline.rereads() && lastRead != null && lastReadPrint != null && f.print() != null
+        && f.area().equals(lastRead.area) && p.ptsMs >= lastDetectedPts
+        && p.ptsMs - lastDetectedPts < settings.reread_lines_ms;
+  }
+
+  /**
+   * {@code p}'s result when the last read frame's lines may still be what it shows: once {@code
+   * last}'s result is known, its lines are read again at their boxes in {@code p}'s image; when
+   * there were lines, nothing new appeared outside them ({@link TextChangeRule#nothingNewOutside})
+   * and every line reads the same text, that reread is {@code p}'s answer (its own reading, with
+   * its own confidences: not marked reused, so it counts as a reading wherever readings are
+   * counted, e.g. the cue votes; {@link PendingFrame#verified}); otherwise, or if anything fails,
+   * {@code p} is read itself (detection and recognition). Answering only the agreeing rereads
+   * from {@code last} instead would let mostly the disagreeing frames (texture misread as a
+   * stray mark) vote for a cue's text: it cost words on the bench. Deterministic: it depends on the frames and the OCR
+   * outcomes, not on timing. The pixel check runs on the preparation executor; the reread and the
+   * own read are published in {@link PendingFrame#ownRead} so a withdrawal cancels them.
+   */
+  private CompletableFuture<OcrResult> reread(PendingFrame last, ChangeRule.Fingerprint lastPrint, PendingFrame p,
+      PreparedFrame f, OcrRequest own) {
+    return last.ocr.handleAsync((prev, e) -> e == null ? prev : null, prepare).exceptionallyCompose(e ->
+        CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("server shutting down").asException())
+    ).thenCompose(prev -> {
+      if (withdrawn) {
+        return CompletableFuture.failedFuture(Status.CANCELLED.withDescription("cancelled").asException());
+      }
+      if (prev == null || prev.lines().isEmpty()) {
+        return readItself(p, f, own);
+      }
+      List<Quad> boxes = new ArrayList<>(prev.lines().size());
+      List<PixelRect> inArea = new ArrayList<>(prev.lines().size());
+      PixelRect area = f.area().rect();
+      for (TextLine line : prev.lines()) {
+        Quad q = OcrResult.boxOf(line); // whole-frame pixels
+        boxes.add(q.translate(0, -f.top()));
+        int x = (int) Math.floor(q.minX()) - area.x();
+        int y = (int) Math.floor(q.minY()) - area.y();
+        inArea.add(new PixelRect(x, y, Math.max(1, (int) Math.ceil(q.maxX()) - area.x() - x),
+            Math.max(1, (int) Math.ceil(q.maxY()) - area.y() - y)));
+      }
+      if (!TextChangeRule.nothingNewOutside(lastPrint, f.print(), inArea)) {
+        return readItself(p, f, own);
+      }
+      CompletableFuture<OcrResult> again = f.inFrame(rereadLines(own, boxes));
+      p.ownRead = again;
+      if (withdrawn) {
+        again.cancel(false);
+      }
+      return again.handle((r, e) -> e == null && sameTexts(prev, r) ? r : null).thenCompose(same -> {
+        if (same == null) {
+          return readItself(p, f, own);
+        }
+        p.verified = true; // before the future completes: answer() sees it
+        return CompletableFuture.completedFuture(same);
+      });
+    });
+  }
+
+  private CompletableFuture<OcrResult> readItself(PendingFrame p, PreparedFrame f, OcrRequest own) {
+    if (withdrawn) {
+      return CompletableFuture.failedFuture(Status.CANCELLED.withDescription("cancelled").asException());
+    }
+    CompletableFuture<OcrResult> mine = f.inFrame(recognize(own));
+    p.ownRead = mine;
+    if (withdrawn) {
+      mine.cancel(false);
+    }
+    return mine;
+  }
+
+
+  private static boolean sameTexts(OcrResult a, OcrResult b) {
+    if (a.lines().size() != b.lines().size()) {
+      return false;
+    }
+    for (int i = 0; i < a.lines().size(); i++) {
+      if (!a.lines().get(i).getText().equals(b.lines().get(i).getText())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private CompletableFuture<OcrResult> rereadLines(OcrRequest request, List<Quad> boxes) {
+    try {
+      return pipeline.reread(request, boxes);
+    } catch (RuntimeException e) {
+      log.error("OcrPipeline.reread threw instead of failing its future", e);
+      return CompletableFuture.failedFuture(Status.INTERNAL.withDescription("ocr failed").asException());
+    }
   }
 
   /**
@@ -465,11 +574,12 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     listener.onPending(pending.size());
     Status.Code code = result.hasError()
         ? Status.fromCodeValue(result.getError().getCode()).getCode() : Status.Code.OK;
-    listener.onFrameAnswered(p.reused(), code);
+    listener.onFrameAnswered(p.reused() ? StreamListener.Answer.REUSED
+        : p.verified ? StreamListener.Answer.VERIFIED : StreamListener.Answer.RECOGNIZED, code);
     if (p == lastRead && code != Status.Code.OK) {
       p.readFailed = true;
     }
-    if (gaps != null && p.reusedFromSeq == null && code == Status.Code.OK) {
+    if (gaps != null && p.reusedFromSeq == null && !p.verified && code == Status.Code.OK) {
       gaps.learn(p.arrival, result.getLinesCount() > 0, p.lightText);
     }
     if (cues != null) {

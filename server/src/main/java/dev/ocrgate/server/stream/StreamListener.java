@@ -14,13 +14,23 @@ public interface StreamListener {
   /** Frames accepted (read from the client) and not yet answered, after every change. */
   default void onPending(int pending) {}
 
+  /** How an answered frame got its lines. */
+  enum Answer {
+    /** Detection and recognition ran on the frame. */
+    RECOGNIZED,
+    /** Its result was reused from an earlier frame without inference (the pixel rule). */
+    REUSED,
+    /** The last read frame's lines were read again at their boxes and came out the same. */
+    VERIFIED
+  }
+
   /**
    * A frame was answered.
    *
-   * @param reused its result was reused from an earlier frame without inference
+   * @param answer how it got its lines (meaningful when {@code code} is OK)
    * @param code OK, or the frame's error code
    */
-  default void onFrameAnswered(boolean reused, Status.Code code) {}
+  default void onFrameAnswered(Answer answer, Status.Code code) {}
 
   /**
    * The lines detected in a frame read with the automatic subtitle band, and how many of them go

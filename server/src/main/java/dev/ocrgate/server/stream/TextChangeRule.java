@@ -3,6 +3,7 @@ package dev.ocrgate.server.stream;
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.RgbImage;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * SUBTITLE mode's rule: "same subtitle as the last read frame", decided from the light text of
@@ -28,9 +29,11 @@ import java.util.Arrays;
  * tune part: 279 → 330 of 960 in the rule-only replay, mostly 480p mandelbrot with noise); see
  * bench/results/subtitle-skip.md (2026-12-01) for the probes and the share tried.
  *
- * <p>Not solved: a fine light-and-dark texture that moves (ffmpeg's cellauto) enters the mask
- * everywhere (56 % of a 1280×432 search area on the subtitle bench) and changes it every frame, so
- * such footage is read on every frame. Tried and rejected: discounting blocks whose texture keeps
+ * <p>Not solved by pixels alone: a fine light-and-dark texture that moves (ffmpeg's cellauto)
+ * enters the mask everywhere (56 % of a 1280×432 search area on the subtitle bench) and changes it
+ * every frame, so this rule finds every such frame changed; the stream then checks the text itself
+ * by reading the last read lines again ({@code StreamFramesCall}, {@link #nothingNewOutside}).
+ * Tried and rejected here: discounting blocks whose texture keeps
  * its mean luminance (it let a one-word change of a small subtitle over that texture pass as
  * unchanged; TextChangeRuleTest keeps that case), and counting only light pixels enclosed by
  * <em>thick</em> (3×3) dark blocks outside texture-dense blocks (cellauto's own triangles hold
@@ -93,6 +96,54 @@ final class TextChangeRule implements ChangeRule {
       return sameText(a.text(), b.text(), limit, b.blockLimit());
     }
     return a.blocks().changedPixels(b.blocks(), PIXEL_STEP, limit) <= limit;
+  }
+
+  /** Pixels around a line's box that still count as the line's own in {@link #nothingNewOutside}. */
+  static final int LINE_MARGIN = 2;
+
+  /**
+   * For a frame this rule found changed, whose last read frame's lines are read again at their
+   * boxes to see whether their text changed ({@code StreamFramesCall}): whether text may have
+   * appeared <em>outside</em> those boxes, which a reread cannot see. Decided on thick strokes
+   * ({@link TextMask#opened}), which moving texture does not leave: true when the frame's own
+   * lines show at least the rule's limit of thick-stroke pixels (so this subtitle style is thick
+   * enough for new text of it to show) and at most the per-block limit of thick-stroke pixels
+   * lie outside {@code lines} (grown by {@value #LINE_MARGIN}) that were not there in {@code
+   * lastRead}. False (read the frame) when either fingerprint is not this rule's or the areas
+   * differ. Pixel work (two openings): run it off the stream's context.
+   *
+   * @param lines the last read frame's line boxes, in the area's pixels (clipped here)
+   */
+  static boolean nothingNewOutside(Fingerprint lastRead, Fingerprint now, List<PixelRect> lines) {
+    if (!(lastRead instanceof Print a) || !(now instanceof Print b) || !a.area().equals(b.area())) {
+      return false;
+    }
+    int w = b.text().width;
+    int h = b.text().height;
+    byte[] inLine = new byte[w * h];
+    for (PixelRect r : lines) {
+      int x0 = Math.max(0, r.x() - LINE_MARGIN);
+      int y0 = Math.max(0, r.y() - LINE_MARGIN);
+      int x1 = Math.min(w, r.x() + r.width() + LINE_MARGIN);
+      int y1 = Math.min(h, r.y() + r.height() + LINE_MARGIN);
+      for (int y = y0; y < y1; y++) {
+        if (x1 > x0) {
+          Arrays.fill(inLine, y * w + x0, y * w + x1, (byte) 1);
+        }
+      }
+    }
+    byte[] was = a.text().opened();
+    byte[] is = b.text().opened();
+    long inside = 0;
+    long appeared = 0;
+    for (int i = 0; i < is.length; i++) {
+      if (inLine[i] != 0) {
+        inside += is[i];
+      } else if (is[i] != 0 && was[i] == 0 && ++appeared > b.blockLimit()) {
+        return false;
+      }
+    }
+    return inside >= b.limit();
   }
 
   /**

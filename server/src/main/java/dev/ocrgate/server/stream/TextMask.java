@@ -61,6 +61,42 @@ final class TextMask {
     return new TextMask(w, h, luma, mask, count);
   }
 
+  /**
+   * The mask's thick strokes: its pixels that lie in some 3×3 block wholly in the mask (a
+   * morphological opening, 1 = kept). A fine moving texture (ffmpeg's cellauto) leaves none of
+   * its pixels; a subtitle keeps the thick parts of its letters, while thin ones (a 36 px
+   * letter's ascender, small CJK strokes) may vanish. Computed on demand, not kept.
+   */
+  byte[] opened() {
+    return opening(mask, width, height);
+  }
+
+  /** The 3×3 opening of a {@code w}×{@code h} 0/1 {@code mask} (see {@link #opened}). */
+  static byte[] opening(byte[] mask, int w, int h) {
+    byte[] across = new byte[w * h]; // 1 = this pixel and its left and right neighbours in the mask
+    for (int row = 0; row < w * h; row += w) {
+      for (int i = row + 1; i < row + w - 1; i++) {
+        across[i] = (byte) (mask[i - 1] & mask[i] & mask[i + 1]);
+      }
+    }
+    byte[] core = new byte[w * h]; // 1 = the centre of a 3×3 block wholly in the mask
+    for (int i = w; i < w * (h - 1); i++) {
+      core[i] = (byte) (across[i - w] & across[i] & across[i + w]);
+    }
+    byte[] out = across; // reused: the cores' rows grown by one pixel left and right
+    Arrays.fill(out, (byte) 0);
+    for (int row = 0; row < w * h; row += w) {
+      for (int i = row; i < row + w; i++) {
+        out[i] = (byte) (core[i] | (i > row ? core[i - 1] : 0) | (i < row + w - 1 ? core[i + 1] : 0));
+      }
+    }
+    byte[] opened = core; // reused: grown by one row up and down
+    for (int i = 0; i < w * h; i++) {
+      opened[i] = (byte) (out[i] | (i >= w ? out[i - w] : 0) | (i + w < w * h ? out[i + w] : 0));
+    }
+    return opened;
+  }
+
   /** Dark within REACH on the nearer side and within SPAN on the other. */
   private static boolean enclosed(int before, int after) {
     return Math.min(before, after) <= REACH && Math.max(before, after) <= SPAN;

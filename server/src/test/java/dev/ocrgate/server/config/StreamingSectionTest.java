@@ -88,6 +88,21 @@ class StreamingSectionTest {
   }
 
   @Test
+  void verify_rereadLinesMs_zeroTurnsItOff_andOutsideTheRangeIsRefusedByName() {
+    StreamingSection s = new StreamingSection();
+    assertThat(s.reread_lines_ms).isEqualTo(1000);
+    for (long ok : new long[] {0, 1, 60_000}) {
+      s.reread_lines_ms = ok;
+      assertThatCode(s::validate).doesNotThrowAnyException();
+    }
+    for (long bad : new long[] {-1, 60_001}) {
+      s.reread_lines_ms = bad;
+      assertThatThrownBy(s::validate).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("streaming.reread_lines_ms");
+    }
+  }
+
+  @Test
   void verify_queueShare_outsideZeroToOne_isRefusedByName_andSizesTheFrameBudget() {
     StreamingSection s = new StreamingSection();
     assertThat(s.framesInFlight(256)).isEqualTo(192); // default 0.75

@@ -13,6 +13,7 @@ import dev.ocrgate.server.testing.TextImages.Line;
 import dev.ocrgate.server.testing.TextImages.Rendered;
 import dev.ocrgate.server.testing.TextImages;
 import dev.ocrgate.server.vision.PixelRect;
+import dev.ocrgate.server.vision.Quad;
 import dev.ocrgate.server.vision.RgbImage;
 import io.grpc.Deadline;
 import io.grpc.Status;
@@ -200,6 +201,47 @@ class BatchedOcrPipelineTest {
     assertThat(texts(res)).containsExactly("Firstlineread", "Thirdlineread");
     assertThat(res.lines()).extracting(TextLine::getReadingOrder).containsExactly(0, 1);
     assertThat(rec.run() - before).isEqualTo(2);
+  }
+
+  @Test
+  void verify_reread_ofTheLinesFound_readsThemAsRecognizeDid_withoutDetection() throws Exception {
+    List<Line> before = List.of(
+        new Line("First line read", TextImages.latin(26), 20, 80),
+        new Line("Second line read", TextImages.latin(26), 20, 140));
+    RgbImage page = TextImages.render(600, 300, Color.WHITE, Color.BLACK, before).rgb();
+    PixelRect region = new PixelRect(0, 60, 600, 240);
+    OcrRequest request = new OcrRequest(page, region, OcrRequest.Mode.SUBTITLE, 0f, false, null);
+    OcrResult first = SharedPipeline.read(request);
+    assertThat(texts(first)).containsExactly("Firstlineread", "Secondlineread");
+    List<Quad> boxes = first.lines().stream().map(OcrResult::boxOf).toList();
+    SharedPipeline.StageCounts det = SharedPipeline.detection();
+    SharedPipeline.StageCounts rec = SharedPipeline.recognition();
+    long detected = det.run();
+    long recognised = rec.run();
+
+    OcrResult again = reread(request, boxes);
+
+    assertThat(again.lines()).extracting(TextLine::getText)
+        .containsExactlyElementsOf(first.lines().stream().map(TextLine::getText).toList());
+    for (int i = 0; i < boxes.size(); i++) {
+      for (int k = 0; k < 4; k++) {
+        assertThat(OcrResult.boxOf(again.lines().get(i)).x(k)).isCloseTo(boxes.get(i).x(k), within(0.01f));
+        assertThat(OcrResult.boxOf(again.lines().get(i)).y(k)).isCloseTo(boxes.get(i).y(k), within(0.01f));
+      }
+    }
+    assertThat(det.run() - detected).as("detection items run").isZero();
+    assertThat(rec.run() - recognised).as("line crops recognised").isEqualTo(2);
+
+    // The same boxes over changed text read the new text.
+    RgbImage changed = TextImages.render(600, 300, Color.WHITE, Color.BLACK, List.of(
+        before.get(0), new Line("Second line gone", TextImages.latin(26), 20, 140))).rgb();
+    OcrRequest changedRequest = new OcrRequest(changed, region, OcrRequest.Mode.SUBTITLE, 0f, false, null);
+    assertThat(texts(reread(changedRequest, boxes))).containsExactly("Firstlineread", "Secondlinegone");
+    assertThat(det.run() - detected).as("detection items run").isZero();
+  }
+
+  private static OcrResult reread(OcrRequest request, List<Quad> boxes) {
+    return pipeline().reread(request, boxes).orTimeout(SharedPipeline.TIMEOUT_SECONDS, TimeUnit.SECONDS).join();
   }
 
   @Test

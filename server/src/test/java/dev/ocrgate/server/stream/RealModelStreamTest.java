@@ -61,6 +61,7 @@ class RealModelStreamTest {
       "Hello there", "Where are you going", "The train leaves at nine", "Bring the blue umbrella",
       "We will meet tomorrow", "Open the second door", "It is raining again", "Call me after lunch");
   private static final AtomicInteger maxPending = new AtomicInteger();
+  private static final AtomicInteger verified = new AtomicInteger();
 
   private static OnnxEngine onnx;
   private static BatchedOcrPipeline pipeline;
@@ -91,6 +92,13 @@ class RealModelStreamTest {
           @Override
           public void onPending(int pending) {
             maxPending.accumulateAndGet(pending, Math::max);
+          }
+
+          @Override
+          public void onFrameAnswered(Answer answer, Status.Code code) {
+            if (answer == Answer.VERIFIED && code == Status.Code.OK) {
+              verified.incrementAndGet();
+            }
           }
         });
     server = OcrgateServer.builder(config).addService(new OcrServiceGrpc.OcrServiceImplBase() {
@@ -271,6 +279,68 @@ class RealModelStreamTest {
     assertThat(r.get(1).getError().getMessage()).isNotEmpty().doesNotContain("Exception");
     assertThat(cer(PHRASES.get(1), text(r.get(0)))).isLessThanOrEqualTo(0.05);
     assertThat(cer(PHRASES.get(2), text(r.get(2)))).isLessThanOrEqualTo(0.05);
+  }
+
+  @Test
+  void verify_fineMovingTexture_standingSubtitleReadAgainAtItsBoxes_everyChangeRead(@TempDir Path dir)
+      throws Exception {
+    // ffmpeg's cellauto: light and dark cells that scroll every frame fill the text mask, so the
+    // pixel rule finds every frame changed. Reading the last read lines again at their boxes answers
+    // the frames of a standing subtitle without detection; a letter that differs only above the
+    // x-height (hat -> nat), a line added above an unchanged one and a letter added at the end of
+    // a line are still read.
+    List<SubtitleVideo.SrtCue> cues = List.of(
+        new SubtitleVideo.SrtCue(1, 300, 2100, "The hat is here"),
+        new SubtitleVideo.SrtCue(2, 2100, 3900, "The nat is here"),
+        new SubtitleVideo.SrtCue(3, 3900, 5700, "Take your coats"),
+        new SubtitleVideo.SrtCue(4, 5700, 7500, "Who is there?\nTake your coats"),
+        new SubtitleVideo.SrtCue(5, 7500, 9300, "Open the door"),
+        new SubtitleVideo.SrtCue(6, 9300, 11100, "Open the doors"));
+    int w = 854;
+    int h = 480;
+    List<RgbImage> frames = SubtitleVideo.burn(dir, cues, "cellauto=s=854x480:rate=5:rule=110:seed=11", w, h,
+        11.4, "FontName=DejaVu Sans,FontSize=20,Outline=2,Shadow=1,MarginV=12");
+    List<StreamFramesRequest> msgs = new ArrayList<>();
+    msgs.add(config(StreamConfig.newBuilder().setFrameIntervalMs(200).build()));
+    for (int i = 0; i < frames.size(); i++) {
+      msgs.add(frame(i + 1, i * 200L, raw(ByteString.copyFrom(frames.get(i).data()), w, h)));
+    }
+    int verifiedBefore = verified.get();
+    TestStream s = open(msgs, true);
+    assertThat(s.done.get(180, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+    List<FrameResult> results = s.results();
+    assertThat(results).hasSize(frames.size());
+    StringBuilder answers = new StringBuilder();
+    for (int i = 0; i < results.size(); i++) {
+      answers.append(String.format("%n%d %s%s", i, text(results.get(i)).replace('\n', '|'),
+          results.get(i).hasReusedFromSeq() ? " (reused)" : ""));
+    }
+    int standing = 0;
+    for (int i = 0; i < results.size(); i++) {
+      FrameResult r = results.get(i);
+      String truth = truthAt(cues, i * 200L);
+      String read = text(r);
+      assertThat(r.hasError()).as("frame %d", i).isFalse();
+      if (!truth.equals(truthAt(cues, (i - 1) * 200L))) {
+        assertThat(r.hasReusedFromSeq()).as("frame %d, where the subtitle changes; answers:%s", i, answers).isFalse();
+      } else if (!truth.isEmpty()) {
+        standing++;
+      }
+      if (truth.contains("nat")) {
+        assertThat(read).as("frame %d; answers:%s", i, answers).doesNotContain("hat");
+      } else if (truth.contains("Who")) {
+        assertThat(read).as("frame %d; answers:%s", i, answers).contains("there");
+      } else if (truth.contains("doors")) {
+        assertThat(read).as("frame %d; answers:%s", i, answers).contains("doors");
+      }
+    }
+    assertThat(verified.get() - verifiedBefore).as("frames of standing subtitles (%d) answered by a reread", standing)
+        .isGreaterThanOrEqualTo(standing / 3);
+  }
+
+  private static String truthAt(List<SubtitleVideo.SrtCue> cues, long ms) {
+    return cues.stream().filter(c -> c.startMs() <= ms && ms < c.endMs())
+        .map(SubtitleVideo.SrtCue::text).findFirst().orElse("");
   }
 
   @Test

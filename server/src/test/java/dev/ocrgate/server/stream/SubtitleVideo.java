@@ -8,6 +8,7 @@ import dev.ocrgate.api.v1.RawImage;
 import dev.ocrgate.api.v1.StreamConfig;
 import dev.ocrgate.api.v1.StreamFramesRequest;
 import dev.ocrgate.server.testing.ExternalTools;
+import dev.ocrgate.server.vision.RgbImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -82,6 +83,27 @@ final class SubtitleVideo {
         "-vf", subs, "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
         out.getFileName().toString());
     return out;
+  }
+
+  /**
+   * {@code cues} burned by libass with force_style {@code style} into {@code seconds} of the lavfi
+   * source {@code background} (which sets the size and rate, e.g. {@code
+   * mandelbrot=s=640x360:r=5}), encoded with libx264 and decoded back at 5 fps: frame i shows
+   * time i × 200 ms.
+   */
+  static List<RgbImage> burn(Path dir, List<SrtCue> cues, String background, int w, int h, double seconds,
+      String style) throws Exception {
+    String ffmpeg = ExternalTools.require("ffmpeg", "ffmpeg");
+    writeSrt(dir.resolve("subs.srt"), cues);
+    run(dir, ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+        "-i", String.format(Locale.ROOT, "%s,trim=duration=%.3f", background, seconds),
+        "-vf", "subtitles=subs.srt:force_style='" + style + "'",
+        "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "burned.mp4");
+    List<RgbImage> frames = new ArrayList<>();
+    for (DecodedFrame f : sample(dir.resolve("burned.mp4"), w, h, 5)) {
+      frames.add(RgbImage.wrap(w, h, f.rgb()));
+    }
+    return frames;
   }
 
   /** The stream's messages: {@code config}, then every frame as raw RGB8 {@code w}×{@code h}, seq from 1. */

@@ -3,16 +3,12 @@ package dev.ocrgate.server.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ocrgate.server.config.StreamingSection;
-import dev.ocrgate.server.testing.ExternalTools;
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.RgbImage;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,7 +107,7 @@ class TextChangeRuleTest {
         new SubtitleVideo.SrtCue(2, 1500, 2700, "Please take your seats"));
     int w = 640;
     int h = 360;
-    List<RgbImage> frames = burn(dir, cues, "mandelbrot=s=640x360:r=5", w, h, 3.0,
+    List<RgbImage> frames = SubtitleVideo.burn(dir, cues, "mandelbrot=s=640x360:r=5", w, h, 3.0,
         "FontName=DejaVu Sans,FontSize=18,Outline=2,Shadow=1,MarginV=12");
     PixelRect band = new PixelRect(0, h * 3 / 4, w, h / 4);
     List<RgbImage> cropped = new ArrayList<>();
@@ -135,7 +131,7 @@ class TextChangeRuleTest {
         new SubtitleVideo.SrtCue(3, 2100, 3100, "The storm is coming tonight!"));
     int w = 1280;
     int h = 720;
-    List<RgbImage> frames = burn(dir, cues, "color=c=0x3060a0:s=1280x720:r=5", w, h, 3.4, "FontSize=14");
+    List<RgbImage> frames = SubtitleVideo.burn(dir, cues, "color=c=0x3060a0:s=1280x720:r=5", w, h, 3.4, "FontSize=14");
     PixelRect band = new PixelRect(0, 540, w, 180);
     double pixelDifference = FrameSignature.of(frames.get(5), band).difference(FrameSignature.of(frames.get(10), band));
     assertThat(pixelDifference).as("the pixel rule would reuse").isLessThan(0.004);
@@ -162,7 +158,7 @@ class TextChangeRuleTest {
     int h = 360;
     // Moving gradients between dark colours: block colours change every frame, no light pixel
     // (that an outline could enclose) outside the light subtitles.
-    List<RgbImage> frames = burn(dir, cues, "gradients=s=640x360:r=5:c0=0x102040:c1=0x806020:n=2:speed=0.5:seed=5",
+    List<RgbImage> frames = SubtitleVideo.burn(dir, cues, "gradients=s=640x360:r=5:c0=0x102040:c1=0x806020:n=2:speed=0.5:seed=5",
         w, h, 11.0, "FontName=DejaVu Sans,FontSize=18,Outline=2,Shadow=1,MarginV=12");
     PixelRect band = new PixelRect(0, h * 3 / 4, w, h / 4);
     StreamingSection settings = new StreamingSection();
@@ -229,7 +225,7 @@ class TextChangeRuleTest {
       throws Exception {
     int w = 640;
     int h = 360;
-    List<RgbImage> frames = burn(dir, cues, background, w, h, seconds,
+    List<RgbImage> frames = SubtitleVideo.burn(dir, cues, background, w, h, seconds,
         "FontName=DejaVu Sans,FontSize=18,Outline=2,Shadow=1,MarginV=12");
     return walk(frames, new PixelRect(0, h * 3 / 4, w, h / 4));
   }
@@ -296,26 +292,5 @@ class TextChangeRuleTest {
     long t = frame * 1000L / FPS;
     return cues.stream().filter(c -> c.startMs() <= t && t < c.endMs())
         .map(SubtitleVideo.SrtCue::text).findFirst().orElse("");
-  }
-
-  private static List<RgbImage> burn(Path dir, List<SubtitleVideo.SrtCue> cues, String background,
-      int w, int h, double seconds, String style) throws Exception {
-    String ffmpeg = ExternalTools.require("ffmpeg", "ffmpeg");
-    Path srt = dir.resolve("subs.srt");
-    SubtitleVideo.writeSrt(srt, cues);
-    Process p = new ProcessBuilder(ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-        "-i", String.format(Locale.ROOT, "%s,trim=duration=%.3f", background, seconds),
-        "-vf", "subtitles=subs.srt:force_style='" + style + "'",
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "burned.mp4")
-        .directory(dir.toFile()).redirectErrorStream(true).start();
-    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException("ffmpeg failed: " + log);
-    }
-    List<RgbImage> frames = new ArrayList<>();
-    for (SubtitleVideo.DecodedFrame f : SubtitleVideo.sample(dir.resolve("burned.mp4"), w, h, FPS)) {
-      frames.add(RgbImage.wrap(w, h, f.rgb()));
-    }
-    return frames;
   }
 }

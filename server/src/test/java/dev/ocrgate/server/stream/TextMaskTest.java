@@ -50,6 +50,44 @@ class TextMaskTest {
     assertThat(TextMask.of(grey(luma, w, h), roi).mask).isEqualTo(definition(inner, roi.width(), roi.height()));
   }
 
+  @Test
+  void opening_keepsExactlyThePixelsOfWhole3x3Blocks_onRandomMasks() {
+    SplittableRandom random = new SplittableRandom(29);
+    long kept = 0;
+    long dropped = 0;
+    for (int round = 0; round < 60; round++) {
+      int w = 1 + random.nextInt(70);
+      int h = 1 + random.nextInt(50);
+      byte[] mask = new byte[w * h];
+      for (int i = 0; i < mask.length; i++) {
+        mask[i] = (byte) (random.nextInt(10) < 8 ? 1 : 0); // dense, so whole 3×3 blocks occur
+      }
+      byte[] expected = new byte[w * h];
+      for (int cy = 1; cy < h - 1; cy++) {
+        for (int cx = 1; cx < w - 1; cx++) {
+          boolean whole = true;
+          for (int dy = -1; dy <= 1; dy++) {
+            for (int dx = -1; dx <= 1; dx++) {
+              whole &= mask[(cy + dy) * w + cx + dx] != 0;
+            }
+          }
+          for (int dy = -1; whole && dy <= 1; dy++) {
+            for (int dx = -1; dx <= 1; dx++) {
+              expected[(cy + dy) * w + cx + dx] = 1;
+            }
+          }
+        }
+      }
+      assertThat(TextMask.opening(mask, w, h)).as("round %d (%dx%d)", round, w, h).isEqualTo(expected);
+      for (int i = 0; i < mask.length; i++) {
+        kept += expected[i];
+        dropped += mask[i] - expected[i];
+      }
+    }
+    assertThat(kept).as("pixels kept").isGreaterThan(1000);
+    assertThat(dropped).as("mask pixels dropped").isGreaterThan(1000);
+  }
+
   /** Dark blobs (2×2 and larger, sometimes single pixels), light strokes, mid-grey elsewhere. */
   private static byte[] randomLuma(SplittableRandom random, int w, int h) {
     byte[] luma = new byte[w * h];
