@@ -198,8 +198,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     try {
       region = request.regionInImage();
     } catch (IllegalArgumentException e) {
-      return CompletableFuture.failedFuture(
-          Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
+      return outsideImage(e);
     }
     RgbImage part = request.image().crop(region.x(), region.y(), region.width(), region.height());
     PipelineRequest r = new PipelineRequest(request, region, det.deadlineNanos(request.deadline()));
@@ -222,6 +221,11 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     return r.result;
   }
 
+  /** A region outside the image: INVALID_ARGUMENT with {@link OcrRequest#regionInImage}'s client-safe message. */
+  private static CompletableFuture<OcrResult> outsideImage(IllegalArgumentException e) {
+    return CompletableFuture.failedFuture(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
+  }
+
   @Override
   public boolean rereads() {
     return true;
@@ -238,8 +242,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     try {
       region = request.regionInImage();
     } catch (IllegalArgumentException e) {
-      return CompletableFuture.failedFuture(
-          Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
+      return outsideImage(e);
     }
     OcrRequest all = new OcrRequest(request.image(), request.region(), request.mode(), request.minConfidence(),
         request.classifyDirection(), request.deadline(), 1.0, null);
