@@ -64,9 +64,9 @@ public final class StreamingSection {
    * defeats the pixel rule. Such frames count as {@code verified} in
    * {@code ocrgate_stream_frames_total}. Frames are checked so only while their pts is less than
    * this many milliseconds past the last frame sent to detection, so a subtitle's text is also
-   * taken from fresh detections at least this often (a reading that one box gets wrong would otherwise
-   * repeat for the whole subtitle). 0 turns it off; in [0, 60000]. Needs a local pipeline
-   * (ignored with an upstream). Default 1000.
+   * taken from fresh detections at least this often (a reading that one box gets wrong would
+   * otherwise repeat for the whole subtitle). 0 turns it off; in [0, 60000]. Needs a local
+   * pipeline (ignored with an upstream). Default 1000.
    */
   @JsonProperty public long reread_lines_ms = 1000;
   /** Default similarity for two frames' texts to belong to one cue, in (0, 1]. Default 0.8. */

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,7 @@ import org.slf4j.LoggerFactory;
  * (light background) are first cut from boxes regrown to that ratio; when a line comes back with a
  * character of a non-Latin script, all the request's lines go through recognition once more from
  * their detection boxes (Chinese pages read as before; Latin pages from the crop that suits them).
+ * {@link #reread} enters this lifecycle after detection, with the boxes it is given.
  * Cancelling the result future cancels the request's
  * queued items (removed from the batch queues); its deadline is carried into both batchers as an
  * absolute time (DEADLINE_EXCEEDED before inference). Full queues: RESOURCE_EXHAUSTED.
@@ -259,7 +261,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
           handOvers.leave();
         }
       });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       handOvers.leave();
       return CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("server shutting down").asException());
     }
