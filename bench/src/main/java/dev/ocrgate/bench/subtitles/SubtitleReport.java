@@ -172,7 +172,8 @@ public final class SubtitleReport {
           sampled frame at `--fps 5` is 200 ms.
         - **frames OCR'd / sampled**: frames the system ran detection and recognition on / frames sampled (ocrgate: the
           server's `ocrgate_stream_frames_total{result="recognized"}` and the sum over all results, read from /metrics before
-          and after each video).
+          and after each video; frames answered by recognising the last read lines again without detection,
+          `result="verified"`, are not counted).
         - **wall s**: the whole command (JVM start, ffmpeg decode, stream, OCR, cue building). **ffmpeg decode s**:
           `ffmpeg -i VIDEO -vf fps=5 -f null -` on the same video, the physical floor. **wall / ffmpeg**: ratio of the two
           (target ≤ 1.5). **× real time**: video duration / wall (target ≥ 10 where decoding allows);
