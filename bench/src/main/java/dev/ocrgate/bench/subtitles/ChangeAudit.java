@@ -13,6 +13,7 @@ import dev.ocrgate.api.v1.StreamConfig;
 import dev.ocrgate.api.v1.StreamFramesRequest;
 import dev.ocrgate.api.v1.StreamFramesResponse;
 import dev.ocrgate.api.v1.StreamMode;
+import dev.ocrgate.api.v1.TextLine;
 import dev.ocrgate.server.OcrgateServer;
 import dev.ocrgate.server.batch.BatchListener;
 import dev.ocrgate.server.config.EngineSection;
@@ -45,6 +46,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -65,12 +68,20 @@ import java.util.stream.Stream;
  * {@code <video>.decisions.tsv} next to the results file.
  */
 public final class ChangeAudit {
-  record Row(String video, int sampled, int read, int reused, int falseReuses, int possible, int errors) {}
+  /**
+   * {@code verified}: frames answered by rereading the last read lines (the server's listener);
+   * {@code sameText}: frames not reused whose truth surely changed from the frame before and
+   * whose answer is exactly the frame before's text (a reread that verified a changed subtitle,
+   * or a read that misread it as the old text).
+   */
+  record Row(String video, int sampled, int read, int reused, int falseReuses, int possible, int errors,
+      int verified, int sameText) {}
 
   private final ManagedChannel channel;
   private final OcrgateServer server;
   private final BatchedOcrPipeline pipeline;
   private final OnnxEngine onnx;
+  private final AtomicInteger verified = new AtomicInteger();
 
   private ChangeAudit(Path models, String gapFrames) throws IOException {
     BatchingSpec spec = ModelRepository.load(models).config().batching;
@@ -89,7 +100,14 @@ public final class ChangeAudit {
     StreamFramesService streams = StreamFramesService.create(pipeline,
         image -> ImageDecoder.decode(image, limits), prepare, config.streaming,
         config.streaming.framesInFlight(pipeline.detectionBatcher().policy().queueCapacity()),
-        StreamListener.NONE);
+        new StreamListener() {
+          @Override
+          public void onFrameAnswered(Answer answer, Status.Code code) {
+            if (answer == Answer.VERIFIED && code == Status.Code.OK) {
+              verified.incrementAndGet();
+            }
+          }
+        });
     server = OcrgateServer.builder(config).onClose(prepare::shutdown).addService(new OcrServiceGrpc.OcrServiceImplBase() {
       @Override
       public StreamObserver<StreamFramesRequest> streamFrames(StreamObserver<StreamFramesResponse> r) {
@@ -153,17 +171,21 @@ public final class ChangeAudit {
           .setSeq(seq).setPtsMs(pts.get(pts.size() - 1)).setImage(image)).build());
     }
     Collector c = new Collector(msgs);
+    int verifiedBefore = verified.get();
     OcrServiceGrpc.newStub(channel).streamFrames(c);
     Status status = c.done.get(30, TimeUnit.MINUTES);
     if (!status.isOk()) {
       throw new IllegalStateException(video + ": stream ended with " + status);
     }
     writeDecisions(decisions, video, c.results);
-    return score(video.getFileName().toString(), c.results, truth, interval, sourceFps);
+    return score(video.getFileName().toString(), c.results, truth, interval, sourceFps, verified.get() - verifiedBefore);
   }
 
-  static Row score(String video, List<FrameResult> results, List<Srt.Cue> truth, long interval, double sourceFps) {
+  static Row score(String video, List<FrameResult> results, List<Srt.Cue> truth, long interval, double sourceFps,
+      int verified) {
     int read = 0;
+    int sameText = 0;
+    FrameResult before = null;
     int reused = 0;
     int falseReuses = 0;
     int possible = 0;
@@ -173,6 +195,11 @@ public final class ChangeAudit {
         errors++;
       } else if (!r.hasReusedFromSeq()) {
         read++;
+        if (before != null && !before.hasError() && text(before).equals(text(r))) {
+          Set<String> now = shown(truth, sourceTime(r.getSeq() - 1, interval, sourceFps));
+          now.retainAll(shown(truth, sourceTime(before.getSeq() - 1, interval, sourceFps)));
+          sameText += now.isEmpty() ? 1 : 0;
+        }
       } else {
         reused++;
         Set<String> now = shown(truth, sourceTime(r.getSeq() - 1, interval, sourceFps));
@@ -187,8 +214,13 @@ public final class ChangeAudit {
           }
         }
       }
+      before = r;
     }
-    return new Row(video, results.size(), read, reused, falseReuses, possible, errors);
+    return new Row(video, results.size(), read, reused, falseReuses, possible, errors, verified, sameText);
+  }
+
+  private static String text(FrameResult r) {
+    return r.getLinesList().stream().map(TextLine::getText).collect(Collectors.joining("\n"));
   }
 
   /** The time (ms) of the source frame that sampled frame {@code n} (from 0) shows. */
@@ -243,24 +275,27 @@ public final class ChangeAudit {
 
   static String table(List<Row> rows, String args) {
     StringBuilder sb = new StringBuilder();
-    sb.append("| video | frames sampled | OCR'd | OCR'd / sampled | reused | false reuses | possible (cue boundary within 10 ms) | errors |\n");
-    sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-    int[] sum = new int[6];
+    sb.append("| video | frames sampled | answered by OCR | of which verified by a reread | OCR'd / sampled | reused"
+        + " | false reuses | possible (cue boundary within 10 ms) | answered with the previous text across a change"
+        + " | errors |\n");
+    sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    int[] sum = new int[8];
     for (Row r : rows) {
-      sb.append(line(r.video(), r.sampled(), r.read(), r.reused(), r.falseReuses(), r.possible(), r.errors()));
-      int[] v = {r.sampled(), r.read(), r.reused(), r.falseReuses(), r.possible(), r.errors()};
+      int[] v = {r.sampled(), r.read(), r.verified(), r.reused(), r.falseReuses(), r.possible(), r.sameText(), r.errors()};
+      sb.append(line(r.video(), v));
       for (int i = 0; i < v.length; i++) {
         sum[i] += v[i];
       }
     }
-    sb.append(line("**all**", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5]));
+    sb.append(line("**all**", sum));
     sb.append("\nCommand: `ChangeAudit ").append(args).append("`\n");
     return sb.toString();
   }
 
-  private static String line(String video, int sampled, int read, int reused, int falseReuses, int possible, int errors) {
-    return String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %d | %d | %d | %d |%n", video, sampled, read,
-        sampled == 0 ? 0.0 : (double) read / sampled, reused, falseReuses, possible, errors);
+  /** {@code v}: sampled, answered by OCR, verified, reused, false reuses, possible, same text, errors. */
+  private static String line(String video, int[] v) {
+    return String.format(Locale.ROOT, "| %s | %d | %d | %d | %.2f | %d | %d | %d | %d | %d |%n", video, v[0], v[1],
+        v[2], v[0] == 0 ? 0.0 : (double) (v[1] - v[2]) / v[0], v[3], v[4], v[5], v[6], v[7]);
   }
 
   private void close() throws InterruptedException {
