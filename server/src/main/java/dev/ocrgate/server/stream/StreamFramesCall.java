@@ -439,16 +439,15 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
 
   /**
    * {@code p}'s result when the last read frame's lines may still be what it shows: once {@code
-   * last}'s result is known, its lines are read again at their boxes in {@code p}'s image; when
-   * there were lines, nothing new appeared outside them ({@link TextChangeRule#nothingNewOutside})
-   * and every line reads the same text, that reread is {@code p}'s answer (its own reading, with
-   * its own confidences: not marked reused, so it counts as a reading wherever readings are
-   * counted, e.g. the cue votes; {@link PendingFrame#verified}); otherwise, or if anything fails,
-   * {@code p} is read itself (detection and recognition). Answering only the agreeing rereads
-   * from {@code last} instead would let mostly the disagreeing frames (texture misread as a
-   * stray mark) vote for a cue's text: it cost words on the bench. Deterministic: it depends on the frames and the OCR
-   * outcomes, not on timing. The pixel check runs on the preparation executor; the reread and the
-   * own read are published in {@link PendingFrame#ownRead} so a withdrawal cancels them.
+   * last}'s result is known, if it had lines and no new text can hide outside their boxes ({@link
+   * TextChangeRule#nothingNewOutside}), those lines are read again at their boxes in {@code p}'s
+   * image; when every line reads the same text, that reread is {@code p}'s answer (its own reading
+   * with its own confidences, not marked reused: it counts as a reading wherever readings are
+   * counted, e.g. the cue votes; {@link PendingFrame#verified}). Otherwise, or if anything fails,
+   * {@code p} is read itself (detection and recognition). Deterministic: it depends on the frames
+   * and the OCR outcomes, not on timing. The pixel check runs on the preparation executor; the
+   * reread and the own read are published in {@link PendingFrame#ownRead} so a withdrawal
+   * cancels them.
    */
   private CompletableFuture<OcrResult> reread(PendingFrame last, ChangeRule.Fingerprint lastPrint, PendingFrame p,
       PreparedFrame f, OcrRequest own) {

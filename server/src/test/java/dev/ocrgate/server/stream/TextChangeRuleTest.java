@@ -101,6 +101,54 @@ class TextChangeRuleTest {
   }
 
   @Test
+  void verify_nothingNewOutside_sameLineOverTexture_yes_lineAddedAbove_no(@TempDir Path dir)
+      throws Exception {
+    // Over cellauto the mask changes everywhere, so the rule finds every frame changed and the
+    // stream asks whether rereading the last read line can decide. It can for the same line; not
+    // when a line appears above it (a reread of the old box would still read the old line). A
+    // longer line in its place reaches past the box too.
+    List<SubtitleVideo.SrtCue> cues = List.of(
+        new SubtitleVideo.SrtCue(1, 300, 1500, "Take your coats"),
+        new SubtitleVideo.SrtCue(2, 1500, 2700, "Who is there?\nTake your coats"),
+        new SubtitleVideo.SrtCue(3, 2700, 3900, "Open the door now"));
+    int w = 854;
+    int h = 480;
+    List<RgbImage> frames = SubtitleVideo.burn(dir, cues, "cellauto=s=854x480:rate=5:rule=110:seed=11", w, h, 4.0,
+        "FontName=DejaVu Sans,FontSize=20,Outline=2,Shadow=1,MarginV=12");
+    PixelRect roi = new PixelRect(0, h * 3 / 5, w, h - h * 3 / 5);
+    ChangeRule.Fingerprint first = rule.fingerprint(frames.get(3), roi); // 600 ms: "Take your coats"
+    List<PixelRect> line = List.of(thickStrokesBounds(TextMask.of(frames.get(3), roi), 4));
+
+    assertThat(rule.unchanged(first, rule.fingerprint(frames.get(5), roi), false))
+        .as("the pixel rule over the texture").isFalse();
+    assertThat(TextChangeRule.nothingNewOutside(first, rule.fingerprint(frames.get(5), roi), line))
+        .as("same line, 1000 ms").isTrue();
+    assertThat(TextChangeRule.nothingNewOutside(first, rule.fingerprint(frames.get(10), roi), line))
+        .as("a line added above, 2000 ms").isFalse();
+    assertThat(TextChangeRule.nothingNewOutside(first, rule.fingerprint(frames.get(16), roi), line))
+        .as("a longer line, 3200 ms").isFalse();
+  }
+
+  /** The bounding box of {@code mask}'s thick strokes, grown by {@code margin}, in its own pixels. */
+  private static PixelRect thickStrokesBounds(TextMask mask, int margin) {
+    byte[] thick = mask.opened();
+    int x0 = mask.width;
+    int y0 = mask.height;
+    int x1 = -1;
+    int y1 = -1;
+    for (int i = 0; i < thick.length; i++) {
+      if (thick[i] != 0) {
+        x0 = Math.min(x0, i % mask.width);
+        x1 = Math.max(x1, i % mask.width);
+        y0 = Math.min(y0, i / mask.width);
+        y1 = Math.max(y1, i / mask.width);
+      }
+    }
+    assertThat(x1).as("thick strokes in the frame").isGreaterThanOrEqualTo(0);
+    return new PixelRect(x0 - margin, y0 - margin, x1 - x0 + 1 + 2 * margin, y1 - y0 + 1 + 2 * margin);
+  }
+
+  @Test
   void verify_bandCroppedByTheClient_decidesAsTheBandOfTheWholeFrame(@TempDir Path dir) throws Exception {
     List<SubtitleVideo.SrtCue> cues = List.of(
         new SubtitleVideo.SrtCue(1, 300, 1500, "Good morning everyone"),
