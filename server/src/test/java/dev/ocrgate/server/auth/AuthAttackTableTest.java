@@ -13,6 +13,7 @@ import dev.ocrgate.api.v1.RecognizeRequest;
 import dev.ocrgate.server.OcrgateServer;
 import dev.ocrgate.server.config.AuthConfig;
 import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.testing.CapturedLogs;
 import dev.ocrgate.server.testing.RawHttps;
 import dev.ocrgate.server.testing.TestTls;
 import io.grpc.Grpc;
@@ -495,7 +496,7 @@ class AuthAttackTableTest {
       authLog.setLevel(old);
     }
     List<String> lines = new ArrayList<>();
-    for (ILoggingEvent e : appender.list) {
+    for (ILoggingEvent e : CapturedLogs.snapshot(appender)) {
       lines.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage()));
     }
     assertThat(lines).as("audit and rejection lines were captured").hasSizeGreaterThan(rows().count() > 0 ? 40 : 0);

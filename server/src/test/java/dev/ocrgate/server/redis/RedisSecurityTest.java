@@ -19,6 +19,7 @@ import dev.ocrgate.server.config.ConfigException;
 import dev.ocrgate.server.config.EnvOverrides;
 import dev.ocrgate.server.config.RedisSection;
 import dev.ocrgate.server.observability.Metrics;
+import dev.ocrgate.server.testing.CapturedLogs;
 import dev.ocrgate.server.testing.RedisTestServer;
 import dev.ocrgate.server.testing.TestTls;
 import io.lettuce.core.RedisException;
@@ -61,8 +62,9 @@ class RedisSecurityTest {
     } finally {
       detach(logs);
     }
-    assertThat(logs.list).isNotEmpty();
-    for (ILoggingEvent e : logs.list) {
+    List<ILoggingEvent> events = CapturedLogs.snapshot(logs);
+    assertThat(events).isNotEmpty();
+    for (ILoggingEvent e : events) {
       assertThat(e.getFormattedMessage()).doesNotContain(PASSWORD).doesNotContain("wrong");
     }
   }
