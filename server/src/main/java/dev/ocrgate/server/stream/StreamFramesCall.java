@@ -489,6 +489,11 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     });
   }
 
+  /**
+   * {@code p} read itself, as the fallback of a reuse or a reread; published in {@code p}'s
+   * volatile {@link PendingFrame#ownRead} before {@code withdrawn} is checked (as {@link
+   * #withdrawWork} checks the slot after setting it, so one of the two cancels it).
+   */
   private CompletableFuture<OcrResult> readItself(PendingFrame p, PreparedFrame f, OcrRequest own) {
     if (withdrawn) {
       return CompletableFuture.failedFuture(Status.CANCELLED.withDescription("cancelled").asException());
@@ -500,7 +505,6 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     }
     return mine;
   }
-
 
   private static boolean sameTexts(OcrResult a, OcrResult b) {
     if (a.lines().size() != b.lines().size()) {
@@ -524,24 +528,12 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   }
 
   /**
-   * {@code read}'s result for {@code p}; if {@code read} fails, {@code p} is read itself. The
-   * fallback starts on the thread that failed {@code read}; it touches only {@code p}'s
-   * volatile fallback slot and {@code withdrawn} (checked after publishing, as
-   * {@link #withdrawWork} checks the slot after setting it, so one of the two cancels it).
+   * {@code read}'s result for {@code p}; if {@code read} fails, {@code p} is read itself
+   * ({@link #readItself}, started on the thread that failed {@code read}).
    */
   private CompletableFuture<OcrResult> reuse(CompletableFuture<OcrResult> read, PendingFrame p, PreparedFrame f,
       OcrRequest own) {
-    return read.exceptionallyCompose(e -> {
-      if (withdrawn) {
-        return CompletableFuture.failedFuture(e);
-      }
-      CompletableFuture<OcrResult> mine = f.inFrame(recognize(own));
-      p.ownRead = mine;
-      if (withdrawn) {
-        mine.cancel(false);
-      }
-      return mine;
-    });
+    return read.exceptionallyCompose(e -> withdrawn ? CompletableFuture.failedFuture(e) : readItself(p, f, own));
   }
 
   private CompletableFuture<OcrResult> recognize(OcrRequest request) {
