@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /**
  * The light-text pixels of a frame's region, where a burned-in subtitle's fill would be, and the
- * region's luminance, which the change rule compares. Immutable once built.
+ * region's luminance, which the change rule compares. Immutable once built (its {@link #opened}
+ * thick strokes are computed once, on first use).
  *
  * <p>Burned-in subtitles are a light fill (white, yellow: luminance at least {@value #LIGHT} of
  * 255) inside a dark outline or shadow. A pixel is in the mask when it is light and <em>enclosed</em>
@@ -40,6 +41,8 @@ final class TextMask {
   final byte[] mask;
   /** Number of mask pixels. */
   final int count;
+  /** {@link #opened()}, once asked for. */
+  private volatile byte[] opened;
 
   private TextMask(int width, int height, byte[] luma, byte[] mask, int count) {
     this.width = width;
@@ -65,10 +68,17 @@ final class TextMask {
    * The mask's thick strokes: its pixels that lie in some 3×3 block wholly in the mask (a
    * morphological opening, 1 = kept). A fine moving texture (ffmpeg's cellauto) leaves none of
    * its pixels; a subtitle keeps the thick parts of its letters, while thin ones (a 36 px
-   * letter's ascender, small CJK strokes) may vanish. Computed on demand, not kept.
+   * letter's ascender, small CJK strokes) may vanish. Computed on first use and kept: a stream
+   * checking frames by rereads asks each such frame twice (as the frame checked, then as the last
+   * read one). Callers must not modify it. Racing first uses compute the same array; either wins.
    */
   byte[] opened() {
-    return opening(mask, width, height);
+    byte[] o = opened;
+    if (o == null) {
+      o = opening(mask, width, height);
+      opened = o;
+    }
+    return o;
   }
 
   /** The 3×3 opening of a {@code w}×{@code h} 0/1 {@code mask} (see {@link #opened}). */
@@ -83,8 +93,7 @@ final class TextMask {
     for (int i = w; i < w * (h - 1); i++) {
       core[i] = (byte) (across[i - w] & across[i] & across[i + w]);
     }
-    byte[] out = across; // reused: the cores' rows grown by one pixel left and right
-    Arrays.fill(out, (byte) 0);
+    byte[] out = across; // reused, every element rewritten: the cores' rows grown left and right
     for (int row = 0; row < w * h; row += w) {
       for (int i = row; i < row + w; i++) {
         out[i] = (byte) (core[i] | (i > row ? core[i - 1] : 0) | (i < row + w - 1 ? core[i + 1] : 0));
