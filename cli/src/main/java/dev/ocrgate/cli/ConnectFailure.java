@@ -2,6 +2,7 @@ package dev.ocrgate.cli;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -60,7 +61,10 @@ final class ConnectFailure {
     if (has(causes, SSLException.class)) {
       return Optional.of(where + "the TLS handshake failed — check --ca and that the server uses TLS");
     }
-    if (setup.plaintext() && causes.isEmpty()) {
+    // A TLS server answers a plaintext preface by closing the connection. The client sees that as
+    // "Network closed" (no cause) or, when the close races the client's read, as a connection reset
+    // (an IOException: Netty's native transport throws its own subclass): the same event either way.
+    if (setup.plaintext() && causes.stream().allMatch(IOException.class::isInstance)) {
       return Optional.of(where + "the server closed the connection during setup — if it uses TLS "
           + "(the default), drop --plaintext");
     }
