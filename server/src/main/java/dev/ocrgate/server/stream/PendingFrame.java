@@ -34,7 +34,12 @@ final class PendingFrame {
   long decodeNanos;
   /** The part of the frame read (or, reused, read by the frame it reuses); null if not decoded. */
   ReadArea area;
-  Long reusedFromSeq;
+  /**
+   * The frame whose read this one's answer repeats: set on routing to reuse, or, for a frame
+   * routed to be read, before its {@code ocr} completes when a check found it still showing no
+   * text. Always a frame that was read (detection or reread), never one that reused another.
+   */
+  volatile Long reusedFromSeq;
   Status error;
   /** Decode, area and fingerprint, done off the context; null for a frame failed on arrival. */
   CompletableFuture<PreparedFrame> prepared;
@@ -53,6 +58,16 @@ final class PendingFrame {
    * frame's lines again at their boxes, and they read the same.
    */
   volatile boolean verified;
+  /**
+   * For a frame routed to be read: completes, once its answer and those of the read frames before
+   * it are known, with the latest of them that answered lines (this frame included), or null when
+   * none did. Holds one fingerprint: the stream's subtitle style for {@code StreamFramesCall}'s
+   * check of frames between subtitles.
+   */
+  CompletableFuture<Lines> lines;
+
+  /** A read frame's answer with lines, its fingerprint and the area it was read in. */
+  record Lines(OcrResult result, ChangeRule.Fingerprint print, ReadArea area) {}
 
   PendingFrame(long seq, long ptsMs, long arrivalNanos) {
     this.seq = seq;

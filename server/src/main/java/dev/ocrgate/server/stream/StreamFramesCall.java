@@ -69,7 +69,8 @@ import org.slf4j.LoggerFactory;
  * read: the rule compares areas first), or, in SUBTITLE mode when the rule finds it changed, check
  * it by reading the last read frame's lines again at their boxes once that frame's answer is
  * known ({@link #reread}: answered with that reading when the text is the same, read in full
- * otherwise; within {@code reread_lines_ms} of pts after the last frame sent to detection); <em>answer</em>, in seq order as results complete.
+ * otherwise; when that frame answered no lines, {@link #stillNoText} checks that no thick strokes
+ * appeared instead; both within {@code reread_lines_ms} of pts after the last frame sent to detection); <em>answer</em>, in seq order as results complete.
  * A frame sent as some of its rows ({@code Frame.rows}) is the whole frame for every decision:
  * {@link PreparedFrame} resolves its area in the whole frame and intersects it with the rows sent,
  * and its lines come back in whole-frame pixels ({@link PreparedFrame#inFrame}).
@@ -110,6 +111,7 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private static final Logger log = LoggerFactory.getLogger(StreamFramesCall.class);
+  private static final CompletableFuture<PendingFrame.Lines> NO_LINES = CompletableFuture.completedFuture(null);
 
   private final ServerCallStreamObserver<StreamFramesResponse> out;
   private final OcrPipeline pipeline;
@@ -400,15 +402,17 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
         detectionScale, p.bandRead ? f.inFrame(bandLines) : null);
     if (canReuse(f.print(), p)) {
       p.reusedFromSeq = lastRead.seq;
-      p.ocr = reuse(lastRead.ocr, p, f, request);
+      p.ocr = reuse(lastRead, p, f, request);
       releasePermit(p); // it queues no OCR of its own
     } else {
+      CompletableFuture<PendingFrame.Lines> before = lastRead == null ? NO_LINES : lastRead.lines;
       if (canReread(f, p)) {
         p.ocr = reread(lastRead, lastReadPrint, p, f, request);
       } else {
         p.ocr = f.inFrame(recognize(request));
         lastDetectedPts = p.ptsMs;
       }
+      p.lines = latestLines(p, f, before);
       p.lightText = f.print() != null && f.print().showsText();
       lastRead = p;
       lastReadPrint = f.print();
@@ -457,21 +461,17 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       if (withdrawn) {
         return CompletableFuture.failedFuture(Status.CANCELLED.withDescription("cancelled").asException());
       }
-      if (prev == null || prev.lines().isEmpty()) {
+      if (prev == null) {
         return readItself(p, f, own);
       }
-      List<Quad> boxes = new ArrayList<>(prev.lines().size());
-      List<PixelRect> inArea = new ArrayList<>(prev.lines().size());
-      PixelRect area = f.area().rect();
-      for (TextLine line : prev.lines()) {
-        Quad q = OcrResult.boxOf(line); // whole-frame pixels
-        boxes.add(q.translate(0, -f.top()));
-        int x = (int) Math.floor(q.minX()) - area.x();
-        int y = (int) Math.floor(q.minY()) - area.y();
-        inArea.add(new PixelRect(x, y, Math.max(1, (int) Math.ceil(q.maxX()) - area.x() - x),
-            Math.max(1, (int) Math.ceil(q.maxY()) - area.y() - y)));
+      if (prev.lines().isEmpty()) {
+        return stillNoText(last, lastPrint, p, f, own, prev);
       }
-      if (!TextChangeRule.nothingNewOutside(lastPrint, f.print(), inArea)) {
+      List<Quad> boxes = new ArrayList<>(prev.lines().size());
+      for (TextLine line : prev.lines()) {
+        boxes.add(OcrResult.boxOf(line).translate(0, -f.top())); // from whole-frame pixels
+      }
+      if (!TextChangeRule.nothingNewOutside(lastPrint, f.print(), inArea(prev, f.area()))) {
         return readItself(p, f, own);
       }
       CompletableFuture<OcrResult> again = f.inFrame(rereadLines(own, boxes));
@@ -487,6 +487,54 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
         return CompletableFuture.completedFuture(same);
       });
     });
+  }
+
+  /**
+   * {@code p}'s result when the last read frame {@code last} answered no lines ({@code empty}): if
+   * the stream's latest answered lines show its subtitles in thick strokes and no thick strokes
+   * appeared in {@code p} ({@link TextChangeRule#stillNoText}), {@code p} still shows no text and
+   * repeats {@code last}'s answer ({@code reused_from_seq}: the frame {@code last} repeats if it
+   * was such a frame itself, so it always names a read frame); otherwise {@code p} is read itself.
+   * No OCR runs for such a frame. Deterministic like {@link #reread}: it depends on the answers of
+   * the frames read before {@code p}, not on when they completed.
+   */
+  private CompletableFuture<OcrResult> stillNoText(PendingFrame last, ChangeRule.Fingerprint lastPrint,
+      PendingFrame p, PreparedFrame f, OcrRequest own, OcrResult empty) {
+    return last.lines.handleAsync((style, e) -> style, prepare).exceptionallyCompose(e ->
+        CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("server shutting down").asException())
+    ).thenCompose(style -> {
+      if (!withdrawn && style != null
+          && TextChangeRule.stillNoText(lastPrint, f.print(), style.print(), inArea(style.result(), style.area()))) {
+        Long source = last.reused() ? last.reusedFromSeq : Long.valueOf(last.seq);
+        p.reusedFromSeq = source; // before the future completes: answer() sees it
+        return CompletableFuture.completedFuture(empty);
+      }
+      return readItself(p, f, own);
+    });
+  }
+
+  /**
+   * {@code p}'s {@link PendingFrame#lines}: its own answer if it has lines, else what the read
+   * frame before it had ({@code before}). A failed or cancelled read counts as no lines.
+   */
+  private static CompletableFuture<PendingFrame.Lines> latestLines(PendingFrame p, PreparedFrame f,
+      CompletableFuture<PendingFrame.Lines> before) {
+    return p.ocr.handle((r, e) -> e == null && !r.lines().isEmpty() ? new PendingFrame.Lines(r, f.print(), f.area())
+        : null).thenCompose(mine -> mine != null ? CompletableFuture.completedFuture(mine) : before);
+  }
+
+  /** The boxes of {@code result}'s lines (whole-frame pixels) in {@code area}'s pixels. */
+  private static List<PixelRect> inArea(OcrResult result, ReadArea area) {
+    List<PixelRect> out = new ArrayList<>(result.lines().size());
+    PixelRect rect = area.rect();
+    for (TextLine line : result.lines()) {
+      Quad q = OcrResult.boxOf(line);
+      int x = (int) Math.floor(q.minX()) - rect.x();
+      int y = (int) Math.floor(q.minY()) - rect.y();
+      out.add(new PixelRect(x, y, Math.max(1, (int) Math.ceil(q.maxX()) - rect.x() - x),
+          Math.max(1, (int) Math.ceil(q.maxY()) - rect.y() - y)));
+    }
+    return out;
   }
 
   /**
@@ -531,9 +579,13 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
    * {@code read}'s result for {@code p}; if {@code read} fails, {@code p} is read itself
    * ({@link #readItself}, started on the thread that failed {@code read}).
    */
-  private CompletableFuture<OcrResult> reuse(CompletableFuture<OcrResult> read, PendingFrame p, PreparedFrame f,
-      OcrRequest own) {
-    return read.exceptionallyCompose(e -> withdrawn ? CompletableFuture.failedFuture(e) : readItself(p, f, own));
+  private CompletableFuture<OcrResult> reuse(PendingFrame from, PendingFrame p, PreparedFrame f, OcrRequest own) {
+    return from.ocr.thenApply(r -> {
+      if (from.reused()) {
+        p.reusedFromSeq = from.reusedFromSeq; // the read frame that one repeats (see stillNoText)
+      }
+      return r;
+    }).exceptionallyCompose(e -> withdrawn ? CompletableFuture.failedFuture(e) : readItself(p, f, own));
   }
 
   private CompletableFuture<OcrResult> recognize(OcrRequest request) {

@@ -118,8 +118,34 @@ final class TextChangeRule implements ChangeRule {
     if (!(lastRead instanceof Print a) || !(now instanceof Print b) || !a.area().equals(b.area())) {
       return false;
     }
-    int w = b.text().width;
-    int h = b.text().height;
+    byte[] inLine = cover(b.text(), lines);
+    return fewAppeared(a, b, inLine) && thickPixels(b, inLine) >= b.limit();
+  }
+
+  /**
+   * For a frame this rule found changed whose last read frame answered <em>no</em> lines: whether
+   * it still shows none, decided on thick strokes as in {@link #nothingNewOutside}, everywhere in
+   * the area. True when the stream's latest answered lines ({@code styleLines} of {@code style},
+   * the fingerprint of the frame they were read in) show at least the rule's limit of
+   * thick-stroke pixels (so this stream's subtitles are thick enough for a new one to show) and at
+   * most the per-block limit of thick-stroke pixels appeared anywhere in {@code now} that were not
+   * in {@code lastRead}. False when a fingerprint is not this rule's or {@code lastRead} and
+   * {@code now} have different areas. Pixel work (openings): run it off the stream's context.
+   *
+   * @param styleLines the lines' boxes in {@code style}'s area pixels (clipped here)
+   */
+  static boolean stillNoText(Fingerprint lastRead, Fingerprint now, Fingerprint style, List<PixelRect> styleLines) {
+    if (!(lastRead instanceof Print a) || !(now instanceof Print b) || !(style instanceof Print s)
+        || !a.area().equals(b.area())) {
+      return false;
+    }
+    return thickPixels(s, cover(s.text(), styleLines)) >= s.limit() && fewAppeared(a, b, null);
+  }
+
+  /** 1 inside {@code lines} grown by {@value #LINE_MARGIN}, clipped to {@code mask}'s size. */
+  private static byte[] cover(TextMask mask, List<PixelRect> lines) {
+    int w = mask.width;
+    int h = mask.height;
     byte[] inLine = new byte[w * h];
     for (PixelRect r : lines) {
       int x0 = Math.max(0, r.x() - LINE_MARGIN);
@@ -132,18 +158,33 @@ final class TextChangeRule implements ChangeRule {
         }
       }
     }
+    return inLine;
+  }
+
+  /** Thick-stroke pixels of {@code p} inside {@code cover}. */
+  private static long thickPixels(Print p, byte[] cover) {
+    byte[] opened = p.text().opened();
+    long inside = 0;
+    for (int i = 0; i < opened.length; i++) {
+      inside += opened[i] & cover[i];
+    }
+    return inside;
+  }
+
+  /**
+   * At most {@code b}'s per-block limit of thick-stroke pixels of {@code b} outside {@code
+   * except} (null: nowhere excepted) that {@code a} does not have. Stops past the limit.
+   */
+  private static boolean fewAppeared(Print a, Print b, byte[] except) {
     byte[] was = a.text().opened();
     byte[] is = b.text().opened();
-    long inside = 0;
     long appeared = 0;
     for (int i = 0; i < is.length; i++) {
-      if (inLine[i] != 0) {
-        inside += is[i];
-      } else if (is[i] != 0 && was[i] == 0 && ++appeared > b.blockLimit()) {
+      if (is[i] != 0 && was[i] == 0 && (except == null || except[i] == 0) && ++appeared > b.blockLimit()) {
         return false;
       }
     }
-    return inside >= b.limit();
+    return true;
   }
 
   /**

@@ -129,6 +129,44 @@ class TextChangeRuleTest {
         .as("a longer line, 3200 ms").isFalse();
   }
 
+  @Test
+  void verify_stillNoText_gapOverTexture_yes_shortSubtitleAppearing_no_thinStyle_no(@TempDir Path dir)
+      throws Exception {
+    // Between subtitles over cellauto the pixel rule finds every frame changed, and there are no
+    // lines to read again. Thick strokes decide instead: none appear in the gap, a short subtitle
+    // brings them, and a stream whose subtitles show too few thick strokes is never trusted.
+    List<SubtitleVideo.SrtCue> cues = List.of(
+        new SubtitleVideo.SrtCue(1, 300, 1500, "Take your coats"),
+        new SubtitleVideo.SrtCue(2, 2700, 3900, "No."));
+    int w = 854;
+    int h = 480;
+    List<RgbImage> frames = SubtitleVideo.burn(dir, cues, "cellauto=s=854x480:rate=5:rule=110:seed=11", w, h, 4.0,
+        "FontName=DejaVu Sans,FontSize=20,Outline=2,Shadow=1,MarginV=12");
+    PixelRect roi = new PixelRect(0, h * 3 / 5, w, h - h * 3 / 5);
+    ChangeRule.Fingerprint style = rule.fingerprint(frames.get(3), roi); // 600 ms: "Take your coats"
+    List<PixelRect> line = List.of(thickStrokesBounds(TextMask.of(frames.get(3), roi), 4));
+    ChangeRule.Fingerprint gapStart = rule.fingerprint(frames.get(8), roi); // 1600 ms: no subtitle
+    for (int i = 9; i <= 13; i++) {
+      ChangeRule.Fingerprint gap = rule.fingerprint(frames.get(i), roi);
+      assertThat(rule.unchanged(gapStart, gap, false)).as("the pixel rule, gap frame %d", i).isFalse();
+      assertThat(TextChangeRule.stillNoText(gapStart, gap, style, line)).as("gap frame %d", i).isTrue();
+    }
+    assertThat(TextChangeRule.stillNoText(gapStart, rule.fingerprint(frames.get(14), roi), style, line))
+        .as("\"No.\" at 2800 ms").isFalse();
+    assertThat(TextChangeRule.stillNoText(gapStart, rule.fingerprint(frames.get(9), roi), style, List.of()))
+        .as("no lines to show the style").isFalse();
+
+    Path small = Files.createDirectories(dir.resolve("small"));
+    List<RgbImage> thin = SubtitleVideo.burn(small, List.of(new SubtitleVideo.SrtCue(1, 300, 1500, "Take your coats")),
+        "cellauto=s=640x360:rate=5:rule=110:seed=11", 640, 360, 2.4,
+        "FontName=DejaVu Sans,FontSize=18,Outline=2,Shadow=1,MarginV=12");
+    PixelRect smallRoi = new PixelRect(0, 360 * 3 / 5, 640, 360 - 360 * 3 / 5);
+    ChangeRule.Fingerprint thinStyle = rule.fingerprint(thin.get(3), smallRoi);
+    List<PixelRect> wholeRoi = List.of(new PixelRect(0, 0, smallRoi.width(), smallRoi.height()));
+    assertThat(TextChangeRule.stillNoText(rule.fingerprint(thin.get(8), smallRoi), rule.fingerprint(thin.get(9), smallRoi),
+        thinStyle, wholeRoi)).as("640x360, FontSize 18: too few thick strokes to trust").isFalse();
+  }
+
   /** The bounding box of {@code mask}'s thick strokes, grown by {@code margin}, in its own pixels. */
   private static PixelRect thickStrokesBounds(TextMask mask, int margin) {
     byte[] thick = mask.opened();
