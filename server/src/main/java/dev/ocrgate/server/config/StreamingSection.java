@@ -62,7 +62,11 @@ public final class StreamingSection {
    * thick-stroke text appeared outside the boxes, that reading is the frame's answer, else the
    * frame is recognised (detection and recognition). Cuts the cost of footage whose texture
    * defeats the pixel rule. Such frames count as {@code verified} in
-   * {@code ocrgate_stream_frames_total}. Frames are checked so only while their pts is less than
+   * {@code ocrgate_stream_frames_total}. When the last recognised frame answered no lines (between
+   * subtitles), the check is that no thick-stroke text appeared anywhere in the region, trusted
+   * only once the stream's latest answered lines showed thick strokes; such a frame repeats that
+   * empty answer ({@code reused_from_seq}, counted {@code reused}) without any OCR. Frames are
+   * checked so only while their pts is less than
    * this many milliseconds past the last frame sent to detection, so a subtitle's text is also
    * taken from fresh detections at least this often (a reading that one box gets wrong would
    * otherwise repeat for the whole subtitle). 0 turns it off; in [0, 60000]. Needs a local

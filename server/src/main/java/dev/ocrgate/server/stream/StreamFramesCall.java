@@ -471,7 +471,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       for (TextLine line : prev.lines()) {
         boxes.add(OcrResult.boxOf(line).translate(0, -f.top())); // from whole-frame pixels
       }
-      if (!TextChangeRule.nothingNewOutside(lastPrint, f.print(), inArea(prev, f.area()))) {
+      if (!TextChangeRule.nothingNewOutside(lastPrint, f.print(), inArea(prev, f.area()), lettersAndDigits(prev))) {
         return readItself(p, f, own);
       }
       CompletableFuture<OcrResult> again = f.inFrame(rereadLines(own, boxes));
@@ -504,7 +504,8 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
         CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("server shutting down").asException())
     ).thenCompose(style -> {
       if (!withdrawn && style != null
-          && TextChangeRule.stillNoText(lastPrint, f.print(), style.print(), inArea(style.result(), style.area()))) {
+          && TextChangeRule.stillNoText(lastPrint, f.print(), style.print(), inArea(style.result(), style.area()),
+              lettersAndDigits(style.result()))) {
         Long source = last.reused() ? last.reusedFromSeq : Long.valueOf(last.seq);
         p.reusedFromSeq = source; // before the future completes: answer() sees it
         return CompletableFuture.completedFuture(empty);
@@ -521,6 +522,14 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       CompletableFuture<PendingFrame.Lines> before) {
     return p.ocr.handle((r, e) -> e == null && !r.lines().isEmpty() ? new PendingFrame.Lines(r, f.print(), f.area())
         : null).thenCompose(mine -> mine != null ? CompletableFuture.completedFuture(mine) : before);
+  }
+
+  private static int lettersAndDigits(OcrResult result) {
+    int n = 0;
+    for (TextLine line : result.lines()) {
+      n += (int) line.getText().codePoints().filter(Character::isLetterOrDigit).count();
+    }
+    return n;
   }
 
   /** The boxes of {@code result}'s lines (whole-frame pixels) in {@code area}'s pixels. */

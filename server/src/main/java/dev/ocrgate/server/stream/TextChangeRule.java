@@ -100,26 +100,42 @@ final class TextChangeRule implements ChangeRule {
 
   /** Pixels around a line's box that still count as the line's own in {@link #nothingNewOutside}. */
   static final int LINE_MARGIN = 2;
+  /**
+   * Thick-stroke pixels per letter or digit that read lines must show before {@link
+   * #nothingNewOutside} trusts that new text of their style would show. New text there is a line
+   * or a word of at least two letters, beside lines that are read again.
+   */
+  static final int REREAD_THICK_PER_CHAR = 1;
+  /**
+   * The same for {@link #stillNoText}, where nothing is read at all: a new subtitle must show
+   * even when its letters are thinner than the lines that vouched for the style. On the subtitle
+   * bench one style's cues varied up to 3.7× in thick pixels per letter (bottom quarter, 5 fps,
+   * frames within 250 ms of a cue edge left out); thin styles (CJK at 480p, small Latin) show
+   * 0–3.6.
+   */
+  static final int GAP_THICK_PER_CHAR = 5;
 
   /**
    * For a frame this rule found changed, whose last read frame's lines are read again at their
    * boxes to see whether their text changed ({@code StreamFramesCall}): whether text may have
    * appeared <em>outside</em> those boxes, which a reread cannot see. Decided on thick strokes
    * ({@link TextMask#opened}), which moving texture does not leave: true when the frame's own
-   * lines show at least the rule's limit of thick-stroke pixels (so this subtitle style is thick
-   * enough for new text of it to show) and at most the per-block limit of thick-stroke pixels
-   * lie outside {@code lines} (grown by {@value #LINE_MARGIN}) that were not there in {@code
-   * lastRead}. False (read the frame) when either fingerprint is not this rule's or the areas
-   * differ. Pixel work (two openings): run it off the stream's context.
+   * lines show at least the rule's limit of thick-stroke pixels and at least {@value
+   * #REREAD_THICK_PER_CHAR} per letter or digit of their text (so new text of this style would
+   * show), and not one thick-stroke pixel lies outside {@code lines} (grown by {@value
+   * #LINE_MARGIN}) that was not there in {@code lastRead}. False (read the frame) when either
+   * fingerprint is not this rule's or the areas differ. Pixel work (two openings): run it off
+   * the stream's context.
    *
    * @param lines the last read frame's line boxes, in the area's pixels (clipped here)
+   * @param chars letters and digits in those lines' text
    */
-  static boolean nothingNewOutside(Fingerprint lastRead, Fingerprint now, List<PixelRect> lines) {
+  static boolean nothingNewOutside(Fingerprint lastRead, Fingerprint now, List<PixelRect> lines, int chars) {
     if (!(lastRead instanceof Print a) || !(now instanceof Print b) || !a.area().equals(b.area())) {
       return false;
     }
     byte[] inLine = cover(b.text(), lines);
-    return fewAppeared(a, b, inLine) && thickPixels(b, inLine) >= b.limit();
+    return noneAppeared(a, b, inLine) && showsStyle(b, inLine, chars, REREAD_THICK_PER_CHAR);
   }
 
   /**
@@ -127,19 +143,29 @@ final class TextChangeRule implements ChangeRule {
    * it still shows none, decided on thick strokes as in {@link #nothingNewOutside}, everywhere in
    * the area. True when the stream's latest answered lines ({@code styleLines} of {@code style},
    * the fingerprint of the frame they were read in) show at least the rule's limit of
-   * thick-stroke pixels (so this stream's subtitles are thick enough for a new one to show) and at
-   * most the per-block limit of thick-stroke pixels appeared anywhere in {@code now} that were not
-   * in {@code lastRead}. False when a fingerprint is not this rule's or {@code lastRead} and
-   * {@code now} have different areas. Pixel work (openings): run it off the stream's context.
+   * thick-stroke pixels and at least {@value #GAP_THICK_PER_CHAR} per letter or digit (so this
+   * stream's subtitles are thick enough for a new one to show), and not one thick-stroke pixel
+   * appeared in {@code now} that was not in {@code lastRead}. On the subtitle bench no frame
+   * between subtitles had a single thick-stroke pixel in the bottom quarter, whatever the
+   * background. False when a fingerprint is not this rule's or {@code lastRead} and {@code now}
+   * have different areas. Pixel work (openings): run it off the stream's context.
    *
    * @param styleLines the lines' boxes in {@code style}'s area pixels (clipped here)
+   * @param styleChars letters and digits in those lines' text
    */
-  static boolean stillNoText(Fingerprint lastRead, Fingerprint now, Fingerprint style, List<PixelRect> styleLines) {
+  static boolean stillNoText(Fingerprint lastRead, Fingerprint now, Fingerprint style, List<PixelRect> styleLines,
+      int styleChars) {
     if (!(lastRead instanceof Print a) || !(now instanceof Print b) || !(style instanceof Print s)
         || !a.area().equals(b.area())) {
       return false;
     }
-    return thickPixels(s, cover(s.text(), styleLines)) >= s.limit() && fewAppeared(a, b, null);
+    return showsStyle(s, cover(s.text(), styleLines), styleChars, GAP_THICK_PER_CHAR) && noneAppeared(a, b, null);
+  }
+
+  /** {@code p}'s thick strokes inside {@code cover}: at least the limit and {@code perChar} × {@code chars}. */
+  private static boolean showsStyle(Print p, byte[] cover, int chars, int perChar) {
+    long thick = thickPixels(p, cover);
+    return chars > 0 && thick >= p.limit() && thick >= (long) perChar * chars;
   }
 
   /** 1 inside {@code lines} grown by {@value #LINE_MARGIN}, clipped to {@code mask}'s size. */
@@ -171,16 +197,12 @@ final class TextChangeRule implements ChangeRule {
     return inside;
   }
 
-  /**
-   * At most {@code b}'s per-block limit of thick-stroke pixels of {@code b} outside {@code
-   * except} (null: nowhere excepted) that {@code a} does not have. Stops past the limit.
-   */
-  private static boolean fewAppeared(Print a, Print b, byte[] except) {
+  /** No thick-stroke pixel of {@code b} outside {@code except} (null: nowhere excepted) that {@code a} lacks. */
+  private static boolean noneAppeared(Print a, Print b, byte[] except) {
     byte[] was = a.text().opened();
     byte[] is = b.text().opened();
-    long appeared = 0;
     for (int i = 0; i < is.length; i++) {
-      if (is[i] != 0 && was[i] == 0 && (except == null || except[i] == 0) && ++appeared > b.blockLimit()) {
+      if (is[i] != 0 && was[i] == 0 && (except == null || except[i] == 0)) {
         return false;
       }
     }

@@ -121,11 +121,11 @@ class TextChangeRuleTest {
 
     assertThat(rule.unchanged(first, rule.fingerprint(frames.get(5), roi), false))
         .as("the pixel rule over the texture").isFalse();
-    assertThat(TextChangeRule.nothingNewOutside(first, rule.fingerprint(frames.get(5), roi), line))
+    assertThat(TextChangeRule.nothingNewOutside(first, rule.fingerprint(frames.get(5), roi), line, 13))
         .as("same line, 1000 ms").isTrue();
-    assertThat(TextChangeRule.nothingNewOutside(first, rule.fingerprint(frames.get(10), roi), line))
+    assertThat(TextChangeRule.nothingNewOutside(first, rule.fingerprint(frames.get(10), roi), line, 13))
         .as("a line added above, 2000 ms").isFalse();
-    assertThat(TextChangeRule.nothingNewOutside(first, rule.fingerprint(frames.get(16), roi), line))
+    assertThat(TextChangeRule.nothingNewOutside(first, rule.fingerprint(frames.get(16), roi), line, 13))
         .as("a longer line, 3200 ms").isFalse();
   }
 
@@ -149,11 +149,11 @@ class TextChangeRuleTest {
     for (int i = 9; i <= 13; i++) {
       ChangeRule.Fingerprint gap = rule.fingerprint(frames.get(i), roi);
       assertThat(rule.unchanged(gapStart, gap, false)).as("the pixel rule, gap frame %d", i).isFalse();
-      assertThat(TextChangeRule.stillNoText(gapStart, gap, style, line)).as("gap frame %d", i).isTrue();
+      assertThat(TextChangeRule.stillNoText(gapStart, gap, style, line, 13)).as("gap frame %d", i).isTrue();
     }
-    assertThat(TextChangeRule.stillNoText(gapStart, rule.fingerprint(frames.get(14), roi), style, line))
+    assertThat(TextChangeRule.stillNoText(gapStart, rule.fingerprint(frames.get(14), roi), style, line, 13))
         .as("\"No.\" at 2800 ms").isFalse();
-    assertThat(TextChangeRule.stillNoText(gapStart, rule.fingerprint(frames.get(9), roi), style, List.of()))
+    assertThat(TextChangeRule.stillNoText(gapStart, rule.fingerprint(frames.get(9), roi), style, List.of(), 13))
         .as("no lines to show the style").isFalse();
 
     Path small = Files.createDirectories(dir.resolve("small"));
@@ -164,7 +164,37 @@ class TextChangeRuleTest {
     ChangeRule.Fingerprint thinStyle = rule.fingerprint(thin.get(3), smallRoi);
     List<PixelRect> wholeRoi = List.of(new PixelRect(0, 0, smallRoi.width(), smallRoi.height()));
     assertThat(TextChangeRule.stillNoText(rule.fingerprint(thin.get(8), smallRoi), rule.fingerprint(thin.get(9), smallRoi),
-        thinStyle, wholeRoi)).as("640x360, FontSize 18: too few thick strokes to trust").isFalse();
+        thinStyle, wholeRoi, 13)).as("640x360, FontSize 18: too few thick strokes to trust").isFalse();
+  }
+
+  @Test
+  void verify_stillNoText_thinStyle_manyLettersAddUpToTheLimit_notTrusted(@TempDir Path dir) throws Exception {
+    // Small letters (DejaVu at FontSize 18 on 854x480) leave a few thick-stroke pixels each (here
+    // 45 for 64 letters). Two long lines add up to the rule's limit (21), yet a short new subtitle
+    // of the same style can appear with next to none: per letter the style shows far fewer than a
+    // gap check needs, so it must not decide. (Found on the subtitle bench: with only the total
+    // required, a new two-line CJK subtitle at 854x480 passed as "still no text" for three frames.)
+    String first = "We will meet at the station after dinner\nand take the last train home together";
+    List<SubtitleVideo.SrtCue> cues = List.of(
+        new SubtitleVideo.SrtCue(1, 300, 1500, first),
+        new SubtitleVideo.SrtCue(2, 2700, 3900, "Go on"));
+    int w = 854;
+    int h = 480;
+    List<RgbImage> frames = SubtitleVideo.burn(dir, cues, "cellauto=s=854x480:rate=5:rule=110:seed=11", w, h, 4.0,
+        "FontName=DejaVu Sans,FontSize=18,Outline=2,Shadow=1,MarginV=12");
+    PixelRect roi = new PixelRect(0, h * 3 / 5, w, h - h * 3 / 5);
+    List<PixelRect> wholeRoi = List.of(new PixelRect(0, 0, roi.width(), roi.height()));
+    int letters = (int) first.codePoints().filter(Character::isLetterOrDigit).count();
+    long thick = 0;
+    for (byte b : TextMask.of(frames.get(3), roi).opened()) {
+      thick += b;
+    }
+    ChangeRule.Fingerprint style = rule.fingerprint(frames.get(3), roi);
+    assertThat(thick).as("the lines' thick strokes reach the limit").isGreaterThanOrEqualTo((long) (0.00003 * w * w));
+    assertThat(thick).as("but few per letter").isLessThan((long) TextChangeRule.GAP_THICK_PER_CHAR * letters);
+    ChangeRule.Fingerprint gap = rule.fingerprint(frames.get(11), roi);
+    assertThat(TextChangeRule.stillNoText(gap, rule.fingerprint(frames.get(12), roi), style, wholeRoi, letters))
+        .as("a gap frame").isFalse();
   }
 
   /** The bounding box of {@code mask}'s thick strokes, grown by {@code margin}, in its own pixels. */
