@@ -64,7 +64,8 @@ public final class StreamingSection {
    * defeats the pixel rule. Such frames count as {@code verified} in
    * {@code ocrgate_stream_frames_total}. When the last recognised frame answered no lines (between
    * subtitles), the check is that no thick-stroke text appeared anywhere in the region, trusted
-   * only once the stream's latest answered lines showed thick strokes; such a frame repeats that
+   * only when the stream's latest answered lines showed thick strokes (5 pixels per letter or
+   * digit); such a frame repeats that
    * empty answer ({@code reused_from_seq}, counted {@code reused}) without any OCR. Frames are
    * checked so only while their pts is less than
    * this many milliseconds past the last frame sent to detection, so a subtitle's text is also

@@ -32,7 +32,8 @@ import java.util.List;
  * <p>Not solved by pixels alone: a fine light-and-dark texture that moves (ffmpeg's cellauto)
  * enters the mask everywhere (56 % of a 1280×432 search area on the subtitle bench) and changes it
  * every frame, so this rule finds every such frame changed; the stream then checks the text itself
- * by reading the last read lines again ({@code StreamFramesCall}, {@link #nothingNewOutside}).
+ * by reading the last read lines again ({@code StreamFramesCall}, {@link #nothingNewOutside}), or,
+ * between subtitles, checks that no thick stroke appeared ({@link #stillNoText}).
  * Tried and rejected here: discounting blocks whose texture keeps
  * its mean luminance (it let a one-word change of a small subtitle over that texture pass as
  * unchanged; TextChangeRuleTest keeps that case), and counting only light pixels enclosed by
