@@ -145,10 +145,10 @@ final class TextChangeRule implements ChangeRule {
    * the area. True when the stream's latest answered lines ({@code styleLines} of {@code style},
    * the fingerprint of the frame they were read in) show at least the rule's limit of
    * thick-stroke pixels and at least {@value #GAP_THICK_PER_CHAR} per letter or digit (so this
-   * stream's subtitles are thick enough for a new one to show), and not one thick-stroke pixel
-   * appeared in {@code now} that was not in {@code lastRead}. On the subtitle bench no frame
-   * between subtitles had a single thick-stroke pixel in the bottom quarter, whatever the
-   * background. False when a fingerprint is not this rule's or {@code lastRead} and {@code now}
+   * stream's subtitles are thick enough for a new one to show), and neither {@code lastRead} nor
+   * {@code now} has a single thick-stroke pixel. On the subtitle bench no frame between subtitles
+   * had one in the bottom quarter, whatever the background; a last read frame that has some may
+   * show a subtitle its read missed, and comparing with it would repeat the miss. False when a fingerprint is not this rule's or {@code lastRead} and {@code now}
    * have different areas. Pixel work (openings): run it off the stream's context.
    *
    * @param styleLines the lines' boxes in {@code style}'s area pixels (clipped here)
@@ -160,7 +160,7 @@ final class TextChangeRule implements ChangeRule {
         || !a.area().equals(b.area())) {
       return false;
     }
-    return showsStyle(s, cover(s.text(), styleLines), styleChars, GAP_THICK_PER_CHAR) && noneAppeared(a, b, null);
+    return showsStyle(s, cover(s.text(), styleLines), styleChars, GAP_THICK_PER_CHAR) && noThick(a) && noThick(b);
   }
 
   /** {@code p}'s thick strokes inside {@code cover}: at least the limit and {@code perChar} × {@code chars}. */
@@ -198,12 +198,21 @@ final class TextChangeRule implements ChangeRule {
     return inside;
   }
 
-  /** No thick-stroke pixel of {@code b} outside {@code except} (null: nowhere excepted) that {@code a} lacks. */
+  private static boolean noThick(Print p) {
+    for (byte o : p.text().opened()) {
+      if (o != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** No thick-stroke pixel of {@code b} outside {@code except} that {@code a} lacks. */
   private static boolean noneAppeared(Print a, Print b, byte[] except) {
     byte[] was = a.text().opened();
     byte[] is = b.text().opened();
     for (int i = 0; i < is.length; i++) {
-      if (is[i] != 0 && was[i] == 0 && (except == null || except[i] == 0)) {
+      if (is[i] != 0 && was[i] == 0 && except[i] == 0) {
         return false;
       }
     }

@@ -155,6 +155,10 @@ class TextChangeRuleTest {
         .as("\"No.\" at 2800 ms").isFalse();
     assertThat(TextChangeRule.stillNoText(gapStart, rule.fingerprint(frames.get(9), roi), style, List.of(), 13))
         .as("no lines to show the style").isFalse();
+    // A last read frame that answered no lines while its pixels show a subtitle (a missed read):
+    // nothing new appears in the next frame, but its answer must not be repeated.
+    assertThat(TextChangeRule.stillNoText(rule.fingerprint(frames.get(15), roi), rule.fingerprint(frames.get(16), roi),
+        style, line, 13)).as("\"No.\" in both frames").isFalse();
 
     Path small = Files.createDirectories(dir.resolve("small"));
     List<RgbImage> thin = SubtitleVideo.burn(small, List.of(new SubtitleVideo.SrtCue(1, 300, 1500, "Take your coats")),
