@@ -63,7 +63,7 @@ public final class StreamingSection {
    * frame is recognised (detection and recognition). Cuts the cost of footage whose texture
    * defeats the pixel rule. Such frames count as {@code verified} in
    * {@code ocrgate_stream_frames_total}. When the last recognised frame answered no lines (between
-   * subtitles), the check is that no thick-stroke text appeared anywhere in the region, trusted
+   * subtitles), the check is that neither frame shows thick-stroke text in the region, trusted
    * only when the stream's latest answered lines showed thick strokes (5 pixels per letter or
    * digit); such a frame repeats that
    * empty answer ({@code reused_from_seq}, counted {@code reused}) without any OCR. Frames are

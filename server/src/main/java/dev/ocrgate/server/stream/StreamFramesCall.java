@@ -69,8 +69,8 @@ import org.slf4j.LoggerFactory;
  * read: the rule compares areas first), or, in SUBTITLE mode when the rule finds it changed, check
  * it by reading the last read frame's lines again at their boxes once that frame's answer is
  * known ({@link #reread}: answered with that reading when the text is the same, read in full
- * otherwise; when that frame answered no lines, {@link #stillNoText} checks that no thick strokes
- * appeared instead; both within {@code reread_lines_ms} of pts after the last frame sent to detection); <em>answer</em>, in seq order as results complete.
+ * otherwise; when that frame answered no lines, {@link #stillNoText} checks that neither frame
+ * shows thick strokes instead; both within {@code reread_lines_ms} of pts after the last frame sent to detection); <em>answer</em>, in seq order as results complete.
  * A frame sent as some of its rows ({@code Frame.rows}) is the whole frame for every decision:
  * {@link PreparedFrame} resolves its area in the whole frame and intersects it with the rows sent,
  * and its lines come back in whole-frame pixels ({@link PreparedFrame#inFrame}).
@@ -491,8 +491,8 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
 
   /**
    * {@code p}'s result when the last read frame {@code last} answered no lines ({@code empty}): if
-   * the stream's latest answered lines show its subtitles in thick strokes and no thick strokes
-   * appeared in {@code p} ({@link TextChangeRule#stillNoText}), {@code p} still shows no text and
+   * the stream's latest answered lines show its subtitles in thick strokes and neither {@code
+   * last} nor {@code p} shows any ({@link TextChangeRule#stillNoText}), {@code p} still shows no text and
    * repeats {@code last}'s answer ({@code reused_from_seq}: the frame {@code last} repeats if it
    * was such a frame itself, so it always names a read frame); otherwise {@code p} is read itself.
    * No OCR runs for such a frame. Deterministic like {@link #reread}: it depends on the answers of
