@@ -14,7 +14,9 @@ import java.util.concurrent.CompletionException;
 /**
  * A frame accepted from the client and not yet answered: failed (bad frame), being prepared, or
  * waiting for an OCR result, its own or the one it reuses. Confined to its stream's context, except
- * {@link #ownRead}, which the fallback read of a reusing frame sets from the pipeline's thread.
+ * the volatile {@link #ownRead}, {@link #verified} and {@link #reusedFromSeq}, which the steps
+ * chained on OCR results set from the pipeline's or the preparation threads, always before the
+ * frame's {@code ocr} completes.
  */
 final class PendingFrame {
   final long seq;

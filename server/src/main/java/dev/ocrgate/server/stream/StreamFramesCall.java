@@ -407,7 +407,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     } else {
       CompletableFuture<PendingFrame.Lines> before = lastRead == null ? NO_LINES : lastRead.lines;
       if (canReread(f, p)) {
-        p.ocr = reread(lastRead, lastReadPrint, p, f, request);
+        p.ocr = reread(lastRead, lastReadPrint, before, p, f, request);
       } else {
         p.ocr = f.inFrame(recognize(request));
         lastDetectedPts = p.ptsMs;
@@ -451,10 +451,11 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
    * {@code p} is read itself (detection and recognition). Deterministic: it depends on the frames
    * and the OCR outcomes, not on timing. The pixel check runs on the preparation executor; the
    * reread and the own read are published in {@link PendingFrame#ownRead} so a withdrawal
-   * cancels them.
+   * cancels them. When {@code last} answered no lines, {@link #stillNoText} decides instead, with
+   * {@code style} ({@code last}'s {@link PendingFrame#lines}).
    */
-  private CompletableFuture<OcrResult> reread(PendingFrame last, ChangeRule.Fingerprint lastPrint, PendingFrame p,
-      PreparedFrame f, OcrRequest own) {
+  private CompletableFuture<OcrResult> reread(PendingFrame last, ChangeRule.Fingerprint lastPrint,
+      CompletableFuture<PendingFrame.Lines> style, PendingFrame p, PreparedFrame f, OcrRequest own) {
     return last.ocr.handleAsync((prev, e) -> e == null ? prev : null, prepare).exceptionallyCompose(e ->
         CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("server shutting down").asException())
     ).thenCompose(prev -> {
@@ -465,7 +466,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
         return readItself(p, f, own);
       }
       if (prev.lines().isEmpty()) {
-        return stillNoText(last, lastPrint, p, f, own, prev);
+        return stillNoText(last, lastPrint, style, p, f, own, prev);
       }
       List<Quad> boxes = new ArrayList<>(prev.lines().size());
       for (TextLine line : prev.lines()) {
@@ -491,7 +492,8 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
 
   /**
    * {@code p}'s result when the last read frame {@code last} answered no lines ({@code empty}): if
-   * the stream's latest answered lines show its subtitles in thick strokes and neither {@code
+   * the stream's latest answered lines ({@code lines}: {@code last}'s {@link PendingFrame#lines},
+   * taken on the context) show its subtitles in thick strokes and neither {@code
    * last} nor {@code p} shows any ({@link TextChangeRule#stillNoText}), {@code p} still shows no text and
    * repeats {@code last}'s answer ({@code reused_from_seq}: the frame {@code last} repeats if it
    * was such a frame itself, so it always names a read frame); otherwise {@code p} is read itself.
@@ -499,8 +501,8 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
    * the frames read before {@code p}, not on when they completed.
    */
   private CompletableFuture<OcrResult> stillNoText(PendingFrame last, ChangeRule.Fingerprint lastPrint,
-      PendingFrame p, PreparedFrame f, OcrRequest own, OcrResult empty) {
-    return last.lines.handleAsync((style, e) -> style, prepare).exceptionallyCompose(e ->
+      CompletableFuture<PendingFrame.Lines> lines, PendingFrame p, PreparedFrame f, OcrRequest own, OcrResult empty) {
+    return lines.handleAsync((style, e) -> style, prepare).exceptionallyCompose(e ->
         CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("server shutting down").asException())
     ).thenCompose(style -> {
       if (!withdrawn && style != null
