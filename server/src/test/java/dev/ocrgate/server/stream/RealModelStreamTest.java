@@ -296,25 +296,9 @@ class RealModelStreamTest {
         new SubtitleVideo.SrtCue(4, 5700, 7500, "Who is there?\nTake your coats"),
         new SubtitleVideo.SrtCue(5, 7500, 9300, "Open the door"),
         new SubtitleVideo.SrtCue(6, 9300, 11100, "Open the doors"));
-    int w = 854;
-    int h = 480;
-    List<RgbImage> frames = SubtitleVideo.burn(dir, cues, "cellauto=s=854x480:rate=5:rule=110:seed=11", w, h,
-        11.4, "FontName=DejaVu Sans,FontSize=20,Outline=2,Shadow=1,MarginV=12");
-    List<StreamFramesRequest> msgs = new ArrayList<>();
-    msgs.add(config(StreamConfig.newBuilder().setFrameIntervalMs(200).build()));
-    for (int i = 0; i < frames.size(); i++) {
-      msgs.add(frame(i + 1, i * 200L, raw(ByteString.copyFrom(frames.get(i).data()), w, h)));
-    }
     int verifiedBefore = verified.get();
-    TestStream s = open(msgs, true);
-    assertThat(s.done.get(180, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
-    List<FrameResult> results = s.results();
-    assertThat(results).hasSize(frames.size());
-    StringBuilder answers = new StringBuilder();
-    for (int i = 0; i < results.size(); i++) {
-      answers.append(String.format("%n%d %s%s", i, text(results.get(i)).replace('\n', '|'),
-          results.get(i).hasReusedFromSeq() ? " (reused)" : ""));
-    }
+    List<FrameResult> results = streamOverCellauto(dir, cues, 11.4);
+    String answers = answers(results);
     int standing = 0;
     for (int i = 0; i < results.size(); i++) {
       FrameResult r = results.get(i);
@@ -343,30 +327,14 @@ class RealModelStreamTest {
       throws Exception {
     // Between subtitles over cellauto the pixel rule finds every frame changed and the last read
     // frame has no lines to read again; once the stream's subtitles showed thick strokes, a frame
-    // in which none appeared repeats the last read frame's empty answer. A short subtitle
-    // appearing after a gap is read at its first frame.
+    // where neither it nor the last read frame shows one repeats that frame's empty answer. A
+    // short subtitle appearing after a gap is read at its first frame.
     List<SubtitleVideo.SrtCue> cues = List.of(
         new SubtitleVideo.SrtCue(1, 300, 1500, "Take your coats"),
         new SubtitleVideo.SrtCue(2, 2900, 4100, "Not now."),
         new SubtitleVideo.SrtCue(3, 5500, 6300, "Open the door"));
-    int w = 854;
-    int h = 480;
-    List<RgbImage> frames = SubtitleVideo.burn(dir, cues, "cellauto=s=854x480:rate=5:rule=110:seed=11", w, h,
-        6.6, "FontName=DejaVu Sans,FontSize=20,Outline=2,Shadow=1,MarginV=12");
-    List<StreamFramesRequest> msgs = new ArrayList<>();
-    msgs.add(config(StreamConfig.newBuilder().setFrameIntervalMs(200).build()));
-    for (int i = 0; i < frames.size(); i++) {
-      msgs.add(frame(i + 1, i * 200L, raw(ByteString.copyFrom(frames.get(i).data()), w, h)));
-    }
-    TestStream s = open(msgs, true);
-    assertThat(s.done.get(180, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
-    List<FrameResult> results = s.results();
-    assertThat(results).hasSize(frames.size());
-    StringBuilder answers = new StringBuilder();
-    for (FrameResult r : results) {
-      answers.append(String.format("%n%d %s%s", r.getSeq(), text(r).replace('\n', '|'),
-          r.hasReusedFromSeq() ? " (reused from " + r.getReusedFromSeq() + ")" : ""));
-    }
+    List<FrameResult> results = streamOverCellauto(dir, cues, 6.6);
+    String answers = answers(results);
     int gapReused = 0;
     for (int i = 0; i < results.size(); i++) {
       FrameResult r = results.get(i);
@@ -390,6 +358,35 @@ class RealModelStreamTest {
     // 14 gap frames follow the first subtitle; within reread_lines_ms (1000) of each full read
     // about 4 of every 5 can pass.
     assertThat(gapReused).as("gap frames reused; answers:%s", answers).isGreaterThanOrEqualTo(6);
+  }
+
+  /** Every answer of one SUBTITLE stream of {@code cues} burned over cellauto (854x480, 5 fps). */
+  private List<FrameResult> streamOverCellauto(Path dir, List<SubtitleVideo.SrtCue> cues, double seconds)
+      throws Exception {
+    int w = 854;
+    int h = 480;
+    List<RgbImage> frames = SubtitleVideo.burn(dir, cues, "cellauto=s=854x480:rate=5:rule=110:seed=11", w, h,
+        seconds, "FontName=DejaVu Sans,FontSize=20,Outline=2,Shadow=1,MarginV=12");
+    List<StreamFramesRequest> msgs = new ArrayList<>();
+    msgs.add(config(StreamConfig.newBuilder().setFrameIntervalMs(200).build()));
+    for (int i = 0; i < frames.size(); i++) {
+      msgs.add(frame(i + 1, i * 200L, raw(ByteString.copyFrom(frames.get(i).data()), w, h)));
+    }
+    TestStream s = open(msgs, true);
+    assertThat(s.done.get(180, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+    List<FrameResult> results = s.results();
+    assertThat(results).hasSize(frames.size());
+    return results;
+  }
+
+  /** One line per answer (frame index = seq - 1, text, reuse), for assertion messages. */
+  private static String answers(List<FrameResult> results) {
+    StringBuilder answers = new StringBuilder();
+    for (FrameResult r : results) {
+      answers.append(String.format("%nframe %d: %s%s", r.getSeq() - 1, text(r).replace('\n', '|'),
+          r.hasReusedFromSeq() ? " (reused from frame " + (r.getReusedFromSeq() - 1) + ")" : ""));
+    }
+    return answers.toString();
   }
 
   private static String truthAt(List<SubtitleVideo.SrtCue> cues, long ms) {

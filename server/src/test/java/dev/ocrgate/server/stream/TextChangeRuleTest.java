@@ -111,11 +111,8 @@ class TextChangeRuleTest {
         new SubtitleVideo.SrtCue(1, 300, 1500, "Take your coats"),
         new SubtitleVideo.SrtCue(2, 1500, 2700, "Who is there?\nTake your coats"),
         new SubtitleVideo.SrtCue(3, 2700, 3900, "Open the door now"));
-    int w = 854;
-    int h = 480;
-    List<RgbImage> frames = SubtitleVideo.burn(dir, cues, "cellauto=s=854x480:rate=5:rule=110:seed=11", w, h, 4.0,
-        "FontName=DejaVu Sans,FontSize=20,Outline=2,Shadow=1,MarginV=12");
-    PixelRect roi = new PixelRect(0, h * 3 / 5, w, h - h * 3 / 5);
+    List<RgbImage> frames = overCellauto(dir, cues);
+    PixelRect roi = CELLAUTO_ROI;
     ChangeRule.Fingerprint first = rule.fingerprint(frames.get(3), roi); // 600 ms: "Take your coats"
     List<PixelRect> line = List.of(thickStrokesBounds(TextMask.of(frames.get(3), roi), 4));
 
@@ -138,11 +135,8 @@ class TextChangeRuleTest {
     List<SubtitleVideo.SrtCue> cues = List.of(
         new SubtitleVideo.SrtCue(1, 300, 1500, "Take your coats"),
         new SubtitleVideo.SrtCue(2, 2700, 3900, "No."));
-    int w = 854;
-    int h = 480;
-    List<RgbImage> frames = SubtitleVideo.burn(dir, cues, "cellauto=s=854x480:rate=5:rule=110:seed=11", w, h, 4.0,
-        "FontName=DejaVu Sans,FontSize=20,Outline=2,Shadow=1,MarginV=12");
-    PixelRect roi = new PixelRect(0, h * 3 / 5, w, h - h * 3 / 5);
+    List<RgbImage> frames = overCellauto(dir, cues);
+    PixelRect roi = CELLAUTO_ROI;
     ChangeRule.Fingerprint style = rule.fingerprint(frames.get(3), roi); // 600 ms: "Take your coats"
     List<PixelRect> line = List.of(thickStrokesBounds(TextMask.of(frames.get(3), roi), 4));
     ChangeRule.Fingerprint gapStart = rule.fingerprint(frames.get(8), roi); // 1600 ms: no subtitle
@@ -199,6 +193,15 @@ class TextChangeRuleTest {
     ChangeRule.Fingerprint gap = rule.fingerprint(frames.get(11), roi);
     assertThat(TextChangeRule.stillNoText(gap, rule.fingerprint(frames.get(12), roi), style, wholeRoi, letters))
         .as("a gap frame").isFalse();
+  }
+
+  /** The bottom 40 % of the 854x480 frames of {@link #overCellauto}. */
+  private static final PixelRect CELLAUTO_ROI = new PixelRect(0, 288, 854, 192);
+
+  /** 4 s of {@code cues} burned over cellauto at 854x480 (DejaVu 20, outline 2, shadow 1), 5 fps. */
+  private static List<RgbImage> overCellauto(Path dir, List<SubtitleVideo.SrtCue> cues) throws Exception {
+    return SubtitleVideo.burn(dir, cues, "cellauto=s=854x480:rate=5:rule=110:seed=11", 854, 480, 4.0,
+        "FontName=DejaVu Sans,FontSize=20,Outline=2,Shadow=1,MarginV=12");
   }
 
   /** The bounding box of {@code mask}'s thick strokes, grown by {@code margin}, in its own pixels. */
