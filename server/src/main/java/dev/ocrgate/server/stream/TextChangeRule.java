@@ -148,8 +148,9 @@ final class TextChangeRule implements ChangeRule {
    * stream's subtitles are thick enough for a new one to show), and neither {@code lastRead} nor
    * {@code now} has a single thick-stroke pixel. On the subtitle bench no frame between subtitles
    * had one in the bottom quarter, whatever the background; a last read frame that has some may
-   * show a subtitle its read missed, and comparing with it would repeat the miss. False when a fingerprint is not this rule's or {@code lastRead} and {@code now}
-   * have different areas. Pixel work (openings): run it off the stream's context.
+   * show a subtitle its read missed, and comparing with it would repeat the miss. False when a
+   * fingerprint is not this rule's or {@code lastRead} and {@code now} have different areas.
+   * Pixel work (openings): run it off the stream's context.
    *
    * @param styleLines the lines' boxes in {@code style}'s area pixels (clipped here)
    * @param styleChars letters and digits in those lines' text
