@@ -99,6 +99,14 @@ final class PendingFrame {
     }
   }
 
+  /**
+   * The frame whose read this frame's answer is: its own seq, or, when it repeats another frame's
+   * answer, that frame's. Only once its {@code ocr} completed.
+   */
+  long readSeq() {
+    return reused() ? reusedFromSeq : seq;
+  }
+
   /** Answered with another frame's result (a reusing frame that had to read itself is not). */
   boolean reused() {
     return reusedFromSeq != null && ownRead == null;

@@ -508,8 +508,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       if (!withdrawn && style != null
           && TextChangeRule.stillNoText(lastPrint, f.print(), style.print(), inArea(style.result(), style.area()),
               lettersAndDigits(style.result()))) {
-        Long source = last.reused() ? last.reusedFromSeq : Long.valueOf(last.seq);
-        p.reusedFromSeq = source; // before the future completes: answer() sees it
+        p.reusedFromSeq = last.readSeq(); // before the future completes: answer() sees it
         return CompletableFuture.completedFuture(empty);
       }
       return readItself(p, f, own);
@@ -592,9 +591,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
    */
   private CompletableFuture<OcrResult> reuse(PendingFrame from, PendingFrame p, PreparedFrame f, OcrRequest own) {
     return from.ocr.thenApply(r -> {
-      if (from.reused()) {
-        p.reusedFromSeq = from.reusedFromSeq; // the read frame that one repeats (see stillNoText)
-      }
+      p.reusedFromSeq = from.readSeq(); // from may itself repeat a read (see stillNoText)
       return r;
     }).exceptionallyCompose(e -> withdrawn ? CompletableFuture.failedFuture(e) : readItself(p, f, own));
   }

@@ -161,7 +161,7 @@ final class TextChangeRule implements ChangeRule {
         || !a.area().equals(b.area())) {
       return false;
     }
-    return showsStyle(s, cover(s.text(), styleLines), styleChars, GAP_THICK_PER_CHAR) && noThick(a) && noThick(b);
+    return noThick(a) && noThick(b) && showsStyle(s, cover(s.text(), styleLines), styleChars, GAP_THICK_PER_CHAR);
   }
 
   /** {@code p}'s thick strokes inside {@code cover}: at least the limit and {@code perChar} × {@code chars}. */

@@ -365,8 +365,7 @@ class RealModelStreamTest {
       throws Exception {
     int w = 854;
     int h = 480;
-    List<RgbImage> frames = SubtitleVideo.burn(dir, cues, "cellauto=s=854x480:rate=5:rule=110:seed=11", w, h,
-        seconds, "FontName=DejaVu Sans,FontSize=20,Outline=2,Shadow=1,MarginV=12");
+    List<RgbImage> frames = SubtitleVideo.overCellauto(dir, cues, seconds);
     List<StreamFramesRequest> msgs = new ArrayList<>();
     msgs.add(config(StreamConfig.newBuilder().setFrameIntervalMs(200).build()));
     for (int i = 0; i < frames.size(); i++) {

@@ -86,6 +86,16 @@ final class SubtitleVideo {
   }
 
   /**
+   * {@code seconds} of {@code cues} burned over ffmpeg's cellauto (a fine light-and-dark texture
+   * that scrolls every frame) at 854x480, DejaVu Sans 20 with outline 2 and shadow 1, sampled at
+   * 5 fps.
+   */
+  static List<RgbImage> overCellauto(Path dir, List<SrtCue> cues, double seconds) throws Exception {
+    return burn(dir, cues, "cellauto=s=854x480:rate=5:rule=110:seed=11", 854, 480, seconds,
+        "FontName=DejaVu Sans,FontSize=20,Outline=2,Shadow=1,MarginV=12");
+  }
+
+  /**
    * {@code cues} burned by libass with force_style {@code style} into {@code seconds} of the lavfi
    * source {@code background} (which sets the size and rate, e.g. {@code
    * mandelbrot=s=640x360:r=5}), encoded with libx264 and decoded back at 5 fps: frame i shows

@@ -111,7 +111,7 @@ class TextChangeRuleTest {
         new SubtitleVideo.SrtCue(1, 300, 1500, "Take your coats"),
         new SubtitleVideo.SrtCue(2, 1500, 2700, "Who is there?\nTake your coats"),
         new SubtitleVideo.SrtCue(3, 2700, 3900, "Open the door now"));
-    List<RgbImage> frames = overCellauto(dir, cues);
+    List<RgbImage> frames = SubtitleVideo.overCellauto(dir, cues, 4.0);
     PixelRect roi = CELLAUTO_ROI;
     ChangeRule.Fingerprint first = rule.fingerprint(frames.get(3), roi); // 600 ms: "Take your coats"
     List<PixelRect> line = List.of(thickStrokesBounds(TextMask.of(frames.get(3), roi), 4));
@@ -135,7 +135,7 @@ class TextChangeRuleTest {
     List<SubtitleVideo.SrtCue> cues = List.of(
         new SubtitleVideo.SrtCue(1, 300, 1500, "Take your coats"),
         new SubtitleVideo.SrtCue(2, 2700, 3900, "No."));
-    List<RgbImage> frames = overCellauto(dir, cues);
+    List<RgbImage> frames = SubtitleVideo.overCellauto(dir, cues, 4.0);
     PixelRect roi = CELLAUTO_ROI;
     ChangeRule.Fingerprint style = rule.fingerprint(frames.get(3), roi); // 600 ms: "Take your coats"
     List<PixelRect> line = List.of(thickStrokesBounds(TextMask.of(frames.get(3), roi), 4));
@@ -195,14 +195,8 @@ class TextChangeRuleTest {
         .as("a gap frame").isFalse();
   }
 
-  /** The bottom 40 % of the 854x480 frames of {@link #overCellauto}. */
+  /** The bottom 40 % of the 854x480 frames of {@link SubtitleVideo#overCellauto}. */
   private static final PixelRect CELLAUTO_ROI = new PixelRect(0, 288, 854, 192);
-
-  /** 4 s of {@code cues} burned over cellauto at 854x480 (DejaVu 20, outline 2, shadow 1), 5 fps. */
-  private static List<RgbImage> overCellauto(Path dir, List<SubtitleVideo.SrtCue> cues) throws Exception {
-    return SubtitleVideo.burn(dir, cues, "cellauto=s=854x480:rate=5:rule=110:seed=11", 854, 480, 4.0,
-        "FontName=DejaVu Sans,FontSize=20,Outline=2,Shadow=1,MarginV=12");
-  }
 
   /** The bounding box of {@code mask}'s thick strokes, grown by {@code margin}, in its own pixels. */
   private static PixelRect thickStrokesBounds(TextMask mask, int margin) {
