@@ -13,7 +13,7 @@
 # debian-reference-zh-cn when bench/work/accuracy/extracted/zh-corpus.txt is not there), java and the
 # bench module built (mvn -B -q -pl bench -am package -DskipTests).
 #
-# Usage: bench/subtitles/make-subtitle-set.sh [--part tune|test] [--videos N] [--seconds S]
+# Usage: bench/subtitles/make-subtitle-set.sh [--part tune|test|short-tune|short-test] [--videos N] [--seconds S]
 #        (defaults: test, 8 videos, 24 s; 8 × 24 s is evaluable in a few minutes on 2 cores)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -26,7 +26,7 @@ while (($#)); do
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
-[[ "$PART" == tune || "$PART" == test ]] || { echo "--part must be tune or test" >&2; exit 2; }
+[[ "$PART" =~ ^(short-)?(tune|test)$ ]] || { echo "--part must be tune, test, short-tune or short-test" >&2; exit 2; }
 
 need() { command -v "$1" >/dev/null || { echo "missing $1 (apt-get install $2)" >&2; exit 1; }; }
 need ffmpeg ffmpeg

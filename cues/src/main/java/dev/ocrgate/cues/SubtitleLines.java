@@ -19,11 +19,16 @@ import java.util.List;
  *       anchor's. Every other line is junk.
  *   <li><b>Place</b>: once {@value #MIN_LEARNED} lines of confirmed cues were seen, the
  *       subtitle's height H and horizontal centre X are their medians (over the last
- *       {@value #WINDOW}). A block lower than H / {@value #MAX_HEIGHT_RATIO} (a tiny box) is junk;
- *       so is a block with fewer than {@value #MIN_OFF_PLACE_CHARS} letters and digits whose
+ *       {@value #WINDOW}). A block with at least {@value #MIN_OFF_PLACE_CHARS} letters and digits
+ *       lower than H / {@value #MAX_HEIGHT_RATIO} (a tiny box) is junk; a block with fewer whose
  *       centre is farther than {@value #MAX_CENTER_OFFSET} H from X (a short text off the
- *       subtitle's place). Both only ever reject blocks smaller or shorter than subtitles, so a
- *       place learned from junk heals: the next real subtitle passes and is learned.
+ *       subtitle's place) is junk. A short text is judged by its place alone: its box height
+ *       says little about its font size (one to three words of the subtitle bench's short-cue
+ *       part came at 0.36–1.03 H, "at" and "add" below H / 1.6, because their letters lack
+ *       ascenders or descenders and the detector's margin grows with the box), while lines of
+ *       six letters or more came at 0.78–1.2 H. Both rules only ever reject blocks smaller or
+ *       shorter than subtitles, so a place learned from junk heals: the next real subtitle passes
+ *       and is learned.
  *   <li><b>Size</b>: a block with fewer than {@value #MIN_CHARS} letters and digits is junk.
  * </ol>
  *
@@ -92,7 +97,10 @@ final class SubtitleLines {
     }
   }
 
-  /** False when the block is a tiny box, or a short text away from the subtitle's place. */
+  /**
+   * False when the block is a tiny box of {@value #MIN_OFF_PLACE_CHARS} letters or more, or a
+   * short text away from the subtitle's place.
+   */
   private boolean atPlace(List<CueLine> block, int chars) {
     if (learned < MIN_LEARNED) {
       return true;
@@ -103,16 +111,19 @@ final class SubtitleLines {
       right = Math.max(right, l.right());
       height = Math.max(height, l.height());
     }
-    if (height * MAX_HEIGHT_RATIO < referenceHeight) {
-      return false;
+    if (chars >= MIN_OFF_PLACE_CHARS) {
+      return height * MAX_HEIGHT_RATIO >= referenceHeight;
     }
-    return chars >= MIN_OFF_PLACE_CHARS || Math.abs((left + right) / 2 - referenceCenter) <= MAX_CENTER_OFFSET * referenceHeight;
+    return Math.abs((left + right) / 2 - referenceCenter) <= MAX_CENTER_OFFSET * referenceHeight;
   }
 
-  /** A line of the subtitle's size at its place (always true before the place is known). */
+  /**
+   * A line at the subtitle's place, and of its size when it has at least {@value
+   * #MIN_OFF_PLACE_CHARS} letters and digits (always true before the place is known).
+   */
   private boolean fitsPlace(CueLine l) {
     return learned < MIN_LEARNED || !l.hasBox()
-        || (ratio(l.height(), referenceHeight) <= MAX_HEIGHT_RATIO
+        || ((letters(l) < MIN_OFF_PLACE_CHARS || ratio(l.height(), referenceHeight) <= MAX_HEIGHT_RATIO)
             && Math.abs(l.centerX() - referenceCenter) <= MAX_CENTER_OFFSET * referenceHeight);
   }
 

@@ -50,6 +50,26 @@ class SubtitleLinesTest {
     assertThat(lines.subtitle(List.of(longOff))).as("long, off place").containsExactly(longOff);
   }
 
+  /**
+   * A short subtitle whose letters lack descenders (or ascenders) gets a much lower box than the
+   * long lines the height was learned from (geometry of the short-cue bench part: "add" 33 px
+   * after "for which you" 54 px, cellauto 720p): at the subtitle's place it is a subtitle, and
+   * it is the anchor beside a clock; off its place it is junk. A long line that low stays junk.
+   */
+  @Test
+  void verify_afterSubtitlesWereSeen_shortTextWithALowBox_atPlace_isSubtitle() {
+    CueLine learnedFrom = line("for which you", 0.96, 527, 644, 753, 700);
+    for (int i = 0; i < 6; i++) {
+      lines.learn(lines.subtitle(List.of(learnedFrom)));
+    }
+    CueLine add = line("add", 0.99, 607, 657, 672, 690);
+    assertThat(lines.subtitle(List.of(add))).as("short, low, at place").containsExactly(add);
+    CueLine clock = line("00:00:04.480", 0.99, 10, 10, 200, 30);
+    assertThat(lines.subtitle(List.of(clock, add))).as("anchor beside a clock").containsExactly(add);
+    assertThat(lines.subtitle(List.of(line("add", 0.99, 1100, 657, 1165, 690)))).as("short, low, off place").isEmpty();
+    assertThat(lines.subtitle(List.of(line("small print", 0.99, 560, 657, 720, 690)))).as("long, low").isEmpty();
+  }
+
   /** With a clock and a subtitle in the frame, the line at the subtitle's place anchors the block. */
   @Test
   void verify_afterSubtitlesWereSeen_theAnchorIsTheLineAtTheirPlace() {

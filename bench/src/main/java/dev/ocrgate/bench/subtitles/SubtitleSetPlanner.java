@@ -18,14 +18,20 @@ import java.util.regex.Pattern;
  * <p>Held out: the {@code tune} part takes the even-numbered candidate lines of each corpus and
  * seed 1, the {@code test} part the odd-numbered ones and seed 2, so the parts share no text.
  *
- * <p>Usage: {@code SubtitleSetPlanner --part tune|test --english FILE --chinese FILE --out DIR
- * [--videos N] [--seconds S]}; writes DIR/&lt;id&gt;.srt and DIR/plan.tsv, prints manifest lines.
+ * <p>Short cues: the parts {@code short-tune} and {@code short-test} (same text split, seeds 3 and
+ * 4) hold one-line cues of one to three words, or two to four Han characters ("No.", "Thank you",
+ * "好的"), the cues films have most and that give a detector the least to find.
+ *
+ * <p>Usage: {@code SubtitleSetPlanner --part tune|test|short-tune|short-test --english FILE
+ * --chinese FILE --out DIR [--videos N] [--seconds S]}; writes DIR/&lt;id&gt;.srt and DIR/plan.tsv,
+ * prints manifest lines.
  */
 public final class SubtitleSetPlanner {
   /** Subtitle sizes in px at 720p (libass FontSize = px × 288 / 720; same relative size at 480p). */
   private static final int[] PX_720 = {30, 45, 60, 80, 36, 52, 70, 40};
   private static final String WHITE = "&H00FFFFFF&";
   private static final String YELLOW = "&H0000FFFF&";
+  private static final List<String> PARTS = List.of("tune", "test", "short-tune", "short-test");
   private static final Pattern HAN_RUN = Pattern.compile("[\\p{IsHan}，、]{6,}");
 
   private SubtitleSetPlanner() {}
@@ -77,8 +83,9 @@ public final class SubtitleSetPlanner {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    if (part == null || !(part.equals("tune") || part.equals("test")) || english == null || chinese == null || out == null) {
-      throw new IllegalArgumentException("usage: --part tune|test --english FILE --chinese FILE --out DIR [--videos N] [--seconds S]");
+    if (part == null || !PARTS.contains(part) || english == null || chinese == null || out == null) {
+      throw new IllegalArgumentException(
+          "usage: --part tune|test|short-tune|short-test --english FILE --chinese FILE --out DIR [--videos N] [--seconds S]");
     }
     List<String> en = forPart(part, englishLines(Files.readAllLines(english, StandardCharsets.UTF_8)));
     List<String> zh = forPart(part, chineseRuns(Files.readAllLines(chinese, StandardCharsets.UTF_8)));
@@ -95,7 +102,9 @@ public final class SubtitleSetPlanner {
   }
 
   static List<Video> plan(String part, List<String> en, List<String> zh, int videos, int seconds) {
-    Random random = new Random(part.equals("tune") ? 1 : 2);
+    boolean tune = part.endsWith("tune");
+    boolean shortCues = part.startsWith("short-");
+    Random random = new Random((tune ? 1 : 2) + (shortCues ? 2 : 0));
     String[] sources = {"mandelbrot", "testsrc2", "life", "gradients", "cellauto", "mandelbrot", "gradients", "testsrc2"};
     int[] enNext = {random.nextInt(Math.max(1, en.size() / 2))};
     int[] zhNext = {random.nextInt(Math.max(1, zh.size() / 2))};
@@ -109,6 +118,9 @@ public final class SubtitleSetPlanner {
       int lines = i % 2 == 1 ? 2 : 1;
       if (i % 8 == 6) {
         lines = 2;
+      }
+      if (shortCues) {
+        lines = 1;
       }
       int px = PX_720[i % PX_720.length];
       int fontSize = Math.round(px * 288f / 720);
@@ -126,7 +138,9 @@ public final class SubtitleSetPlanner {
         }
         StringBuilder text = new StringBuilder();
         for (int l = 0; l < lines; l++) {
-          String line = chinese ? cut(zh, zhNext, maxChars, true) : cut(en, enNext, maxChars, false);
+          String line = shortCues
+              ? shortLine(chinese ? zh : en, chinese ? zhNext : enNext, random, chinese)
+              : chinese ? cut(zh, zhNext, maxChars, true) : cut(en, enNext, maxChars, false);
           text.append(l == 0 ? "" : "\n").append(line);
         }
         cues.add(new Srt.Cue(t, t + duration, text.toString()));
@@ -149,6 +163,21 @@ public final class SubtitleSetPlanner {
     }
     int space = line.lastIndexOf(' ', max);
     return space > 0 ? line.substring(0, space) : line.substring(0, max);
+  }
+
+  /**
+   * The start of the next candidate line: 2-4 Han characters, or 1-3 words (a one-word cue keeps
+   * its trailing punctuation, as "No." would).
+   */
+  private static String shortLine(List<String> pool, int[] next, Random random, boolean cjk) {
+    String line = pool.get(next[0]++ % pool.size());
+    if (cjk) {
+      String han = line.replaceAll("[，、]", "");
+      return han.substring(0, Math.min(han.length(), 2 + random.nextInt(3)));
+    }
+    String[] words = line.split(" ");
+    int n = Math.min(words.length, 1 + random.nextInt(3));
+    return String.join(" ", java.util.Arrays.copyOf(words, n));
   }
 
   /** Plain ASCII lines of 20+ characters that start with a letter, without markup characters. */
@@ -178,9 +207,9 @@ public final class SubtitleSetPlanner {
     return out;
   }
 
-  /** The part's share of the candidate lines: even-numbered for tune, odd-numbered for test. */
+  /** The part's share of the candidate lines: even-numbered for the tune parts, odd-numbered for the test parts. */
   static List<String> forPart(String part, List<String> lines) {
-    int parity = part.equals("tune") ? 0 : 1;
+    int parity = part.endsWith("tune") ? 0 : 1;
     List<String> out = new ArrayList<>();
     for (int i = parity; i < lines.size(); i += 2) {
       out.add(lines.get(i));

@@ -66,6 +66,30 @@ class SubtitleSetPlannerTest {
     }
   }
 
+  @Test
+  void shortParts_holdOneLineCuesOfOneToThreeWordsOrTwoToFourHan_fromTheirOwnHalfOfTheText() {
+    List<SubtitleSetPlanner.Video> plan =
+        SubtitleSetPlanner.plan("short-test", odd(english()), odd(chinese()), 8, 24);
+    Set<Integer> wordCounts = new HashSet<>();
+    for (SubtitleSetPlanner.Video v : plan) {
+      assertEquals(1, v.lines(), v.id());
+      for (Srt.Cue c : v.cues()) {
+        assertEquals(1, c.text().split("\n").length, v.id() + " " + c);
+        if (v.chinese()) {
+          assertTrue(SubtitleScore.isHan(c.text()) && c.text().length() >= 2 && c.text().length() <= 4, c.text());
+        } else {
+          int words = c.text().split(" ").length;
+          wordCounts.add(words);
+          String from = odd(english()).stream().filter(l -> l.startsWith(c.text())).findFirst().orElse(null);
+          assertTrue(words <= 3 && from != null, c.text());
+        }
+      }
+    }
+    assertEquals(Set.of(1, 2, 3), wordCounts);
+    assertEquals(SubtitleSetPlanner.forPart("tune", english()), SubtitleSetPlanner.forPart("short-tune", english()));
+    assertEquals(SubtitleSetPlanner.forPart("test", english()), SubtitleSetPlanner.forPart("short-test", english()));
+  }
+
   private static Set<String> texts(List<SubtitleSetPlanner.Video> plan) {
     return plan.stream().flatMap(v -> v.cues().stream()).flatMap(c -> List.of(c.text().split("\n")).stream())
         .collect(Collectors.toSet());

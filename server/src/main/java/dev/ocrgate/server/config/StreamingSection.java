@@ -139,11 +139,12 @@ public final class StreamingSection {
      * of its zone) is scaled to this many pixels, never larger than the model's own resize
      * (model.yaml {@code limit_side_len}); recognition still reads the full-resolution lines. Cuts
      * detection, the largest OCR cost of a subtitle frame, on large text. 0 = off (the model's
-     * resize); else in [8, 256]. An explicit region keeps the model's resize. Default 32: the
-     * smallest that kept the subtitle bench's accuracy (24 and 16 broke lines over coarse
-     * texture into pieces; bench/results/subtitle-speed.md, round 4).
+     * resize); else in [8, 256]. An explicit region keeps the model's resize. Default 48: 32
+     * (the earlier default) lost one-word subtitles over coarse texture, which 48 and the model's
+     * own size find, and 24 and 16 broke lines into pieces (bench/results/subtitle-speed.md,
+     * rounds 4 and 7); 48 still shrinks subtitles taller than about 60 px at 720p.
      */
-    @JsonProperty public int detection_line_height = 32;
+    @JsonProperty public int detection_line_height = 48;
 
     void validate() {
       fraction("search_top", search_top, 0, 0.9f);

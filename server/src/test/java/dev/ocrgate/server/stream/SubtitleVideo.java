@@ -103,17 +103,26 @@ final class SubtitleVideo {
    */
   static List<RgbImage> burn(Path dir, List<SrtCue> cues, String background, int w, int h, double seconds,
       String style) throws Exception {
-    String ffmpeg = ExternalTools.require("ffmpeg", "ffmpeg");
     writeSrt(dir.resolve("subs.srt"), cues);
+    List<RgbImage> frames = new ArrayList<>();
+    for (DecodedFrame f : sample(burnVideo(dir, background, seconds, style), w, h, 5)) {
+      frames.add(RgbImage.wrap(w, h, f.rgb()));
+    }
+    return frames;
+  }
+
+  /**
+   * {@code dir}/subs.srt burned by libass with force_style {@code style} into {@code seconds} of
+   * the lavfi source {@code background} (which sets the size and rate), encoded with libx264:
+   * {@code dir}/burned.mp4.
+   */
+  static Path burnVideo(Path dir, String background, double seconds, String style) throws Exception {
+    String ffmpeg = ExternalTools.require("ffmpeg", "ffmpeg");
     run(dir, ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
         "-i", String.format(Locale.ROOT, "%s,trim=duration=%.3f", background, seconds),
         "-vf", "subtitles=subs.srt:force_style='" + style + "'",
         "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "burned.mp4");
-    List<RgbImage> frames = new ArrayList<>();
-    for (DecodedFrame f : sample(dir.resolve("burned.mp4"), w, h, 5)) {
-      frames.add(RgbImage.wrap(w, h, f.rgb()));
-    }
-    return frames;
+    return dir.resolve("burned.mp4");
   }
 
   /** The stream's messages: {@code config}, then every frame as raw RGB8 {@code w}×{@code h}, seq from 1. */
