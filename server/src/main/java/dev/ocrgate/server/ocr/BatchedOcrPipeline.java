@@ -206,7 +206,9 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     PipelineRequest r = new PipelineRequest(request, region, det.deadlineNanos(request.deadline()));
     handOvers.enter();
     // Only detection sees the (possibly) smaller input; line crops are cut from `part` itself.
-    Detector.Input input = Detector.inputFor(detResize, part, request.detectionScale());
+    // Subtitle reads are short strips: their aspect ratio is kept (see OcrRequest.Mode).
+    Detector.Input input = Detector.inputFor(detResize, part, request.detectionScale(),
+        request.mode() == OcrRequest.Mode.SUBTITLE);
     CompletableFuture<DetOut> detected = det.submit(input, new Size(input.width(), input.height()), 1.0, r.deadlineNanos);
     r.track(detected);
     detected.whenComplete((out, error) -> {

@@ -14,9 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Text detection on a batch of images: each image is resized by the side limit (multiples of
- * 32; a caller may cap the scale further, {@link #inputFor}), normalised into one
- * {@code [N, 3, H, W]} tensor padded to the largest image of the batch, run through the DB
+ * Text detection on a batch of images: each image is resized by the side limit (a caller may cap
+ * the scale further and keep the aspect ratio, {@link #inputFor}), normalised into one {@code [N,
+ * 3, H, W]} tensor whose sides are the next multiples of 32 of the largest image of the batch
+ * ({@link DetResize#padded}; the rest is padding, the normalised mean colour), run through the DB
  * model in one call, and each image's probability map (its unpadded part) is post-processed into
  * boxes in that image's own pixels. Boxes are not in reading order.
  *
@@ -43,28 +44,32 @@ public final class Detector {
   public record Detections(List<List<Quad>> boxes, long inferenceNanos) {}
 
   /**
-   * One image to detect in and the detector input size it is resized to (multiples of 32, from
-   * {@link #inputFor}).
+   * One image to detect in and the size it is resized to (from {@link #inputFor}); the detector
+   * pads it to multiples of 32.
    */
   public record Input(RgbImage image, int width, int height) {}
 
   /**
    * {@code image} with its input size: the model's resize, scaled by at most {@code scaleCap}
-   * ({@link DetResize#size(int, int, double)}; 1 = the model's resize alone).
+   * (1 = the model's resize alone), its sides rounded to multiples of 32 ({@link
+   * DetResize#size(int, int, double)}) or, with {@code keepAspect}, scaled by one ratio and padded
+   * ({@link DetResize#keepingAspect}).
    */
-  public static Input inputFor(DetResize resize, RgbImage image, double scaleCap) {
-    int[] size = resize.size(image.width(), image.height(), scaleCap);
+  public static Input inputFor(DetResize resize, RgbImage image, double scaleCap, boolean keepAspect) {
+    int[] size = keepAspect
+        ? resize.keepingAspect(image.width(), image.height(), scaleCap)
+        : resize.size(image.width(), image.height(), scaleCap);
     return new Input(image, size[0], size[1]);
   }
 
   /** Detects text in every image of {@code images}, each at the model's input size, with one inference. */
   public Detections detect(List<RgbImage> images) {
-    return detectInputs(images.stream().map(img -> inputFor(resize, img, 1.0)).toList());
+    return detectInputs(images.stream().map(img -> inputFor(resize, img, 1.0, false)).toList());
   }
 
   /**
    * Detects text in every input with one inference, each resized to its own input size (padded to
-   * the largest of the batch). Boxes are in each input's original image pixels.
+   * multiples of 32 of the largest of the batch). Boxes are in each input's original image pixels.
    */
   public Detections detectInputs(List<Input> inputs) {
     int n = inputs.size();
@@ -75,8 +80,8 @@ public final class Detector {
     for (Input in : inputs) {
       RgbImage r = Resize.bilinear(in.image(), in.width(), in.height());
       resized.add(r);
-      planeW = Math.max(planeW, r.width());
-      planeH = Math.max(planeH, r.height());
+      planeW = Math.max(planeW, DetResize.padded(r.width()));
+      planeH = Math.max(planeH, DetResize.padded(r.height()));
     }
     FloatBuffer buf = InputBuffers.acquire(n * 3 * planeW * planeH);
     for (int i = 0; i < n; i++) {

@@ -46,8 +46,12 @@ public record OcrRequest(
 
   /**
    * Which kind of call asked (Recognize and FULL streams: FULL; subtitle streams: SUBTITLE). The
-   * pipeline reads both the same way — text detected inside the region, then recognised; the
-   * modes differ in the region a stream reads when it names none (see StreamPlan).
+   * pipeline reads both the same way — text detected inside the region, then recognised — with
+   * one difference in the detector's input: FULL rounds each side to a multiple of 32 by resizing,
+   * as PaddleOCR does (pages and whole frames, a few percent), SUBTITLE keeps the region's aspect
+   * ratio and pads (subtitle bands are short strips, where rounding squashes by up to 15 %; see
+   * DetResize). The modes also differ in the region a stream reads when it names none (see
+   * StreamPlan).
    */
   public enum Mode {
     FULL,

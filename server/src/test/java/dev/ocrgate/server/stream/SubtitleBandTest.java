@@ -184,14 +184,14 @@ class SubtitleBandTest {
     double scale = band.detectionScale(locked, H);
     assertThat(scale).isCloseTo(0.4, within(1e-9));
     RgbImage bandImage = RgbImage.wrap(rect.width(), rect.height(), new byte[rect.width() * rect.height() * 3]);
-    // 1000 × 0.4 = 400 → 416, 160 × 0.4 = 64: multiples of 32, as the model's resize rounds.
-    Detector.Input input = Detector.inputFor(MODEL, bandImage, scale);
-    assertThat(new int[] {input.width(), input.height()}).containsExactly(416, 64);
+    // 1000 × 0.4 = 400, 160 × 0.4 = 64: a subtitle read keeps the ratio (the detector pads to 416).
+    Detector.Input input = Detector.inputFor(MODEL, bandImage, scale, true);
+    assertThat(new int[] {input.width(), input.height()}).containsExactly(400, 64);
     assertThat(input.image()).as("detection resizes the full-resolution band itself").isSameAs(bandImage);
-    // Off: the model's resize, 960 × 154 → 160.
+    // Off: the model's resize, 960 / 1000 of both sides.
     settings.detection_line_height = 0;
     assertThat(band.detectionScale(locked, H)).isEqualTo(1.0);
-    Detector.Input off = Detector.inputFor(MODEL, bandImage, 1.0);
-    assertThat(new int[] {off.width(), off.height()}).containsExactly(960, 160);
+    Detector.Input off = Detector.inputFor(MODEL, bandImage, 1.0, true);
+    assertThat(new int[] {off.width(), off.height()}).containsExactly(960, 154);
   }
 }

@@ -108,6 +108,22 @@ class GeometryTest {
   }
 
   @Test
+  void verify_detResize_keepingAspect_scalesBothSidesByOneRatio_padsToMultiplesOf32() {
+    DetResize max = new DetResize("max", 960, 2000);
+    // A 720p subtitle band of 147 rows at the model's 0.75: 110 rows, padded to 128 (rounded,
+    // it would be squashed to 96).
+    assertThat(max.keepingAspect(1280, 147, 1.0)).containsExactly(960, 110);
+    assertThat(max.size(1280, 147)).containsExactly(960, 96);
+    assertThat(DetResize.padded(110)).isEqualTo(128);
+    assertThat(DetResize.padded(960)).isEqualTo(960);
+    assertThat(DetResize.padded(5)).isEqualTo(32);
+    assertThat(max.keepingAspect(900, 260, 1.0)).containsExactly(900, 260);
+    assertThat(max.keepingAspect(1280, 147, 0.5)).containsExactly(640, 74);
+    // min: 736 / 260 scales the longer side to 2548, over the 2000 cap: 2000 / 900 instead.
+    assertThat(new DetResize("min", 736, 2000).keepingAspect(900, 260, 1.0)).containsExactly(2000, 578);
+  }
+
+  @Test
   void verify_recResize_bucketsWidths() {
     RecResize r = new RecResize(48, new int[] {160, 320, 640});
     assertThat(r.bucket(100)).isEqualTo(160);
