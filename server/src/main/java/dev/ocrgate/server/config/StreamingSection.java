@@ -142,7 +142,7 @@ public final class StreamingSection {
      * resize); else in [8, 256]. An explicit region keeps the model's resize. Default 48: 32
      * (the earlier default) lost one-word subtitles over coarse texture, which 48 and the model's
      * own size find, and 24 and 16 broke lines into pieces (bench/results/subtitle-speed.md,
-     * rounds 4 and 7); 48 still shrinks subtitles taller than about 60 px at 720p.
+     * rounds 4 and 7); at 720p 48 still shrinks lines whose boxes are taller than 64 px.
      */
     @JsonProperty public int detection_line_height = 48;
 

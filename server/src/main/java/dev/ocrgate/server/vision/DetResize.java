@@ -34,7 +34,10 @@ public record DetResize(String limitType, int limitSideLen, int maxSideLen) {
     }
   }
 
-  /** {width, height} of the detector input for a {@code w} × {@code h} image (sides rounded to multiples of 32). */
+  /**
+   * {width, height} of the detector input for a {@code w} × {@code h} image (sides rounded to
+   * multiples of 32).
+   */
   public int[] size(int w, int h) {
     return size(w, h, 1.0);
   }
