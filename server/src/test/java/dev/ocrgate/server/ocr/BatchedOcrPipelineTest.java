@@ -104,10 +104,11 @@ class BatchedOcrPipelineTest {
     OcrResult small = SharedPipeline.read(scaled(r.rgb(), 0.3));
 
     assertThat(texts(full)).containsExactly("Subtitlesreadatfullsize", "fromthesecondlinetoo");
-    // 0.3 of the region (input 352 × 64 instead of 960 × 160): the same lines, their boxes in the
-    // image's own pixels within five detector pixels (17 image pixels) of the full-size ones, and
-    // read at least as confidently (their boxes have a wider margin), because their crops are cut
-    // from the full-resolution image (a crop of the 0.3 input would be ~17 px tall).
+    // 0.3 of the region (input 360 × 60, padded to 384 × 64, instead of 960 × 160): the same
+    // lines, their boxes in the image's own pixels within five detector pixels (17 image pixels)
+    // of the full-size ones, and read at least as confidently (their boxes have a wider margin),
+    // because their crops are cut from the full-resolution image (a crop of the 0.3 input would be
+    // ~17 px tall).
     assertThat(texts(small)).isEqualTo(texts(full));
     for (int line = 0; line < 2; line++) {
       List<Point> a = full.lines().get(line).getBox().getPointsList();
@@ -120,13 +121,13 @@ class BatchedOcrPipelineTest {
           .isGreaterThanOrEqualTo(full.lines().get(line).getConfidence() - 0.02f);
     }
     // The scale reaches the detector: beside a large line, small print is found at full size, but
-    // at 0.08 (a 96 × 32 input) its line is ~3 detector pixels tall and is not found whole
-    // (measured: a box over part of it, read `alrintgoes`).
+    // at 0.2 (a 240 × 40 input, padded to 256 × 64) its line is ~3 detector pixels tall and is not
+    // found whole (measured: a box over part of it, read `smlrntgo`).
     Rendered mixed = TextImages.render(1200, 200, Color.WHITE, Color.BLACK, List.of(
         new Line("Large words stay", TextImages.latin(48), 60, 30),
         new Line("small print goes", TextImages.latin(16), 60, 140)));
     assertThat(texts(SharedPipeline.read(scaled(mixed.rgb(), 1.0)))).containsExactly("Largewordsstay", "smallprintgoes");
-    assertThat(texts(SharedPipeline.read(scaled(mixed.rgb(), 0.08))))
+    assertThat(texts(SharedPipeline.read(scaled(mixed.rgb(), 0.2))))
         .contains("Largewordsstay").doesNotContain("smallprintgoes");
   }
 
