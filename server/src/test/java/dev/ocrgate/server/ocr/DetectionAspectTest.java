@@ -3,14 +3,11 @@ package dev.ocrgate.server.ocr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ocrgate.api.v1.TextLine;
-import dev.ocrgate.server.testing.ExternalTools;
+import dev.ocrgate.server.testing.BurnedFrame;
 import dev.ocrgate.server.testing.TextImages;
 import dev.ocrgate.server.vision.RgbImage;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,18 +34,10 @@ class DetectionAspectTest {
     }
   }
 
-  /** Frame 130 (5.2 s) of cellauto at 1280x720 with {@code text} burned in at the bottom. */
+  /** Cellauto at 1280x720 at 5.2 s (frame 130) with {@code text} burned in at the bottom. */
   private Path burn(String text) throws Exception {
-    String ffmpeg = ExternalTools.require("ffmpeg", "ffmpeg");
-    Files.writeString(dir.resolve("s.srt"), "1\n00:00:00,000 --> 00:00:10,000\n" + text + "\n", StandardCharsets.UTF_8);
-    Process p = new ProcessBuilder(ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-        "-i", "cellauto=s=1280x720:r=25:rule=110:seed=3,trim=duration=5.2",
-        "-vf", "subtitles=s.srt:force_style='FontName=DejaVu Sans,FontSize=14,PrimaryColour=&H00FFFFFF&,"
-            + "OutlineColour=&H00000000&,BorderStyle=1,Outline=2,Shadow=2,MarginV=12,Alignment=2'",
-        "-update", "1", "-pix_fmt", "rgb24", "frame.png")
-        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("ffmpeg.log").toFile()).start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("ffmpeg finished").isTrue();
-    assertThat(p.exitValue()).as("ffmpeg: %s", Files.readString(dir.resolve("ffmpeg.log"))).isZero();
-    return dir.resolve("frame.png");
+    return BurnedFrame.burn(dir, "cellauto=s=1280x720:r=25:rule=110:seed=3,trim=start=5.2", text,
+        "FontName=DejaVu Sans,FontSize=14,PrimaryColour=&H00FFFFFF&,OutlineColour=&H00000000&,BorderStyle=1,"
+            + "Outline=2,Shadow=2,MarginV=12,Alignment=2");
   }
 }

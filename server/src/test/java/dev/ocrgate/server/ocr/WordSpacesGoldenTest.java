@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ocrgate.api.v1.TextLine;
 import dev.ocrgate.server.config.OcrgateConfig;
-import dev.ocrgate.server.testing.ExternalTools;
+import dev.ocrgate.server.testing.BurnedFrame;
 import dev.ocrgate.server.testing.RepoPaths;
 import dev.ocrgate.server.testing.TextImages;
 import java.awt.Color;
@@ -12,7 +12,6 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -138,14 +137,6 @@ class WordSpacesGoldenTest {
   }
 
   private Path burn(int fontSize, String source, String text) throws Exception {
-    String ffmpeg = ExternalTools.require("ffmpeg", "ffmpeg");
-    Files.writeString(dir.resolve("s.srt"), "1\n00:00:00,000 --> 00:00:05,000\n" + text + "\n", StandardCharsets.UTF_8);
-    Process p = new ProcessBuilder(ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", source,
-        "-vf", "subtitles=s.srt:force_style='FontName=DejaVu Sans,FontSize=" + fontSize + ",Outline=2,Shadow=1'",
-        "-frames:v", "1", "-pix_fmt", "rgb24", "frame.png")
-        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("ffmpeg.log").toFile()).start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("ffmpeg finished").isTrue();
-    assertThat(p.exitValue()).as("ffmpeg: %s", Files.readString(dir.resolve("ffmpeg.log"))).isZero();
-    return dir.resolve("frame.png");
+    return BurnedFrame.burn(dir, source, text, "FontName=DejaVu Sans,FontSize=" + fontSize + ",Outline=2,Shadow=1");
   }
 }
