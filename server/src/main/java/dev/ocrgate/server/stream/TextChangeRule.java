@@ -148,9 +148,19 @@ final class TextChangeRule implements ChangeRule {
    * stream's subtitles are thick enough for a new one to show), and neither {@code lastRead} nor
    * {@code now} has a single thick-stroke pixel. On the subtitle bench no frame between subtitles
    * had one in the bottom quarter, whatever the background; a last read frame that has some may
-   * show a subtitle its read missed, and comparing with it would repeat the miss. False when a
-   * fingerprint is not this rule's or {@code lastRead} and {@code now} have different areas.
-   * Pixel work (openings): run it off the stream's context.
+   * show a subtitle its read missed, and comparing with it would repeat the miss.
+   *
+   * <p>Thick strokes stand in for the light-text mask only where texture fills the mask: when
+   * {@code lastRead} {@linkplain Fingerprint#showsText shows no light text} and {@code now} does,
+   * light text appeared, and this is false whatever its strokes. Between subtitles the mask is
+   * empty except over texture (subtitle bench, all four parts: at most 8 pixels on most videos,
+   * 300,000 over cellauto), and how thick a style's strokes are varies from cue to cue on thin
+   * styles: at 854×480 over testsrc2, CJK subtitles showed 6 thick pixels per character on a
+   * four-character cue and none on the two-character cue after it, which the stream then answered
+   * as "no text" for three seconds (bench/results/subtitle-skip.md, session 10).
+   *
+   * <p>False when a fingerprint is not this rule's or {@code lastRead} and {@code now} have
+   * different areas. Pixel work (openings): run it off the stream's context.
    *
    * @param styleLines the lines' boxes in {@code style}'s area pixels (clipped here)
    * @param styleChars letters and digits in those lines' text
@@ -160,6 +170,9 @@ final class TextChangeRule implements ChangeRule {
     if (!(lastRead instanceof Print a) || !(now instanceof Print b) || !(style instanceof Print s)
         || !a.area().equals(b.area())) {
       return false;
+    }
+    if (b.showsText() && !a.showsText()) {
+      return false; // light text appeared where the last read frame's mask had none
     }
     return noThick(a) && noThick(b) && showsStyle(s, cover(s.text(), styleLines), styleChars, GAP_THICK_PER_CHAR);
   }

@@ -195,6 +195,47 @@ class TextChangeRuleTest {
         .as("a gap frame").isFalse();
   }
 
+  @Test
+  void verify_stillNoText_thinSubtitleAppearsOverCalmFootage_afterAThickerOne_isNotTrusted(@TempDir Path dir)
+      throws Exception {
+    // The subtitle bench's CJK style at 854x480 over testsrc2 (Noto Sans CJK at FontSize 16):
+    // strokes two or three pixels wide, so a cue's thick-stroke pixels come only from where
+    // strokes meet. The four-character cue shows enough of them to vouch for the style; the
+    // two-character cue after it shows none. Its light-text mask shows it, though, in a region
+    // whose mask was empty in the gap: that must decide, not the missing thick strokes. (Found on
+    // the short-cue bench: "使用" answered as "no text" for its whole three seconds.)
+    List<SubtitleVideo.SrtCue> cues = List.of(
+        new SubtitleVideo.SrtCue(1, 300, 1500, "是一个屏"),
+        new SubtitleVideo.SrtCue(2, 2100, 3300, "使用"));
+    int w = 854;
+    int h = 480;
+    List<RgbImage> frames = SubtitleVideo.burn(dir, cues, "testsrc2=s=854x480:r=5", w, h, 3.6,
+        "FontName=Noto Sans CJK SC,FontSize=16,PrimaryColour=&H00FFFFFF&,OutlineColour=&H00000000&,"
+            + "BorderStyle=1,Outline=3,Shadow=2,MarginV=12,Alignment=2");
+    PixelRect roi = new PixelRect(0, h * 3 / 4, w, h / 4);
+    List<PixelRect> wholeRoi = List.of(new PixelRect(0, 0, roi.width(), roi.height()));
+    ChangeRule.Fingerprint style = rule.fingerprint(frames.get(4), roi); // 800 ms: "是一个屏"
+    long limit = (long) (0.00003 * w * w);
+    assertThat(thickPixels(frames.get(4), roi)).as("the four characters vouch for the style")
+        .isGreaterThanOrEqualTo(Math.max(limit, 4L * TextChangeRule.GAP_THICK_PER_CHAR));
+    ChangeRule.Fingerprint gap = rule.fingerprint(frames.get(9), roi); // 1800 ms: no subtitle
+    assertThat(gap.showsText()).as("the gap's mask is empty").isFalse();
+    ChangeRule.Fingerprint two = rule.fingerprint(frames.get(14), roi); // 2800 ms: "使用"
+    assertThat(thickPixels(frames.get(14), roi)).as("the two characters show no thick stroke").isZero();
+    assertThat(two.showsText()).as("but light text").isTrue();
+    assertThat(TextChangeRule.stillNoText(gap, two, style, wholeRoi, 4)).as("\"使用\" after the gap").isFalse();
+    assertThat(TextChangeRule.stillNoText(gap, rule.fingerprint(frames.get(10), roi), style, wholeRoi, 4))
+        .as("the next gap frame still passes").isTrue();
+  }
+
+  private static long thickPixels(RgbImage frame, PixelRect roi) {
+    long thick = 0;
+    for (byte b : TextMask.of(frame, roi).opened()) {
+      thick += b;
+    }
+    return thick;
+  }
+
   /** The bottom 40 % of the 854x480 frames of {@link SubtitleVideo#overCellauto}. */
   private static final PixelRect CELLAUTO_ROI = new PixelRect(0, 288, 854, 192);
 
