@@ -65,7 +65,8 @@ public final class StreamingSection {
    * {@code ocrgate_stream_frames_total}. When the last recognised frame answered no lines (between
    * subtitles), the check is that neither frame shows thick-stroke text in the region, trusted
    * only when the stream's latest answered lines showed thick strokes (5 pixels per letter or
-   * digit); such a frame repeats that empty answer ({@code reused_from_seq}, counted
+   * digit), and never when the frame shows light text while that last frame showed none; such a
+   * frame repeats that empty answer ({@code reused_from_seq}, counted
    * {@code reused}) without any OCR. Frames are checked so only while their pts is less than this
    * many milliseconds past the last frame sent to detection, so a subtitle's text is also
    * taken from fresh detections at least this often (a reading that one box gets wrong would
