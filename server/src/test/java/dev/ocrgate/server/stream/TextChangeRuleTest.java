@@ -183,10 +183,7 @@ class TextChangeRuleTest {
     PixelRect roi = new PixelRect(0, h * 3 / 5, w, h - h * 3 / 5);
     List<PixelRect> wholeRoi = List.of(new PixelRect(0, 0, roi.width(), roi.height()));
     int letters = (int) first.codePoints().filter(Character::isLetterOrDigit).count();
-    long thick = 0;
-    for (byte b : TextMask.of(frames.get(3), roi).opened()) {
-      thick += b;
-    }
+    long thick = thickPixels(frames.get(3), roi);
     ChangeRule.Fingerprint style = rule.fingerprint(frames.get(3), roi);
     assertThat(thick).as("the lines' thick strokes reach the limit").isGreaterThanOrEqualTo((long) (0.00003 * w * w));
     assertThat(thick).as("but few per letter").isLessThan((long) TextChangeRule.GAP_THICK_PER_CHAR * letters);
