@@ -44,6 +44,15 @@ import java.util.List;
  * glyphs: ascender and descender rows between letters show it, and comparing only the middle of
  * the boxes reused "I will go" → "I wiil go"). See bench/results/subtitle-skip.md.
  *
+ * <p>When one frame shows light text and the other does not ({@link Fingerprint#showsText}: more
+ * mask pixels than the limit), light text appeared or vanished, and the frame is changed. The
+ * text pixels alone cannot see it over a bright background: a white fill differs from yellow by
+ * 29 levels of luminance and from light grey (208) by 47, under {@value #TEXT_STEP}, and the dark
+ * outline is not in the mask, so a subtitle appearing after a frame between subtitles, or
+ * vanishing, changed no text pixel enough and was reused (TextChangeRuleTest). Between subtitles
+ * the mask is empty except over texture (subtitle bench: at most 8 pixels on most videos), so
+ * this costs next to no reads.
+ *
  * <p>Without light text in either frame (fewer mask pixels than the limit in both: {@link
  * Fingerprint#showsText}), the mask says nothing about dark or pale text. Every pixel then counts,
  * changed when the mean of one colour channel over its {@link BlockColours block} moved by more
@@ -93,7 +102,10 @@ final class TextChangeRule implements ChangeRule {
     Print a = (Print) lastRead;
     Print b = (Print) now;
     long limit = b.limit();
-    if (a.showsText() || b.showsText()) {
+    if (a.showsText() != b.showsText()) {
+      return false; // light text appeared or vanished
+    }
+    if (a.showsText()) {
       return sameText(a.text(), b.text(), limit, b.blockLimit());
     }
     return a.blocks().changedPixels(b.blocks(), PIXEL_STEP, limit) <= limit;

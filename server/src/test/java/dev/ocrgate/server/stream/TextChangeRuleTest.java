@@ -299,6 +299,26 @@ class TextChangeRuleTest {
   }
 
   @Test
+  void verify_brightFlatBackground_subtitleAppearingAfterAGap_andVanishing_areRead(@TempDir Path dir)
+      throws Exception {
+    // A white fill over yellow (luminance 226) or light grey (208) differs from the background by
+    // 29 or 47 levels, under TEXT_STEP, and the dark outline is not light text: compared pixel by
+    // pixel, a subtitle appearing after a frame between subtitles, or vanishing, changes no text
+    // pixel enough. One frame showing light text and the other not must decide.
+    List<SubtitleVideo.SrtCue> cues = List.of(
+        new SubtitleVideo.SrtCue(1, 300, 1500, "Hello there"),
+        new SubtitleVideo.SrtCue(2, 2100, 3300, "General Kenobi"));
+    for (String colour : List.of("yellow", "0xd0d0d0")) {
+      List<RgbImage> frames = SubtitleVideo.burn(Files.createDirectories(dir.resolve(colour)), cues,
+          "color=c=" + colour + ":s=854x480:r=5", 854, 480, 3.6,
+          "FontName=DejaVu Sans,FontSize=18,Outline=2,Shadow=1,MarginV=12");
+      int[] source = walk(frames, new PixelRect(0, 360, 854, 120));
+      assertNoFalseReuse(cues, source);
+      assertChangesReadAndStandingReused(cues, source, 5);
+    }
+  }
+
+  @Test
   void verify_gapFrames_lightSubtitleStream_reusesThem_andAPaleSubtitleIsFoundWithinTheRereadDelay(@TempDir Path dir)
       throws Exception {
     // Two light subtitles teach the stream that its subtitles are light; the moving frames between
