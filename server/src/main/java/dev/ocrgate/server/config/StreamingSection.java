@@ -34,8 +34,11 @@ public final class StreamingSection {
    * recognised frame's result when at most this × region width² of its light-text pixels (light
    * fill enclosed by a dark outline or shadow, the look of burned-in subtitles) changed, so a moving
    * background does not force a new read, and at most 0.15 × that many in any 16×16 block (a
-   * changed letter's pixels lie together: h → n, l → i change fewer than the whole limit). Default
-   * 0.00003 (49 pixels at 1280 wide, under one glyph of 30 px text at 720p; 7 in one block).
+   * changed letter's pixels lie together: h → n, l → i change fewer than the whole limit), and
+   * both frames show light text (more such pixels than the limit) or neither does: light text
+   * appearing or vanishing is a change even where its fill barely differs from a bright
+   * background. Default 0.00003 (49 pixels at 1280 wide, under one glyph of 30 px text at 720p; 7
+   * in one block).
    */
   @JsonProperty public float text_change_threshold = 0.00003f;
   /**
