@@ -102,8 +102,8 @@ final class TextChangeRule implements ChangeRule {
     Print a = (Print) lastRead;
     Print b = (Print) now;
     long limit = b.limit();
-    if (a.showsText() != b.showsText()) {
-      return false; // light text appeared or vanished
+    if (lightTextAppeared(a, b) || lightTextAppeared(b, a)) {
+      return false; // appeared or vanished
     }
     if (a.showsText()) {
       return sameText(a.text(), b.text(), limit, b.blockLimit());
@@ -183,10 +183,18 @@ final class TextChangeRule implements ChangeRule {
         || !a.area().equals(b.area())) {
       return false;
     }
-    if (b.showsText() && !a.showsText()) {
-      return false; // light text appeared where the last read frame's mask had none
+    if (lightTextAppeared(a, b)) {
+      return false; // the pixel rule's own verdict, which thick strokes must not overrule
     }
     return noThick(a) && noThick(b) && showsStyle(s, cover(s.text(), styleLines), styleChars, GAP_THICK_PER_CHAR);
+  }
+
+  /**
+   * {@code now} shows light text and {@code before} does not ({@link Fingerprint#showsText}): a
+   * change whatever the text pixels say (see the class comment).
+   */
+  private static boolean lightTextAppeared(Print before, Print now) {
+    return now.showsText() && !before.showsText();
   }
 
   /** {@code p}'s thick strokes inside {@code cover}: at least the limit and {@code perChar} × {@code chars}. */
