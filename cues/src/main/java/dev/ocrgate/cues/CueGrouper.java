@@ -16,8 +16,9 @@ import java.util.stream.Collectors;
  *   <li>A frame answered with an error is skipped: it says nothing about whether the subtitle
  *       changed.
  *   <li>A frame's lines are first sorted into subtitle text and junk ({@link SubtitleLines}:
- *       confidence, size and place); only the subtitle lines count. Its text is those lines,
- *       stripped, blank ones left out, joined with "\n"; texts are compared
+ *       confidence, size and place; boxes side by side on one row are joined into one line first);
+ *       only the subtitle lines count. Its text is those lines, stripped, blank ones left out,
+ *       joined with "\n"; texts are compared
  *       {@link TextSimilarity#normalize normalised} (NFKC, lower case, letters and digits) by
  *       {@link CueSimilarity} against the cue's most frequent text.
  *   <li>A text starts a cue only after {@link CueRules#confirmFrames} consecutive similar frames

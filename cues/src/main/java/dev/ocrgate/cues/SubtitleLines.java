@@ -11,6 +11,14 @@ import java.util.List;
  * <ol>
  *   <li><b>Line</b>: a line without letters or digits, or below {@link CueRules#minConfidence}, is
  *       junk.
+ *   <li><b>Row</b>: the detector may cut one line of text into several boxes side by side
+ *       ({@code Nobody} | {@code knows where he went}, {@code 是} | {@code 一个原}). Boxes of one
+ *       size ({@value #MAX_HEIGHT_RATIO}×) that overlap vertically by at least half the lower
+ *       one's height and stand at most {@value #MAX_ROW_GAP} line heights apart are joined, left
+ *       to right, into one line: its box is their union, its confidence the lowest, and its text
+ *       theirs with a space between them, or none where both neighbouring characters belong to a
+ *       script written without spaces (Han, kana, fullwidth punctuation). The rules below and the
+ *       cue's text then see one line per row, as a viewer does.
  *   <li><b>Block</b>: a subtitle is one block of stacked lines of one size. The frame's anchor is
  *       its line with the most letters and digits (then the most confident), preferring lines at
  *       the subtitle's place (below); the block is the anchor plus the lines chained to it
@@ -41,6 +49,7 @@ import java.util.List;
  */
 final class SubtitleLines {
   static final double MAX_GAP = 1.0;
+  static final double MAX_ROW_GAP = 1.0;
   static final double MAX_HEIGHT_RATIO = 1.6;
   static final double MAX_CENTER_OFFSET = 4.0;
   static final int MIN_LEARNED = 6;
@@ -70,6 +79,7 @@ final class SubtitleLines {
     if (candidates.isEmpty()) {
       return List.of();
     }
+    candidates = rows(candidates);
     CueLine anchor = anchor(candidates);
     List<CueLine> block = anchor.hasBox() ? block(candidates, anchor) : candidates;
     int chars = 0;
@@ -179,6 +189,84 @@ final class SubtitleLines {
       }
     }
     return ordered;
+  }
+
+  /**
+   * The lines with those side by side on one row joined into one (see the class comment), in the
+   * order of each row's first line; a line that shares its row with none is returned as it is.
+   */
+  static List<CueLine> rows(List<CueLine> lines) {
+    List<List<CueLine>> rows = new ArrayList<>(lines.size());
+    for (CueLine l : lines) {
+      List<CueLine> row = null;
+      if (l.hasBox()) {
+        for (List<CueLine> r : rows) {
+          if (sameRow(r, l)) {
+            row = r;
+            break;
+          }
+        }
+      }
+      if (row == null) {
+        rows.add(row = new ArrayList<>(2));
+      }
+      row.add(l);
+    }
+    List<CueLine> joined = new ArrayList<>(rows.size());
+    for (List<CueLine> r : rows) {
+      joined.add(r.size() == 1 ? r.get(0) : join(r));
+    }
+    return joined;
+  }
+
+  /** True when {@code l} stands beside one of the row's boxes, of its size, on its row. */
+  private static boolean sameRow(List<CueLine> row, CueLine l) {
+    for (CueLine m : row) {
+      if (!m.hasBox() || ratio(l.height(), m.height()) > MAX_HEIGHT_RATIO) {
+        continue;
+      }
+      float overlap = Math.min(l.bottom(), m.bottom()) - Math.max(l.top(), m.top());
+      float gap = Math.max(l.left(), m.left()) - Math.min(l.right(), m.right());
+      if (overlap >= Math.min(l.height(), m.height()) / 2
+          && gap <= MAX_ROW_GAP * Math.max(l.height(), m.height())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static CueLine join(List<CueLine> row) {
+    List<CueLine> byLeft = new ArrayList<>(row);
+    byLeft.sort((a, b) -> Float.compare(a.centerX(), b.centerX()));
+    StringBuilder text = new StringBuilder();
+    float confidence = 1f, left = Float.MAX_VALUE, top = Float.MAX_VALUE, right = -Float.MAX_VALUE, bottom = -Float.MAX_VALUE;
+    for (CueLine l : byLeft) {
+      String t = l.text().strip();
+      if (!t.isEmpty()) {
+        if (text.length() > 0 && !(unspaced(text.codePointBefore(text.length())) && unspaced(t.codePointAt(0)))) {
+          text.append(' ');
+        }
+        text.append(t);
+      }
+      confidence = Math.min(confidence, l.confidence());
+      left = Math.min(left, l.left());
+      top = Math.min(top, l.top());
+      right = Math.max(right, l.right());
+      bottom = Math.max(bottom, l.bottom());
+    }
+    return new CueLine(text.toString(), confidence, left, top, right, bottom);
+  }
+
+  /** A character of a script written without spaces between words, or CJK punctuation. */
+  private static boolean unspaced(int cp) {
+    Character.UnicodeScript script = Character.UnicodeScript.of(cp);
+    if (script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA
+        || script == Character.UnicodeScript.KATAKANA) {
+      return true;
+    }
+    Character.UnicodeBlock block = Character.UnicodeBlock.of(cp);
+    return block == Character.UnicodeBlock.CJK_SYMBOLS_AND_PUNCTUATION
+        || block == Character.UnicodeBlock.HALFWIDTH_AND_FULLWIDTH_FORMS;
   }
 
   private static float gap(CueLine upper, CueLine lower) {

@@ -177,6 +177,24 @@ class CueGrouperTest {
         .containsExactly("如果一个软件包的\n能升级", "51", "如果一个软件包的\n能升级", "580\n55", "580");
   }
 
+  /**
+   * A two-line subtitle of a portrait video (720x1280) whose upper line the detector cut in two:
+   * the cue's text has the subtitle's two lines, not three.
+   */
+  @Test
+  void verify_aLineCutIntoTwoBoxes_isOneLineOfTheCue() {
+    List<CueLine> frame = List.of(
+        new CueLine("Nobody", 0.97f, 190, 916, 318, 956),
+        new CueLine("knows", 0.99f, 300, 917, 530, 955),
+        new CueLine("where he went", 0.99f, 188, 962, 533, 1002));
+    CueGrouper g = grouper(0.8, 200);
+    for (int seq = 0; seq < 6; seq++) {
+      g.accept(seq, seq * 200L, frame).ifPresent(cues::add);
+    }
+    g.finish().ifPresent(cues::add);
+    assertThat(cues).extracting(CueGrouperTest::fmt).containsExactly("1:0-1200:Nobody knows\nwhere he went[0..5]");
+  }
+
   @Test
   void verify_cueText_isTheMostFrequentReading_reusedFramesAddNoVote() {
     // Frames 1, 2 read spaced text; frame 3 misreads it without spaces and frames 4..9 reuse

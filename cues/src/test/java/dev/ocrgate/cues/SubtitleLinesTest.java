@@ -96,4 +96,49 @@ class SubtitleLinesTest {
     CueLine a = CueLine.textOnly("first line"), b = CueLine.textOnly("92");
     assertThat(lines.subtitle(List.of(a, b))).containsExactly(a, b);
   }
+
+  /**
+   * The detector cut one line into boxes side by side (geometry of real detections: a 1280x720
+   * letterboxed film, an 854x480 CJK subtitle). Each row comes back as one line, its words spaced
+   * as a viewer reads them, Chinese without a space, the box their union.
+   */
+  @Test
+  void verify_boxesSideBySideOnOneRow_areOneLine() {
+    CueLine nobody = line("Nobody", 0.95, 317, 657, 494, 699);
+    CueLine rest = line("knows where he went", 1.00, 474, 660, 966, 697);
+    assertThat(lines.subtitle(List.of(nobody, rest)))
+        .containsExactly(new CueLine("Nobody knows where he went", 0.95f, 317, 657, 966, 699));
+
+    CueLine shi = line("是", 1.00, 390, 440, 414, 460);
+    CueLine yige = line("一个原", 0.99, 413, 437, 468, 462);
+    assertThat(lines.subtitle(List.of(yige, shi))).as("left to right, whatever the order given")
+        .containsExactly(new CueLine("是一个原", 0.99f, 390, 437, 468, 462));
+
+    CueLine de = line("的", 1.00, 290, 410, 309, 434);
+    CueLine clause = line("一部分时，你应该检查它", 1.00, 313, 409, 542, 435);
+    CueLine second = line("是不能混在一起的", 1.00, 348, 437, 506, 462);
+    assertThat(lines.subtitle(List.of(de, clause, second))).as("a gap, then a second row below")
+        .containsExactly(new CueLine("的一部分时，你应该检查它", 1.00f, 290, 409, 542, 435), second);
+
+    CueLine mixed = line("运行", 0.98, 500, 640, 560, 670);
+    CueLine command = line("ls -l", 0.97, 565, 641, 640, 669);
+    assertThat(lines.subtitle(List.of(mixed, command)).get(0).text()).isEqualTo("运行 ls -l");
+  }
+
+  /** Boxes on one row that are not one line of text stay apart: another size, or far beside. */
+  @Test
+  void verify_rowJoin_leavesOtherSizes_andFarBoxes_apart() {
+    CueLine counter = line("1187", 0.99, 1030, 610, 1060, 630);
+    assertThat(SubtitleLines.rows(List.of(UPPER, counter))).as("another size").containsExactly(UPPER, counter);
+    CueLine far = line("LIVE", 0.99, 1024 + 45, 600, 1160, 644);
+    assertThat(SubtitleLines.rows(List.of(UPPER, far))).as("more than a line height beside").containsExactly(UPPER, far);
+    CueLine near = line("LIVE", 0.99, 1024 + 43, 600, 1160, 644);
+    assertThat(SubtitleLines.rows(List.of(UPPER, near))).as("within a line height")
+        .containsExactly(new CueLine(UPPER.text() + " LIVE", 0.98f, 256, 600, 1160, 644));
+    CueLine halfBelow = line("offset", 0.99, 1030, 622, 1100, 666); // overlaps 22 of 44 rows
+    assertThat(SubtitleLines.rows(List.of(UPPER, halfBelow))).as("overlapping half a height").hasSize(1);
+    CueLine lower = line("offset", 0.99, 1030, 623, 1100, 667); // 21 of 44
+    assertThat(SubtitleLines.rows(List.of(UPPER, lower))).as("overlapping less").containsExactly(UPPER, lower);
+    assertThat(SubtitleLines.rows(List.of(UPPER, LOWER))).as("stacked lines").containsExactly(UPPER, LOWER);
+  }
 }
