@@ -7,13 +7,15 @@
 # Noto Sans CJK SC (fonts-noto-cjk): one and two lines, 30-80 px at 720p, white and yellow, outline
 # and shadow, at the bottom and somewhat higher. The truth is <id>.srt next to each <id>.mp4, planned
 # by dev.ocrgate.bench.subtitles.SubtitleSetPlanner (cue texts, times, styles) and burned from that
-# very file. Parts: `tune` (for choosing settings) and `test` (held out, reported) share no text.
+# very file. Parts: `tune` (for choosing settings) and `test` (held out, reported) share no text;
+# `short-tune` / `short-test` hold short cues; `styles` (test text, never tuned on) holds looks the
+# others lack: fades, a box, a letterbox bar, portrait, 1080p, no outline, shadow only, bottom-left.
 #
 # Needs: ffmpeg with libass, fonts-dejavu-core, fonts-noto-cjk, apt-get (only `apt-get download`
 # debian-reference-zh-cn when bench/work/accuracy/extracted/zh-corpus.txt is not there), java and the
 # bench module built (mvn -B -q -pl bench -am package -DskipTests).
 #
-# Usage: bench/subtitles/make-subtitle-set.sh [--part tune|test|short-tune|short-test] [--videos N] [--seconds S]
+# Usage: bench/subtitles/make-subtitle-set.sh [--part tune|test|short-tune|short-test|styles] [--videos N] [--seconds S]
 #        (defaults: test, 8 videos, 24 s; 8 × 24 s is evaluable in a few minutes on 2 cores)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -26,7 +28,7 @@ while (($#)); do
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
-[[ "$PART" =~ ^(short-)?(tune|test)$ ]] || { echo "--part must be tune, test, short-tune or short-test" >&2; exit 2; }
+[[ "$PART" =~ ^((short-)?(tune|test)|styles)$ ]] || { echo "--part must be tune, test, short-tune, short-test or styles" >&2; exit 2; }
 
 need() { command -v "$1" >/dev/null || { echo "missing $1 (apt-get install $2)" >&2; exit 1; }; }
 need ffmpeg ffmpeg
@@ -71,11 +73,14 @@ java -cp "$ROOT/bench/target/classes:$(cat "$CP_FILE")" dev.ocrgate.bench.subtit
   --part "$PART" --english "$ENGLISH" --chinese "$CHINESE" --out "$OUT" \
   --videos "$VIDEOS" --seconds "$SECONDS_PER_VIDEO" >> "$MANIFEST"
 
-# Burn each planned video: lavfi source [+ noise] + subtitles from the truth SRT itself.
-while IFS=$'\t' read -r id size lavfi noise style _; do
+# Burn each planned video: lavfi source [+ noise, letterbox bars] + subtitles from the truth SRT
+# itself (or from <id>.burn.srt, the truth with fade tags, where the planner wrote one).
+while IFS=$'\t' read -r id size lavfi prefilter style _; do
   [[ "$id" == \#* ]] && continue
-  vf="subtitles=$OUT/$id.srt:force_style='$style'"
-  [[ "$noise" != - ]] && vf="$noise,$vf"  # "-": no noise (bash read collapses empty tab fields)
+  burn="$OUT/$id.srt"
+  [[ -f "$OUT/$id.burn.srt" ]] && burn="$OUT/$id.burn.srt"
+  vf="subtitles=$burn:force_style='$style'"
+  [[ "$prefilter" != - ]] && vf="$prefilter,$vf"  # "-": none (bash read collapses empty tab fields)
   ffmpeg -nostdin -loglevel error -y -f lavfi -i "$lavfi" -t "$SECONDS_PER_VIDEO" -vf "$vf" \
     -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -an "$OUT/$id.mp4"
   echo "made $PART/$id.mp4 ($size)" >&2

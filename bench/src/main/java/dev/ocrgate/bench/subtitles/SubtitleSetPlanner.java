@@ -22,7 +22,12 @@ import java.util.regex.Pattern;
  * 4) hold one-line cues of one to three words, or two to four Han characters ("No.", "Thank you",
  * "好的"), the cues films have most and that give a detector the least to find.
  *
- * <p>Usage: {@code SubtitleSetPlanner --part tune|test|short-tune|short-test --english FILE
+ * <p>Styles: the part {@code styles} (the test part's text, seed 5; nothing is ever chosen on it)
+ * holds looks the other parts do not: subtitles fading in and out, in a semi-transparent box,
+ * in the black bar of a letterboxed film, on a portrait video, at 1080p, without any outline,
+ * with a shadow only, and aligned bottom-left (one look per video, {@link Look}).
+ *
+ * <p>Usage: {@code SubtitleSetPlanner --part tune|test|short-tune|short-test|styles --english FILE
  * --chinese FILE --out DIR [--videos N] [--seconds S]}; writes DIR/&lt;id&gt;.srt and DIR/plan.tsv,
  * prints manifest lines.
  */
@@ -31,14 +36,51 @@ public final class SubtitleSetPlanner {
   private static final int[] PX_720 = {30, 45, 60, 80, 36, 52, 70, 40};
   private static final String WHITE = "&H00FFFFFF&";
   private static final String YELLOW = "&H0000FFFF&";
-  private static final List<String> PARTS = List.of("tune", "test", "short-tune", "short-test");
+  private static final List<String> PARTS = List.of("tune", "test", "short-tune", "short-test", "styles");
   private static final Pattern HAN_RUN = Pattern.compile("[\\p{IsHan}，、]{6,}");
 
   private SubtitleSetPlanner() {}
 
-  /** One planned video; {@code marginV} and {@code fontSize} are in libass units (PlayResY 288). */
+  /**
+   * What the styles part varies beyond the other parts' styles: libass {@code BorderStyle} (3: an
+   * opaque box of {@code BackColour}), {@code Alignment} (numpad: 2 bottom centre, 1 bottom left)
+   * and {@code MarginL}, a picture {@code sourceHeight} rows tall padded with black bars to the
+   * frame's height (0: the source fills the frame), and a fade in and out of {@code fadeMs}
+   * (burned from a copy of the truth SRT with a {@code \fad} tag; the truth has no tags).
+   */
+  public record Look(String name, int borderStyle, String backColour, int alignment, int marginL, int sourceHeight,
+      int fadeMs) {
+    static final Look PLAIN = new Look("", 1, "&H00000000&", 2, 10, 0, 0);
+  }
+
+  /**
+   * One planned video; {@code marginV} and {@code fontSize} are in libass units (PlayResY 288),
+   * {@code px720} the text size in pixels at 720p (in the styles part: in the frame's pixels).
+   */
   public record Video(String id, int width, int height, String source, String noise, boolean chinese, int lines,
-      int px720, int fontSize, String colour, int marginV, int outline, int shadow, List<Srt.Cue> cues) {
+      int px720, int fontSize, String colour, int marginV, int outline, int shadow, List<Srt.Cue> cues, Look look) {
+
+    Video(String id, int width, int height, String source, String noise, boolean chinese, int lines, int px720,
+        int fontSize, String colour, int marginV, int outline, int shadow, List<Srt.Cue> cues) {
+      this(id, width, height, source, noise, chinese, lines, px720, fontSize, colour, marginV, outline, shadow, cues,
+          Look.PLAIN);
+    }
+
+    /** The filters before the subtitles: noise, then the letterbox's black bars. */
+    String preFilter() {
+      String pad = look.sourceHeight() > 0
+          ? "pad=" + width + ":" + height + ":0:" + (height - look.sourceHeight()) / 2 + ":black" : "";
+      return noise.isEmpty() ? pad : pad.isEmpty() ? noise : noise + "," + pad;
+    }
+
+    /** The SRT libass burns: the truth, with each cue's fade when the look has one. */
+    List<Srt.Cue> burned() {
+      if (look.fadeMs() == 0) {
+        return cues;
+      }
+      String tag = "{\\fad(" + look.fadeMs() + "," + look.fadeMs() + ")}";
+      return cues.stream().map(c -> new Srt.Cue(c.startMs(), c.endMs(), tag + c.text())).toList();
+    }
 
     String font() {
       return chinese ? "Noto Sans CJK SC" : "DejaVu Sans";
@@ -46,11 +88,13 @@ public final class SubtitleSetPlanner {
 
     String forceStyle() {
       return "FontName=" + font() + ",FontSize=" + fontSize + ",PrimaryColour=" + colour + ",OutlineColour=&H00000000&"
-          + ",BorderStyle=1,Outline=" + outline + ",Shadow=" + shadow + ",MarginV=" + marginV + ",Alignment=2";
+          + (look == Look.PLAIN ? "" : ",BackColour=" + look.backColour()) + ",BorderStyle=" + look.borderStyle()
+          + ",Outline=" + outline + ",Shadow=" + shadow + ",MarginV=" + marginV
+          + (look == Look.PLAIN ? "" : ",MarginL=" + look.marginL()) + ",Alignment=" + look.alignment();
     }
 
     String lavfi(int seconds) {
-      String size = "s=" + width + "x" + height + ":r=25";
+      String size = "s=" + width + "x" + (look.sourceHeight() > 0 ? look.sourceHeight() : height) + ":r=25";
       return switch (source) {
         case "testsrc2" -> "testsrc2=" + size + ":d=" + seconds;
         case "mandelbrot" -> "mandelbrot=" + size;
@@ -62,9 +106,11 @@ public final class SubtitleSetPlanner {
     }
 
     String tsv(int seconds) {
-      return String.join("\t", id, width + "x" + height, lavfi(seconds), noise.isEmpty() ? "-" : noise, forceStyle(),
+      return String.join("\t", id, width + "x" + height, lavfi(seconds), preFilter().isEmpty() ? "-" : preFilter(),
+          forceStyle(),
           (chinese ? "zh" : "en") + "," + lines + "-line," + px720 + "px," + (colour.equals(WHITE) ? "white" : "yellow")
-              + ",outline " + outline + ",shadow " + shadow + "," + (marginV > 20 ? "higher" : "bottom"));
+              + ",outline " + outline + ",shadow " + shadow + "," + (marginV > 20 ? "higher" : "bottom")
+              + (look.name().isEmpty() ? "" : "," + look.name()));
     }
   }
 
@@ -85,15 +131,18 @@ public final class SubtitleSetPlanner {
     }
     if (part == null || !PARTS.contains(part) || english == null || chinese == null || out == null) {
       throw new IllegalArgumentException(
-          "usage: --part tune|test|short-tune|short-test --english FILE --chinese FILE --out DIR [--videos N] [--seconds S]");
+          "usage: --part tune|test|short-tune|short-test|styles --english FILE --chinese FILE --out DIR [--videos N] [--seconds S]");
     }
     List<String> en = forPart(part, englishLines(Files.readAllLines(english, StandardCharsets.UTF_8)));
     List<String> zh = forPart(part, chineseRuns(Files.readAllLines(chinese, StandardCharsets.UTF_8)));
     List<Video> plan = plan(part, en, zh, videos, seconds);
     Files.createDirectories(out);
-    StringBuilder tsv = new StringBuilder("# id\tsize\tlavfi\tnoise\tforce_style\tstyle\n");
+    StringBuilder tsv = new StringBuilder("# id\tsize\tlavfi\tfilters\tforce_style\tstyle\n");
     for (Video v : plan) {
       Files.writeString(out.resolve(v.id() + ".srt"), Srt.format(v.cues()), StandardCharsets.UTF_8);
+      if (v.burned() != v.cues()) {
+        Files.writeString(out.resolve(v.id() + ".burn.srt"), Srt.format(v.burned()), StandardCharsets.UTF_8);
+      }
       tsv.append(v.tsv(seconds)).append('\n');
       System.out.println("video " + part + "/" + v.id() + ".mp4 " + v.width() + "x" + v.height() + " 25fps " + seconds + "s "
           + v.source() + (v.noise().isEmpty() ? "" : "+" + v.noise()) + " " + v.cues().size() + " cues, " + v.tsv(seconds).split("\t")[5]);
@@ -102,6 +151,9 @@ public final class SubtitleSetPlanner {
   }
 
   static List<Video> plan(String part, List<String> en, List<String> zh, int videos, int seconds) {
+    if (part.equals("styles")) {
+      return styles(en, zh, videos, seconds);
+    }
     boolean tune = part.endsWith("tune");
     boolean shortCues = part.startsWith("short-");
     Random random = new Random((tune ? 1 : 2) + (shortCues ? 2 : 0));
@@ -151,6 +203,53 @@ public final class SubtitleSetPlanner {
     }
     return out;
   }
+
+  /**
+   * The styles part: one look per video, cycling through {@link #STYLE_LOOKS}; one-line cues of the
+   * test part's text (two lines where the look is a two-line one), with short cues mixed in.
+   */
+  static List<Video> styles(List<String> en, List<String> zh, int videos, int seconds) {
+    Random random = new Random(5);
+    int[] enNext = {random.nextInt(Math.max(1, en.size() / 2))};
+    int[] zhNext = {random.nextInt(Math.max(1, zh.size() / 2))};
+    List<Video> out = new ArrayList<>();
+    for (int i = 0; i < videos; i++) {
+      StyleLook s = STYLE_LOOKS.get(i % STYLE_LOOKS.size());
+      int fontSize = Math.round(s.px() * 288f / s.height());
+      int usable = s.width() * 86 / 100;
+      int maxChars = s.chinese() ? Math.min(18, usable / s.px()) : Math.min(42, usable * 10 / (6 * s.px()));
+      List<Srt.Cue> cues = new ArrayList<>();
+      long t = 400 + random.nextInt(600);
+      while (true) {
+        long duration = 1600 + random.nextInt(1800);
+        if (t + duration > seconds * 1000L - 300) {
+          break;
+        }
+        String line = random.nextInt(3) == 0
+            ? shortLine(s.chinese() ? zh : en, s.chinese() ? zhNext : enNext, random, s.chinese())
+            : s.chinese() ? cut(zh, zhNext, maxChars, true) : cut(en, enNext, maxChars, false);
+        cues.add(new Srt.Cue(t, t + duration, line));
+        t += duration + (random.nextInt(4) == 0 ? 0 : 300 + random.nextInt(700));
+      }
+      out.add(new Video(String.format("sub-%02d", i), s.width(), s.height(), s.source(), s.noise(), s.chinese(), 1,
+          s.px(), fontSize, s.colour(), 12, s.outline(), s.shadow(), cues, s.look()));
+    }
+    return out;
+  }
+
+  /** One video of the styles part: size, background, text size in frame pixels, outline, shadow, look. */
+  private record StyleLook(int width, int height, String source, String noise, boolean chinese, int px, String colour,
+      int outline, int shadow, Look look) {}
+
+  private static final List<StyleLook> STYLE_LOOKS = List.of(
+      new StyleLook(1280, 720, "mandelbrot", "", false, 48, WHITE, 2, 1, new Look("fade 300 ms", 1, "&H00000000&", 2, 10, 0, 300)),
+      new StyleLook(1280, 720, "testsrc2", "", false, 48, WHITE, 4, 0, new Look("box", 3, "&H80000000&", 2, 10, 0, 0)),
+      new StyleLook(1280, 720, "testsrc2", "", false, 44, WHITE, 1, 0, new Look("letterbox bar", 1, "&H00000000&", 2, 10, 536, 0)),
+      new StyleLook(720, 1280, "life", "", false, 44, WHITE, 2, 1, new Look("portrait", 1, "&H00000000&", 2, 10, 0, 0)),
+      new StyleLook(1920, 1080, "gradients", "noise=alls=24:allf=t", true, 60, WHITE, 2, 1, new Look("1080p", 1, "&H00000000&", 2, 10, 0, 0)),
+      new StyleLook(1280, 720, "mandelbrot", "", false, 48, WHITE, 0, 0, new Look("no outline", 1, "&H00000000&", 2, 10, 0, 0)),
+      new StyleLook(854, 480, "gradients", "noise=alls=24:allf=t", false, 36, YELLOW, 0, 2, new Look("shadow only", 1, "&H00000000&", 2, 10, 0, 0)),
+      new StyleLook(1280, 720, "cellauto", "", false, 48, WHITE, 2, 1, new Look("bottom left", 1, "&H00000000&", 1, 60, 0, 0)));
 
   /** The next candidate line, cut to at most {@code max} characters (at a word end for Latin). */
   private static String cut(List<String> pool, int[] next, int max, boolean cjk) {

@@ -90,6 +90,32 @@ class SubtitleSetPlannerTest {
     assertEquals(SubtitleSetPlanner.forPart("test", english()), SubtitleSetPlanner.forPart("short-test", english()));
   }
 
+  @Test
+  void stylesPart_holdsOneLookPerVideo_theTestPartsText_andBurnsFadesFromATaggedCopyOnly() {
+    List<SubtitleSetPlanner.Video> plan = SubtitleSetPlanner.plan("styles", odd(english()), odd(chinese()), 8, 24);
+    assertEquals(texts(plan), texts(SubtitleSetPlanner.plan("styles", odd(english()), odd(chinese()), 8, 24)));
+    assertEquals(SubtitleSetPlanner.forPart("test", english()), SubtitleSetPlanner.forPart("styles", english()));
+    Set<String> tune = texts(SubtitleSetPlanner.plan("tune", even(english()), even(chinese()), 8, 24));
+    tune.retainAll(texts(plan));
+    assertEquals(Set.of(), tune, "no tune text");
+    assertEquals(8, plan.stream().map(v -> v.look().name()).distinct().count());
+    for (SubtitleSetPlanner.Video v : plan) {
+      assertTrue(v.cues().size() >= 5, v.id());
+      assertTrue(v.cues().stream().noneMatch(c -> c.text().contains("{")), v.id() + ": the truth has no tags");
+      boolean fades = v.look().fadeMs() > 0;
+      assertEquals(fades, v.burned() != v.cues(), v.id());
+      if (fades) {
+        assertTrue(v.burned().stream().allMatch(c -> c.text().startsWith("{\\fad(300,300)}")), v.id());
+      }
+    }
+    SubtitleSetPlanner.Video letterbox = plan.stream().filter(v -> v.look().sourceHeight() > 0).findFirst().orElseThrow();
+    assertEquals("pad=1280:720:0:92:black", letterbox.preFilter());
+    assertTrue(letterbox.lavfi(24).contains("s=1280x536"), letterbox.lavfi(24));
+    assertTrue(plan.stream().anyMatch(v -> v.forceStyle().contains("BorderStyle=3")));
+    assertTrue(plan.stream().anyMatch(v -> v.forceStyle().endsWith("Alignment=1")));
+    assertEquals(Set.of(480, 720, 1080, 1280), plan.stream().map(SubtitleSetPlanner.Video::height).collect(Collectors.toSet()));
+  }
+
   private static Set<String> texts(List<SubtitleSetPlanner.Video> plan) {
     return plan.stream().flatMap(v -> v.cues().stream()).flatMap(c -> List.of(c.text().split("\n")).stream())
         .collect(Collectors.toSet());
