@@ -12,10 +12,12 @@ import java.util.List;
  * but the space class still rises well above its level inside a word. Measured on the tuning sets
  * (bench/results/word-spaces.md): between letters of one word the space class stayed below 0.1 on
  * every one of 2,938 pairs, at 59 of 75 lost word gaps it reached 0.1. So a space is inserted
- * between two consecutive Latin letters or digits (below U+0250), or after a comma or semicolon
- * before one ({@code general,the} on justified lines), when the space class reached
- * {@code minProbability} on the steps between them; never next to other punctuation, where page
- * text such as {@code /usr/share} or {@code x-terminal} would gain false spaces.
+ * between two consecutive Latin letters or digits (below U+0250), after a comma, semicolon,
+ * closing bracket or double quote before one ({@code general,the} on justified lines,
+ * {@code d)Convey}, {@code Product"is} in subtitles), or before an opening bracket or double quote
+ * after one ({@code either(1)}), when the space class reached {@code minProbability} on the steps
+ * between them ({@link #spaceable}); never next to other punctuation, where page text such as
+ * {@code /usr/share} or {@code x-terminal} would gain false spaces.
  *
  * <p><b>Ink gaps.</b> On printed pages the model also says spaces that are not there, inside
  * monospaced words whose narrow letters stand apart ({@code rat io}, {@code s i ze},
@@ -141,7 +143,7 @@ public final class WordSpaces {
       }
       boolean spoken = b > a + 1;
       boolean word = spoken || (minProbability > 0 && space[a] >= minProbability
-          && spaceable(symbols.get(a)) && letterOrDigit(symbols.get(b)));
+          && spaceable(symbols.get(a), symbols.get(b)));
       if (wordGap > 0 && latin(symbols.get(a)) && latin(symbols.get(b))) {
         word = byGap(word, gap[k], wordGap, symbols.get(a), symbols.get(b));
       }
@@ -202,11 +204,18 @@ public final class WordSpaces {
   }
 
   /**
-   * May stand before a restored space: a Latin letter or digit, or a comma or semicolon (in prose
-   * always followed by a space; in code such as {@code x,y} the space class stays low).
+   * May a restored space stand between {@code a} and {@code b}: two Latin letters or digits; after
+   * a comma or semicolon (in prose always followed by a space; in code such as {@code x,y} the
+   * space class stays low), a closing bracket or a double quote, before a letter or digit
+   * ({@code d)Convey}, {@code Product"is}); or after a letter or digit, before an opening bracket
+   * or a double quote ({@code either(1)}, {@code A"User}). Other punctuation never gets one
+   * ({@code /usr/share}, {@code x-terminal}, {@code a.b}, {@code V:17}).
    */
-  static boolean spaceable(String symbol) {
-    return letterOrDigit(symbol) || ",".equals(symbol) || ";".equals(symbol);
+  static boolean spaceable(String a, String b) {
+    if (letterOrDigit(a)) {
+      return letterOrDigit(b) || "(".equals(b) || "[".equals(b) || "\"".equals(b);
+    }
+    return letterOrDigit(b) && (",".equals(a) || ";".equals(a) || ")".equals(a) || "]".equals(a) || "\"".equals(a));
   }
 
   /** One Latin letter or digit (below U+0250). */

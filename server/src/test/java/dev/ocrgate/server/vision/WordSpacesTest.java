@@ -50,6 +50,21 @@ class WordSpacesTest {
     assertThat(new WordSpaces(0.1f).text(emitted("中,文", 0.9f, 0.9f, 0))).isEqualTo("中,文");
   }
 
+  /** Subtitle text loses the spaces around brackets and quotes: or(2) anything, A"User Product"is. */
+  @Test
+  void verify_aroundBracketsAndDoubleQuotes_aHeardSpaceIsInserted_onlyOnTheirOuterSide() {
+    assertThat(new WordSpaces(0.1f).text(emitted("or(2)any", 0, 0.4f, 0, 0, 0.4f, 0, 0, 0))).isEqualTo("or (2) any");
+    assertThat(new WordSpaces(0.1f).text(emitted("A\"User\"is", 0.3f, 0, 0, 0, 0, 0, 0.3f, 0, 0)))
+        .isEqualTo("A \"User\" is");
+    assertThat(new WordSpaces(0.1f).text(emitted("d]x", 0, 0.2f, 0))).isEqualTo("d] x");
+    // never inside the brackets (after an opening one, before a closing one), nor between two marks
+    assertThat(new WordSpaces(0.1f).text(emitted("f(x)", 0, 0.9f, 0.9f, 0))).isEqualTo("f(x)");
+    assertThat(new WordSpaces(0.1f).text(emitted("a)(b", 0, 0.9f, 0.9f, 0))).isEqualTo("a)(b");
+    // not heard enough: code stays tight
+    assertThat(new WordSpaces(0.1f).text(emitted("printf(\"x\")", 0, 0, 0, 0, 0, 0.05f, 0.05f, 0, 0, 0, 0)))
+        .isEqualTo("printf(\"x\")");
+  }
+
   @Test
   void verify_off_returnsTheModelsText() {
     assertThat(new WordSpaces(0).text(emitted("Thestorm", 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f)))
