@@ -181,23 +181,17 @@ public final class SubtitleSetPlanner {
       int outline = i % 2 == 0 ? 2 : 3;
       int shadow = i % 3 == 0 ? 0 : 2;
       int maxChars = chinese ? Math.min(18, 1100 / px) : Math.min(42, 1100 * 10 / (6 * px));
-      List<Srt.Cue> cues = new ArrayList<>();
-      long t = 400 + random.nextInt(600);
-      while (true) {
-        long duration = 1600 + random.nextInt(1800);
-        if (t + duration > seconds * 1000L - 300) {
-          break;
-        }
+      int lineCount = lines;
+      List<Srt.Cue> cues = timeline(random, seconds, () -> {
         StringBuilder text = new StringBuilder();
-        for (int l = 0; l < lines; l++) {
+        for (int l = 0; l < lineCount; l++) {
           String line = shortCues
               ? shortLine(chinese ? zh : en, chinese ? zhNext : enNext, random, chinese)
               : chinese ? cut(zh, zhNext, maxChars, true) : cut(en, enNext, maxChars, false);
           text.append(l == 0 ? "" : "\n").append(line);
         }
-        cues.add(new Srt.Cue(t, t + duration, text.toString()));
-        t += duration + (random.nextInt(4) == 0 ? 0 : 300 + random.nextInt(700));
-      }
+        return text.toString();
+      });
       out.add(new Video(String.format("sub-%02d", i), width, height, source, noise, chinese, lines, px, fontSize, colour,
           marginV, outline, shadow, cues));
     }
@@ -206,7 +200,7 @@ public final class SubtitleSetPlanner {
 
   /**
    * The styles part: one look per video, cycling through {@link #STYLE_LOOKS}; one-line cues of the
-   * test part's text (two lines where the look is a two-line one), with short cues mixed in.
+   * test part's text, one in three of them short ({@link #shortLine}).
    */
   static List<Video> styles(List<String> en, List<String> zh, int videos, int seconds) {
     Random random = new Random(5);
@@ -218,23 +212,31 @@ public final class SubtitleSetPlanner {
       int fontSize = Math.round(s.px() * 288f / s.height());
       int usable = s.width() * 86 / 100;
       int maxChars = s.chinese() ? Math.min(18, usable / s.px()) : Math.min(42, usable * 10 / (6 * s.px()));
-      List<Srt.Cue> cues = new ArrayList<>();
-      long t = 400 + random.nextInt(600);
-      while (true) {
-        long duration = 1600 + random.nextInt(1800);
-        if (t + duration > seconds * 1000L - 300) {
-          break;
-        }
-        String line = random.nextInt(3) == 0
-            ? shortLine(s.chinese() ? zh : en, s.chinese() ? zhNext : enNext, random, s.chinese())
-            : s.chinese() ? cut(zh, zhNext, maxChars, true) : cut(en, enNext, maxChars, false);
-        cues.add(new Srt.Cue(t, t + duration, line));
-        t += duration + (random.nextInt(4) == 0 ? 0 : 300 + random.nextInt(700));
-      }
+      List<Srt.Cue> cues = timeline(random, seconds, () -> random.nextInt(3) == 0
+          ? shortLine(s.chinese() ? zh : en, s.chinese() ? zhNext : enNext, random, s.chinese())
+          : s.chinese() ? cut(zh, zhNext, maxChars, true) : cut(en, enNext, maxChars, false));
       out.add(new Video(String.format("sub-%02d", i), s.width(), s.height(), s.source(), s.noise(), s.chinese(), 1,
           s.px(), fontSize, s.colour(), 12, s.outline(), s.shadow(), cues, s.look()));
     }
     return out;
+  }
+
+  /**
+   * A video's cues: the first starts at 0.4–1.0 s, each lasts 1.6–3.4 s, and one in four follows
+   * the previous one without a gap, the others after 0.3–1.0 s; none ends later than 0.3 s before
+   * the end. {@code text} gives each cue's text in turn (drawing from the same {@code random}).
+   */
+  private static List<Srt.Cue> timeline(Random random, int seconds, java.util.function.Supplier<String> text) {
+    List<Srt.Cue> cues = new ArrayList<>();
+    long t = 400 + random.nextInt(600);
+    while (true) {
+      long duration = 1600 + random.nextInt(1800);
+      if (t + duration > seconds * 1000L - 300) {
+        return cues;
+      }
+      cues.add(new Srt.Cue(t, t + duration, text.get()));
+      t += duration + (random.nextInt(4) == 0 ? 0 : 300 + random.nextInt(700));
+    }
   }
 
   /** One video of the styles part: size, background, text size in frame pixels, outline, shadow, look. */
