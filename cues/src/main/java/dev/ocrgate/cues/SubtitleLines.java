@@ -13,9 +13,9 @@ import java.util.List;
  *       junk.
  *   <li><b>Row</b>: the detector may cut one line of text into several boxes side by side
  *       ({@code Nobody} | {@code knows where he went}, {@code 是} | {@code 一个原}). Boxes of one
- *       size ({@value #MAX_HEIGHT_RATIO}×) that overlap vertically by at least half the lower
- *       one's height and stand at most {@value #MAX_ROW_GAP} line heights apart are joined, left
- *       to right, into one line: its box is their union, its confidence the lowest, and its text
+ *       size ({@value #MAX_HEIGHT_RATIO}×) on one row ({@link Rows#sameRow}, the rule the server's
+ *       subtitle rows use: overlapping vertically by at least half the lower one's height, at most
+ *       1.5 line heights apart) are joined, left to right, into one line: its box is their union, its confidence the lowest, and its text
  *       theirs with a space between them, or none where both neighbouring characters belong to a
  *       script written without spaces (Han, kana, fullwidth punctuation). The rules below and the
  *       cue's text then see one line per row, as a viewer does.
@@ -49,7 +49,6 @@ import java.util.List;
  */
 final class SubtitleLines {
   static final double MAX_GAP = 1.0;
-  static final double MAX_ROW_GAP = 1.0;
   static final double MAX_HEIGHT_RATIO = 1.6;
   static final double MAX_CENTER_OFFSET = 4.0;
   static final int MIN_LEARNED = 6;
@@ -222,13 +221,9 @@ final class SubtitleLines {
   /** True when {@code l} stands beside one of the row's boxes, of its size, on its row. */
   private static boolean sameRow(List<CueLine> row, CueLine l) {
     for (CueLine m : row) {
-      if (!m.hasBox() || ratio(l.height(), m.height()) > MAX_HEIGHT_RATIO) {
-        continue;
-      }
-      float overlap = Math.min(l.bottom(), m.bottom()) - Math.max(l.top(), m.top());
-      float gap = Math.max(l.left(), m.left()) - Math.min(l.right(), m.right());
-      if (overlap >= Math.min(l.height(), m.height()) / 2
-          && gap <= MAX_ROW_GAP * Math.max(l.height(), m.height())) {
+      if (m.hasBox() && ratio(l.height(), m.height()) <= MAX_HEIGHT_RATIO
+          && Rows.sameRow(m.left(), m.top(), m.right(), m.bottom(), m.height(),
+              l.left(), l.top(), l.right(), l.bottom(), l.height())) {
         return true;
       }
     }

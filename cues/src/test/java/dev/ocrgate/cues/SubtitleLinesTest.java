@@ -130,11 +130,11 @@ class SubtitleLinesTest {
   void verify_rowJoin_leavesOtherSizes_andFarBoxes_apart() {
     CueLine counter = line("1187", 0.99, 1030, 610, 1060, 630);
     assertThat(SubtitleLines.rows(List.of(UPPER, counter))).as("another size").containsExactly(UPPER, counter);
-    CueLine far = line("LIVE", 0.99, 1024 + 45, 600, 1160, 644);
-    assertThat(SubtitleLines.rows(List.of(UPPER, far))).as("more than a line height beside").containsExactly(UPPER, far);
-    CueLine near = line("LIVE", 0.99, 1024 + 43, 600, 1160, 644);
-    assertThat(SubtitleLines.rows(List.of(UPPER, near))).as("within a line height")
-        .containsExactly(new CueLine(UPPER.text() + " LIVE", 0.98f, 256, 600, 1160, 644));
+    CueLine far = line("LIVE", 0.99, 1024 + 67, 600, 1200, 644);
+    assertThat(SubtitleLines.rows(List.of(UPPER, far))).as("more than 1.5 line heights beside").containsExactly(UPPER, far);
+    CueLine near = line("LIVE", 0.99, 1024 + 66, 600, 1200, 644);
+    assertThat(SubtitleLines.rows(List.of(UPPER, near))).as("within 1.5 line heights")
+        .containsExactly(new CueLine(UPPER.text() + " LIVE", 0.98f, 256, 600, 1200, 644));
     CueLine halfBelow = line("offset", 0.99, 1030, 622, 1100, 666); // overlaps 22 of 44 rows
     assertThat(SubtitleLines.rows(List.of(UPPER, halfBelow))).as("overlapping half a height").hasSize(1);
     CueLine lower = line("offset", 0.99, 1030, 623, 1100, 667); // 21 of 44

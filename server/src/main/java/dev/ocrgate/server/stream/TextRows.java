@@ -2,21 +2,19 @@ package dev.ocrgate.server.stream;
 
 import dev.ocrgate.api.v1.Point;
 import dev.ocrgate.api.v1.TextLine;
+import dev.ocrgate.cues.Rows;
 import dev.ocrgate.server.vision.Quad;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A frame's lines grouped into rows: lines side by side at one height and close together (a
- * subtitle line the detector split at a wide gap is one row; a corner logo at the same height is
- * another). Lines without a box belong to no row. Stateless.
+ * A frame's lines grouped into rows: lines side by side at one height and close together
+ * ({@link Rows#sameRow}, the rule the cue rules join a cut line by: a subtitle line the detector
+ * split at a wide gap is one row; a corner logo at the same height is another). A line joins the
+ * first row whose bounds and tallest line it shares a row with. Lines without a box belong to no
+ * row. Stateless.
  */
 final class TextRows {
-  /** Lines overlap vertically by at least this share of the lower one's height to share a row. */
-  private static final double SAME_HEIGHT = 0.5;
-  /** Longest horizontal gap inside a row, in line heights (word gaps are well under one). */
-  private static final double MAX_GAP = 1.5;
-
   private TextRows() {}
 
   /**
@@ -45,10 +43,7 @@ final class TextRows {
     }
 
     private boolean takes(double[] box) {
-      double h = box[3] - box[1];
-      double overlap = Math.min(y1, box[3]) - Math.max(y0, box[1]);
-      double gap = Math.max(box[0] - x1, x0 - box[2]);
-      return overlap >= SAME_HEIGHT * Math.min(h, lineHeight) && gap <= MAX_GAP * Math.max(h, lineHeight);
+      return Rows.sameRow(x0, y0, x1, y1, lineHeight, box[0], box[1], box[2], box[3], box[3] - box[1]);
     }
 
     private void add(int line, double[] box) {
