@@ -48,7 +48,8 @@ import java.util.List;
  * <p>Not thread-safe: one per {@link CueGrouper}.
  */
 final class SubtitleLines {
-  static final double MAX_GAP = 1.0;
+  /** Gap between chained lines of a block, in anchor heights: the server's stacked rows' gap. */
+  static final double MAX_GAP = Rows.MAX_STACK_GAP;
   static final double MAX_HEIGHT_RATIO = 1.6;
   static final double MAX_CENTER_OFFSET = 4.0;
   static final int MIN_LEARNED = 6;

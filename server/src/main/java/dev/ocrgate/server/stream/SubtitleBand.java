@@ -2,6 +2,7 @@ package dev.ocrgate.server.stream;
 
 import dev.ocrgate.api.v1.FrameResult;
 import dev.ocrgate.api.v1.TextLine;
+import dev.ocrgate.cues.Rows;
 import dev.ocrgate.server.config.StreamingSection;
 import dev.ocrgate.server.ocr.LineSelector;
 import dev.ocrgate.server.vision.PixelRect;
@@ -20,8 +21,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A <em>subtitle row</em> is a row of lines ({@link TextRows}) that reaches into the central
  *       strip ({@code center_strip} of the frame width) and whose tallest line is between
- *       {@code min_line_height} and {@code max_line_height} of the frame height. Other text (corner
- *       logos, clocks, watermarks, small or huge scene text) is never answered.
+ *       {@code min_line_height} and {@code max_line_height} of the frame height; so is a row of
+ *       such a height stacked on one ({@link Rows#stacked}: overlapping it horizontally, at most a
+ *       line height above or below), the short second line of a left-aligned dialogue
+ *       ({@code - No.} under {@code - Did you lock the door?}) that does not reach the strip. Other
+ *       text (corner logos, clocks, watermarks, small or huge scene text) is never answered.
  *   <li><em>Searching</em> (at the start, and after a re-search): frames are read from
  *       {@code search_top} to the bottom, full width; subtitle rows are answered wherever they are
  *       and vote for a zone (rows at one height, at most about three lines tall). When a zone has
@@ -51,13 +55,14 @@ import org.slf4j.LoggerFactory;
  * The detection scale is part of the span, so it follows the same rule.
  *
  * <p>Lines not recognised: rows that cannot be answered by their geometry alone are dropped
- * between detection and recognition ({@link #lineSelector}): rows of the detected boxes that do
- * not reach into the central strip, or whose tallest box is lower than {@code min_line_height}.
- * Both tests only use the settings and the frame's size, never the band's state, so the frames
- * before or after cannot change what a frame recognises. They keep the answers as they were:
- * recognition only removes lines (empty or below the confidence threshold), so a row of the
- * recognised lines lies within a row of the detected boxes, and a detected row that misses the
- * strip or is too low contains no row that reaches it or is tall enough. The other tests stay
+ * between detection and recognition ({@link #lineSelector}): rows of the detected boxes whose
+ * tallest box is lower than {@code min_line_height}, or that neither reach into the central strip
+ * nor are stacked on a row that does. These tests only use the frame's boxes, the settings and
+ * the frame's size, never the band's state, so the frames before or after cannot change what a
+ * frame recognises. They keep the answers as they were: recognition only removes lines (empty or
+ * below the confidence threshold), so a row of the recognised lines lies within a row of the
+ * detected boxes, which is at least as tall and wide, and at most as far from any other; a
+ * detected row that fails the tests contains no row that could pass them. The other tests stay
  * after recognition: a row too tall may become a subtitle row when recognition drops its tallest
  * line, and whether a row is centred in the locked band depends on decisions of frames not yet
  * answered when the frame is recognised.
@@ -202,8 +207,11 @@ final class SubtitleBand {
       return result;
     }
     List<TextRows.Row> kept = new ArrayList<>();
-    for (TextRows.Row row : TextRows.of(result.getLinesList())) {
-      if (isSubtitle(row, area) && (decided == null || decided.holds(row.centerY() / area.frameHeight()))) {
+    List<TextRows.Row> rows = TextRows.of(result.getLinesList());
+    BitSet subtitle = subtitleRows(settings, rows, area.frameWidth(), area.frameHeight(), true);
+    for (int i = subtitle.nextSetBit(0); i >= 0; i = subtitle.nextSetBit(i + 1)) {
+      TextRows.Row row = rows.get(i);
+      if (decided == null || decided.holds(row.centerY() / area.frameHeight())) {
         kept.add(row);
       }
     }
@@ -215,31 +223,54 @@ final class SubtitleBand {
     return keepOnly(result, kept);
   }
 
-  private boolean isSubtitle(TextRows.Row row, ReadArea area) {
-    return mayBeSubtitle(settings, row, area.frameWidth(), area.frameHeight())
-        && row.lineHeight / area.frameHeight() <= settings.max_line_height;
-  }
-
-  /** The row reaches into the central strip and its tallest line is at least the lowest. */
-  private static boolean mayBeSubtitle(StreamingSection.SubtitleRegion settings, TextRows.Row row,
-      double frameWidth, double frameHeight) {
+  /**
+   * The subtitle rows among a frame's {@code rows} by their geometry (class comment): rows of a
+   * line height in range ({@code min_line_height} and, when {@code checkMax}, {@code
+   * max_line_height}) that reach into the central strip, and rows in range stacked on one of those.
+   */
+  private static BitSet subtitleRows(StreamingSection.SubtitleRegion settings, List<TextRows.Row> rows,
+      double frameWidth, double frameHeight, boolean checkMax) {
     double left = frameWidth * (0.5 - settings.center_strip / 2);
     double right = frameWidth * (0.5 + settings.center_strip / 2);
-    return row.x1 > left && row.x0 < right && row.lineHeight / frameHeight >= settings.min_line_height;
+    BitSet inRange = new BitSet(rows.size());
+    BitSet subtitle = new BitSet(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      TextRows.Row row = rows.get(i);
+      double h = row.lineHeight / frameHeight;
+      if (h >= settings.min_line_height && (!checkMax || h <= settings.max_line_height)) {
+        inRange.set(i);
+        if (row.x1 > left && row.x0 < right) {
+          subtitle.set(i);
+        }
+      }
+    }
+    BitSet anchors = (BitSet) subtitle.clone();
+    for (int i = inRange.nextSetBit(0); i >= 0; i = inRange.nextSetBit(i + 1)) {
+      TextRows.Row row = rows.get(i);
+      for (int a = anchors.nextSetBit(0); a >= 0 && !subtitle.get(i); a = anchors.nextSetBit(a + 1)) {
+        TextRows.Row anchor = rows.get(a);
+        if (Rows.stacked(anchor.x0, anchor.y0, anchor.x1, anchor.y1, anchor.lineHeight,
+            row.x0, row.y0, row.x1, row.y1, row.lineHeight)) {
+          subtitle.set(i);
+        }
+      }
+    }
+    return subtitle;
   }
 
   /**
    * Which detected lines of a frame read with this band to recognise: those of the rows that may be
-   * subtitle rows (see the class comment). Depends only on the settings; thread-safe.
+   * subtitle rows (see the class comment). Depends only on the settings and the frame's own boxes;
+   * thread-safe.
    */
   LineSelector lineSelector() {
     StreamingSection.SubtitleRegion s = settings;
     return (boxes, width, height) -> {
       BitSet keep = new BitSet(boxes.size());
-      for (TextRows.Row row : TextRows.ofBoxes(boxes)) {
-        if (mayBeSubtitle(s, row, width, height)) {
-          row.lines.forEach(keep::set);
-        }
+      List<TextRows.Row> rows = TextRows.ofBoxes(boxes);
+      BitSet subtitle = subtitleRows(s, rows, width, height, false);
+      for (int i = subtitle.nextSetBit(0); i >= 0; i = subtitle.nextSetBit(i + 1)) {
+        rows.get(i).lines.forEach(keep::set);
       }
       return keep;
     };

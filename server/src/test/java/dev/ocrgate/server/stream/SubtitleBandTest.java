@@ -84,6 +84,23 @@ class SubtitleBandTest {
     assertThat(texts(left)).containsExactly("A left-aligned subtitle line");
   }
 
+  /**
+   * A left-aligned two-speaker subtitle: the second line ("- No.") misses the centre strip but is
+   * stacked on the first, so it is answered; the same line alone, or a clock a line height under a
+   * subtitle but beside it, is not. Geometry of a libass probe (Alignment=1) scaled to 1000 wide.
+   */
+  @Test
+  void verify_aShortLineStackedOnASubtitleRow_isAnswered_aloneOrBesideIt_isNot() {
+    TextLine first = line("- Did you lock the door?", 280, 390, 690, 425);
+    TextLine second = line("- No.", 280, 430, 370, 465);
+    assertThat(texts(next(0, first, second))).containsExactly("- Did you lock the door?", "- No.");
+    assertThat(texts(next(200, second))).isEmpty();
+    TextLine clock = line("12:30", 720, 430, 800, 465);
+    assertThat(texts(next(400, first, clock))).containsExactly("- Did you lock the door?");
+    TextLine farBelow = line("- No.", 280, 465, 370, 500);
+    assertThat(texts(next(600, first, farBelow))).as("a line height and more below").containsExactly("- Did you lock the door?");
+  }
+
   @Test
   void verify_tinyOrHugeText_isNotAnswered() {
     assertThat(next(0, line("tiny", 480, 300, 520, 305)).getLinesList()).isEmpty();
@@ -157,9 +174,11 @@ class SubtitleBandTest {
         box(150, 400, 380, 440), // left half of a subtitle line split at a word gap...
         box(410, 400, 640, 440), // ...and its right half: one row reaching the strip
         box(450, 470, 550, 478), // 8 px high: below min_line_height (0.02 × 500 = 10)
-        box(420, 200, 580, 340)); // 140 px: too tall, but recognised (its row may lose it)
+        box(420, 200, 580, 340), // 140 px: too tall, but recognised (its row may lose it)
+        box(150, 445, 230, 475), // a short line stacked under the subtitle line, off the strip
+        box(700, 445, 780, 475)); // the same beside it (no horizontal overlap): dropped
 
-    assertThat(band.lineSelector().select(boxes, W, H).stream().boxed().toList()).containsExactly(1, 2, 4);
+    assertThat(band.lineSelector().select(boxes, W, H).stream().boxed().toList()).containsExactly(1, 2, 4, 5);
   }
 
   /** model.yaml's detection resize (max side 960, cap 2000). */
