@@ -119,7 +119,8 @@ public final class StreamingSection {
     @JsonProperty public float search_top = 0.4f;
     /**
      * Width of the central strip, fraction of the frame width, that a subtitle line must reach
-     * into; text entirely left or right of it (corner logos, clocks, watermarks) is not answered.
+     * into, or be stacked on a line that does (the short second line of a left-aligned dialogue);
+     * other text entirely left or right of it (corner logos, clocks, watermarks) is not answered.
      * Default 0.2.
      */
     @JsonProperty public float center_strip = 0.2f;
