@@ -21,18 +21,10 @@ public final class Rows {
   public static final double SAME_HEIGHT = 0.5;
   /** Longest horizontal gap inside a row, in line heights of the taller one. */
   public static final double MAX_GAP = 1.5;
-
   /** Longest vertical gap between stacked rows, in line heights of the taller one. */
   public static final double MAX_STACK_GAP = 1.0;
 
   private Rows() {}
-
-  /** Whether box a (left, top, right, bottom; line height) and box b are stacked lines of one block. */
-  public static boolean stacked(double aLeft, double aTop, double aRight, double aBottom, double aHeight,
-      double bLeft, double bTop, double bRight, double bBottom, double bHeight) {
-    double gap = Math.max(bTop - aBottom, aTop - bBottom);
-    return aLeft < bRight && bLeft < aRight && gap <= MAX_STACK_GAP * Math.max(aHeight, bHeight);
-  }
 
   /** Whether box a (left, top, right, bottom; line height) and box b share a row. */
   public static boolean sameRow(double aLeft, double aTop, double aRight, double aBottom, double aHeight,
@@ -40,5 +32,12 @@ public final class Rows {
     double overlap = Math.min(aBottom, bBottom) - Math.max(aTop, bTop);
     double gap = Math.max(bLeft - aRight, aLeft - bRight);
     return overlap >= SAME_HEIGHT * Math.min(aHeight, bHeight) && gap <= MAX_GAP * Math.max(aHeight, bHeight);
+  }
+
+  /** Whether box a (left, top, right, bottom; line height) and box b are stacked lines of one block. */
+  public static boolean stacked(double aLeft, double aTop, double aRight, double aBottom, double aHeight,
+      double bLeft, double bTop, double bRight, double bBottom, double bHeight) {
+    double gap = Math.max(bTop - aBottom, aTop - bBottom);
+    return aLeft < bRight && bLeft < aRight && gap <= MAX_STACK_GAP * Math.max(aHeight, bHeight);
   }
 }

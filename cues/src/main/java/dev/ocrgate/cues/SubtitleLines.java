@@ -15,10 +15,11 @@ import java.util.List;
  *       ({@code Nobody} | {@code knows where he went}, {@code 是} | {@code 一个原}). Boxes of one
  *       size ({@value #MAX_HEIGHT_RATIO}×) on one row ({@link Rows#sameRow}, the rule the server's
  *       subtitle rows use: overlapping vertically by at least half the lower one's height, at most
- *       1.5 line heights apart) are joined, left to right, into one line: its box is their union, its confidence the lowest, and its text
- *       theirs with a space between them, or none where both neighbouring characters belong to a
- *       script written without spaces (Han, kana, fullwidth punctuation). The rules below and the
- *       cue's text then see one line per row, as a viewer does.
+ *       1.5 line heights apart) are joined, left to right, into one line: its box is their union,
+ *       its confidence the lowest, and its text theirs with a space between them, or none where
+ *       both neighbouring characters belong to a script written without spaces (Han, kana,
+ *       fullwidth punctuation). The rules below and the cue's text then see one line per row, as a
+ *       viewer does.
  *   <li><b>Block</b>: a subtitle is one block of stacked lines of one size. The frame's anchor is
  *       its line with the most letters and digits (then the most confident), preferring lines at
  *       the subtitle's place (below); the block is the anchor plus the lines chained to it
