@@ -14,8 +14,8 @@ import java.util.List;
  * every one of 2,938 pairs, at 59 of 75 lost word gaps it reached 0.1. So a space is inserted
  * between two consecutive Latin letters or digits (below U+0250), after a comma, semicolon,
  * closing bracket or double quote before one ({@code general,the} on justified lines,
- * {@code d)Convey}, {@code Product"is} in subtitles), or before an opening bracket or double quote
- * after one ({@code either(1)}), when the space class reached {@code minProbability} on the steps
+ * {@code "status"file} on pages), or before an opening bracket or double quote after one
+ * ({@code or(2)} in subtitles), when the space class reached {@code minProbability} on the steps
  * between them ({@link #spaceable}); never next to other punctuation, where page text such as
  * {@code /usr/share} or {@code x-terminal} would gain false spaces.
  *
@@ -207,8 +207,8 @@ public final class WordSpaces {
    * May a restored space stand between {@code a} and {@code b}: two Latin letters or digits; after
    * a comma or semicolon (in prose always followed by a space; in code such as {@code x,y} the
    * space class stays low), a closing bracket or a double quote, before a letter or digit
-   * ({@code d)Convey}, {@code Product"is}); or after a letter or digit, before an opening bracket
-   * or a double quote ({@code either(1)}, {@code A"User}). Other punctuation never gets one
+   * ({@code "status"file}); or after a letter or digit, before an opening bracket or a double
+   * quote ({@code or(2)}, {@code The"status"}). Other punctuation never gets one
    * ({@code /usr/share}, {@code x-terminal}, {@code a.b}, {@code V:17}).
    */
   static boolean spaceable(String a, String b) {
