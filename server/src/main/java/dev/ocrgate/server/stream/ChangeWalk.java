@@ -19,6 +19,10 @@ public final class ChangeWalk {
   private long lastReadPts;
   private int lastReadIndex = -1;
   private boolean lastLight;
+  /** The last read frame answered no lines. */
+  private boolean lastEmpty;
+  /** The frame that read itself in place of reusing that empty answer, or -1. */
+  private int retryIndex = -1;
   private int index = -1;
 
   private ChangeWalk(TextChangeRule rule, GapFrames gaps) {
@@ -37,20 +41,35 @@ public final class ChangeWalk {
     index++;
     ChangeRule.Fingerprint now = rule.fingerprint(image, roi);
     if (lastRead != null && rule.unchanged(lastRead, now, gaps.textlessAlike(index + 1, ptsMs, lastReadPts))) {
+      if (lastLight && lastEmpty) { // an empty answer that showed light text is read twice
+        if (retryIndex < 0) {
+          retryIndex = index;
+        }
+        return retryIndex;
+      }
       return lastReadIndex;
     }
     lastRead = now;
     lastReadPts = ptsMs;
     lastReadIndex = index;
     lastLight = now.showsText();
+    lastEmpty = false;
+    retryIndex = -1;
     return index;
   }
 
-  /** The answer of the frame just read by {@link #next}: whether it answered lines. */
+  /**
+   * The answer of the frame just read by {@link #next} (its own index returned): whether it
+   * answered lines. The stream learns nothing from a frame read in place of reusing an empty answer.
+   */
   public void answered(boolean lines) {
+    if (index == retryIndex) {
+      return;
+    }
     if (lastReadIndex != index) {
       throw new IllegalStateException("the last frame was not read");
     }
+    lastEmpty = !lines;
     gaps.learn(index + 1, lines, lastLight);
   }
 }

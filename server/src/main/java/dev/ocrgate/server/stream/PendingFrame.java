@@ -27,6 +27,12 @@ final class PendingFrame {
   /** This frame was read and its fingerprint showed text ({@link ChangeRule.Fingerprint#showsText}). */
   boolean lightText;
   /**
+   * For a read frame of a SUBTITLE stream that showed light text: the first frame routed to reuse
+   * it, which reads itself instead should this frame answer no lines; the later frames that reuse
+   * this one then take that frame's answer ({@code StreamFramesCall#reuse}). Set on routing.
+   */
+  PendingFrame retriedBy;
+  /**
    * The frame holds one of its stream's {@link FrameBudget} permits: from its arrival until its
    * read completes, it is routed to reuse another read, it fails, or its stream ends.
    */
