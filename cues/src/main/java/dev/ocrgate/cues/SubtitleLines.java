@@ -31,7 +31,9 @@ import java.util.List;
  *       {@value #WINDOW}). A block with at least {@value #MIN_OFF_PLACE_CHARS} letters and digits
  *       lower than H / {@value #MAX_HEIGHT_RATIO} (a tiny box) is junk; a block with fewer whose
  *       centre is farther than {@value #MAX_CENTER_OFFSET} H from X (a short text off the
- *       subtitle's place) is junk. A short text is judged by its place alone: its box height
+ *       subtitle's place) is junk, unless the confirmed lines are aligned to one side and the
+ *       block stands at that edge ({@link AlignedEdges}, the rule the server's automatic region
+ *       answers such a line by: {@code Go on.} under long left-aligned lines). A short text is judged by its place alone: its box height
  *       says little about its font size (one to three words of the subtitle bench's short-cue
  *       part came at 0.36–1.03 H, "at" and "add" below H / 1.6, because their letters lack
  *       ascenders or descenders and the detector's margin grows with the box), while lines of
@@ -64,6 +66,8 @@ final class SubtitleLines {
   private int learned;
   private float referenceHeight;
   private float referenceCenter;
+  /** The side confirmed lines are aligned to, if any: a short text there is at the place too. */
+  private final AlignedEdges edges = new AlignedEdges();
 
   SubtitleLines(CueRules rules) {
     this.rules = rules;
@@ -100,6 +104,7 @@ final class SubtitleLines {
         heights[learned % WINDOW] = l.height();
         centers[learned % WINDOW] = l.centerX();
         learned++;
+        edges.learn(l.left(), l.right(), l.height(), l.text());
       }
     }
     if (learned >= MIN_LEARNED) {
@@ -125,7 +130,8 @@ final class SubtitleLines {
     if (chars >= MIN_OFF_PLACE_CHARS) {
       return height * MAX_HEIGHT_RATIO >= referenceHeight;
     }
-    return Math.abs((left + right) / 2 - referenceCenter) <= MAX_CENTER_OFFSET * referenceHeight;
+    return Math.abs((left + right) / 2 - referenceCenter) <= MAX_CENTER_OFFSET * referenceHeight
+        || AlignedEdges.atEdge(left, right, height, edges.left(), edges.right());
   }
 
   /**
@@ -135,7 +141,8 @@ final class SubtitleLines {
   private boolean fitsPlace(CueLine l) {
     return learned < MIN_LEARNED || !l.hasBox()
         || ((letters(l) < MIN_OFF_PLACE_CHARS || ratio(l.height(), referenceHeight) <= MAX_HEIGHT_RATIO)
-            && Math.abs(l.centerX() - referenceCenter) <= MAX_CENTER_OFFSET * referenceHeight);
+            && (Math.abs(l.centerX() - referenceCenter) <= MAX_CENTER_OFFSET * referenceHeight
+                || AlignedEdges.atEdge(l.left(), l.right(), l.height(), edges.left(), edges.right())));
   }
 
   private float median(float[] values) {

@@ -51,6 +51,28 @@ class SubtitleLinesTest {
   }
 
   /**
+   * Left-aligned subtitles (libass Alignment=1, the geometry of a 1280x720 probe): once three
+   * confirmed lines of different widths shared their left edge, a short text starting there is at
+   * the subtitle's place, though its centre is far from theirs; elsewhere it is still junk.
+   * Centred subtitles (the test above) teach no edge.
+   */
+  @Test
+  void verify_afterLeftAlignedSubtitles_aShortTextAtTheirEdge_isSubtitle() {
+    CueLine goOn = line("Go on.", 1.0, 198, 621, 347, 672);
+    CueLine[] learnedFrom = {
+        line("We should have left the city hours ago", 0.96, 195, 615, 1040, 679),
+        line("Then we take the long road north", 0.97, 197, 621, 926, 673),
+        line("Keep moving", 1.0, 198, 623, 486, 676)};
+    for (int i = 0; i < 2; i++) {
+      for (CueLine l : learnedFrom) {
+        lines.learn(lines.subtitle(List.of(l)));
+      }
+    }
+    assertThat(lines.subtitle(List.of(goOn))).as("short, at the edge").containsExactly(goOn);
+    assertThat(lines.subtitle(List.of(line("Go on.", 1.0, 1040, 621, 1189, 672)))).as("short, elsewhere").isEmpty();
+  }
+
+  /**
    * A short subtitle whose letters lack descenders (or ascenders) gets a much lower box than the
    * long lines the height was learned from (geometry of the short-cue bench part: "add" 33 px
    * after "for which you" 54 px, cellauto 720p): at the subtitle's place it is a subtitle, and

@@ -119,9 +119,10 @@ public final class StreamingSection {
     @JsonProperty public float search_top = 0.4f;
     /**
      * Width of the central strip, fraction of the frame width, that a subtitle line must reach
-     * into, or be stacked on a line that does (the short second line of a left-aligned dialogue);
-     * other text entirely left or right of it (corner logos, clocks, watermarks) is not answered.
-     * Default 0.2.
+     * into, or be stacked on a line that does (the short second line of a left-aligned dialogue),
+     * or start or end at the edge the stream's subtitles are aligned to (a short left-aligned
+     * line); other text entirely left or right of it (corner logos, clocks, watermarks) is not
+     * answered. Default 0.2.
      */
     @JsonProperty public float center_strip = 0.2f;
     /** Lowest subtitle line (detected box) height, fraction of the frame height. Default 0.02. */

@@ -138,7 +138,6 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private CueBuilder cues;
   private SubtitleBand band; // null unless plan.autoRegion()
   /** The band's line selector, counting into the listener (runs on the pipeline's threads). */
-  private LineSelector bandLines;
   private GapFrames gaps; // null unless SUBTITLE mode with a change rule
   private long lastSeq;
   /** Frames accepted so far; a frame's {@code arrival} is its number in this count. */
@@ -261,7 +260,6 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       return;
     }
     band = plan.autoRegion() ? SubtitleBand.start(settings.subtitle_region, settings.window) : null;
-    bandLines = band == null ? null : counted(band.lineSelector(), listener);
     cues = plan.emitCues() ? CueBuilder.of(plan, settings) : null;
     gaps = plan.changeRule() instanceof TextChangeRule
         ? GapFrames.of(GapFrames.Policy.named(settings.gap_frames), settings.gap_reread_ms, settings.window) : null;
@@ -401,7 +399,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     p.area = f.area();
     double detectionScale = p.span == null ? 1 : band.detectionScale(p.span, f.area().frameHeight());
     OcrRequest request = new OcrRequest(f.image(), f.roi(), plan.mode(), plan.minConfidence(), false, deadline,
-        detectionScale, p.bandRead ? f.inFrame(bandLines) : null);
+        detectionScale, p.bandRead ? f.inFrame(counted(band.lineSelector(p.span), listener)) : null);
     if (canReuse(f.print(), p)) {
       p.reusedFromSeq = lastRead.seq;
       p.ocr = reuse(lastRead, p, f, request);
@@ -651,7 +649,7 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
     releasePermit(p); // normally given back already; at the latest here
     FrameResult result = p.toResult(System.nanoTime());
     if (p.bandRead) {
-      result = band.answer(result, p.area); // p.area is null only in failed answers, which it skips
+      result = band.answer(result, p.area, p.span); // p.area is null only in failed answers, which it skips
     }
     out.onNext(StreamFramesResponse.newBuilder().setResult(result).build());
     listener.onPending(pending.size());

@@ -2,6 +2,7 @@ package dev.ocrgate.server.stream;
 
 import dev.ocrgate.api.v1.FrameResult;
 import dev.ocrgate.api.v1.TextLine;
+import dev.ocrgate.cues.AlignedEdges;
 import dev.ocrgate.cues.Rows;
 import dev.ocrgate.server.config.StreamingSection;
 import dev.ocrgate.server.ocr.LineSelector;
@@ -37,6 +38,14 @@ import org.slf4j.LoggerFactory;
  *       row that touches a cut edge of the area read grows the band by {@value #GROW} line heights
  *       that way (the band never shrinks while locked). After {@code research_after_ms} of video
  *       time (pts) without a subtitle row in the band, the stream searches again.
+ *   <li><em>Aligned subtitles</em> (locked): when the subtitle rows answered since the lock are
+ *       aligned to one side ({@link AlignedEdges}: left edges together, right edges spread, or
+ *       the reverse; centred lines spread both alike), a row of subtitle height at that edge is a
+ *       subtitle row too: a short left-aligned line ({@code Go on.}) does not reach the central
+ *       strip and has nothing to be stacked on. Centred subtitles share no edge, so a corner text
+ *       stays unanswered; one that happens to start at the subtitles' edge is answered. The edge
+ *       is part of the span, so it applies from {@code lag} reads after it was learned, before
+ *       recognition too.
  *   <li><em>Detection input</em> ({@code detection_line_height}, 0 = off): every span carries the
  *       line height it expects, {@code min_line_height} while searching, the zone's lowest row once
  *       locked (growing keeps it); the detector sees the area scaled so that this height is {@code
@@ -56,10 +65,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lines not recognised: rows that cannot be answered by their geometry alone are dropped
  * between detection and recognition ({@link #lineSelector}): rows of the detected boxes whose
- * tallest box is lower than {@code min_line_height}, or that neither reach into the central strip
- * nor are stacked on a row that does. These tests only use the frame's boxes, the settings and
- * the frame's size, never the band's state, so the frames before or after cannot change what a
- * frame recognises. They keep the answers as they were: recognition only removes lines (empty or
+ * tallest box is lower than {@code min_line_height}, or that neither reach into the central strip,
+ * nor stand at the span's aligned edge, nor are stacked on a row that does. These tests only use
+ * the frame's boxes, its span (fixed when the frame arrived), the settings and the frame's size,
+ * so answers arriving meanwhile cannot change what a frame recognises. They keep the answers as they were: recognition only removes lines (empty or
  * below the confidence threshold), so a row of the recognised lines lies within a row of the
  * detected boxes, which is at least as tall and wide, and at most as far from any other; a
  * detected row that fails the tests contains no row that could pass them. The other tests stay
@@ -68,7 +77,7 @@ import org.slf4j.LoggerFactory;
  * answered when the frame is recognised.
  *
  * <p>Cost: per answered frame, work in the number of lines, no pixels; bounded state (at most
- * {@value #MAX_ZONES} zones and {@code lag} pending area changes).
+ * {@value #MAX_ZONES} zones, {@link AlignedEdges#ROWS} rows' edges and {@code lag} pending span changes).
  *
  * <p>Not thread-safe: confined to its stream's serialising context.
  */
@@ -90,7 +99,25 @@ final class SubtitleBand {
    * lines expected in it (detected box height, fraction of the frame height): what the detection
    * input is scaled by ({@link #detectionScale}).
    */
-  record Span(double top, double bottom, double lineHeight) {
+  record Span(double top, double bottom, double lineHeight, double leftEdge, double rightEdge) {
+    /** A span whose subtitles are aligned to neither side. */
+    Span(double top, double bottom, double lineHeight) {
+      this(top, bottom, lineHeight, Double.NaN, Double.NaN);
+    }
+
+    /** This span with the sides its subtitles are aligned to (fractions of the width; NaN: none). */
+    Span aligned(double left, double right) {
+      return new Span(top, bottom, lineHeight, left, right);
+    }
+
+    /**
+     * A row at the edge its subtitles are aligned to ({@link AlignedEdges#atEdge}; {@code x0},
+     * {@code x1}, {@code lineHeight}: pixels of a frame {@code frameWidth} wide).
+     */
+    boolean atEdge(double x0, double x1, double lineHeight, double frameWidth) {
+      return AlignedEdges.atEdge(x0, x1, lineHeight, leftEdge * frameWidth, rightEdge * frameWidth);
+    }
+
     PixelRect in(int width, int height) {
       // The epsilon keeps whole pixels whole (0.664 × 500 is 331.99999… in doubles).
       int y0 = Math.max(0, Math.min(height - 1, (int) Math.floor(top * height + 1e-6)));
@@ -149,6 +176,8 @@ final class SubtitleBand {
   private Span decided; // null: searching
   private final List<Zone> zones = new ArrayList<>();
   private long lastSeenPtsMs;
+  /** Locked: the side the subtitle rows answered since the lock are aligned to. */
+  private final AlignedEdges edges = new AlignedEdges();
 
   private SubtitleBand(StreamingSection.SubtitleRegion settings, int lag) {
     this.settings = settings;
@@ -165,11 +194,6 @@ final class SubtitleBand {
       throw new IllegalArgumentException("lag must be >= 1");
     }
     return new SubtitleBand(settings, lag);
-  }
-
-  /** The area to read of the next frame, {@code width}×{@code height}. */
-  PixelRect areaFor(int width, int height) {
-    return nextSpan().in(width, height);
   }
 
   /**
@@ -198,17 +222,17 @@ final class SubtitleBand {
   }
 
   /**
-   * Learns from a frame read with {@link #areaFor} (in answer order, every such frame once,
-   * failed ones too) and returns its answer with only the subtitle rows it keeps.
+   * Learns from a frame read with {@code span} ({@link #nextSpan}; in answer order, every such
+   * frame once, failed ones too) and returns its answer with only the subtitle rows it keeps.
    */
-  FrameResult answer(FrameResult result, ReadArea area) {
+  FrameResult answer(FrameResult result, ReadArea area, Span span) {
     long k = ++answers;
     if (result.hasError()) {
       return result;
     }
     List<TextRows.Row> kept = new ArrayList<>();
     List<TextRows.Row> rows = TextRows.of(result.getLinesList());
-    BitSet subtitle = subtitleRows(settings, rows, area.frameWidth(), area.frameHeight(), true);
+    BitSet subtitle = subtitleRows(settings, span, rows, area.frameWidth(), area.frameHeight(), true);
     for (int i = subtitle.nextSetBit(0); i >= 0; i = subtitle.nextSetBit(i + 1)) {
       TextRows.Row row = rows.get(i);
       if (decided == null || decided.holds(row.centerY() / area.frameHeight())) {
@@ -218,7 +242,7 @@ final class SubtitleBand {
     if (decided == null) {
       vote(kept, area, k, result.getPtsMs());
     } else {
-      follow(kept, area, k, result.getPtsMs());
+      follow(kept, result, area, k);
     }
     return keepOnly(result, kept);
   }
@@ -226,9 +250,10 @@ final class SubtitleBand {
   /**
    * The subtitle rows among a frame's {@code rows} by their geometry (class comment): rows of a
    * line height in range ({@code min_line_height} and, when {@code checkMax}, {@code
-   * max_line_height}) that reach into the central strip, and rows in range stacked on one of those.
+   * max_line_height}) that reach into the central strip or stand at {@code span}'s aligned edge,
+   * and rows in range stacked on one of those.
    */
-  private static BitSet subtitleRows(StreamingSection.SubtitleRegion settings, List<TextRows.Row> rows,
+  private static BitSet subtitleRows(StreamingSection.SubtitleRegion settings, Span span, List<TextRows.Row> rows,
       double frameWidth, double frameHeight, boolean checkMax) {
     double left = frameWidth * (0.5 - settings.center_strip / 2);
     double right = frameWidth * (0.5 + settings.center_strip / 2);
@@ -239,7 +264,7 @@ final class SubtitleBand {
       double h = row.lineHeight / frameHeight;
       if (h >= settings.min_line_height && (!checkMax || h <= settings.max_line_height)) {
         inRange.set(i);
-        if (row.x1 > left && row.x0 < right) {
+        if ((row.x1 > left && row.x0 < right) || span.atEdge(row.x0, row.x1, row.lineHeight, frameWidth)) {
           subtitle.set(i);
         }
       }
@@ -259,16 +284,16 @@ final class SubtitleBand {
   }
 
   /**
-   * Which detected lines of a frame read with this band to recognise: those of the rows that may be
-   * subtitle rows (see the class comment). Depends only on the settings and the frame's own boxes;
-   * thread-safe.
+   * Which detected lines of a frame read with {@code span} to recognise: those of the rows that may
+   * be subtitle rows (see the class comment). Depends only on the settings, the span and the
+   * frame's own boxes; thread-safe.
    */
-  LineSelector lineSelector() {
+  LineSelector lineSelector(Span span) {
     StreamingSection.SubtitleRegion s = settings;
     return (boxes, width, height) -> {
       BitSet keep = new BitSet(boxes.size());
       List<TextRows.Row> rows = TextRows.ofBoxes(boxes);
-      BitSet subtitle = subtitleRows(s, rows, width, height, false);
+      BitSet subtitle = subtitleRows(s, span, rows, width, height, false);
       for (int i = subtitle.nextSetBit(0); i >= 0; i = subtitle.nextSetBit(i + 1)) {
         rows.get(i).lines.forEach(keep::set);
       }
@@ -310,12 +335,14 @@ final class SubtitleBand {
     if (best != null) {
       decided = best.band();
       zones.clear();
+      edges.clear();
       lastSeenPtsMs = ptsMs;
       schedule(k, decided);
     }
   }
 
-  private void follow(List<TextRows.Row> rows, ReadArea area, long k, long ptsMs) {
+  private void follow(List<TextRows.Row> rows, FrameResult result, ReadArea area, long k) {
+    long ptsMs = result.getPtsMs();
     if (rows.isEmpty()) {
       if (settings.research_after_ms > 0 && ptsMs - lastSeenPtsMs >= settings.research_after_ms) {
         decided = null;
@@ -335,10 +362,42 @@ final class SubtitleBand {
         bottom = Math.max(bottom, (row.y1 + GROW * row.lineHeight) / fh);
       }
     }
+    Span next = decided;
     if (top < decided.top() || bottom > decided.bottom()) {
-      decided = new Span(Math.max(0, top), Math.min(1, bottom), decided.lineHeight());
+      next = new Span(Math.max(0, top), Math.min(1, bottom), decided.lineHeight(), decided.leftEdge(),
+          decided.rightEdge());
+    }
+    next = alignment(next, rows, result, area.frameWidth());
+    if (!next.equals(decided)) {
+      decided = next;
       schedule(k, decided);
     }
+  }
+
+  /**
+   * {@code span} with the sides the locked band's subtitles are aligned to ({@link AlignedEdges},
+   * learned from {@code rows}, this frame's subtitle rows in {@code result}, and the ones before). It changes the
+   * span only when alignment starts or ends, or the edge moves by more than {@link
+   * AlignedEdges#SLACK} line heights, so a stream's span changes a few times, not every frame.
+   */
+  private Span alignment(Span span, List<TextRows.Row> rows, FrameResult result, double frameWidth) {
+    for (TextRows.Row row : rows) {
+      StringBuilder text = new StringBuilder();
+      for (int i : row.lines) {
+        text.append(text.length() == 0 ? "" : " ").append(result.getLines(i).getText());
+      }
+      edges.learn(row.x0, row.x1, row.lineHeight, text.toString());
+    }
+    double left = edges.left() / frameWidth;
+    double right = edges.right() / frameWidth;
+    double slack = AlignedEdges.SLACK * edges.lineHeight() / frameWidth;
+    boolean same = sameEdge(span.leftEdge(), left, slack) && sameEdge(span.rightEdge(), right, slack);
+    return same ? span : span.aligned(left, right);
+  }
+
+  /** Both NaN, or both set and within {@code slack} (fractions). */
+  private static boolean sameEdge(double was, double is, double slack) {
+    return Double.isNaN(was) ? Double.isNaN(is) : !Double.isNaN(is) && Math.abs(was - is) <= slack;
   }
 
   private void schedule(long k, Span span) {

@@ -29,6 +29,7 @@ class SubtitleBandTest {
 
   private final StreamingSection.SubtitleRegion settings = new StreamingSection.SubtitleRegion();
   private final List<PixelRect> areas = new ArrayList<>();
+  private final List<SubtitleBand.Span> spans = new ArrayList<>();
   private SubtitleBand band;
   private int answered;
 
@@ -48,11 +49,14 @@ class SubtitleBandTest {
       band = SubtitleBand.start(settings, LAG);
     }
     while (areas.size() < answered + LAG) {
-      areas.add(band.areaFor(W, H));
+      SubtitleBand.Span span = band.nextSpan();
+      spans.add(span);
+      areas.add(span.in(W, H));
     }
+    SubtitleBand.Span span = spans.get(answered);
     PixelRect rect = areas.get(answered++);
     FrameResult r = FrameResult.newBuilder().setPtsMs(ptsMs).addAllLines(List.of(lines)).build();
-    return band.answer(r, new ReadArea(rect, W, H));
+    return band.answer(r, new ReadArea(rect, W, H), span);
   }
 
   private static List<String> texts(FrameResult r) {
@@ -101,6 +105,56 @@ class SubtitleBandTest {
     assertThat(texts(next(600, first, farBelow))).as("a line height and more below").containsExactly("- Did you lock the door?");
   }
 
+  /**
+   * Left-aligned subtitles (libass Alignment=1, MarginL 100 of 1000): once four distinct rows
+   * shared their left edge while their widths differed, a short line starting there is answered
+   * although it does not reach the centre strip, from LAG frames later on (before recognition, the
+   * frame's span decides too); a short line elsewhere, or a clock at the right, is not.
+   */
+  @Test
+  void verify_leftAlignedSubtitles_aShortLineAtTheirEdge_isAnswered_lagFramesAfterTheEdgeWasLearned() {
+    String[] texts = {"A left-aligned subtitle", "and another one, longer than that", "a third line",
+        "the fourth left-aligned line of the stream"};
+    int[] rights = {560, 760, 480, 860};
+    TextLine shortLine = line("received", 100, 400, 260, 440);
+    int frame = 0;
+    for (int i = 0; i < 8; i++) {
+      next(200L * frame++, line(texts[i % 4], 100, 400, rights[i % 4], 440));
+    }
+    // The edge was learned when the 8th frame was answered at the latest; LAG frames on, it holds.
+    for (int i = 0; i < LAG; i++) {
+      next(200L * frame++, line(texts[i], 100, 400, rights[i], 440));
+    }
+    assertThat(texts(next(200L * frame++, shortLine))).containsExactly("received");
+    assertThat(texts(next(200L * frame++, line("received", 200, 400, 360, 440)))).as("off the edge").isEmpty();
+    assertThat(texts(next(200L * frame++, line("12:30", 860, 400, 960, 440)))).as("a clock").isEmpty();
+    SubtitleBand.Span span = band.nextSpan();
+    List<dev.ocrgate.server.vision.Quad> boxes = List.of(box(100, 400, 260, 440), box(200, 250, 360, 290));
+    assertThat(band.lineSelector(span).select(boxes, W, H).stream().boxed().toList()).containsExactly(0);
+  }
+
+  /**
+   * Centred subtitles share no edge, whether their widths differ a lot or hardly (a few pixels of
+   * the detector's jitter on both edges): a short line at the left stays unanswered.
+   */
+  @Test
+  void verify_centredSubtitles_teachNoEdge() {
+    int[][] halvesAndCentres = {{230, 330, 190, 380}, {300, 303, 299, 302}};
+    int[] jitter = {0, 2, -1, 1};
+    for (int[] halves : halvesAndCentres) {
+      band = null;
+      areas.clear();
+      spans.clear();
+      answered = 0;
+      for (int i = 0; i < 8 + LAG; i++) {
+        int c = 500 + jitter[i % 4];
+        next(200L * i, line("a centred subtitle line " + i, c - halves[i % 4], 400, c + halves[i % 4], 440));
+      }
+      assertThat(texts(next(200L * (8 + LAG), line("received", 200, 400, 360, 440)))).as("halves %s",
+          java.util.Arrays.toString(halves)).isEmpty();
+    }
+  }
+
   @Test
   void verify_tinyOrHugeText_isNotAnswered() {
     assertThat(next(0, line("tiny", 480, 300, 520, 305)).getLinesList()).isEmpty();
@@ -143,7 +197,7 @@ class SubtitleBandTest {
     }
     next(1400, new TextLine[0]);
     band.answer(FrameResult.newBuilder().setPtsMs(1600).setError(com.google.rpc.Status.newBuilder().setCode(3)).build(),
-        new ReadArea(areas.get(answered++), W, H));
+        new ReadArea(areas.get(answered), W, H), spans.get(answered++));
     next(2400, new TextLine[0]); // 1.2 s after the last subtitle (pts 1200)
     int searchAt = answered + LAG;
     for (int i = 0; i < LAG + 1; i++) {
@@ -178,7 +232,8 @@ class SubtitleBandTest {
         box(150, 445, 230, 475), // a short line stacked under the subtitle line, off the strip
         box(700, 445, 780, 475)); // the same beside it (no horizontal overlap): dropped
 
-    assertThat(band.lineSelector().select(boxes, W, H).stream().boxed().toList()).containsExactly(1, 2, 4, 5);
+    assertThat(band.lineSelector(band.nextSpan()).select(boxes, W, H).stream().boxed().toList())
+        .containsExactly(1, 2, 4, 5);
   }
 
   /** model.yaml's detection resize (max side 960, cap 2000). */
@@ -191,6 +246,7 @@ class SubtitleBandTest {
     SubtitleBand.Span search = band.nextSpan();
     // Searching: min_line_height 0.02 × 500 = 10 px is under the target: the model's own size.
     assertThat(band.detectionScale(search, H)).isEqualTo(1.0);
+    spans.add(search);
     areas.add(search.in(W, H));
     for (int i = 0; i < 3 + LAG; i++) {
       next(i * 200L, line("first line", 380, 350, 620, 390), line("second, taller line", 300, 400, 700, 450));
