@@ -96,6 +96,17 @@ public final class AlignedEdges {
     return Math.abs(x0 - leftEdge) <= slack || Math.abs(x1 - rightEdge) <= slack;
   }
 
+  /**
+   * Whether a row ({@code x0}, {@code x1}, {@code lineHeight}: pixels) may hold a row {@link
+   * #atEdge at an edge}: it overlaps the interval within {@value #SLACK} of its line height around
+   * {@code leftEdge} or {@code rightEdge}. A row of several boxes that fails this holds no part
+   * (fewer boxes, a lower line height) that passes {@link #atEdge}.
+   */
+  public static boolean mayHoldEdge(double x0, double x1, double lineHeight, double leftEdge, double rightEdge) {
+    double slack = SLACK * lineHeight;
+    return (x0 <= leftEdge + slack && x1 >= leftEdge - slack) || (x0 <= rightEdge + slack && x1 >= rightEdge - slack);
+  }
+
   private double spread(int side) {
     double min = Double.MAX_VALUE;
     double max = -Double.MAX_VALUE;

@@ -33,11 +33,11 @@ import java.util.List;
  *       centre is farther than {@value #MAX_CENTER_OFFSET} H from X (a short text off the
  *       subtitle's place) is junk, unless the confirmed lines are aligned to one side and the
  *       block stands at that edge ({@link AlignedEdges}, the rule the server's automatic region
- *       answers such a line by: {@code Go on.} under long left-aligned lines). A short text is judged by its place alone: its box height
- *       says little about its font size (one to three words of the subtitle bench's short-cue
- *       part came at 0.36–1.03 H, "at" and "add" below H / 1.6, because their letters lack
- *       ascenders or descenders and the detector's margin grows with the box), while lines of
- *       six letters or more came at 0.78–1.2 H. Both rules only ever reject blocks smaller or
+ *       answers such a line by: {@code Go on.} under long left-aligned lines). A short text is
+ *       judged by its place alone: its box height says little about its font size (one to three
+ *       words of the subtitle bench's short-cue part came at 0.36–1.03 H, "at" and "add" below
+ *       H / 1.6, because their letters lack ascenders or descenders and the detector's margin
+ *       grows with the box), while lines of six letters or more came at 0.78–1.2 H. Both rules only ever reject blocks smaller or
  *       shorter than subtitles, so a place learned from junk heals: the next real subtitle passes
  *       and is learned.
  *   <li><b>Size</b>: a block with fewer than {@value #MIN_CHARS} letters and digits is junk.

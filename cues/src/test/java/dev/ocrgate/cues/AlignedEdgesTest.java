@@ -27,6 +27,21 @@ class AlignedEdgesTest {
     assertThat(AlignedEdges.atEdge(230, 350, 50, edges.left(), edges.right())).isFalse();
   }
 
+  /**
+   * Before recognition a row of boxes passes when it may hold a row at the edge: a mark the
+   * detector joined to a short line (100..150 beside 198..347) keeps the row off the edge until
+   * recognition drops it. No edge, no row passes.
+   */
+  @Test
+  void verify_aRowOverlappingTheEdge_mayHoldARowAtIt() {
+    double edge = 197;
+    assertThat(AlignedEdges.atEdge(100, 347, 50, edge, Double.NaN)).isFalse();
+    assertThat(AlignedEdges.mayHoldEdge(100, 347, 50, edge, Double.NaN)).isTrue();
+    assertThat(AlignedEdges.mayHoldEdge(250, 400, 50, edge, Double.NaN)).as("right of the edge").isFalse();
+    assertThat(AlignedEdges.mayHoldEdge(20, 150, 50, edge, Double.NaN)).as("left of it").isFalse();
+    assertThat(AlignedEdges.mayHoldEdge(100, 347, 50, Double.NaN, Double.NaN)).isFalse();
+  }
+
   @Test
   void verify_rightAligned_isTheMirror() {
     row(200, 1080);

@@ -137,7 +137,6 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
   private StreamPlan plan;
   private CueBuilder cues;
   private SubtitleBand band; // null unless plan.autoRegion()
-  /** The band's line selector, counting into the listener (runs on the pipeline's threads). */
   private GapFrames gaps; // null unless SUBTITLE mode with a change rule
   private long lastSeq;
   /** Frames accepted so far; a frame's {@code arrival} is its number in this count. */

@@ -66,9 +66,10 @@ import org.slf4j.LoggerFactory;
  * <p>Lines not recognised: rows that cannot be answered by their geometry alone are dropped
  * between detection and recognition ({@link #lineSelector}): rows of the detected boxes whose
  * tallest box is lower than {@code min_line_height}, or that neither reach into the central strip,
- * nor stand at the span's aligned edge, nor are stacked on a row that does. These tests only use
+ * nor overlap the span's aligned edge, nor are stacked on a row that does. These tests only use
  * the frame's boxes, its span (fixed when the frame arrived), the settings and the frame's size,
- * so answers arriving meanwhile cannot change what a frame recognises. They keep the answers as they were: recognition only removes lines (empty or
+ * so answers arriving meanwhile cannot change what a frame recognises. They keep the answers as
+ * they were: recognition only removes lines (empty or
  * below the confidence threshold), so a row of the recognised lines lies within a row of the
  * detected boxes, which is at least as tall and wide, and at most as far from any other; a
  * detected row that fails the tests contains no row that could pass them. The other tests stay
@@ -116,6 +117,11 @@ final class SubtitleBand {
      */
     boolean atEdge(double x0, double x1, double lineHeight, double frameWidth) {
       return AlignedEdges.atEdge(x0, x1, lineHeight, leftEdge * frameWidth, rightEdge * frameWidth);
+    }
+
+    /** A row of detected boxes that may hold a row {@link #atEdge at the edge} ({@link AlignedEdges#mayHoldEdge}). */
+    boolean mayHoldEdge(double x0, double x1, double lineHeight, double frameWidth) {
+      return AlignedEdges.mayHoldEdge(x0, x1, lineHeight, leftEdge * frameWidth, rightEdge * frameWidth);
     }
 
     PixelRect in(int width, int height) {
@@ -249,12 +255,14 @@ final class SubtitleBand {
 
   /**
    * The subtitle rows among a frame's {@code rows} by their geometry (class comment): rows of a
-   * line height in range ({@code min_line_height} and, when {@code checkMax}, {@code
+   * line height in range ({@code min_line_height} and, for {@code recognised} lines, {@code
    * max_line_height}) that reach into the central strip or stand at {@code span}'s aligned edge,
-   * and rows in range stacked on one of those.
+   * and rows in range stacked on one of those. Rows of detected boxes (not {@code recognised})
+   * pass the edge test when they may hold a row at the edge: recognition may drop the box that
+   * kept the row off it.
    */
   private static BitSet subtitleRows(StreamingSection.SubtitleRegion settings, Span span, List<TextRows.Row> rows,
-      double frameWidth, double frameHeight, boolean checkMax) {
+      double frameWidth, double frameHeight, boolean recognised) {
     double left = frameWidth * (0.5 - settings.center_strip / 2);
     double right = frameWidth * (0.5 + settings.center_strip / 2);
     BitSet inRange = new BitSet(rows.size());
@@ -262,9 +270,11 @@ final class SubtitleBand {
     for (int i = 0; i < rows.size(); i++) {
       TextRows.Row row = rows.get(i);
       double h = row.lineHeight / frameHeight;
-      if (h >= settings.min_line_height && (!checkMax || h <= settings.max_line_height)) {
+      if (h >= settings.min_line_height && (!recognised || h <= settings.max_line_height)) {
         inRange.set(i);
-        if ((row.x1 > left && row.x0 < right) || span.atEdge(row.x0, row.x1, row.lineHeight, frameWidth)) {
+        boolean edge = recognised ? span.atEdge(row.x0, row.x1, row.lineHeight, frameWidth)
+            : span.mayHoldEdge(row.x0, row.x1, row.lineHeight, frameWidth);
+        if ((row.x1 > left && row.x0 < right) || edge) {
           subtitle.set(i);
         }
       }
