@@ -20,9 +20,10 @@ import java.util.List;
  * frequent text (1 − edit distance / longer length ≥ {@code similarity}, compared exactly) is one
  * cue, from the first frame's pts to the last frame's pts plus the frame interval. Its text is
  * the exact text read most often in the run (ties go to the earliest; a frame answered with
- * {@code reused_from_seq} repeats an earlier reading and is not counted again). Junk is kept out: lines
- * read below confidence 0.8, a stray line beside the subtitle's block, a tiny line of six letters
- * or more, a short text off the subtitle's place; a new text starts a cue only after two frames in a row (back-dated to the
+ * {@code reused_from_seq} repeats an earlier reading and is not counted again). Junk is kept out:
+ * lines read below confidence 0.8 (0.6 for a line at the subtitle's place, of its size), a stray
+ * line beside the subtitle's block, a tiny line of six letters or more, a short text off the
+ * subtitle's place; a new text starts a cue only after two frames in a row (back-dated to the
  * first), and up to two frames without the cue's text inside it are bridged (see
  * {@link CueRules}, {@code CueGrouper}). A frame the server could not read (error) is skipped.
  *

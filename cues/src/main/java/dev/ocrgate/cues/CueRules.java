@@ -14,7 +14,8 @@ package dev.ocrgate.cues;
  *   <li>{@code gapFrames}: up to this many consecutive frames that do not show the cue's text
  *       (empty, misread, junk) inside a cue are bridged when the text comes back (default 2).
  *   <li>{@code minConfidence}: lines the recogniser is less sure of are not subtitle text
- *       (default 0.8).
+ *       (default 0.8), unless they reach 0.75 of it at the subtitle's place with its size
+ *       ({@link SubtitleLines}).
  * </ul>
  *
  * @see SubtitleLines for the geometric rules and their fixed ratios

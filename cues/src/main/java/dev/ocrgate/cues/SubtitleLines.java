@@ -9,8 +9,16 @@ import java.util.List;
  * signs, a stray mark) that must neither start nor split a cue. Rules, in order:
  *
  * <ol>
- *   <li><b>Line</b>: a line without letters or digits, or below {@link CueRules#minConfidence}, is
- *       junk.
+ *   <li><b>Line</b>: a line without letters or digits is junk; so is one below {@link
+ *       CueRules#minConfidence}, unless it is at least {@value #UNSURE_CONFIDENCE} of it, has
+ *       {@value #MIN_CHARS} letters or digits or more and, once the subtitle's place is known
+ *       (below), stands there with the subtitle's size: height
+ *       within {@value #MAX_HEIGHT_RATIO}× of H, centre within {@value #MAX_CENTER_OFFSET} H of X
+ *       or at the aligned edge. Short words are where the recogniser is least sure of a right
+ *       reading ({@code If} at 0.74 and 0.79 in the short-cue bench's tune part: a lone capital I
+ *       is also an l or a 1), while every junk line it read below the threshold there and in the
+ *       long-cue tune part (7 of them) was lower than H / 1.6, farther than 4 H from X, or one
+ *       character.
  *   <li><b>Row</b>: the detector may cut one line of text into several boxes side by side
  *       ({@code Nobody} | {@code knows where he went}, {@code 是} | {@code 一个原}). Boxes of one
  *       size ({@value #MAX_HEIGHT_RATIO}×) on one row ({@link Rows#sameRow}, the rule the server's
@@ -59,6 +67,8 @@ final class SubtitleLines {
   static final int WINDOW = 64;
   static final int MIN_CHARS = 2;
   static final int MIN_OFF_PLACE_CHARS = 6;
+  /** Fraction of {@link CueRules#minConfidence} a line at the subtitle's place, of its size, needs. */
+  static final float UNSURE_CONFIDENCE = 0.75f;
 
   private final CueRules rules;
   private final float[] heights = new float[WINDOW];
@@ -77,7 +87,7 @@ final class SubtitleLines {
   List<CueLine> subtitle(List<CueLine> lines) {
     List<CueLine> candidates = new ArrayList<>(lines.size());
     for (CueLine l : lines) {
-      if (l.confidence() >= rules.minConfidence() && letters(l) > 0) {
+      if (letters(l) > 0 && sureEnough(l)) {
         candidates.add(l);
       }
     }
@@ -95,6 +105,21 @@ final class SubtitleLines {
       return List.of();
     }
     return block;
+  }
+
+  /**
+   * At or above {@link CueRules#minConfidence}; or at least {@value #UNSURE_CONFIDENCE} of it,
+   * with {@value #MIN_CHARS} letters or more of its own and the subtitle's size at its place
+   * (never before the place is known). Its own letters, because a line joins the block of a
+   * subtitle it is stacked on: a digit of a clock below the subtitle must not come in with it.
+   */
+  private boolean sureEnough(CueLine l) {
+    float min = rules.minConfidence();
+    if (l.confidence() >= min) {
+      return true;
+    }
+    return l.confidence() >= UNSURE_CONFIDENCE * min && learned >= MIN_LEARNED && l.hasBox()
+        && letters(l) >= MIN_CHARS && ratio(l.height(), referenceHeight) <= MAX_HEIGHT_RATIO && nearPlace(l.left(), l.right(), l.height());
   }
 
   /** Records the lines of a frame that belongs to a confirmed cue. */
@@ -130,6 +155,14 @@ final class SubtitleLines {
     if (chars >= MIN_OFF_PLACE_CHARS) {
       return height * MAX_HEIGHT_RATIO >= referenceHeight;
     }
+    return nearPlace(left, right, height);
+  }
+
+  /**
+   * A box from {@code left} to {@code right} of that height is where the subtitles stand: its
+   * centre within {@value #MAX_CENTER_OFFSET} H of theirs, or at their aligned edge.
+   */
+  private boolean nearPlace(float left, float right, float height) {
     return Math.abs((left + right) / 2 - referenceCenter) <= MAX_CENTER_OFFSET * referenceHeight
         || AlignedEdges.atEdge(left, right, height, edges.left(), edges.right());
   }
@@ -141,8 +174,7 @@ final class SubtitleLines {
   private boolean fitsPlace(CueLine l) {
     return learned < MIN_LEARNED || !l.hasBox()
         || ((letters(l) < MIN_OFF_PLACE_CHARS || ratio(l.height(), referenceHeight) <= MAX_HEIGHT_RATIO)
-            && (Math.abs(l.centerX() - referenceCenter) <= MAX_CENTER_OFFSET * referenceHeight
-                || AlignedEdges.atEdge(l.left(), l.right(), l.height(), edges.left(), edges.right())));
+            && nearPlace(l.left(), l.right(), l.height()));
   }
 
   private float median(float[] values) {

@@ -92,6 +92,36 @@ class SubtitleLinesTest {
     assertThat(lines.subtitle(List.of(line("small print", 0.99, 560, 657, 720, 690)))).as("long, low").isEmpty();
   }
 
+  /**
+   * A short word the recogniser is less sure of (geometry and confidences of the short-cue bench's
+   * tune part, 854x480): "If" at 0.74 under subtitles learned from "party" is a subtitle at their
+   * place; off their place, tiny, before any place is known, or below 0.75 of the threshold it is
+   * junk, and a one-character line of that confidence (a clock's "8" stacked on a two-line
+   * subtitle, long-cue tune part) does not come in with the block it stands on.
+   */
+  @Test
+  void verify_aLessSureShortWord_isSubtitleOnlyAtTheirPlace_withTheirSize() {
+    CueLine ifAtPlace = line("If", 0.74, 414, 427, 443, 459);
+    assertThat(lines.subtitle(List.of(ifAtPlace))).as("before the place is known").isEmpty();
+    CueLine party = line("party", 1.00, 382, 428, 471, 467);
+    for (int i = 0; i < 6; i++) {
+      lines.learn(lines.subtitle(List.of(party)));
+    }
+    assertThat(lines.subtitle(List.of(ifAtPlace))).as("at place").containsExactly(ifAtPlace);
+    assertThat(lines.subtitle(List.of(line("If", 0.59, 414, 427, 443, 459)))).as("below 0.75 of 0.8").isEmpty();
+    assertThat(lines.subtitle(List.of(line("If", 0.74, 700, 427, 729, 459)))).as("off place").isEmpty();
+    assertThat(lines.subtitle(List.of(line("If", 0.74, 420, 435, 440, 455)))).as("tiny").isEmpty();
+
+    SubtitleLines twoLines = new SubtitleLines(CueRules.defaults());
+    CueLine upper = line("The requirement to provide Installation", 0.97, 171, 401, 686, 432);
+    CueLine lower = line("for a work that has been modified or", 0.98, 186, 432, 675, 462);
+    for (int i = 0; i < 3; i++) {
+      twoLines.learn(twoLines.subtitle(List.of(upper, lower)));
+    }
+    CueLine eight = line("8", 0.68, 532, 379, 563, 399);
+    assertThat(twoLines.subtitle(List.of(eight, upper, lower))).containsExactly(upper, lower);
+  }
+
   /** With a clock and a subtitle in the frame, the line at the subtitle's place anchors the block. */
   @Test
   void verify_afterSubtitlesWereSeen_theAnchorIsTheLineAtTheirPlace() {

@@ -93,8 +93,10 @@ public final class StreamingSection {
   @JsonProperty public int cue_gap_frames = 2;
   /**
    * Cues (emit_cues): lines read with a lower confidence are not subtitle text for the cue rules
-   * (they still appear in the frame results). In [0, 1]; 0 = keep all. Default 0.8 (subtitles
-   * read at 0.92–1.0 on the subtitle bench, texture and counters mostly at 0.5–0.9).
+   * (they still appear in the frame results), unless they reach 0.75 of it and stand at the
+   * subtitles' place with their size, as short words the recogniser is unsure of do. In [0, 1];
+   * 0 = keep all. Default 0.8 (subtitles read at 0.92–1.0 on the subtitle bench, texture and
+   * counters mostly at 0.5–0.9).
    */
   @JsonProperty public float cue_min_line_confidence = 0.8f;
 
