@@ -99,6 +99,11 @@ public final class Lexicon {
     return true;
   }
 
+  /** Only upper-case ASCII letters, at least one. */
+  static boolean upper(String s) {
+    return !s.isEmpty() && s.chars().allMatch(c -> c >= 'A' && c <= 'Z');
+  }
+
   /** Only lower-case ASCII letters, at least one. */
   static boolean lower(String s) {
     return !s.isEmpty() && s.chars().allMatch(c -> c >= 'a' && c <= 'z');

@@ -33,7 +33,10 @@ import java.util.Set;
  * <p><b>Splits.</b> On tight justified lines and large outlined text the recogniser runs two
  * words together ({@code callfor}, {@code canbe}, {@code holderis}). A token of at least
  * {@value #MIN_SPLIT} ASCII letters (punctuation, but no digit, allowed before and after), lower
- * case after its first letter and not a known word, gets one space when exactly one place splits
+ * case after its first letter, or all upper case on a line without lower-case letters
+ * ({@code EVENIF}: large subtitles in capitals lose their spaces as lower-case ones do; in mixed
+ * text a token in capitals is a name, {@code Date and Time HOWTO}), and not a known word, gets one
+ * space when exactly one place splits
  * it into two known words of at least two letters each, one of which is a common English function
  * word ({@link #FUNCTION_WORDS}: a fixed list of articles, pronouns, prepositions, conjunctions
  * and auxiliaries). The function-word condition keeps package and program names whole
@@ -107,6 +110,7 @@ public final class LexiconSpaces {
       groups.add(0, new int[] {from[j], j});
       texts.add(0, made[j]);
     }
+    boolean capitals = !hasLowerCase(line);
     boolean changed = false;
     StringBuilder out = new StringBuilder(line.length() + 4);
     for (int g = 0; g < groups.size(); g++) {
@@ -114,7 +118,7 @@ public final class LexiconSpaces {
       out.append(spaceBefore.get(start));
       String text = texts.get(g);
       if (text == null) {
-        text = split(tokens.get(start));
+        text = split(tokens.get(start), capitals);
       }
       changed |= !text.equals(tokens.get(start));
       out.append(text);
@@ -205,8 +209,20 @@ public final class LexiconSpaces {
     return first.substring(0, coreStart) + joined + last.substring(coreEnd);
   }
 
-  /** {@code token} with one space where it splits into a word and a function word, else itself. */
-  private String split(String token) {
+  private static boolean hasLowerCase(String line) {
+    for (int i = 0; i < line.length(); i++) {
+      if (Character.isLowerCase(line.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code token} with one space where it splits into a word and a function word, else itself; an
+   * all-capitals token only on a line written in capitals ({@code capitals}).
+   */
+  private String split(String token, boolean capitals) {
     int a = 0;
     int b = token.length();
     while (a < b && !asciiLetter(token.charAt(a)) && !digit(token.charAt(a))) {
@@ -216,15 +232,16 @@ public final class LexiconSpaces {
       b--;
     }
     String core = token.substring(a, b);
-    if (core.length() < MIN_SPLIT || !Lexicon.asciiLetters(core) || !Lexicon.lower(core.substring(1))
-        || lexicon.known(core)) {
+    if (core.length() < MIN_SPLIT || !Lexicon.asciiLetters(core)
+        || !(Lexicon.lower(core.substring(1)) || (capitals && Lexicon.upper(core))) || lexicon.known(core)) {
       return token;
     }
     String found = null;
     for (int i = 2; i <= core.length() - 2; i++) {
       String left = core.substring(0, i);
       String right = core.substring(i);
-      if ((FUNCTION_WORDS.contains(left.toLowerCase(java.util.Locale.ROOT)) || FUNCTION_WORDS.contains(right))
+      if ((FUNCTION_WORDS.contains(left.toLowerCase(java.util.Locale.ROOT))
+          || FUNCTION_WORDS.contains(right.toLowerCase(java.util.Locale.ROOT)))
           && lexicon.known(left) && lexicon.known(right)) {
         if (found != null) {
           return token; // two ways to split: leave it
