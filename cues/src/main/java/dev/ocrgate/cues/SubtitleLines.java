@@ -12,9 +12,8 @@ import java.util.List;
  *   <li><b>Line</b>: a line without letters or digits is junk; so is one below {@link
  *       CueRules#minConfidence}, unless it is at least {@value #UNSURE_CONFIDENCE} of it, has
  *       {@value #MIN_CHARS} letters or digits or more and, once the subtitle's place is known
- *       (below), stands there with the subtitle's size: height
- *       within {@value #MAX_HEIGHT_RATIO}× of H, centre within {@value #MAX_CENTER_OFFSET} H of X
- *       or at the aligned edge. Short words are where the recogniser is least sure of a right
+ *       (below), stands there with the subtitle's size: height within {@value #MAX_HEIGHT_RATIO}×
+ *       of H, centre within {@value #MAX_CENTER_OFFSET} H of X or at the aligned edge. Short words are where the recogniser is least sure of a right
  *       reading ({@code If} at 0.74 and 0.79 in the short-cue bench's tune part: a lone capital I
  *       is also an l or a 1), while every junk line it read below the threshold there and in the
  *       long-cue tune part (7 of them) was lower than H / 1.6, farther than 4 H from X, or one
@@ -111,7 +110,7 @@ final class SubtitleLines {
    * At or above {@link CueRules#minConfidence}; or at least {@value #UNSURE_CONFIDENCE} of it,
    * with {@value #MIN_CHARS} letters or more of its own and the subtitle's size at its place
    * (never before the place is known). Its own letters, because a line joins the block of a
-   * subtitle it is stacked on: a digit of a clock below the subtitle must not come in with it.
+   * subtitle it is stacked on: a clock's digit just above the subtitle must not come in with it.
    */
   private boolean sureEnough(CueLine l) {
     float min = rules.minConfidence();
@@ -119,7 +118,8 @@ final class SubtitleLines {
       return true;
     }
     return l.confidence() >= UNSURE_CONFIDENCE * min && learned >= MIN_LEARNED && l.hasBox()
-        && letters(l) >= MIN_CHARS && ratio(l.height(), referenceHeight) <= MAX_HEIGHT_RATIO && nearPlace(l.left(), l.right(), l.height());
+        && letters(l) >= MIN_CHARS && ratio(l.height(), referenceHeight) <= MAX_HEIGHT_RATIO
+        && nearPlace(l.left(), l.right(), l.height());
   }
 
   /** Records the lines of a frame that belongs to a confirmed cue. */

@@ -36,12 +36,11 @@ import java.util.Set;
  * case after its first letter, or all upper case on a line without lower-case letters
  * ({@code EVENIF}: large subtitles in capitals lose their spaces as lower-case ones do; in mixed
  * text a token in capitals is a name, {@code Date and Time HOWTO}), and not a known word, gets one
- * space when exactly one place splits
- * it into two known words of at least two letters each, one of which is a common English function
- * word ({@link #FUNCTION_WORDS}: a fixed list of articles, pronouns, prepositions, conjunctions
- * and auxiliaries). The function-word condition keeps package and program names whole
- * ({@code thunderbird}, {@code inkscape}, {@code gnucash}, {@code frontend} all split into two
- * known words, but none of them into a function word).
+ * space when exactly one place splits it into two known words of at least two letters each, one of
+ * which is a common English function word ({@link #FUNCTION_WORDS}: a fixed list of articles,
+ * pronouns, prepositions, conjunctions and auxiliaries). The function-word condition keeps
+ * package and program names whole ({@code thunderbird}, {@code inkscape}, {@code gnucash},
+ * {@code frontend} all split into two known words, but none of them into a function word).
  *
  * <p><b>Invariants.</b> Only whitespace changes: the line's other characters and their order are
  * kept, a join removes the whitespace between the joined tokens and a split adds one space; a line
