@@ -13,11 +13,11 @@ import java.util.List;
  *       CueRules#minConfidence}, unless it is at least {@value #UNSURE_CONFIDENCE} of it, has
  *       {@value #MIN_CHARS} letters or digits or more and, once the subtitle's place is known
  *       (below), stands there with the subtitle's size: height within {@value #MAX_HEIGHT_RATIO}×
- *       of H, centre within {@value #MAX_CENTER_OFFSET} H of X or at the aligned edge. Short words are where the recogniser is least sure of a right
- *       reading ({@code If} at 0.74 and 0.79 in the short-cue bench's tune part: a lone capital I
- *       is also an l or a 1), while every junk line it read below the threshold there and in the
- *       long-cue tune part (7 of them) was lower than H / 1.6, farther than 4 H from X, or one
- *       character.
+ *       of H, centre within {@value #MAX_CENTER_OFFSET} H of X or at the aligned edge. Short
+ *       words are where the recogniser is least sure of a right reading ({@code If} at 0.74 and
+ *       0.79 in the short-cue bench's tune part: a lone capital I is also an l or a 1), while
+ *       every junk line it read below the threshold there and in the long-cue tune part (7 of
+ *       them) was lower than H / 1.6, farther than 4 H from X, or one character.
  *   <li><b>Row</b>: the detector may cut one line of text into several boxes side by side
  *       ({@code Nobody} | {@code knows where he went}, {@code 是} | {@code 一个原}). Boxes of one
  *       size ({@value #MAX_HEIGHT_RATIO}×) on one row ({@link Rows#sameRow}, the rule the server's
@@ -44,9 +44,9 @@ import java.util.List;
  *       judged by its place alone: its box height says little about its font size (one to three
  *       words of the subtitle bench's short-cue part came at 0.36–1.03 H, "at" and "add" below
  *       H / 1.6, because their letters lack ascenders or descenders and the detector's margin
- *       grows with the box), while lines of six letters or more came at 0.78–1.2 H. Both rules only ever reject blocks smaller or
- *       shorter than subtitles, so a place learned from junk heals: the next real subtitle passes
- *       and is learned.
+ *       grows with the box), while lines of six letters or more came at 0.78–1.2 H. Both rules
+ *       only ever reject blocks smaller or shorter than subtitles, so a place learned from junk
+ *       heals: the next real subtitle passes and is learned.
  *   <li><b>Size</b>: a block with fewer than {@value #MIN_CHARS} letters and digits is junk.
  * </ol>
  *

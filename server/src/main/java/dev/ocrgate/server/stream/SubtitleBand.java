@@ -69,8 +69,7 @@ import org.slf4j.LoggerFactory;
  * nor overlap the span's aligned edge, nor are stacked on a row that does. These tests only use
  * the frame's boxes, its span (fixed when the frame arrived), the settings and the frame's size,
  * so answers arriving meanwhile cannot change what a frame recognises. They keep the answers as
- * they were: recognition only removes lines (empty or
- * below the confidence threshold), so a row of the recognised lines lies within a row of the
+ * they were: recognition only removes lines (empty or below the confidence threshold), so a row of the recognised lines lies within a row of the
  * detected boxes, which is at least as tall and wide, and at most as far from any other; a
  * detected row that fails the tests contains no row that could pass them. The other tests stay
  * after recognition: a row too tall may become a subtitle row when recognition drops its tallest
@@ -78,7 +77,8 @@ import org.slf4j.LoggerFactory;
  * answered when the frame is recognised.
  *
  * <p>Cost: per answered frame, work in the number of lines, no pixels; bounded state (at most
- * {@value #MAX_ZONES} zones, {@link AlignedEdges#ROWS} rows' edges and {@code lag} pending span changes).
+ * {@value #MAX_ZONES} zones, {@link AlignedEdges#ROWS} rows' edges and {@code lag} pending span
+ * changes).
  *
  * <p>Not thread-safe: confined to its stream's serialising context.
  */
@@ -119,7 +119,10 @@ final class SubtitleBand {
       return AlignedEdges.atEdge(x0, x1, lineHeight, leftEdge * frameWidth, rightEdge * frameWidth);
     }
 
-    /** A row of detected boxes that may hold a row {@link #atEdge at the edge} ({@link AlignedEdges#mayHoldEdge}). */
+    /**
+     * A row of detected boxes that may hold a row {@link #atEdge at the edge} ({@link
+     * AlignedEdges#mayHoldEdge}).
+     */
     boolean mayHoldEdge(double x0, double x1, double lineHeight, double frameWidth) {
       return AlignedEdges.mayHoldEdge(x0, x1, lineHeight, leftEdge * frameWidth, rightEdge * frameWidth);
     }
@@ -272,9 +275,9 @@ final class SubtitleBand {
       double h = row.lineHeight / frameHeight;
       if (h >= settings.min_line_height && (!recognised || h <= settings.max_line_height)) {
         inRange.set(i);
-        boolean edge = recognised ? span.atEdge(row.x0, row.x1, row.lineHeight, frameWidth)
-            : span.mayHoldEdge(row.x0, row.x1, row.lineHeight, frameWidth);
-        if ((row.x1 > left && row.x0 < right) || edge) {
+        if ((row.x1 > left && row.x0 < right) || (recognised
+            ? span.atEdge(row.x0, row.x1, row.lineHeight, frameWidth)
+            : span.mayHoldEdge(row.x0, row.x1, row.lineHeight, frameWidth))) {
           subtitle.set(i);
         }
       }
@@ -386,8 +389,8 @@ final class SubtitleBand {
 
   /**
    * {@code span} with the sides the locked band's subtitles are aligned to ({@link AlignedEdges},
-   * learned from {@code rows}, this frame's subtitle rows in {@code result}, and the ones before). It changes the
-   * span only when alignment starts or ends, or the edge moves by more than {@link
+   * learned from {@code rows}, this frame's subtitle rows in {@code result}, and the ones before).
+   * It changes the span only when alignment starts or ends, or the edge moves by more than {@link
    * AlignedEdges#SLACK} line heights, so a stream's span changes a few times, not every frame.
    */
   private Span alignment(Span span, List<TextRows.Row> rows, FrameResult result, double frameWidth) {
