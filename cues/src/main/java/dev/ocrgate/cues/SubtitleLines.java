@@ -22,7 +22,9 @@ import java.util.List;
  *       ({@code Nobody} | {@code knows where he went}, {@code 是} | {@code 一个原}). Boxes of one
  *       size ({@value #MAX_HEIGHT_RATIO}×) on one row ({@link Rows#sameRow}, the rule the server's
  *       subtitle rows use: overlapping vertically by at least half the lower one's height, at most
- *       1.5 line heights apart) are joined, left to right, into one line: its box is their union,
+ *       1.5 line heights apart) are joined, and so is a word of x-height letters ({@code or},
+ *       {@code a}, {@code us}) lying within the height of a box beside it, down to 1 / {@value
+ *       #MAX_X_HEIGHT_RATIO} of it; left to right, into one line: its box is their union,
  *       its confidence the lowest, and its text theirs with a space between them, or none where
  *       both neighbouring characters belong to a script written without spaces (Han, kana,
  *       fullwidth punctuation). The rules below and the cue's text then see one line per row, as a
@@ -66,6 +68,10 @@ final class SubtitleLines {
   static final int WINDOW = 64;
   static final int MIN_CHARS = 2;
   static final int MIN_OFF_PLACE_CHARS = 6;
+  /** Latin lower-case letters that stand no higher than an x: a word of them has a low box. */
+  static final String X_HEIGHT_LETTERS = "acemnorsuvwxz";
+  /** Height of a line's box over that of a word of x-height letters beside it, at most. */
+  static final double MAX_X_HEIGHT_RATIO = 2.5;
   /** Fraction of {@link CueRules#minConfidence} a line at the subtitle's place, of its size, needs. */
   static final float UNSURE_CONFIDENCE = 0.75f;
 
@@ -259,16 +265,46 @@ final class SubtitleLines {
     return joined;
   }
 
-  /** True when {@code l} stands beside one of the row's boxes, of its size, on its row. */
+  /**
+   * True when {@code l} stands beside one of the row's boxes on its row, of its size or a short
+   * word within its height ({@link #shortWordIn}).
+   */
   private static boolean sameRow(List<CueLine> row, CueLine l) {
     for (CueLine m : row) {
-      if (m.hasBox() && ratio(l.height(), m.height()) <= MAX_HEIGHT_RATIO
+      if (m.hasBox()
+          && (ratio(l.height(), m.height()) <= MAX_HEIGHT_RATIO || shortWordIn(l, m) || shortWordIn(m, l))
           && Rows.sameRow(m.left(), m.top(), m.right(), m.bottom(), m.height(),
               l.left(), l.top(), l.right(), l.bottom(), l.height())) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * {@code small} is a word of x-height letters only ({@value #X_HEIGHT_LETTERS}: no ascender,
+   * descender, capital or digit) whose box lies within {@code tall}'s rows and is at least 1 /
+   * {@value #MAX_X_HEIGHT_RATIO} of its height: the detector boxes {@code or} at 14 px beside
+   * {@code convey} at 27 px (held-out short-cue bench), farther apart in height than one size
+   * allows. Digits, capitals and tall letters keep the size rule, so a counter or a code beside a
+   * subtitle at half its height stays apart.
+   */
+  private static boolean shortWordIn(CueLine small, CueLine tall) {
+    if (!small.hasBox() || small.top() < tall.top() || small.bottom() > tall.bottom()
+        || small.height() * MAX_X_HEIGHT_RATIO < tall.height()) {
+      return false;
+    }
+    String t = small.text().strip();
+    int letters = 0;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (X_HEIGHT_LETTERS.indexOf(c) >= 0) {
+        letters++;
+      } else if (c != '.' && c != ',') {
+        return false;
+      }
+    }
+    return letters > 0;
   }
 
   private static CueLine join(List<CueLine> row) {

@@ -193,4 +193,27 @@ class SubtitleLinesTest {
     assertThat(SubtitleLines.rows(List.of(UPPER, lower))).as("overlapping less").containsExactly(UPPER, lower);
     assertThat(SubtitleLines.rows(List.of(UPPER, LOWER))).as("stacked lines").containsExactly(UPPER, LOWER);
   }
+  /**
+   * A word of x-height letters the detector boxed apart, lower than one size allows (held-out
+   * short-cue bench, 1280x720: {@code or} 14 px high beside {@code convey} 27 px): joined into
+   * the line. A counter or a capital word at that height beside it stays apart, and so does the
+   * same word standing out of the line's height.
+   */
+  @Test
+  void verify_aWordOfXHeightLetters_withinTheLinesHeight_joinsIt() {
+    CueLine or = line("or", 0.97, 578, 671, 601, 685);
+    CueLine convey = line("convey", 0.99, 608, 665, 697, 692);
+    assertThat(lines.subtitle(List.of(or, convey)))
+        .containsExactly(new CueLine("or convey", 0.97f, 578, 665, 697, 692));
+    assertThat(SubtitleLines.rows(List.of(convey, or))).as("either order").hasSize(1);
+
+    CueLine digits = line("53", 0.99, 578, 671, 601, 685);
+    assertThat(SubtitleLines.rows(List.of(digits, convey))).as("digits").containsExactly(digits, convey);
+    CueLine capitals = line("OR", 0.99, 578, 671, 601, 685);
+    assertThat(SubtitleLines.rows(List.of(capitals, convey))).as("capitals").containsExactly(capitals, convey);
+    CueLine above = line("or", 0.97, 578, 660, 601, 674);
+    assertThat(SubtitleLines.rows(List.of(above, convey))).as("out of its height").containsExactly(above, convey);
+    CueLine tiny = line("or", 0.97, 578, 675, 601, 685);
+    assertThat(SubtitleLines.rows(List.of(tiny, convey))).as("under 1 / 2.5 of its height").containsExactly(tiny, convey);
+  }
 }
