@@ -20,7 +20,6 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -276,8 +275,10 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     }
     try {
       r.detectionDone(det.inferenceNanos(), det.startedNanos());
-      List<Quad> boxes = det.boxes();
-      int[] order = selected(r, ReadingOrder.order(boxes), boxes);
+      Selected chosen = selected(r, ReadingOrder.order(det.boxes()), det.boxes());
+      List<Quad> boxes = chosen.boxes();
+      int[] order = chosen.order();
+      r.chosen = chosen;
       List<RgbImage> crops = crops(part, boxes, order);
       List<RgbImage> first = latinFirst() ? latinCrops(part, boxes, order, crops) : crops;
       if (classifier != null && (alwaysClassify || r.request.classifyDirection())) {
@@ -314,28 +315,65 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     }
   }
 
+  /** The boxes a request reads (detected, or as its selector chose to read them), the detected ones and their order. */
+  private record Selected(List<Quad> boxes, List<Quad> detected, int[] order) {}
+
   /**
    * The request's selected boxes of {@code order}, in the same order (the reading order of all
-   * detected boxes, so the lines kept are ordered as they would be among all of them).
+   * detected boxes, so the lines kept are ordered as they would be among all of them), each as
+   * the selector chose to read it (see {@link LineSelector#select}).
    */
-  private static int[] selected(PipelineRequest r, int[] order, List<Quad> boxes) {
+  private static Selected selected(PipelineRequest r, int[] order, List<Quad> boxes) {
     LineSelector selector = r.request.lines();
     if (selector == null || order.length == 0) {
-      return order;
+      return new Selected(boxes, boxes, order);
     }
     List<Quad> inImage = new ArrayList<>(order.length);
     for (int i : order) {
       inImage.add(boxes.get(i).translate(r.region.x(), r.region.y()));
     }
-    BitSet keep = selector.select(inImage, r.request.image().width(), r.request.image().height());
+    List<Quad> chosen = selector.select(inImage, r.request.image().width(), r.request.image().height());
+    if (chosen.size() != order.length) {
+      throw new IllegalStateException("line selector answered " + chosen.size() + " boxes for " + order.length);
+    }
+    List<Quad> read = new ArrayList<>(boxes);
     int[] kept = new int[order.length];
     int n = 0;
     for (int k = 0; k < order.length; k++) {
-      if (keep.get(k)) {
+      Quad q = chosen.get(k);
+      if (q != null) {
         kept[n++] = order[k];
+        if (q != inImage.get(k)) { // a box of its own; the detected one is read as detected
+          read.set(order[k], q.translate(-r.region.x(), -r.region.y()));
+        }
       }
     }
-    return Arrays.copyOf(kept, n);
+    return new Selected(read, boxes, Arrays.copyOf(kept, n));
+  }
+
+  /**
+   * The answered box of each line read from a box of the selector's own, set in {@code boxes}:
+   * the detected box grown sideways to the characters read ({@link
+   * LineSelector#CHARACTER_MARGIN}), within the box read; its rows stay the detected ones.
+   */
+  private static void ownBoxes(List<Quad> boxes, List<Quad> detected, int[] order, List<CtcDecoder.Decoded> texts) {
+    for (int k = 0; k < order.length; k++) {
+      int i = order[k];
+      Quad read = boxes.get(i);
+      Quad was = detected.get(i);
+      if (read == was) {
+        continue;
+      }
+      CtcDecoder.Decoded d = texts.get(k);
+      float x0 = was.minX();
+      float x1 = was.maxX();
+      if (!Float.isNaN(d.firstX())) {
+        float margin = (float) (LineSelector.CHARACTER_MARGIN * (read.maxY() - read.minY()));
+        x0 = Math.min(x0, Math.max(read.minX(), read.minX() + d.firstX() - margin));
+        x1 = Math.max(x1, Math.min(read.maxX(), read.minX() + d.lastX() + margin));
+      }
+      boxes.set(i, Quad.of(x0, was.minY(), x1, was.minY(), x1, was.maxY(), x0, was.maxY()));
+    }
   }
 
   /** Lines are read from Latin crops first ({@code recognition.latin_unclip_ratio} set). */
@@ -422,6 +460,11 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
       texts.add(out.text());
       inference += out.inferenceNanos();
       recQueue = Math.max(recQueue, out.startedNanos() - r.recognitionSubmittedNanos);
+    }
+    Selected chosen = r.chosen;
+    if (chosen != null && chosen.boxes() != chosen.detected()) {
+      boxes = new ArrayList<>(boxes);
+      ownBoxes(boxes, chosen.detected(), order, texts);
     }
     float minConfidence = r.request.minConfidence() > 0
         ? r.request.minConfidence() : config.recognition.score_threshold;
@@ -559,6 +602,8 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     final CompletableFuture<OcrResult> result = new CompletableFuture<>();
     private final List<CompletableFuture<?>> stages = new ArrayList<>();
     volatile long detectedNanos;
+    /** The boxes chosen after detection (null before it). */
+    volatile Selected chosen;
     volatile long detectionInferenceNanos;
     volatile long detectionStartedNanos;
     volatile long recognitionSubmittedNanos;

@@ -92,22 +92,30 @@ public final class Recognizer {
     for (int k = 0; k < n; k++) {
       RgbImage crop = crops.get(order[start + k]);
       CtcDecoder.Emitted e = decoder.emitted(probs.data(), k, steps, classes, steps);
-      out[order[start + k]] = new CtcDecoder.Decoded(text(e, crop, planeW, steps, widths[order[start + k]]), e.confidence());
+      double perStep = perStep(crop, planeW, steps, widths[order[start + k]]);
+      float[] centre = e.centre();
+      float firstX = centre.length == 0 ? Float.NaN : (float) ((centre[0] + 0.5) * perStep);
+      float lastX = centre.length == 0 ? Float.NaN : (float) ((centre[centre.length - 1] + 0.5) * perStep);
+      out[order[start + k]] = new CtcDecoder.Decoded(text(e, crop, perStep), e.confidence(), firstX, lastX);
     }
     return inference;
   }
 
   /**
    * The line's text with its word spaces decided ({@link WordSpaces}); the ink gaps are measured
-   * on the crop as it came, a CTC step covering {@code planeW / steps} input pixels of the crop
-   * scaled to {@code min(scaledWidth, planeW)}.
+   * on the crop as it came, a CTC step covering {@code perStep} of its pixels ({@code planeW /
+   * steps} input pixels of the crop scaled to {@code min(scaledWidth, planeW)}).
    */
-  private String text(CtcDecoder.Emitted e, RgbImage crop, int planeW, int steps, int scaledWidth) {
+  private String text(CtcDecoder.Emitted e, RgbImage crop, double perStep) {
     if (!wordSpaces.usesInk()) {
       return wordSpaces.text(e);
     }
-    double perStep = (double) planeW / steps * crop.width() / Math.min(scaledWidth, planeW);
     return wordSpaces.text(e, InkColumns.of(crop), perStep);
+  }
+
+  /** Pixels of the crop as it came covered by one CTC step (see {@link #text}). */
+  private static double perStep(RgbImage crop, int planeW, int steps, int scaledWidth) {
+    return (double) planeW / steps * crop.width() / Math.min(scaledWidth, planeW);
   }
 
   /**

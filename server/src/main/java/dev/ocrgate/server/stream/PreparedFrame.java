@@ -109,7 +109,13 @@ record PreparedFrame(RgbImage image, int top, ReadArea area, ChangeRule.Fingerpr
     return (boxes, width, height) -> {
       List<Quad> moved = new ArrayList<>(boxes.size());
       boxes.forEach(b -> moved.add(b.translate(0, dy)));
-      return selector.select(moved, width, frameHeight);
+      List<Quad> chosen = selector.select(moved, width, frameHeight);
+      List<Quad> back = new ArrayList<>(chosen.size());
+      for (int i = 0; i < chosen.size(); i++) {
+        Quad q = chosen.get(i);
+        back.add(q == null ? null : q == moved.get(i) ? boxes.get(i) : q.translate(0, -dy));
+      }
+      return back;
     };
   }
 

@@ -25,8 +25,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -300,9 +300,9 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
 
   private static LineSelector counted(LineSelector selector, StreamListener listener) {
     return (boxes, width, height) -> {
-      BitSet keep = selector.select(boxes, width, height);
-      listener.onLinesSelected(boxes.size(), keep.cardinality());
-      return keep;
+      List<Quad> read = selector.select(boxes, width, height);
+      listener.onLinesSelected(boxes.size(), (int) read.stream().filter(Objects::nonNull).count());
+      return read;
     };
   }
 

@@ -7,9 +7,12 @@ import dev.ocrgate.cues.Rows;
 import dev.ocrgate.server.config.StreamingSection;
 import dev.ocrgate.server.ocr.LineSelector;
 import dev.ocrgate.server.vision.PixelRect;
+import dev.ocrgate.server.vision.Quad;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +55,9 @@ import org.slf4j.LoggerFactory;
  *       detection_line_height} pixels (never larger than the model's own resize), and recognition
  *       still reads the lines at full resolution. A later, smaller row does not lower it; a
  *       re-search does.
+ *   <li><em>Lines cut short</em> (centred subtitles): a subtitle row off the frame's centre line
+ *       by {@value #OFF_CENTRE_MIN}–{@value #OFF_CENTRE_MAX} line heights is read from a box
+ *       widened to the mirror of its other end ({@link #widen}), before recognition.
  * </ul>
  *
  * <p>Determinism: what a frame gets depends only on the frames before it, never on how far OCR
@@ -94,6 +100,12 @@ final class SubtitleBand {
   /** A zone holds rows at most this many line heights tall (two lines and their spacing). */
   private static final double ZONE_LINES = 3.5;
   private static final int MAX_ZONES = 16;
+  /** A row of centred subtitles off the frame's centre by this many line heights or more was cut short. */
+  static final double OFF_CENTRE_MIN = 0.2;
+  /** ... and by at most this many. */
+  static final double OFF_CENTRE_MAX = 2.0;
+  /** Beyond the mirrored end, the widened box reaches this many line heights further. */
+  static final double OFF_CENTRE_PAD = 0.25;
 
   /**
    * A vertical span of the frame, fractions of its height, full width, and the height of the
@@ -297,21 +309,83 @@ final class SubtitleBand {
   }
 
   /**
-   * Which detected lines of a frame read with {@code span} to recognise: those of the rows that may
-   * be subtitle rows (see the class comment). Depends only on the settings, the span and the
-   * frame's own boxes; thread-safe.
+   * Which detected lines of a frame read with {@code span} to recognise, and from which box:
+   * those of the rows that may be subtitle rows (see the class comment), a row the detector found
+   * part of widened ({@link #widen}). Depends only on the settings, the span and the frame's own
+   * boxes; thread-safe.
    */
   LineSelector lineSelector(Span span) {
     StreamingSection.SubtitleRegion s = settings;
+    boolean centred = Double.isNaN(span.leftEdge()) && Double.isNaN(span.rightEdge());
     return (boxes, width, height) -> {
-      BitSet keep = new BitSet(boxes.size());
+      List<Quad> read = new ArrayList<>(Collections.nCopies(boxes.size(), (Quad) null));
       List<TextRows.Row> rows = TextRows.ofBoxes(boxes);
       BitSet subtitle = subtitleRows(s, span, rows, width, height, false);
       for (int i = subtitle.nextSetBit(0); i >= 0; i = subtitle.nextSetBit(i + 1)) {
-        rows.get(i).lines.forEach(keep::set);
+        TextRows.Row row = rows.get(i);
+        row.lines.forEach(j -> read.set(j, boxes.get(j)));
+        if (centred) {
+          widen(row, boxes, read, width, s.center_strip, span.lineHeight() * height);
+        }
       }
-      return keep;
+      return read;
     };
+  }
+
+  /**
+   * A row of centred subtitles stands on the frame's centre line; one whose centre is off it by
+   * {@value #OFF_CENTRE_MIN} to {@value #OFF_CENTRE_MAX} line heights is a line the detector found
+   * part of (one end of {@code 每个}, {@code 命令}, {@code 会跳脱一} in the subtitle bench: a
+   * thin or small character at the end gets no box). Its end box on the short side is read
+   * widened to the mirror of the row's other end about the centre, plus {@value #OFF_CENTRE_PAD}
+   * line height: what the recogniser reads there is the missed text. Only rows that reach the
+   * central strip themselves (a stacked row of a left-aligned dialogue is off the centre by
+   * design), and never when the span's subtitles are aligned to one side. Nearer the centre than
+   * that is a whole line within the detector's margins; farther off, a part too large to be a
+   * missed end.
+   */
+  private static void widen(TextRows.Row row, List<Quad> boxes, List<Quad> read, int width, double strip,
+      double expectedHeight) {
+    double centre = width / 2.0;
+    double h = row.lineHeight;
+    double off = (row.x0 + row.x1) / 2 - centre;
+    boolean inStrip = row.x1 > width * (0.5 - strip / 2) && row.x0 < width * (0.5 + strip / 2);
+    if (!inStrip || Math.abs(off) < OFF_CENTRE_MIN * h || Math.abs(off) > OFF_CENTRE_MAX * h) {
+      return;
+    }
+    int end = row.lines.get(0);
+    for (int j : row.lines) {
+      Quad q = boxes.get(j);
+      if (off > 0 ? q.minX() < boxes.get(end).minX() : q.maxX() > boxes.get(end).maxX()) {
+        end = j;
+      }
+    }
+    double to = off > 0 ? Math.max(0, 2 * centre - row.x1 - OFF_CENTRE_PAD * h)
+        : Math.min(width, 2 * centre - row.x0 + OFF_CENTRE_PAD * h);
+    read.set(end, stretched(boxes.get(end), (float) to, (float) expectedHeight));
+  }
+
+  /**
+   * {@code q} with its two left points (or right ones, when {@code x} lies right of it) moved out
+   * to {@code x}, and as tall as {@code height} about its centre when it is lower (the detector
+   * boxed a part of the glyphs: 13 px of a 24 px line).
+   */
+  static Quad stretched(Quad q, float x, float height) {
+    boolean left = x < q.centerX();
+    Integer[] byX = {0, 1, 2, 3};
+    Arrays.sort(byX, (a, b) -> Float.compare(q.x(a), q.x(b)));
+    float[] xs = {q.x(0), q.x(1), q.x(2), q.x(3)};
+    for (int k = 0; k < 2; k++) {
+      int i = left ? byX[k] : byX[3 - k];
+      xs[i] = left ? Math.min(xs[i], x) : Math.max(xs[i], x);
+    }
+    float grow = Math.max(0, (height - (q.maxY() - q.minY())) / 2);
+    float cy = q.centerY();
+    float[] ys = new float[4];
+    for (int i = 0; i < 4; i++) {
+      ys[i] = q.y(i) < cy ? q.y(i) - grow : q.y(i) + grow;
+    }
+    return Quad.of(xs[0], ys[0], xs[1], ys[1], xs[2], ys[2], xs[3], ys[3]);
   }
 
   private void vote(List<TextRows.Row> rows, ReadArea area, long k, long ptsMs) {

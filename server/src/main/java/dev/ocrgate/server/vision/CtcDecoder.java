@@ -18,8 +18,16 @@ public final class CtcDecoder {
     this.dictionary = dictionary;
   }
 
-  /** Text and confidence of one decoded line. */
-  public record Decoded(String text, float confidence) {}
+  /**
+   * Text and confidence of one decoded line, and where its first and last characters stand: the
+   * centres of their CTC runs, in pixels of the crop read from its left end (NaN when it has no
+   * character or they were not measured).
+   */
+  public record Decoded(String text, float confidence, float firstX, float lastX) {
+    public Decoded(String text, float confidence) {
+      this(text, confidence, Float.NaN, Float.NaN);
+    }
+  }
 
   /**
    * The decoded symbols of one line.

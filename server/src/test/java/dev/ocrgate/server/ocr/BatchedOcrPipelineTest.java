@@ -21,7 +21,6 @@ import io.grpc.StatusException;
 import java.awt.Color;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -186,9 +185,9 @@ class BatchedOcrPipelineTest {
       boxes.forEach(b -> tops.add(b.minY()));
       assertThat(width).isEqualTo(600);
       assertThat(height).isEqualTo(300);
-      BitSet keep = new BitSet();
-      for (int i = 0; i < boxes.size(); i += 2) {
-        keep.set(i);
+      List<Quad> keep = new ArrayList<>();
+      for (int i = 0; i < boxes.size(); i++) {
+        keep.add(i % 2 == 0 ? boxes.get(i) : null);
       }
       return keep;
     };
@@ -202,6 +201,60 @@ class BatchedOcrPipelineTest {
     assertThat(texts(res)).containsExactly("Firstlineread", "Thirdlineread");
     assertThat(res.lines()).extracting(TextLine::getReadingOrder).containsExactly(0, 1);
     assertThat(rec.run() - before).isEqualTo(2);
+  }
+
+  /**
+   * A box of the selector's own is read in place of the detected one (here: the first word's box
+   * widened over the second word, which is dropped, and made taller), and the line answers the
+   * detected box grown sideways to the characters read; widened over blank paper, about the box
+   * as detected.
+   */
+  @Test
+  void verify_aBoxTheSelectorChooses_isReadInPlaceOfTheDetectedOne_andAnswersTheCharactersExtent() throws Exception {
+    RgbImage page = TextImages.render(600, 200, Color.WHITE, Color.BLACK, List.of(
+        new Line("Left", TextImages.latin(26), 20, 100),
+        new Line("Right", TextImages.latin(26), 400, 100))).rgb();
+    List<Quad> seen = new ArrayList<>();
+    LineSelector overBoth = (boxes, width, height) -> {
+      assertThat(boxes).as("two words far apart: two boxes").hasSize(2);
+      seen.addAll(boxes);
+      Quad left = boxes.get(0);
+      Quad both = Quad.of(new PixelRect((int) left.minX(), (int) left.minY() - 10,
+          (int) (boxes.get(1).maxX() + 100 - left.minX()), (int) (left.maxY() - left.minY()) + 20));
+      List<Quad> read = new ArrayList<>();
+      read.add(both);
+      read.add(null);
+      return read;
+    };
+    PixelRect region = new PixelRect(0, 60, 600, 140);
+
+    OcrResult res = SharedPipeline.read(new OcrRequest(page, region, OcrRequest.Mode.SUBTITLE, 0f, false, null, 1.0, overBoth));
+
+    assertThat(texts(res)).containsExactly("LeftRight");
+    List<Float> xs = res.lines().get(0).getBox().getPointsList().stream().map(Point::getX).toList();
+    float h = seen.get(0).maxY() - seen.get(0).minY();
+    assertThat(xs.stream().min(Float::compare).orElseThrow()).as("left end, as detected").isEqualTo(seen.get(0).minX());
+    assertThat(xs.stream().max(Float::compare).orElseThrow()).as("right end: at the last character read, not at the box read")
+        .isBetween(seen.get(1).maxX() - h, seen.get(1).maxX() + h);
+    assertThat(res.lines().get(0).getBox().getPointsList()).extracting(Point::getY).as("rows as detected, not as read")
+        .containsOnly(seen.get(0).minY(), seen.get(0).maxY());
+
+    seen.clear();
+    LineSelector overBlank = (boxes, width, height) -> {
+      seen.addAll(boxes);
+      Quad left = boxes.get(0);
+      List<Quad> read = new ArrayList<>();
+      read.add(Quad.of(new PixelRect((int) left.minX(), (int) left.minY(), (int) (left.maxX() + 150 - left.minX()),
+          (int) (left.maxY() - left.minY()))));
+      read.add(null);
+      return read;
+    };
+    OcrResult blank = SharedPipeline.read(new OcrRequest(page, region, OcrRequest.Mode.SUBTITLE, 0f, false, null, 1.0, overBlank));
+    assertThat(texts(blank)).containsExactly("Left");
+    List<Float> blankXs = blank.lines().get(0).getBox().getPointsList().stream().map(Point::getX).toList();
+    assertThat(blankXs.stream().min(Float::compare).orElseThrow()).isEqualTo(seen.get(0).minX());
+    assertThat(blankXs.stream().max(Float::compare).orElseThrow()).as("nothing more read: about the box as detected")
+        .isBetween(seen.get(0).maxX(), seen.get(0).maxX() + h / 2);
   }
 
   @Test

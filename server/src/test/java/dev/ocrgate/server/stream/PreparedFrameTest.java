@@ -19,7 +19,6 @@ import dev.ocrgate.server.vision.ImageLimits;
 import dev.ocrgate.server.vision.PixelRect;
 import io.grpc.Status;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -104,7 +103,7 @@ class PreparedFrameTest {
       seen.add(boxes.get(0).minY());
       seen.add(width);
       seen.add(height);
-      return new BitSet();
+      return java.util.Collections.nCopies(boxes.size(), (dev.ocrgate.server.vision.Quad) null);
     };
 
     some.inFrame(recording).select(List.of(dev.ocrgate.server.vision.Quad.of(new PixelRect(3, 60, 20, 10))), W, 150);

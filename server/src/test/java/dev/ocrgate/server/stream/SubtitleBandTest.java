@@ -130,7 +130,7 @@ class SubtitleBandTest {
     assertThat(texts(next(200L * frame++, line("12:30", 860, 400, 960, 440)))).as("a clock").isEmpty();
     SubtitleBand.Span span = band.nextSpan();
     List<dev.ocrgate.server.vision.Quad> boxes = List.of(box(100, 400, 260, 440), box(200, 250, 360, 290));
-    assertThat(band.lineSelector(span).select(boxes, W, H).stream().boxed().toList()).containsExactly(0);
+    assertThat(read(band.lineSelector(span).select(boxes, W, H))).containsExactly(0);
   }
 
   /**
@@ -232,8 +232,53 @@ class SubtitleBandTest {
         box(150, 445, 230, 475), // a short line stacked under the subtitle line, off the strip
         box(700, 445, 780, 475)); // the same beside it (no horizontal overlap): dropped
 
-    assertThat(band.lineSelector(band.nextSpan()).select(boxes, W, H).stream().boxed().toList())
-        .containsExactly(1, 2, 4, 5);
+    List<dev.ocrgate.server.vision.Quad> chosen = band.lineSelector(band.nextSpan()).select(boxes, W, H);
+    assertThat(read(chosen)).containsExactly(1, 2, 4, 5);
+    for (int i : read(chosen)) {
+      assertThat(chosen.get(i)).as("read as detected").isSameAs(boxes.get(i));
+    }
+  }
+
+  /**
+   * A centred subtitle row off the frame's centre by 0.2 to 2 line heights is a line the detector
+   * found part of: its short side's end box is read out to the mirror of the other end (plus a
+   * quarter line height), and as tall as the band's lines. Geometry of short-tune sub-07 at 3.0 s
+   * (854x480, the band locked on 22-28 px lines): the detector boxed 13 px of {@code 每} at
+   * 410-427 and nothing of {@code 个} beside it.
+   */
+  @Test
+  void verify_lineSelector_readsARowCutShortOnOneSide_toTheMirrorOfItsOtherEnd() {
+    StreamingSection.SubtitleRegion s = new StreamingSection.SubtitleRegion();
+    SubtitleBand b = SubtitleBand.start(s, LAG);
+    SubtitleBand.Span locked = new SubtitleBand.Span(0.825, 0.985, 22 / 480.0);
+    dev.ocrgate.server.vision.Quad mei = box(410, 442, 427, 455);
+    dev.ocrgate.server.vision.Quad widened = b.lineSelector(locked).select(List.of(mei), 854, 480).get(0);
+    assertThat(widened.minX()).isEqualTo(410f);
+    assertThat(widened.maxX()).isCloseTo(2 * 427f - 410 + 0.25f * 13, within(0.01f));
+    assertThat(widened.minY()).isCloseTo(448.5f - 11, within(0.01f));
+    assertThat(widened.maxY()).isCloseTo(448.5f + 11, within(0.01f));
+
+    dev.ocrgate.server.vision.Quad right = box(854 - 427, 442, 854 - 410, 455);
+    assertThat(b.lineSelector(locked).select(List.of(right), 854, 480).get(0).minX()).as("the mirror case")
+        .isCloseTo(410 - 0.25f * 13, within(0.01f));
+
+    dev.ocrgate.server.vision.Quad whole = box(405, 438, 443, 460); // 命令, 3 px off: within margins
+    assertThat(b.lineSelector(locked).select(List.of(whole), 854, 480).get(0)).isSameAs(whole);
+    dev.ocrgate.server.vision.Quad half = box(300, 438, 400, 460); // 3.3 line heights off
+    assertThat(b.lineSelector(locked).select(List.of(half), 854, 480).get(0)).isSameAs(half);
+    SubtitleBand.Span aligned = locked.aligned(300 / 854.0, Double.NaN);
+    assertThat(b.lineSelector(aligned).select(List.of(mei), 854, 480).get(0)).as("subtitles aligned to one side")
+        .isSameAs(mei);
+  }
+
+  private static List<Integer> read(List<dev.ocrgate.server.vision.Quad> chosen) {
+    List<Integer> read = new ArrayList<>();
+    for (int i = 0; i < chosen.size(); i++) {
+      if (chosen.get(i) != null) {
+        read.add(i);
+      }
+    }
+    return read;
   }
 
   /** model.yaml's detection resize (max side 960, cap 2000). */
