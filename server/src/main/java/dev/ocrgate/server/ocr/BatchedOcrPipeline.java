@@ -315,7 +315,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     }
   }
 
-  /** The boxes a request reads (detected, or as its selector chose to read them), the detected ones and their order. */
+  /** The boxes a request reads (detected, or as its selector chose), the detected ones, and their order. */
   private record Selected(List<Quad> boxes, List<Quad> detected, int[] order) {}
 
   /**

@@ -228,13 +228,15 @@ class BatchedOcrPipelineTest {
     };
     PixelRect region = new PixelRect(0, 60, 600, 140);
 
-    OcrResult res = SharedPipeline.read(new OcrRequest(page, region, OcrRequest.Mode.SUBTITLE, 0f, false, null, 1.0, overBoth));
+    OcrResult res = SharedPipeline.read(
+        new OcrRequest(page, region, OcrRequest.Mode.SUBTITLE, 0f, false, null, 1.0, overBoth));
 
     assertThat(texts(res)).containsExactly("LeftRight");
     List<Float> xs = res.lines().get(0).getBox().getPointsList().stream().map(Point::getX).toList();
     float h = seen.get(0).maxY() - seen.get(0).minY();
     assertThat(xs.stream().min(Float::compare).orElseThrow()).as("left end, as detected").isEqualTo(seen.get(0).minX());
-    assertThat(xs.stream().max(Float::compare).orElseThrow()).as("right end: at the last character read, not at the box read")
+    assertThat(xs.stream().max(Float::compare).orElseThrow())
+        .as("right end: at the last character read, not at the box read")
         .isBetween(seen.get(1).maxX() - h, seen.get(1).maxX() + h);
     assertThat(res.lines().get(0).getBox().getPointsList()).extracting(Point::getY).as("rows as detected, not as read")
         .containsOnly(seen.get(0).minY(), seen.get(0).maxY());
@@ -249,7 +251,8 @@ class BatchedOcrPipelineTest {
       read.add(null);
       return read;
     };
-    OcrResult blank = SharedPipeline.read(new OcrRequest(page, region, OcrRequest.Mode.SUBTITLE, 0f, false, null, 1.0, overBlank));
+    OcrResult blank = SharedPipeline.read(
+        new OcrRequest(page, region, OcrRequest.Mode.SUBTITLE, 0f, false, null, 1.0, overBlank));
     assertThat(texts(blank)).containsExactly("Left");
     List<Float> blankXs = blank.lines().get(0).getBox().getPointsList().stream().map(Point::getX).toList();
     assertThat(blankXs.stream().min(Float::compare).orElseThrow()).isEqualTo(seen.get(0).minX());
