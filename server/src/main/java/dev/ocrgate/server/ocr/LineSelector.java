@@ -25,7 +25,7 @@ public interface LineSelector {
    * @param imageHeight the image's height
    * @return for each of {@code boxes}, in their order: null when it is not recognised, the same
    *     {@code Quad} object when it is read as detected, or a box of its own (whole-image pixels)
-   *     to read in its place, axis-aligned (a line the detector found part of, widened)
+   *     to read in its place (a line the detector found part of, widened)
    */
   List<Quad> select(List<Quad> boxes, int imageWidth, int imageHeight);
 }

@@ -75,9 +75,11 @@ import org.slf4j.LoggerFactory;
  * nor overlap the span's aligned edge, nor are stacked on a row that does. These tests only use
  * the frame's boxes, its span (fixed when the frame arrived), the settings and the frame's size,
  * so answers arriving meanwhile cannot change what a frame recognises. They keep the answers as
- * they were: recognition only removes lines (empty or below the confidence threshold), so a row of the recognised lines lies within a row of the
- * detected boxes, which is at least as tall and wide, and at most as far from any other; a
- * detected row that fails the tests contains no row that could pass them. The other tests stay
+ * they were: recognition only removes lines (empty or below the confidence threshold), so a row
+ * of the recognised lines lies within a row of the detected boxes, which is at least as tall and
+ * wide, and at most as far from any other; a detected row that fails the tests contains no row
+ * that could pass them. (Widening a line cut short, above, grows only a row that passed, and
+ * sideways.) The other tests stay
  * after recognition: a row too tall may become a subtitle row when recognition drops its tallest
  * line, and whether a row is centred in the locked band depends on decisions of frames not yet
  * answered when the frame is recognised.
@@ -370,7 +372,7 @@ final class SubtitleBand {
    * to {@code x}, and as tall as {@code height} about its centre when it is lower (the detector
    * boxed a part of the glyphs: 13 px of a 24 px line).
    */
-  static Quad stretched(Quad q, float x, float height) {
+  private static Quad stretched(Quad q, float x, float height) {
     boolean left = x < q.centerX();
     Integer[] byX = {0, 1, 2, 3};
     Arrays.sort(byX, (a, b) -> Float.compare(q.x(a), q.x(b)));
