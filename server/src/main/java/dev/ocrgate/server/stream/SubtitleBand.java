@@ -280,8 +280,6 @@ final class SubtitleBand {
    */
   private static BitSet subtitleRows(StreamingSection.SubtitleRegion settings, Span span, List<TextRows.Row> rows,
       double frameWidth, double frameHeight, boolean recognised) {
-    double left = frameWidth * (0.5 - settings.center_strip / 2);
-    double right = frameWidth * (0.5 + settings.center_strip / 2);
     BitSet inRange = new BitSet(rows.size());
     BitSet subtitle = new BitSet(rows.size());
     for (int i = 0; i < rows.size(); i++) {
@@ -289,7 +287,7 @@ final class SubtitleBand {
       double h = row.lineHeight / frameHeight;
       if (h >= settings.min_line_height && (!recognised || h <= settings.max_line_height)) {
         inRange.set(i);
-        if ((row.x1 > left && row.x0 < right) || (recognised
+        if (reachesStrip(row, frameWidth, settings.center_strip) || (recognised
             ? span.atEdge(row.x0, row.x1, row.lineHeight, frameWidth)
             : span.mayHoldEdge(row.x0, row.x1, row.lineHeight, frameWidth))) {
           subtitle.set(i);
@@ -308,6 +306,11 @@ final class SubtitleBand {
       }
     }
     return subtitle;
+  }
+
+  /** The row reaches into the central strip, {@code strip} of the frame's width. */
+  private static boolean reachesStrip(TextRows.Row row, double frameWidth, double strip) {
+    return row.x1 > frameWidth * (0.5 - strip / 2) && row.x0 < frameWidth * (0.5 + strip / 2);
   }
 
   /**
@@ -351,8 +354,7 @@ final class SubtitleBand {
     double centre = width / 2.0;
     double h = row.lineHeight;
     double off = (row.x0 + row.x1) / 2 - centre;
-    boolean inStrip = row.x1 > width * (0.5 - strip / 2) && row.x0 < width * (0.5 + strip / 2);
-    if (!inStrip || Math.abs(off) < OFF_CENTRE_MIN * h || Math.abs(off) > OFF_CENTRE_MAX * h) {
+    if (!reachesStrip(row, width, strip) || Math.abs(off) < OFF_CENTRE_MIN * h || Math.abs(off) > OFF_CENTRE_MAX * h) {
       return;
     }
     int end = row.lines.get(0);
