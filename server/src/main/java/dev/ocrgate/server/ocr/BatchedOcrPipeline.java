@@ -123,7 +123,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     for (int i = 0; i < spec.recognition.instances; i++) {
       recognizers.add(new Recognizer(onnx.openSession("recognition", models.recognition(),
           spec.recognition.intra_op_threads), config.recognition, recResize, models.dictionary(),
-          spec.recognition.max_batch_size));
+          models.lexicon(), spec.recognition.max_batch_size));
     }
     String name = models.name();
     this.det = DynamicBatcher.<Detector.Input, DetOut>builder(name + "/det", spec.detection.policy())
@@ -455,9 +455,10 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     List<CtcDecoder.Decoded> texts = new ArrayList<>(lines.size());
     long inference = r.detectionInferenceNanos;
     long recQueue = 0;
+    boolean frame = r.request.mode() == OcrRequest.Mode.SUBTITLE;
     for (CompletableFuture<RecOut> f : lines) {
       RecOut out = f.join();
-      texts.add(out.text());
+      texts.add(frame ? out.text().inFrame() : out.text());
       inference += out.inferenceNanos();
       recQueue = Math.max(recQueue, out.startedNanos() - r.recognitionSubmittedNanos);
     }

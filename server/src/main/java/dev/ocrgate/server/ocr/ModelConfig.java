@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ocrgate.server.vision.DbParams;
 import dev.ocrgate.server.vision.DetResize;
 import dev.ocrgate.server.vision.RecResize;
+import dev.ocrgate.server.vision.Lexicon;
+import dev.ocrgate.server.vision.LexiconSpaces;
 import dev.ocrgate.server.vision.WordSpaces;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +37,8 @@ public final class ModelConfig {
     @JsonProperty public String dictionary;
     /**
      * Optional word list (one word per line, UTF-8, {@code #} comments) for the word spaces of
-     * Latin-only images ({@code vision.LexiconSpaces}); absent = off.
+     * Latin-only images ({@code vision.LexiconSpaces}) and for the spaces heard faintly
+     * ({@code recognition.lexicon_space_probability}, which must then be 0); absent = off.
      */
     @JsonProperty public String lexicon;
   }
@@ -78,6 +81,13 @@ public final class ModelConfig {
      */
     @JsonProperty public float word_space_probability = 0f;
     /**
+     * A space the space class reached this probability for (but not word_space_probability) is
+     * added where it cuts a token the word list ({@code files.lexicon}) does not know into words
+     * it does ({@code vision.WordSpaces}, {@code vision.LexiconSpaces#heard}); 0 = off. Needs
+     * {@code files.lexicon}.
+     */
+    @JsonProperty public float lexicon_space_probability = 0f;
+    /**
      * Word spaces from the ink gaps of the line crop, as ratios to the line's own word gap
      * ({@code vision.WordSpaces}); all 0 = off.
      */
@@ -90,10 +100,13 @@ public final class ModelConfig {
      */
     @JsonProperty public float latin_unclip_ratio = 0f;
 
-    WordSpaces wordSpaces() {
+    /** The word-space rules, with {@code lexicon} (null when model.yaml names none) for heard spaces. */
+    WordSpaces wordSpaces(Lexicon lexicon) {
       return new WordSpaces(word_space_probability,
           new WordSpaces.Gaps(word_gaps.insert, word_gaps.remove_from, word_gaps.remove_to,
-              word_gaps.min_separation, word_gaps.max_overruled));
+              word_gaps.min_separation, word_gaps.max_overruled),
+          lexicon == null ? 0 : lexicon_space_probability,
+          lexicon == null ? null : new LexiconSpaces(lexicon));
     }
 
     RecResize resize() {
@@ -143,6 +156,9 @@ public final class ModelConfig {
     require(unit(recognition.score_threshold), "recognition.score_threshold must be in [0, 1]");
     require(recognition.tall_ratio > 0, "recognition.tall_ratio must be positive");
     require(unit(recognition.word_space_probability), "recognition.word_space_probability must be in [0, 1]");
+    require(unit(recognition.lexicon_space_probability), "recognition.lexicon_space_probability must be in [0, 1]");
+    require(recognition.lexicon_space_probability == 0 || files.lexicon != null,
+        "recognition.lexicon_space_probability needs files.lexicon to confirm the spaces (set it to 0 without a word list)");
     require(recognition.latin_unclip_ratio >= 0 && recognition.latin_unclip_ratio <= 10,
         "recognition.latin_unclip_ratio must be in [0, 10] (0 = off)");
     require(recognition.word_gaps != null, "recognition.word_gaps must not be empty");

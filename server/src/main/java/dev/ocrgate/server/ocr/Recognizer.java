@@ -6,6 +6,7 @@ import dev.ocrgate.server.engine.Tensor;
 import dev.ocrgate.server.vision.CharDictionary;
 import dev.ocrgate.server.vision.CtcDecoder;
 import dev.ocrgate.server.vision.InkColumns;
+import dev.ocrgate.server.vision.Lexicon;
 import dev.ocrgate.server.vision.RecResize;
 import dev.ocrgate.server.vision.RgbImage;
 import dev.ocrgate.server.vision.TensorFill;
@@ -22,7 +23,8 @@ import java.util.List;
  * 0.5}, padded with 0 to the width bucket (or width step, see {@link RecResize}) of its widest crop, run in one inference and decoded
  * by greedy CTC; Latin word spaces are decided from the space class's
  * probability between characters and from the ink gaps of the crop ({@link WordSpaces},
- * {@code recognition.word_space_probability}, {@code recognition.word_gaps}).
+ * {@code recognition.word_space_probability}, {@code recognition.word_gaps}; spaces heard more
+ * faintly where the word list confirms them, {@code recognition.lexicon_space_probability}).
  * Results come back in the order of the input.
  *
  * <p>Thread-safe: the session is, the input buffer is per thread, everything else is immutable.
@@ -38,14 +40,17 @@ public final class Recognizer {
   private final boolean bgr;
   private final int maxBatch;
 
-  /** With {@code resize} deciding the padded widths (the model's buckets or a provider's width step). */
+  /**
+   * With {@code resize} deciding the padded widths (the model's buckets or a provider's width
+   * step) and {@code lexicon} (or null) confirming heard spaces.
+   */
   Recognizer(ModelSession session, ModelConfig.Recognition config, RecResize resize,
-      CharDictionary dictionary, int maxBatch) {
+      CharDictionary dictionary, Lexicon lexicon, int maxBatch) {
     this.session = session;
     this.resize = resize;
     this.dictionary = dictionary;
     this.decoder = new CtcDecoder(dictionary);
-    this.wordSpaces = config.wordSpaces();
+    this.wordSpaces = config.wordSpaces(lexicon);
     this.bgr = "bgr".equals(config.channel_order);
     this.maxBatch = maxBatch;
   }
@@ -96,24 +101,27 @@ public final class Recognizer {
       float[] centre = e.centre();
       float firstX = centre.length == 0 ? Float.NaN : (float) ((centre[0] + 0.5) * perStep);
       float lastX = centre.length == 0 ? Float.NaN : (float) ((centre[centre.length - 1] + 0.5) * perStep);
-      out[order[start + k]] = new CtcDecoder.Decoded(text(e, crop, perStep), e.confidence(), firstX, lastX);
+      out[order[start + k]] = decoded(e, crop, perStep, firstX, lastX);
     }
     return inference;
   }
 
   /**
-   * The line's text with its word spaces decided ({@link WordSpaces}); the ink gaps are measured
+   * The line decoded, its word spaces decided ({@link WordSpaces}; heard spaces offered to the
+   * word list except on print, a crop with a light background, and always in its
+   * {@code frameText}); the ink gaps are measured
    * on the crop as it came, a CTC step covering {@code perStep} of its pixels ({@code planeW /
    * steps} input pixels of the crop scaled to {@code min(scaledWidth, planeW)}).
    */
-  private String text(CtcDecoder.Emitted e, RgbImage crop, double perStep) {
-    if (!wordSpaces.usesInk()) {
-      return wordSpaces.text(e);
-    }
-    return wordSpaces.text(e, InkColumns.of(crop), perStep);
+  private CtcDecoder.Decoded decoded(CtcDecoder.Emitted e, RgbImage crop, double perStep, float firstX, float lastX) {
+    InkColumns ink = wordSpaces.usesInk() ? InkColumns.of(crop) : null;
+    String frame = wordSpaces.text(e, ink, perStep, true);
+    String text = wordSpaces.offersHeard() && LineCrops.lightBackground(crop, BatchedOcrPipeline.PRINT_MIN_LUMA)
+        ? wordSpaces.text(e, ink, perStep, false) : frame;
+    return new CtcDecoder.Decoded(text, e.confidence(), firstX, lastX, frame);
   }
 
-  /** Pixels of the crop as it came covered by one CTC step (see {@link #text}). */
+  /** Pixels of the crop as it came covered by one CTC step (see {@link #decoded}). */
   private static double perStep(RgbImage crop, int planeW, int steps, int scaledWidth) {
     return (double) planeW / steps * crop.width() / Math.min(scaledWidth, planeW);
   }

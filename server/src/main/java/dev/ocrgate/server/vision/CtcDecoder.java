@@ -21,11 +21,22 @@ public final class CtcDecoder {
   /**
    * Text and confidence of one decoded line, and where its first and last characters stand: the
    * centres of their CTC runs, in pixels of the crop read from its left end (NaN when it has no
-   * character or they were not measured).
+   * character or they were not measured). {@code frameText} is the text as a video frame reads
+   * it: there no line is print, so the faint spaces {@link WordSpaces} keeps off print are offered
+   * whatever the background (the same string as {@code text} when that changes nothing).
    */
-  public record Decoded(String text, float confidence, float firstX, float lastX) {
+  public record Decoded(String text, float confidence, float firstX, float lastX, String frameText) {
+    public Decoded(String text, float confidence, float firstX, float lastX) {
+      this(text, confidence, firstX, lastX, text);
+    }
+
     public Decoded(String text, float confidence) {
       this(text, confidence, Float.NaN, Float.NaN);
+    }
+
+    /** This line as a video frame reads it ({@code frameText} as its text). */
+    public Decoded inFrame() {
+      return frameText.equals(text) ? this : new Decoded(frameText, confidence, firstX, lastX, frameText);
     }
   }
 

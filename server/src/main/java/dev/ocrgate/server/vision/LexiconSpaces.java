@@ -42,6 +42,19 @@ import java.util.Set;
  * package and program names whole ({@code thunderbird}, {@code inkscape}, {@code gnucash},
  * {@code frontend} all split into two known words, but none of them into a function word).
  *
+ * <p><b>Heard spaces.</b> Where the recogniser heard a space too faintly for
+ * {@link WordSpaces} to say it (the space class rose, but below {@code word_space_probability}),
+ * {@link #heard} takes the places it heard one and adds a space at some of them when the list
+ * confirms it: a token (maximal run of non-whitespace) whose letters are not a known word is cut
+ * at heard places into parts whose letters (non-letters stripped from both ends) are each a known
+ * word, one letter only as {@code a}, {@code A} or {@code I} ({@code coveredwork},
+ * {@code USEORINABILITY}, {@code recipientsa}, {@code sale,or}, {@code LAW.EXCEPT}). The fewest
+ * cuts that do it win; when two sets of cuts of that number do, the token stays as it is. Unlike
+ * the splits above no part need be a function word: the heard space is the evidence the list
+ * lacks (a name such as {@code thunderbird} is not cut unless the model heard a space inside it).
+ * A token whose letters join a neighbour's into a known word is a fragment of a split word
+ * ({@code orientat ion}), left whole for the joins above.
+ *
  * <p><b>Invariants.</b> Only whitespace changes: the line's other characters and their order are
  * kept, a join removes the whitespace between the joined tokens and a split adds one space; a line
  * with nothing to change is returned as it is (same string). Tokens are maximal runs of
@@ -126,6 +139,105 @@ public final class LexiconSpaces {
     return changed ? out.toString() : line;
   }
 
+  /**
+   * {@code line} with a space added at some of the {@code heard} offsets, as the class comment
+   * says (Heard spaces); the line itself when none is added.
+   *
+   * @param heard offsets into {@code line}, each between two non-whitespace characters, where the
+   *     recogniser heard a space it did not say (any order; others are ignored)
+   */
+  public String heard(String line, int[] heard) {
+    if (heard.length == 0) {
+      return line;
+    }
+    int[] cuts = heard.clone();
+    java.util.Arrays.sort(cuts);
+    List<String> tokens = new ArrayList<>();
+    List<String> spaceBefore = new ArrayList<>();
+    tokenize(line, tokens, spaceBefore);
+    StringBuilder out = new StringBuilder(line.length() + cuts.length);
+    int offset = 0;
+    for (int t = 0; t < tokens.size(); t++) {
+      String token = tokens.get(t);
+      out.append(spaceBefore.get(t));
+      offset += spaceBefore.get(t).length();
+      boolean fragment = (t > 0 && joinsToWord(tokens.get(t - 1), token))
+          || (t + 1 < tokens.size() && joinsToWord(token, tokens.get(t + 1)));
+      out.append(fragment ? token : cutHeard(token, offset, cuts));
+      offset += token.length();
+    }
+    out.append(spaceBefore.get(tokens.size()));
+    return out.length() == line.length() ? line : out.toString();
+  }
+
+  /**
+   * Whether the letters at the end of {@code left} and at the start of {@code right} make a known
+   * word: then the two are a word split in two ({@code orientat ion}, {@code emu lator}), for the
+   * joins to mend, and neither is cut.
+   */
+  private boolean joinsToWord(String left, String right) {
+    int a = left.length();
+    while (a > 0 && asciiLetter(left.charAt(a - 1))) {
+      a--;
+    }
+    int b = 0;
+    while (b < right.length() && asciiLetter(right.charAt(b))) {
+      b++;
+    }
+    return a < left.length() && b > 0 && lexicon.known(left.substring(a) + right.substring(0, b));
+  }
+
+  /** {@code token} (at {@code offset} in its line) cut at the fewest heard places into known words, else itself. */
+  private String cutHeard(String token, int offset, int[] heard) {
+    List<Integer> at = new ArrayList<>(); // cut offsets within the token, then its end
+    at.add(0);
+    for (int h : heard) {
+      if (h > offset && h < offset + token.length()) {
+        at.add(h - offset);
+      }
+    }
+    if (at.size() == 1 || knownWord(token)) {
+      return token;
+    }
+    at.add(token.length());
+    int m = at.size();
+    // parts[j]: fewest known parts covering token[0, at[j]); ways[j]: how many groupings reach it (capped at 2)
+    int[] parts = new int[m];
+    int[] ways = new int[m];
+    int[] from = new int[m];
+    java.util.Arrays.fill(parts, Integer.MAX_VALUE);
+    parts[0] = 0;
+    ways[0] = 1;
+    for (int j = 1; j < m; j++) {
+      for (int i = 0; i < j; i++) {
+        if (parts[i] == Integer.MAX_VALUE || !knownWord(token.substring(at.get(i), at.get(j)))) {
+          continue;
+        }
+        int n = parts[i] + 1;
+        if (n < parts[j]) {
+          parts[j] = n;
+          ways[j] = ways[i];
+          from[j] = i;
+        } else if (n == parts[j]) {
+          ways[j] = Math.min(2, ways[j] + ways[i]);
+        }
+      }
+    }
+    if (parts[m - 1] == Integer.MAX_VALUE || ways[m - 1] > 1) {
+      return token;
+    }
+    StringBuilder cut = new StringBuilder(token);
+    for (int j = from[m - 1]; j > 0; j = from[j]) {
+      cut.insert((int) at.get(j), ' ');
+    }
+    return cut.toString();
+  }
+
+  /** Whether {@code part}'s letters (non-letters stripped from both ends) are a known word. */
+  private boolean knownWord(String part) {
+    return lexicon.known(letters(part));
+  }
+
   private static void tokenize(String line, List<String> tokens, List<String> spaceBefore) {
     int i = 0;
     int len = line.length();
@@ -152,6 +264,12 @@ public final class LexiconSpaces {
 
   /** 1 when the token's letters (non-letters stripped from both ends) are ASCII letters and not a word. */
   private int unknown(String token) {
+    String core = letters(token);
+    return Lexicon.asciiLetters(core) && !lexicon.known(core) ? 1 : 0;
+  }
+
+  /** {@code token} without the non-letters at both ends. */
+  private static String letters(String token) {
     int a = 0;
     int b = token.length();
     while (a < b && !asciiLetter(token.charAt(a))) {
@@ -160,8 +278,7 @@ public final class LexiconSpaces {
     while (b > a && !asciiLetter(token.charAt(b - 1))) {
       b--;
     }
-    String core = token.substring(a, b);
-    return Lexicon.asciiLetters(core) && !lexicon.known(core) ? 1 : 0;
+    return token.substring(a, b);
   }
 
   /** The joined token of {@code parts}, or null when they may not be joined. */

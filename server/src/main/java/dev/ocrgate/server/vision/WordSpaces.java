@@ -40,6 +40,18 @@ import java.util.List;
  * The ink-gap rule ships off ({@code recognition.word_gaps}): on the held-out pages it helped
  * monospace-heavy pages as much as it hurt justified prose (bench/results/word-spaces.md).
  *
+ * <p><b>Heard, not said.</b> A space the space class reached only {@code listedProbability}
+ * for (at least that, below {@code minProbability}) is offered to a {@link LexiconSpaces}, which
+ * adds it where it cuts a token the word list does not know into words it does
+ * ({@link LexiconSpaces#heard}): {@code coveredwork}, {@code USEORINABILITY}, {@code sale,or}. The
+ * places offered are those a space may stand at ({@link #spaceable}) and, as sentences end there,
+ * after a full stop, question or exclamation mark before a capital ({@code LAW.EXCEPT}); not where
+ * the ink-gap rule ruled a space out; only on lines whose every symbol is Latin, and not on print
+ * (the caller says which lines are: {@code ocr.Recognizer} takes a light crop background in a
+ * still image as print; a video frame's lines never are): on the bench's pages every faint space
+ * the word list confirmed was a monospaced identifier's letter spacing ({@code fillcolor},
+ * {@code labelfontname}), never a lost word gap (bench/results/word-spaces.md).
+ *
  * <p>Nothing changes next to a non-Latin symbol, so Chinese characters read exactly as before
  * (Latin words inside a Chinese page are Latin text to both rules). Immutable and thread-safe.
  */
@@ -78,17 +90,36 @@ public final class WordSpaces {
 
   private final float minProbability;
   private final Gaps gaps;
+  private final float listedProbability;
+  private final LexiconSpaces listed;
 
   /**
    * @param minProbability space-class probability that makes a gap a word gap; 0 = off
    * @param gaps the ink-gap rule, {@link Gaps#OFF} for none
    */
   public WordSpaces(float minProbability, Gaps gaps) {
+    this(minProbability, gaps, 0, null);
+  }
+
+  /**
+   * With heard spaces confirmed by a word list (see the class comment).
+   *
+   * @param listedProbability space-class probability at which a space is offered to
+   *     {@code listed}; 0 = never
+   * @param listed the word list's spaces, or null (then {@code listedProbability} must be 0)
+   */
+  public WordSpaces(float minProbability, Gaps gaps, float listedProbability, LexiconSpaces listed) {
     if (!(minProbability >= 0 && minProbability <= 1)) {
       throw new IllegalArgumentException("minProbability must be in [0, 1], was " + minProbability);
     }
+    if (!(listedProbability >= 0 && listedProbability <= 1) || (listedProbability > 0 && listed == null)) {
+      throw new IllegalArgumentException("listedProbability must be in [0, 1] and needs a word list, was "
+          + listedProbability);
+    }
     this.minProbability = minProbability;
     this.gaps = gaps;
+    this.listedProbability = listedProbability;
+    this.listed = listedProbability > 0 ? listed : null;
   }
 
   /** The space-class rule only. */
@@ -103,7 +134,12 @@ public final class WordSpaces {
 
   /** The text of {@code emitted} with the spaces restored from the space class (unchanged when off). */
   public String text(CtcDecoder.Emitted emitted) {
-    return text(emitted, null, 0);
+    return text(emitted, null, 0, true);
+  }
+
+  /** Whether heard spaces are offered to a word list at all (see the class comment). */
+  public boolean offersHeard() {
+    return listed != null;
   }
 
   /**
@@ -115,8 +151,16 @@ public final class WordSpaces {
    *     {@code t·cropPixelsPerStep})
    */
   public String text(CtcDecoder.Emitted emitted, InkColumns ink, double cropPixelsPerStep) {
+    return text(emitted, ink, cropPixelsPerStep, true);
+  }
+
+  /**
+   * As {@link #text(CtcDecoder.Emitted, InkColumns, double)}, offering heard spaces to the word
+   * list only when {@code offerHeard} (false for print).
+   */
+  public String text(CtcDecoder.Emitted emitted, InkColumns ink, double cropPixelsPerStep, boolean offerHeard) {
     List<String> symbols = emitted.symbols();
-    if (minProbability == 0 && (ink == null || gaps.off())) {
+    if (minProbability == 0 && listed == null && (ink == null || gaps.off())) {
       return emitted.text();
     }
     float[] space = emitted.spaceAfter();
@@ -129,6 +173,8 @@ public final class WordSpaces {
     int[] gap = ink == null || gaps.off() ? null : gaps(emitted, said, ink, cropPixelsPerStep);
     double wordGap = gap == null || ink.separation() < gaps.minSeparation()
         ? -1 : wordGap(symbols, said, gap, ink.bodyHeight());
+    boolean offer = offerHeard && listed != null && symbols.stream().allMatch(x -> latin(x) || " ".equals(x));
+    List<Integer> heard = new ArrayList<>(); // offsets into out where a space was heard, not said
     StringBuilder out = new StringBuilder();
     int first = said.isEmpty() ? symbols.size() : said.get(0);
     symbols.subList(0, first).forEach(out::append);
@@ -144,14 +190,28 @@ public final class WordSpaces {
       boolean spoken = b > a + 1;
       boolean word = spoken || (minProbability > 0 && space[a] >= minProbability
           && spaceable(symbols.get(a), symbols.get(b)));
+      boolean gapSaysNo = false;
       if (wordGap > 0 && latin(symbols.get(a)) && latin(symbols.get(b))) {
         word = byGap(word, gap[k], wordGap, symbols.get(a), symbols.get(b));
+        gapSaysNo = inBand(gap[k], wordGap);
       }
       if (word) {
         out.append(spoken ? between : " ");
+      } else if (offer && !gapSaysNo && space[a] >= listedProbability
+          && (spaceable(symbols.get(a), symbols.get(b)) || sentenceEnd(symbols.get(a), symbols.get(b)))) {
+        heard.add(out.length());
       }
     }
-    return out.toString();
+    if (heard.isEmpty()) {
+      return out.toString();
+    }
+    return listed.heard(out.toString(), heard.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  /** A full stop, question or exclamation mark before a Latin capital ({@code LAW.EXCEPT}). */
+  static boolean sentenceEnd(String a, String b) {
+    return (".".equals(a) || "?".equals(a) || "!".equals(a))
+        && letterOrDigit(b) && Character.isUpperCase(b.codePointAt(0));
   }
 
   private boolean byGap(boolean word, int gap, double wordGap, String a, String b) {

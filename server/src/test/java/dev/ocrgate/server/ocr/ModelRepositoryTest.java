@@ -74,6 +74,22 @@ class ModelRepositoryTest {
     assertThat(ModelRepository.load(dir).lexicon().size()).isEqualTo(2);
   }
 
+  @Test
+  void verify_heardSpacesWithoutAWordList_failsStartupSayingWhy(@TempDir Path tmp) throws Exception {
+    Path dir = copyOfModelFolder(tmp);
+    Path yaml = dir.resolve("model.yaml");
+    String text = Files.readString(yaml);
+    String changed = text.replaceAll("(?m)^  lexicon: .*\n", "");
+    assertThat(changed).isNotEqualTo(text).containsPattern("(?m)^  lexicon_space_probability: 0\\.\\d*[1-9]");
+    Files.delete(yaml);
+    Files.writeString(yaml, changed);
+    assertThatThrownBy(() -> ModelRepository.load(dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("recognition.lexicon_space_probability needs files.lexicon");
+    Files.writeString(yaml, changed.replaceFirst("(?m)^  lexicon_space_probability: .*$", "  lexicon_space_probability: 0"));
+    assertThat(ModelRepository.load(dir).lexicon()).isNull();
+  }
+
   /** Rewrites the copy's model.yaml (a new file: the copy's is a link to the repository's) to name {@code words}. */
   private static Path withLexicon(Path dir, String words) throws Exception {
     Path yaml = dir.resolve("model.yaml");

@@ -93,7 +93,8 @@ class WordSpacesGoldenTest {
     String[] parts = {"Set ", "fixedsize", " and ", "regular", " to draw the ", "distortion", " of a ",
         "middle", " node."};
     BufferedImage page = page(parts, 13, "DejaVu Serif", "DejaVu Sans Mono");
-    try (OcrModule withoutList = withModelYaml(yaml -> yaml.replaceFirst("(?m)^  lexicon: .*\\n", ""))) {
+    try (OcrModule withoutList = withModelYaml(yaml -> yaml.replaceFirst("(?m)^  lexicon: .*\\n", "")
+        .replaceFirst("(?m)^  lexicon_space_probability: .*$", "  lexicon_space_probability: 0"))) {
       OcrResult r = withoutList.pipeline().recognize(OcrRequest.of(TextImages.toRgb(page)))
           .get(SharedPipeline.TIMEOUT_SECONDS, TimeUnit.SECONDS);
       assertThat(r.lines().stream().map(TextLine::getText).collect(Collectors.joining(" ")))

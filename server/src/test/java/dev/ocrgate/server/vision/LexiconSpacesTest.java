@@ -142,6 +142,90 @@ class LexiconSpacesTest {
     assertThat(shipped.line(read)).isSameAs(read);
   }
 
+  /** Offsets of the {@code |} marks in {@code marked}, and the line without them. */
+  private static String heard(LexiconSpaces spaces, String marked) {
+    List<Integer> at = new java.util.ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (char c : marked.toCharArray()) {
+      if (c == '|') {
+        at.add(line.length());
+      } else {
+        line.append(c);
+      }
+    }
+    return spaces.heard(line.toString(), at.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '#', value = {
+      // the subtitle bench's run-together words, with the places the model heard a space
+      "a covered|work of#a covered work of",
+      "USE|OR|INABILITY#USE OR INABILITY",
+      "the recipients|a copy#the recipients a copy",
+      "A|patent license#A patent license",
+      "for sale,|or#for sale, or",
+      "APPLICABLE LAW.|EXCEPT#APPLICABLE LAW. EXCEPT",
+      "Major|Component, or#Major Component, or",
+      "An\"|entity|transaction\"#An\" entity transaction\"",
+      // fewest cuts: a heard place inside a part stays shut
+      "fin|ally|terminates your#finally terminates your",
+      // ... also where the list has a rare word: ora (Latin, plural of os) is listed
+      "PARTIES|OR|A#PARTIES ORA"})
+  void verify_heardPlaces_cutAnUnknownToken_intoKnownWords(String marked, String expected) {
+    assertThat(heard(shipped, marked)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '#', value = {
+      // the token is a word: heard or not, it stays
+      "in|to the#into the",
+      "rat|io#ratio",
+      // a part is not a word (a lone s is a fragment, nnn no word)
+      "holder|s#holders",
+      "x|nnn|yyy#xnnnyyy",
+      // digits are no word
+      "cover|123#cover123"})
+  void verify_heardPlaces_thatDoNotGiveKnownWords_changeNothing(String marked, String line) {
+    assertThat(heard(shipped, marked)).isEqualTo(line);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '#', value = {
+      // a fragment of a word the model split (held-out pages): the joins mend it, no cut
+      "The orient|at ion attribute#The orientat ion attribute",
+      "x-terminal-emu lat|or program#x-terminal-emu lator program"})
+  void verify_aFragmentOfASplitWord_isNotCut(String marked, String line) {
+    assertThat(heard(shipped, marked)).isEqualTo(line);
+    assertThat(shipped.line(heard(shipped, marked))).as("and the joins mend it").doesNotContain("at ion", "lat or");
+  }
+
+  @Test
+  void verify_twoWaysWithTheFewestCuts_leaveTheToken() {
+    LexiconSpaces spaces = new LexiconSpaces(Lexicon.of(List.of("for", "every", "fore", "very")));
+    assertThat(heard(spaces, "for|e|very")).as("for every / fore very").isEqualTo("forevery");
+    assertThat(heard(spaces, "for|every")).isEqualTo("for every");
+  }
+
+  @Test
+  void verify_nothingHeard_returnsTheSameString() {
+    String line = "coveredwork";
+    assertThat(shipped.heard(line, new int[0])).isSameAs(line);
+    assertThat(shipped.heard(line, new int[] {3})).isSameAs(line); // cove + redwork: not both words
+  }
+
+  @Property(tries = 300)
+  void verify_heard_onlyAddsSpaces(@ForAll("lines") String line, @ForAll("offsets") List<Integer> at) {
+    int[] heard = at.stream().filter(i -> i < line.length()).mapToInt(Integer::intValue).toArray();
+    String out = SPACES.heard(line, heard);
+    assertThat(out.replaceAll("\\s", "")).isEqualTo(line.replaceAll("\\s", ""));
+    assertThat(out.length() - line.length()).isBetween(0, heard.length);
+  }
+
+  @Provide
+  Arbitrary<List<Integer>> offsets() {
+    return Arbitraries.integers().between(0, 60).list().ofMaxSize(8);
+  }
+
   @Property(tries = 300)
   void verify_onlyWhitespaceChanges(@ForAll("lines") String line) {
     String out = SPACES.line(line);
@@ -151,7 +235,8 @@ class LexiconSpacesTest {
   @Provide
   Arbitrary<String> lines() {
     Arbitrary<String> token = Arbitraries.of("rat", "io", "s", "i", "ze", "set", "call", "for", "callfor",
-        "stab", "le", "x2", "=", ".", "\"/etc/cron", "dai", "ly/apt\"", "Io", "canbe", "7", "-");
+        "stab", "le", "x2", "=", ".", "\"/etc/cron", "dai", "ly/apt\"", "Io", "canbe", "7", "-",
+        "holderis", "itemsa", "DATAOR", "case,fort");
     Arbitrary<String> gap = Arbitraries.of(" ", "  ", "\t");
     return Arbitraries.lazy(() -> token.list().ofMinSize(0).ofMaxSize(12)).flatMap(tokens ->
         gap.list().ofSize(tokens.size()).map(gaps -> {

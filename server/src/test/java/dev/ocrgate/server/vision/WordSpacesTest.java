@@ -12,6 +12,62 @@ class WordSpacesTest {
     return new CtcDecoder.Emitted(s, spaceAfter, new float[spaceAfter.length], 0.9f);
   }
 
+  private static final LexiconSpaces LISTED = new LexiconSpaces(Lexicon.of(List.of(
+      "covered", "work", "law", "except", "sources", "list", "sale", "or")));
+
+  /** {@code symbols} with space probability {@code p} after the symbols at {@code after}, 0 elsewhere. */
+  private static CtcDecoder.Emitted heardAt(String symbols, float p, int... after) {
+    float[] space = new float[symbols.codePointCount(0, symbols.length())];
+    for (int i : after) {
+      space[i] = p;
+    }
+    return emitted(symbols, space);
+  }
+
+  @Test
+  void verify_aFaintSpace_isAddedWhereTheWordListConfirmsIt() {
+    WordSpaces spaces = new WordSpaces(0.1f, WordSpaces.Gaps.OFF, 0.01f, LISTED);
+    assertThat(spaces.text(heardAt("coveredwork", 0.01f, 6))).isEqualTo("covered work");
+    assertThat(spaces.text(heardAt("coveredwork", 0.0099f, 6))).as("below the setting").isEqualTo("coveredwork");
+    assertThat(spaces.text(heardAt("coveredwork", 0.05f, 4))).as("cover + edwork: not words").isEqualTo("coveredwork");
+    assertThat(new WordSpaces(0.1f).text(heardAt("coveredwork", 0.05f, 6))).as("no word list").isEqualTo("coveredwork");
+    assertThat(spaces.text(heardAt("sale,or", 0.05f, 4))).isEqualTo("sale, or");
+  }
+
+  @Test
+  void verify_afterAFullStop_onlyBeforeACapital() {
+    WordSpaces spaces = new WordSpaces(0.1f, WordSpaces.Gaps.OFF, 0.01f, LISTED);
+    assertThat(spaces.text(heardAt("LAW.EXCEPT", 0.05f, 3))).isEqualTo("LAW. EXCEPT");
+    assertThat(spaces.text(heardAt("sources.list", 0.05f, 7))).isEqualTo("sources.list");
+  }
+
+  @Test
+  void verify_printIsNotOffered() {
+    WordSpaces spaces = new WordSpaces(0.1f, WordSpaces.Gaps.OFF, 0.01f, LISTED);
+    assertThat(spaces.text(heardAt("coveredwork", 0.05f, 6), null, 0, false)).isEqualTo("coveredwork");
+    assertThat(spaces.text(heardAt("coveredwork", 0.05f, 6), null, 0, true)).isEqualTo("covered work");
+  }
+
+  @Test
+  void verify_aDecodedLineInAFrame_readsItsFrameText() {
+    CtcDecoder.Decoded print = new CtcDecoder.Decoded("coveredwork", 0.9f, 1, 2, "covered work");
+    assertThat(print.inFrame()).isEqualTo(new CtcDecoder.Decoded("covered work", 0.9f, 1, 2, "covered work"));
+    CtcDecoder.Decoded same = new CtcDecoder.Decoded("covered work", 0.9f);
+    assertThat(same.inFrame()).isSameAs(same);
+  }
+
+  @Test
+  void verify_aLineWithAnotherScript_isNotOffered() {
+    WordSpaces spaces = new WordSpaces(0.1f, WordSpaces.Gaps.OFF, 0.01f, LISTED);
+    assertThat(spaces.text(heardAt("中coveredwork", 0.05f, 7))).isEqualTo("中coveredwork");
+  }
+
+  @Test
+  void verify_faintSpacesWithoutAWordList_areRefused() {
+    assertThatThrownBy(() -> new WordSpaces(0.1f, WordSpaces.Gaps.OFF, 0.01f, null))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void verify_spaceHeardBetweenLatinLetters_isInserted() {
     CtcDecoder.Emitted e = emitted("Thestorm", 0, 0.001f, 0.3f, 0, 0.008f, 0, 0, 0);
