@@ -38,7 +38,8 @@ public final class ModelConfig {
     /**
      * Optional word list (one word per line, UTF-8, {@code #} comments) for the word spaces of
      * Latin-only images ({@code vision.LexiconSpaces}) and for the spaces heard faintly
-     * ({@code recognition.lexicon_space_probability}, which must then be 0); absent = off.
+     * ({@code recognition.lexicon_space_probability}); absent = off, and that setting must then
+     * be 0.
      */
     @JsonProperty public String lexicon;
   }

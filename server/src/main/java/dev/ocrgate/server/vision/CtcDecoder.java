@@ -26,6 +26,11 @@ public final class CtcDecoder {
    * whatever the background (the same string as {@code text} when that changes nothing).
    */
   public record Decoded(String text, float confidence, float firstX, float lastX, String frameText) {
+    public Decoded {
+      java.util.Objects.requireNonNull(text, "text");
+      java.util.Objects.requireNonNull(frameText, "frameText");
+    }
+
     public Decoded(String text, float confidence, float firstX, float lastX) {
       this(text, confidence, firstX, lastX, text);
     }

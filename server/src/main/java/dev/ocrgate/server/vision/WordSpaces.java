@@ -47,8 +47,9 @@ import java.util.List;
  * places offered are those a space may stand at ({@link #spaceable}) and, as sentences end there,
  * after a full stop, question or exclamation mark before a capital ({@code LAW.EXCEPT}); not where
  * the ink-gap rule ruled a space out; only on lines whose every symbol is Latin, and not on print
- * (the caller says which lines are: {@code ocr.Recognizer} takes a light crop background in a
- * still image as print; a video frame's lines never are): on the bench's pages every faint space
+ * (the caller says which lines are: {@code ocr.Recognizer} takes a light crop background as
+ * print, and a video frame's lines read the text offered whatever their background,
+ * {@link CtcDecoder.Decoded#frameText}): on the bench's pages every faint space
  * the word list confirmed was a monospaced identifier's letter spacing ({@code fillcolor},
  * {@code labelfontname}), never a lost word gap (bench/results/word-spaces.md).
  *
