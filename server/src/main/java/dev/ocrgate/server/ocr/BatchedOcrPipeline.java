@@ -315,7 +315,11 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     }
   }
 
-  /** The boxes a request reads (detected, or as its selector chose), the detected ones, and their order. */
+  /**
+   * The boxes a request reads (detected, or as its selector chose), the detected ones, and their
+   * order; {@code boxes} is the {@code detected} list itself when no box of the selector's own was
+   * chosen.
+   */
   private record Selected(List<Quad> boxes, List<Quad> detected, int[] order) {}
 
   /**
@@ -336,7 +340,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     if (chosen.size() != order.length) {
       throw new IllegalStateException("line selector answered " + chosen.size() + " boxes for " + order.length);
     }
-    List<Quad> read = new ArrayList<>(boxes);
+    List<Quad> read = boxes; // copied on the first box of the selector's own
     int[] kept = new int[order.length];
     int n = 0;
     for (int k = 0; k < order.length; k++) {
@@ -344,6 +348,9 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
       if (q != null) {
         kept[n++] = order[k];
         if (q != inImage.get(k)) { // a box of its own; the detected one is read as detected
+          if (read == boxes) {
+            read = new ArrayList<>(boxes);
+          }
           read.set(order[k], q.translate(-r.region.x(), -r.region.y()));
         }
       }

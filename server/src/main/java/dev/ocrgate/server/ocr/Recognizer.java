@@ -114,10 +114,11 @@ public final class Recognizer {
    * steps} input pixels of the crop scaled to {@code min(scaledWidth, planeW)}).
    */
   private CtcDecoder.Decoded decoded(CtcDecoder.Emitted e, RgbImage crop, double perStep, float firstX, float lastX) {
-    InkColumns ink = wordSpaces.usesInk() ? InkColumns.of(crop) : null;
-    String frame = wordSpaces.text(e, ink, perStep, true);
-    String text = wordSpaces.offersHeard() && LineCrops.lightBackground(crop, BatchedOcrPipeline.PRINT_MIN_LUMA)
-        ? wordSpaces.text(e, ink, perStep, false) : frame;
+    WordSpaces.Spaced spaced = wordSpaces.spaced(e, wordSpaces.usesInk() ? InkColumns.of(crop) : null, perStep);
+    String frame = spaced.withHeard();
+    // the crop's background is looked at only for a line the heard spaces changed
+    String text = !frame.equals(spaced.said()) && LineCrops.lightBackground(crop, BatchedOcrPipeline.PRINT_MIN_LUMA)
+        ? spaced.said() : frame;
     return new CtcDecoder.Decoded(text, e.confidence(), firstX, lastX, frame);
   }
 

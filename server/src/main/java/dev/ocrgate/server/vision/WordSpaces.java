@@ -46,10 +46,10 @@ import java.util.List;
  * ({@link LexiconSpaces#heard}): {@code coveredwork}, {@code USEORINABILITY}, {@code sale,or}. The
  * places offered are those a space may stand at ({@link #spaceable}) and, as sentences end there,
  * after a full stop, question or exclamation mark before a capital ({@code LAW.EXCEPT}); not where
- * the ink-gap rule ruled a space out; only on lines whose every symbol is Latin, and not on print
- * (the caller says which lines are: {@code ocr.Recognizer} takes a light crop background as
- * print, and a video frame's lines read the text offered whatever their background,
- * {@link CtcDecoder.Decoded#frameText}): on the bench's pages every faint space
+ * the ink-gap rule ruled a space out; only on lines whose every symbol is Latin. {@link #spaced}
+ * gives the text with and without them, and the caller keeps them off print ({@code
+ * ocr.Recognizer} takes a light crop background as print; a video frame's lines keep them
+ * whatever their background, {@link CtcDecoder.Decoded#frameText}): on the bench's pages every faint space
  * the word list confirmed was a monospaced identifier's letter spacing ({@code fillcolor},
  * {@code labelfontname}), never a lost word gap (bench/results/word-spaces.md).
  *
@@ -135,12 +135,7 @@ public final class WordSpaces {
 
   /** The text of {@code emitted} with the spaces restored from the space class (unchanged when off). */
   public String text(CtcDecoder.Emitted emitted) {
-    return text(emitted, null, 0, true);
-  }
-
-  /** Whether heard spaces are offered to a word list at all (see the class comment). */
-  public boolean offersHeard() {
-    return listed != null;
+    return text(emitted, null, 0);
   }
 
   /**
@@ -152,17 +147,24 @@ public final class WordSpaces {
    *     {@code t·cropPixelsPerStep})
    */
   public String text(CtcDecoder.Emitted emitted, InkColumns ink, double cropPixelsPerStep) {
-    return text(emitted, ink, cropPixelsPerStep, true);
+    return spaced(emitted, ink, cropPixelsPerStep).withHeard();
   }
 
   /**
-   * As {@link #text(CtcDecoder.Emitted, InkColumns, double)}, offering heard spaces to the word
-   * list only when {@code offerHeard} (false for print).
+   * A line's text without the heard spaces (for print) and with those the word list confirmed
+   * ({@code withHeard}: the same string when there are none).
    */
-  public String text(CtcDecoder.Emitted emitted, InkColumns ink, double cropPixelsPerStep, boolean offerHeard) {
+  public record Spaced(String said, String withHeard) {}
+
+  /**
+   * As {@link #text(CtcDecoder.Emitted, InkColumns, double)}, the text once without the heard
+   * spaces and once with them (see the class comment), decided in one pass.
+   */
+  public Spaced spaced(CtcDecoder.Emitted emitted, InkColumns ink, double cropPixelsPerStep) {
     List<String> symbols = emitted.symbols();
     if (minProbability == 0 && listed == null && (ink == null || gaps.off())) {
-      return emitted.text();
+      String text = emitted.text();
+      return new Spaced(text, text);
     }
     float[] space = emitted.spaceAfter();
     List<Integer> said = new ArrayList<>(); // indices of non-space symbols
@@ -174,7 +176,6 @@ public final class WordSpaces {
     int[] gap = ink == null || gaps.off() ? null : gaps(emitted, said, ink, cropPixelsPerStep);
     double wordGap = gap == null || ink.separation() < gaps.minSeparation()
         ? -1 : wordGap(symbols, said, gap, ink.bodyHeight());
-    boolean offer = offerHeard && listed != null && symbols.stream().allMatch(x -> latin(x) || " ".equals(x));
     List<Integer> heard = new ArrayList<>(); // offsets into out where a space was heard, not said
     StringBuilder out = new StringBuilder();
     int first = said.isEmpty() ? symbols.size() : said.get(0);
@@ -198,15 +199,16 @@ public final class WordSpaces {
       }
       if (word) {
         out.append(spoken ? between : " ");
-      } else if (offer && !gapSaysNo && space[a] >= listedProbability
+      } else if (listed != null && !gapSaysNo && space[a] >= listedProbability
           && (spaceable(symbols.get(a), symbols.get(b)) || sentenceEnd(symbols.get(a), symbols.get(b)))) {
         heard.add(out.length());
       }
     }
-    if (heard.isEmpty()) {
-      return out.toString();
+    String text = out.toString();
+    if (heard.isEmpty() || !symbols.stream().allMatch(x -> latin(x) || " ".equals(x))) {
+      return new Spaced(text, text);
     }
-    return listed.heard(out.toString(), heard.stream().mapToInt(Integer::intValue).toArray());
+    return new Spaced(text, listed.heard(text, heard.stream().mapToInt(Integer::intValue).toArray()));
   }
 
   /** A full stop, question or exclamation mark before a Latin capital ({@code LAW.EXCEPT}). */

@@ -44,8 +44,8 @@ class WordSpacesTest {
   @Test
   void verify_printIsNotOffered() {
     WordSpaces spaces = new WordSpaces(0.1f, WordSpaces.Gaps.OFF, 0.01f, LISTED);
-    assertThat(spaces.text(heardAt("coveredwork", 0.05f, 6), null, 0, false)).isEqualTo("coveredwork");
-    assertThat(spaces.text(heardAt("coveredwork", 0.05f, 6), null, 0, true)).isEqualTo("covered work");
+    assertThat(spaces.spaced(heardAt("coveredwork", 0.05f, 6), null, 0).said()).isEqualTo("coveredwork");
+    assertThat(spaces.spaced(heardAt("coveredwork", 0.05f, 6), null, 0).withHeard()).isEqualTo("covered work");
   }
 
   @Test
