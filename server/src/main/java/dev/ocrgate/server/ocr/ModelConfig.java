@@ -1,10 +1,12 @@
 package dev.ocrgate.server.ocr;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ocrgate.server.vision.CharDictionary;
 import dev.ocrgate.server.vision.DbParams;
 import dev.ocrgate.server.vision.DetResize;
 import dev.ocrgate.server.vision.RecResize;
 import dev.ocrgate.server.vision.Lexicon;
+import dev.ocrgate.server.vision.LexiconRespelling;
 import dev.ocrgate.server.vision.LexiconSpaces;
 import dev.ocrgate.server.vision.WordSpaces;
 import java.util.ArrayList;
@@ -89,6 +91,13 @@ public final class ModelConfig {
      */
     @JsonProperty public float lexicon_space_probability = 0f;
     /**
+     * A Latin word the word list ({@code files.lexicon}) does not know is replaced by a known word
+     * one letter edit away when the recogniser gives that word at least this ratio of the read
+     * word's CTC probability on the same steps ({@code vision.LexiconRespelling}); 0 = off. Needs
+     * {@code files.lexicon}.
+     */
+    @JsonProperty public float lexicon_respell_ratio = 0f;
+    /**
      * Word spaces from the ink gaps of the line crop, as ratios to the line's own word gap
      * ({@code vision.WordSpaces}); all 0 = off.
      */
@@ -108,6 +117,12 @@ public final class ModelConfig {
               word_gaps.min_separation, word_gaps.max_overruled),
           lexicon == null ? 0 : lexicon_space_probability,
           lexicon == null ? null : new LexiconSpaces(lexicon));
+    }
+
+    /** The respelling of unknown Latin words, or null when off or without a word list. */
+    LexiconRespelling respelling(Lexicon lexicon, CharDictionary dictionary) {
+      return lexicon == null || lexicon_respell_ratio == 0 ? null
+          : new LexiconRespelling(lexicon, dictionary, lexicon_respell_ratio);
     }
 
     RecResize resize() {
@@ -160,6 +175,10 @@ public final class ModelConfig {
     require(unit(recognition.lexicon_space_probability), "recognition.lexicon_space_probability must be in [0, 1]");
     require(recognition.lexicon_space_probability == 0 || files.lexicon != null,
         "recognition.lexicon_space_probability needs files.lexicon to confirm the spaces (set it to 0 without a word list)");
+    require(recognition.lexicon_respell_ratio >= 0 && recognition.lexicon_respell_ratio <= 1,
+        "recognition.lexicon_respell_ratio must be in [0, 1] (0 = off)");
+    require(recognition.lexicon_respell_ratio == 0 || files.lexicon != null,
+        "recognition.lexicon_respell_ratio needs files.lexicon to know the words (set it to 0 without a word list)");
     require(recognition.latin_unclip_ratio >= 0 && recognition.latin_unclip_ratio <= 10,
         "recognition.latin_unclip_ratio must be in [0, 10] (0 = off)");
     require(recognition.word_gaps != null, "recognition.word_gaps must not be empty");

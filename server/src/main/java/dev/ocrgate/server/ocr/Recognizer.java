@@ -24,7 +24,9 @@ import java.util.List;
  * by greedy CTC; Latin word spaces are decided from the space class's
  * probability between characters and from the ink gaps of the crop ({@link WordSpaces},
  * {@code recognition.word_space_probability}, {@code recognition.word_gaps}; spaces heard more
- * faintly where the word list confirms them, {@code recognition.lexicon_space_probability}).
+ * faintly where the word list confirms them, {@code recognition.lexicon_space_probability}); Latin
+ * words the word list does not know are respelled when the model nearly said a known word one
+ * letter away ({@code recognition.lexicon_respell_ratio}, {@link dev.ocrgate.server.vision.LexiconRespelling}).
  * Results come back in the order of the input.
  *
  * <p>Thread-safe: the session is, the input buffer is per thread, everything else is immutable.
@@ -49,7 +51,7 @@ public final class Recognizer {
     this.session = session;
     this.resize = resize;
     this.dictionary = dictionary;
-    this.decoder = new CtcDecoder(dictionary);
+    this.decoder = new CtcDecoder(dictionary, config.respelling(lexicon, dictionary));
     this.wordSpaces = config.wordSpaces(lexicon);
     this.bgr = "bgr".equals(config.channel_order);
     this.maxBatch = maxBatch;

@@ -9,13 +9,21 @@ import java.util.List;
  * class at each step, merge repeats, drop blanks. The confidence is the mean probability of the
  * steps that produced a character (0 when none did). Each emitted symbol also keeps the highest
  * probability the space class had on the steps after it and before the next symbol, for
- * {@link WordSpaces}. Stateless; thread-safe.
+ * {@link WordSpaces}. With a {@link LexiconRespelling}, Latin words the word list does not know
+ * are respelled on the greedy path before it is read. Stateless; thread-safe.
  */
 public final class CtcDecoder {
   private final CharDictionary dictionary;
+  private final LexiconRespelling respelling;
 
   public CtcDecoder(CharDictionary dictionary) {
+    this(dictionary, null);
+  }
+
+  /** With unknown Latin words respelled on the greedy path before it is read ({@code respelling}; null = never). */
+  public CtcDecoder(CharDictionary dictionary, LexiconRespelling respelling) {
     this.dictionary = dictionary;
+    this.respelling = respelling;
   }
 
   /**
@@ -91,13 +99,8 @@ public final class CtcDecoder {
     }
     int valid = Math.min(steps, validSteps);
     int spaceClass = dictionary.spaceIndex();
-    List<String> symbols = new ArrayList<>();
-    float[] space = new float[valid];
-    float[] centre = new float[valid];
-    int runStart = 0;
-    double sum = 0;
-    int prev = -1;
     int base = n * steps * classes;
+    int[] path = new int[valid];
     for (int t = 0; t < valid; t++) {
       int row = base + t * classes;
       int best = 0;
@@ -108,14 +111,28 @@ public final class CtcDecoder {
           best = c;
         }
       }
+      path[t] = best;
+    }
+    if (respelling != null) {
+      path = respelling.respell(probs, base, classes, path);
+    }
+    List<String> symbols = new ArrayList<>();
+    float[] space = new float[valid];
+    float[] centre = new float[valid];
+    int runStart = 0;
+    double sum = 0;
+    int prev = -1;
+    for (int t = 0; t < valid; t++) {
+      int row = base + t * classes;
+      int best = path[t];
       if (best != 0 && best != prev) {
         symbols.add(dictionary.symbol(best));
-        sum += bestP;
+        sum += probs[row + best];
         runStart = t;
       }
       if (best != 0) {
         centre[symbols.size() - 1] = (runStart + t) / 2f;
-      } else if (best == 0 && !symbols.isEmpty()) {
+      } else if (!symbols.isEmpty()) {
         int last = symbols.size() - 1;
         space[last] = Math.max(space[last], probs[row + spaceClass]);
       }

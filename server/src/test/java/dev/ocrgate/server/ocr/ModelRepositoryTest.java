@@ -86,8 +86,24 @@ class ModelRepositoryTest {
     assertThatThrownBy(() -> ModelRepository.load(dir))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("recognition.lexicon_space_probability needs files.lexicon");
-    Files.writeString(yaml, changed.replaceFirst("(?m)^  lexicon_space_probability: .*$", "  lexicon_space_probability: 0"));
+    Files.writeString(yaml, changed.replaceFirst("(?m)^  lexicon_space_probability: .*$", "  lexicon_space_probability: 0")
+        .replaceFirst("(?m)^  lexicon_respell_ratio: .*$", "  lexicon_respell_ratio: 0"));
     assertThat(ModelRepository.load(dir).lexicon()).isNull();
+  }
+
+  @Test
+  void verify_respellingWithoutAWordList_failsStartupSayingWhy(@TempDir Path tmp) throws Exception {
+    Path dir = copyOfModelFolder(tmp);
+    Path yaml = dir.resolve("model.yaml");
+    String text = Files.readString(yaml);
+    String changed = text.replaceAll("(?m)^  lexicon: .*\n", "")
+        .replaceFirst("(?m)^  lexicon_space_probability: .*$", "  lexicon_space_probability: 0");
+    assertThat(changed).containsPattern("(?m)^  lexicon_respell_ratio: 0\\.\\d*[1-9]");
+    Files.delete(yaml);
+    Files.writeString(yaml, changed);
+    assertThatThrownBy(() -> ModelRepository.load(dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("recognition.lexicon_respell_ratio needs files.lexicon");
   }
 
   /** Rewrites the copy's model.yaml (a new file: the copy's is a link to the repository's) to name {@code words}. */

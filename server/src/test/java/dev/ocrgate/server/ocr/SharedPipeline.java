@@ -1,14 +1,19 @@
 package dev.ocrgate.server.ocr;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ocrgate.server.batch.BatchListener;
 import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.testing.RepoPaths;
 import io.grpc.Status;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * The production OCR once per test JVM (loading takes seconds): {@link OcrModule} as the server
@@ -44,6 +49,32 @@ public final class SharedPipeline {
       module.warmUp();
     }
     return module;
+  }
+
+  /**
+   * A separate module on the shipped model set with its model.yaml changed by {@code change}
+   * (which must change it), written under {@code dir} with links to the other files; warmed up.
+   * The caller closes it.
+   */
+  public static OcrModule withModelYaml(Path dir, UnaryOperator<String> change) throws Exception {
+    Path models = Files.createDirectories(dir.resolve("models"));
+    try (var files = Files.list(RepoPaths.modelDir())) {
+      for (Path f : files.toList()) {
+        if (!f.getFileName().toString().equals("model.yaml")) {
+          Files.createSymbolicLink(models.resolve(f.getFileName()), f.toAbsolutePath());
+        }
+      }
+    }
+    String yaml = Files.readString(RepoPaths.modelDir().resolve("model.yaml"));
+    String changed = change.apply(yaml);
+    assertThat(changed).as("the change applies to model.yaml").isNotEqualTo(yaml);
+    Files.writeString(models.resolve("model.yaml"), changed);
+    OcrgateConfig config = new OcrgateConfig();
+    config.models = List.of(models.toString());
+    config.engine.provider = "cpu";
+    OcrModule changedModule = OcrModule.create(config);
+    changedModule.warmUp();
+    return changedModule;
   }
 
   /** Reads {@code request} through the production pipeline, waiting at most {@link #TIMEOUT_SECONDS}. */

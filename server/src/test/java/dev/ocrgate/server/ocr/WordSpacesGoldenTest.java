@@ -3,18 +3,14 @@ package dev.ocrgate.server.ocr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ocrgate.api.v1.TextLine;
-import dev.ocrgate.server.config.OcrgateConfig;
 import dev.ocrgate.server.testing.BurnedFrame;
-import dev.ocrgate.server.testing.RepoPaths;
 import dev.ocrgate.server.testing.TextImages;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
@@ -66,26 +62,8 @@ class WordSpacesGoldenTest {
     return withModelYaml(yaml -> yaml.replaceFirst("(?m)^  word_gaps: .*$", "  word_gaps: " + gaps));
   }
 
-  /** The shipped model set with its model.yaml changed by {@code change} (a copy; must change it). */
   private OcrModule withModelYaml(java.util.function.UnaryOperator<String> change) throws Exception {
-    Path models = Files.createDirectories(dir.resolve("models"));
-    try (var files = Files.list(RepoPaths.modelDir())) {
-      for (Path f : files.toList()) {
-        if (!f.getFileName().toString().equals("model.yaml")) {
-          Files.createSymbolicLink(models.resolve(f.getFileName()), f.toAbsolutePath());
-        }
-      }
-    }
-    String yaml = Files.readString(RepoPaths.modelDir().resolve("model.yaml"));
-    String changed = change.apply(yaml);
-    assertThat(changed).as("the change applies to model.yaml").isNotEqualTo(yaml);
-    Files.writeString(models.resolve("model.yaml"), changed);
-    OcrgateConfig config = new OcrgateConfig();
-    config.models = List.of(models.toString());
-    config.engine.provider = "cpu";
-    OcrModule module = OcrModule.create(config);
-    module.warmUp();
-    return module;
+    return SharedPipeline.withModelYaml(dir, change);
   }
 
   @Test
@@ -94,7 +72,8 @@ class WordSpacesGoldenTest {
         "middle", " node."};
     BufferedImage page = page(parts, 13, "DejaVu Serif", "DejaVu Sans Mono");
     try (OcrModule withoutList = withModelYaml(yaml -> yaml.replaceFirst("(?m)^  lexicon: .*\\n", "")
-        .replaceFirst("(?m)^  lexicon_space_probability: .*$", "  lexicon_space_probability: 0"))) {
+        .replaceFirst("(?m)^  lexicon_space_probability: .*$", "  lexicon_space_probability: 0")
+        .replaceFirst("(?m)^  lexicon_respell_ratio: .*$", "  lexicon_respell_ratio: 0"))) {
       OcrResult r = withoutList.pipeline().recognize(OcrRequest.of(TextImages.toRgb(page)))
           .get(SharedPipeline.TIMEOUT_SECONDS, TimeUnit.SECONDS);
       assertThat(r.lines().stream().map(TextLine::getText).collect(Collectors.joining(" ")))

@@ -34,6 +34,18 @@ public final class ExternalTools {
   }
 
   /**
+   * {@code file}, which a Debian package installs; fails the test in CI, skips it elsewhere, when
+   * it is missing.
+   */
+  public static java.nio.file.Path requireFile(java.nio.file.Path file, String aptPackage) {
+    if (java.nio.file.Files.isRegularFile(file)) {
+      return file;
+    }
+    missing(file + " not found (apt-get install " + aptPackage + ")");
+    throw new AssertionError("unreachable");
+  }
+
+  /**
    * The path of {@code program}; fails the test in CI, skips it elsewhere, when it is missing.
    *
    * @param aptPackage the Debian package that provides it, for the message
@@ -43,11 +55,14 @@ public final class ExternalTools {
     if (found.isPresent()) {
       return found.get();
     }
-    String msg = program + " not found on PATH (apt-get install " + aptPackage + ")";
+    missing(program + " not found on PATH (apt-get install " + aptPackage + ")");
+    throw new AssertionError("unreachable");
+  }
+
+  private static void missing(String msg) {
     if (inCi()) {
       throw new AssertionError("CI=true and " + msg + ": .ci/run must install it");
     }
     Assumptions.abort(msg);
-    throw new AssertionError("unreachable");
   }
 }
