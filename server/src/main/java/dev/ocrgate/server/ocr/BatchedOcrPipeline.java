@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Request lifecycle: region clipped (INVALID_ARGUMENT outside the image) → detection item →
  * the request's {@link LineSelector} (if any) on the detected boxes → one recognition item per
- * selected line → result. With {@code recognition.latin_unclip_ratio} set, the line items of print
- * (light background) are first cut from boxes regrown to that ratio; when a line comes back with a
+ * selected line → result. With {@code recognition.latin_unclip_ratio} set, the line items of set
+ * print in still images (light background, the box overlapping another line's) are first cut from
+ * boxes regrown to that ratio; when a line comes back with a
  * character of a non-Latin script, all the request's lines go through recognition once more from
  * their detection boxes (Chinese pages read as before; Latin pages from the crop that suits them).
  * {@link #reread} enters this lifecycle after detection, with the boxes it is given.
@@ -280,7 +281,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
       int[] order = chosen.order();
       r.chosen = chosen;
       List<RgbImage> crops = crops(part, boxes, order);
-      List<RgbImage> first = latinFirst() ? latinCrops(part, boxes, order, crops) : crops;
+      List<RgbImage> first = latinFirst(r.request) ? latinCrops(part, boxes, order, crops) : crops;
       if (classifier != null && (alwaysClassify || r.request.classifyDirection())) {
         boolean[] flags = classifier.upsideDown(crops);
         LineCrops.turnUpsideDown(crops, flags);
@@ -383,10 +384,13 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
     }
   }
 
-  /** Lines are read from Latin crops first ({@code recognition.latin_unclip_ratio} set). */
-  private boolean latinFirst() {
+  /**
+   * Lines are read from Latin crops first: {@code recognition.latin_unclip_ratio} set, and a still
+   * image (FULL mode; a video frame's lines are never print).
+   */
+  private boolean latinFirst(OcrRequest request) {
     float latin = config.recognition.latin_unclip_ratio;
-    return latin > 0 && latin != config.detection.unclip_ratio;
+    return latin > 0 && latin != config.detection.unclip_ratio && request.mode() == OcrRequest.Mode.FULL;
   }
 
   /** The upright crop of each box, in reading order, as detected. */
@@ -401,18 +405,36 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
   /**
    * The Latin crops: each box regrown to {@code recognition.latin_unclip_ratio} where its detected
    * crop shows dark print on a light background (median luma of its edge rows at least
-   * {@link #PRINT_MIN_LUMA}); other lines (subtitles, text over video) keep their detected crop.
+   * {@link #PRINT_MIN_LUMA}) and the box overlaps another box of the image (set print, where the
+   * detected crop takes in parts of the lines above and below); other lines (a lone line,
+   * subtitles, text over video) keep their detected crop. {@code detected} itself when no box is
+   * regrown (one recognition pass then).
    */
   private List<RgbImage> latinCrops(RgbImage part, List<Quad> boxes, int[] order, List<RgbImage> detected) {
     float from = config.detection.unclip_ratio;
     float to = config.recognition.latin_unclip_ratio;
     List<RgbImage> crops = new ArrayList<>(order.length);
+    boolean regrown = false;
     for (int k = 0; k < order.length; k++) {
-      crops.add(LineCrops.lightBackground(detected.get(k), PRINT_MIN_LUMA)
+      boolean print = crowded(boxes, order[k]) && LineCrops.lightBackground(detected.get(k), PRINT_MIN_LUMA);
+      crops.add(print
           ? LineCrops.crop(part, Unclip.regrow(boxes.get(order[k]), from, to), config.recognition.tall_ratio)
           : detected.get(k));
+      regrown |= print;
     }
-    return crops;
+    return regrown ? crops : detected;
+  }
+
+  /** Whether the bounding box of {@code boxes[i]} overlaps (with positive area) another one's. */
+  static boolean crowded(List<Quad> boxes, int i) {
+    Quad a = boxes.get(i);
+    for (int j = 0; j < boxes.size(); j++) {
+      Quad b = boxes.get(j);
+      if (j != i && a.minX() < b.maxX() && b.minX() < a.maxX() && a.minY() < b.maxY() && b.minY() < a.maxY()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private List<CompletableFuture<RecOut>> submitLines(PipelineRequest r, List<RgbImage> crops) {
@@ -428,7 +450,7 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
   }
 
   /**
-   * The second pass of {@link #latinFirst()}: when any line's Latin-crop text holds a character
+   * The second pass of {@link #latinFirst}: when any line's Latin-crop text holds a character
    * of another script, every line of the request is read again from its detection box's crop and
    * those texts replace the first (a Chinese page reads exactly as without the setting, Latin
    * words and commands on it included); a page of Latin lines keeps its first texts.

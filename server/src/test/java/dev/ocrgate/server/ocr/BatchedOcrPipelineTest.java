@@ -53,6 +53,18 @@ class BatchedOcrPipelineTest {
   }
 
   @Test
+  void verify_crowded_isABoxOverlappingAnotherOnesBoundingBox() {
+    Quad line = Quad.of(new PixelRect(100, 100, 800, 30));
+    Quad below = Quad.of(new PixelRect(100, 122, 700, 30)); // set print: overlaps by 8 rows
+    Quad touching = Quad.of(new PixelRect(100, 130, 700, 30)); // starts where the line ends
+    Quad beside = Quad.of(new PixelRect(950, 100, 100, 30));
+    assertThat(BatchedOcrPipeline.crowded(List.of(line, below), 0)).isTrue();
+    assertThat(BatchedOcrPipeline.crowded(List.of(line, below), 1)).isTrue();
+    assertThat(BatchedOcrPipeline.crowded(List.of(line, touching, beside), 0)).isFalse();
+    assertThat(BatchedOcrPipeline.crowded(List.of(line), 0)).isFalse();
+  }
+
+  @Test
   void verify_deadlinePassedBeforeInference_isDeadlineExceeded_andNothingRuns() {
     SharedPipeline.StageCounts det = SharedPipeline.detection();
     long ran = det.run();

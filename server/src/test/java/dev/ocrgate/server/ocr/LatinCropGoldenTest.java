@@ -23,13 +23,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code recognition.latin_unclip_ratio} through the real models, a model set with it off (0,
- * shipped) and one with it on (1.5, the value measured in bench/results/word-spaces.md): an
- * English page is read in one recognition pass, from the tighter crops; a Chinese page (with a
- * Latin command line on it) goes through recognition twice and reads exactly as with the setting
- * off, texts and boxes; light text on a dark background (a subtitle) keeps its detected crop.
+ * {@code recognition.latin_unclip_ratio} through the real models, a model set with it off (0, shipped) and
+ * one with it on (1.5, the value measured): an English page set tight (line boxes overlapping) is read in one
+ * recognition pass, from the tighter crops; a Chinese page set tight (with a Latin command line on
+ * it) goes through recognition twice and reads exactly as with the setting off, texts and boxes;
+ * lines that stand apart, a video frame's lines and light text on a dark background keep their
+ * detected crops (one pass, the same answer as off).
  */
 class LatinCropGoldenTest {
+  /** Line pitch of set print, as a 150-dpi page of a typeset manual has it (1.1 times the font size). */
+  private static final double TIGHT = 1.1;
+  private static final String[] CHINESE = {"软件包管理系统的配置文件位于目录中", "lsblk --output NAME,SIZE", "使用 apt-get 命令安装软件包"};
   @TempDir static Path dir;
   private static final AtomicLong OFF_LINES = new AtomicLong();
   private static final AtomicLong ON_LINES = new AtomicLong();
@@ -53,12 +57,12 @@ class LatinCropGoldenTest {
   }
 
   @Test
-  void verify_englishPage_isReadOnceFromLatinCrops() throws Exception {
+  void verify_englishPageSetTight_isReadOnceFromLatinCrops() throws Exception {
     String[] lines = {
         "MC takes care of all file operations through its menu, requiring minimal user effort.",
         "The unattended-upgrades package is mainly intended for the security upgrade.",
         "Systems: you should backup all important data on the system after the recovery."};
-    BufferedImage page = page(lines, 16, "DejaVu Serif");
+    BufferedImage page = page(lines, 16, "DejaVu Serif", TIGHT);
     long before = ON_LINES.get();
     List<TextLine> read = read(on, page);
     assertThat(read.stream().map(TextLine::getText)).containsExactly(lines);
@@ -66,22 +70,36 @@ class LatinCropGoldenTest {
   }
 
   @Test
-  void verify_chinesePage_readsAsWithTheSettingOff() throws Exception {
-    String[] lines = {"软件包管理系统的配置文件位于目录中", "lsblk --output NAME,SIZE", "使用 apt-get 命令安装软件包"};
-    BufferedImage page = page(lines, 26, "Noto Sans CJK SC");
+  void verify_chinesePageSetTight_readsAsWithTheSettingOff() throws Exception {
+    BufferedImage page = page(CHINESE, 26, "Noto Sans CJK SC", TIGHT);
     long before = ON_LINES.get();
     List<TextLine> withOn = read(on, page);
     long items = ON_LINES.get() - before;
     List<TextLine> withOff = read(off, page);
     assertThat(withOn).isEqualTo(withOff);
-    assertThat(withOff).hasSize(lines.length);
-    assertThat(items).as("recognition items: Latin crops, then every line again").isEqualTo(2L * lines.length);
+    assertThat(withOff).hasSize(CHINESE.length);
+    assertThat(items).as("recognition items: Latin crops, then every line again").isEqualTo(2L * CHINESE.length);
+  }
+
+  @Test
+  void verify_linesStandingApart_andAVideoFramesLines_keepTheirDetectedCrops() throws Exception {
+    BufferedImage apart = page(CHINESE, 26, "Noto Sans CJK SC", 2.0);
+    long before = ON_LINES.get();
+    assertThat(read(on, apart)).isEqualTo(read(off, apart)).hasSize(CHINESE.length);
+    assertThat(ON_LINES.get() - before).as("boxes apart: one pass").isEqualTo(CHINESE.length);
+
+    BufferedImage tight = page(CHINESE, 26, "Noto Sans CJK SC", TIGHT);
+    OcrRequest frame = new OcrRequest(TextImages.toRgb(tight), null, OcrRequest.Mode.SUBTITLE, 0f, false, null);
+    before = ON_LINES.get();
+    List<TextLine> withOn = on.pipeline().recognize(frame).get(SharedPipeline.TIMEOUT_SECONDS, TimeUnit.SECONDS).lines();
+    assertThat(ON_LINES.get() - before).as("a video frame: one pass").isEqualTo(CHINESE.length);
+    assertThat(withOn).isEqualTo(off.pipeline().recognize(frame).get(SharedPipeline.TIMEOUT_SECONDS, TimeUnit.SECONDS).lines());
   }
 
   @Test
   void verify_lightTextOnDark_keepsItsDetectedCrop() throws Exception {
     String[] lines = {"which may help enlighten new users.", "not meant to be executed in this order."};
-    BufferedImage frame = page(lines, 20, "DejaVu Sans", new Color(30, 30, 60), Color.WHITE);
+    BufferedImage frame = page(lines, 20, "DejaVu Sans", TIGHT, new Color(30, 30, 60), Color.WHITE);
     List<TextLine> withOn = read(on, frame);
     List<TextLine> withOff = read(off, frame);
     assertThat(withOn).isEqualTo(withOff);
@@ -93,14 +111,14 @@ class LatinCropGoldenTest {
         .get(SharedPipeline.TIMEOUT_SECONDS, TimeUnit.SECONDS).lines();
   }
 
-  /** Black lines of text on a white page, as a 150-dpi page scan holds them. */
-  private static BufferedImage page(String[] lines, int size, String family) {
-    return page(lines, size, family, Color.WHITE, Color.BLACK);
+  /** Black lines of text on a white page, {@code pitch} times the font size apart. */
+  private static BufferedImage page(String[] lines, int size, String family, double pitch) {
+    return page(lines, size, family, pitch, Color.WHITE, Color.BLACK);
   }
 
-  private static BufferedImage page(String[] lines, int size, String family, Color bg, Color fg) {
+  private static BufferedImage page(String[] lines, int size, String family, double pitchToSize, Color bg, Color fg) {
     Font font = TextImages.requireFont(family, Font.PLAIN, size, "fonts-dejavu-core fonts-noto-cjk");
-    int pitch = size * 2;
+    int pitch = (int) Math.round(size * pitchToSize);
     BufferedImage img = new BufferedImage(1000, 40 + pitch * lines.length, BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
