@@ -103,10 +103,11 @@ public final class ModelConfig {
      */
     @JsonProperty public WordGaps word_gaps = new WordGaps();
     /**
-     * Lines of set print in still images (a light background, the box overlapping another line's) are first read from a crop as {@code
-     * detection.unclip_ratio} would have been this value; a line that comes back with a
-     * character of a non-Latin script is read again from its detection box, with every other line of the image ({@code ocr.BatchedOcrPipeline}); 0 =
-     * every line from its detection box.
+     * Lines of set print in still images (a light background, the box overlapping another
+     * line's) are first read from a crop as {@code detection.unclip_ratio} would have been this
+     * value; when a line comes back with a character of a non-Latin script, every line of the
+     * image is read again from its detection box ({@code ocr.BatchedOcrPipeline}); 0 = every line
+     * from its detection box.
      */
     @JsonProperty public float latin_unclip_ratio = 0f;
 

@@ -14,10 +14,9 @@ import java.util.Set;
  * <p>The misses it is for: printed ligatures and tight letter pairs the Chinese PP-OCRv4 recogniser
  * reads as one letter ({@code fi} in {@code filter} → {@code flter}, {@code fl} → {@code foating},
  * {@code ffi} → {@code suffcient}, {@code tt} → {@code atribute}), and a letter lost between two
- * others ({@code lient}, {@code publig}). Greedy
- * CTC decoding keeps only the best class of each step; where the lost letter had some probability
- * on the steps around, the word with it can be nearly as likely as the word without it, and the
- * word list tells which of the two is a word.
+ * others ({@code lient}, {@code publig}). Greedy CTC decoding keeps only the best class of each
+ * step; where the lost letter had some probability on the steps around, the word with it can be
+ * nearly as likely as the word without it, and the word list tells which of the two is a word.
  *
  * <p><b>Rule.</b> A token is a maximal run of symbols that are ASCII letters, with non-letters
  * (spaces, punctuation, digits, other scripts) or the line's ends around it; tokens of
@@ -27,8 +26,9 @@ import java.util.Set;
  * none ({@code sep} does not become {@code Sep}). Deletions are not offered: the word list holds
  * a shorter word inside most unknown names ({@code gimp} → {@code imp}, {@code xsane} →
  * {@code sane}), and on the tuning sets no letter the model said was a wrong one to drop. Each
- * candidate is scored by its CTC probability (the sum over all alignments, the forward algorithm) on the token's steps: from the
- * step after the previous symbol's run to the step before the next symbol's run. The likeliest
+ * candidate is scored by its CTC probability (the sum over all alignments, the forward
+ * algorithm) on the token's steps: from the step after the previous symbol's run to the step
+ * before the next symbol's run. The likeliest
  * candidate replaces the token when its probability is at least {@code minRatio} times the read
  * token's on the same steps; its best alignment (Viterbi) replaces the token's steps in the path,
  * so the symbols' positions and the space class between them stay measured from the model.
