@@ -91,12 +91,16 @@ public final class Lexicon {
       return false;
     }
     for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+      if (!asciiLetter(s.charAt(i))) {
         return false;
       }
     }
     return true;
+  }
+
+  /** An ASCII letter, a-z or A-Z. */
+  static boolean asciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   /** Only upper-case ASCII letters, at least one. */

@@ -63,7 +63,7 @@ public final class LexiconRespelling {
     classLetter = new char[dictionary.classes()];
     for (int k = 1; k < dictionary.classes(); k++) {
       String s = dictionary.symbol(k);
-      if (s.length() == 1 && asciiLetter(s.charAt(0)) && letterClass[s.charAt(0)] < 0) {
+      if (s.length() == 1 && Lexicon.asciiLetter(s.charAt(0)) && letterClass[s.charAt(0)] < 0) {
         letterClass[s.charAt(0)] = k;
         classLetter[k] = s.charAt(0);
       }
@@ -200,23 +200,15 @@ public final class LexiconRespelling {
         if (t == 0) {
           sum = s <= 1 ? 1 : 0;
         } else {
+          // from the same state, the one before, and past a blank between two different labels
+          int lowest = s % 2 == 1 && s >= 3 && labels[s / 2] != labels[s / 2 - 1] ? s - 2 : Math.max(0, s - 1);
           sum = alpha[s];
-          if (s >= 1 && (viterbi ? alpha[s - 1] > sum : true)) {
-            if (viterbi) {
-              sum = alpha[s - 1];
-              arg = s - 1;
-            } else {
-              sum += alpha[s - 1];
-            }
-          }
-          if (s >= 2 && s % 2 == 1 && labels[s / 2] != labels[s / 2 - 1]) {
-            if (viterbi) {
-              if (alpha[s - 2] > sum) {
-                sum = alpha[s - 2];
-                arg = s - 2;
-              }
-            } else {
-              sum += alpha[s - 2];
+          for (int q = s - 1; q >= lowest; q--) {
+            if (!viterbi) {
+              sum += alpha[q];
+            } else if (alpha[q] > sum) {
+              sum = alpha[q];
+              arg = q;
             }
           }
         }
@@ -272,7 +264,4 @@ public final class LexiconRespelling {
     return cls > 0 && cls < classLetter.length && classLetter[cls] != 0;
   }
 
-  private static boolean asciiLetter(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  }
 }

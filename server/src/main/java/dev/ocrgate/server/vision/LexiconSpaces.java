@@ -177,11 +177,11 @@ public final class LexiconSpaces {
    */
   private boolean joinsToWord(String left, String right) {
     int a = left.length();
-    while (a > 0 && asciiLetter(left.charAt(a - 1))) {
+    while (a > 0 && Lexicon.asciiLetter(left.charAt(a - 1))) {
       a--;
     }
     int b = 0;
-    while (b < right.length() && asciiLetter(right.charAt(b))) {
+    while (b < right.length() && Lexicon.asciiLetter(right.charAt(b))) {
       b++;
     }
     return a < left.length() && b > 0 && lexicon.known(left.substring(a) + right.substring(0, b));
@@ -272,10 +272,10 @@ public final class LexiconSpaces {
   private static String letters(String token) {
     int a = 0;
     int b = token.length();
-    while (a < b && !asciiLetter(token.charAt(a))) {
+    while (a < b && !Lexicon.asciiLetter(token.charAt(a))) {
       a++;
     }
-    while (b > a && !asciiLetter(token.charAt(b - 1))) {
+    while (b > a && !Lexicon.asciiLetter(token.charAt(b - 1))) {
       b--;
     }
     return token.substring(a, b);
@@ -286,7 +286,7 @@ public final class LexiconSpaces {
     int n = parts.size();
     String first = parts.get(0);
     int coreStart = first.length();
-    while (coreStart > 0 && asciiLetter(first.charAt(coreStart - 1))) {
+    while (coreStart > 0 && Lexicon.asciiLetter(first.charAt(coreStart - 1))) {
       coreStart--;
     }
     if (coreStart == first.length() || (coreStart > 0 && digit(first.charAt(coreStart - 1)))) {
@@ -294,7 +294,7 @@ public final class LexiconSpaces {
     }
     String last = parts.get(n - 1);
     int coreEnd = 0;
-    while (coreEnd < last.length() && asciiLetter(last.charAt(coreEnd))) {
+    while (coreEnd < last.length() && Lexicon.asciiLetter(last.charAt(coreEnd))) {
       coreEnd++;
     }
     if (coreEnd == 0 || (coreEnd < last.length() && digit(last.charAt(coreEnd)))) {
@@ -341,10 +341,10 @@ public final class LexiconSpaces {
   private String split(String token, boolean capitals) {
     int a = 0;
     int b = token.length();
-    while (a < b && !asciiLetter(token.charAt(a)) && !digit(token.charAt(a))) {
+    while (a < b && !Lexicon.asciiLetter(token.charAt(a)) && !digit(token.charAt(a))) {
       a++;
     }
-    while (b > a && !asciiLetter(token.charAt(b - 1)) && !digit(token.charAt(b - 1))) {
+    while (b > a && !Lexicon.asciiLetter(token.charAt(b - 1)) && !digit(token.charAt(b - 1))) {
       b--;
     }
     String core = token.substring(a, b);
@@ -368,9 +368,6 @@ public final class LexiconSpaces {
     return found == null ? token : token.substring(0, a) + found + token.substring(b);
   }
 
-  private static boolean asciiLetter(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  }
 
   private static boolean digit(char c) {
     return c >= '0' && c <= '9';

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ocrgate.api.v1.TextLine;
 import dev.ocrgate.server.batch.BatchListener;
-import dev.ocrgate.server.config.OcrgateConfig;
-import dev.ocrgate.server.testing.RepoPaths;
 import dev.ocrgate.server.testing.TextImages;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -135,29 +132,17 @@ class LatinCropGoldenTest {
 
   /** The shipped model set with {@code recognition.latin_unclip_ratio} set (a copy of model.yaml). */
   private static OcrModule module(String name, float latinUnclipRatio, AtomicLong lines) throws Exception {
-    Path models = Files.createDirectories(dir.resolve(name));
-    try (var files = Files.list(RepoPaths.modelDir())) {
-      for (Path f : files.toList()) {
-        if (!f.getFileName().toString().equals("model.yaml")) {
-          Files.createSymbolicLink(models.resolve(f.getFileName()), f.toAbsolutePath());
-        }
-      }
-    }
-    String yaml = Files.readString(RepoPaths.modelDir().resolve("model.yaml"));
-    String changed = yaml.replaceFirst("(?m)^  latin_unclip_ratio: .*$", "  latin_unclip_ratio: " + latinUnclipRatio);
-    assertThat(changed).as("model.yaml sets recognition.latin_unclip_ratio").contains("latin_unclip_ratio: " + latinUnclipRatio);
-    Files.writeString(models.resolve("model.yaml"), changed);
-    OcrgateConfig config = new OcrgateConfig();
-    config.models = List.of(models.toString());
-    config.engine.provider = "cpu";
     BatchListener count = new BatchListener() {
       @Override
       public void onBatch(int size, long inferenceNanos, double paddingRatio) {
         lines.addAndGet(size);
       }
     };
-    OcrModule module = OcrModule.create(config, provider -> BatchListener.NONE, provider -> count);
-    module.warmUp();
-    return module;
+    return SharedPipeline.withModelYaml(dir.resolve(name), yaml -> {
+      String changed = yaml.replaceFirst("(?m)^  latin_unclip_ratio: .*$", "  latin_unclip_ratio: " + latinUnclipRatio);
+      assertThat(changed).as("model.yaml sets recognition.latin_unclip_ratio")
+          .contains("latin_unclip_ratio: " + latinUnclipRatio);
+      return changed;
+    }, count);
   }
 }

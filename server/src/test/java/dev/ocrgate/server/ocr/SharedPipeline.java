@@ -57,7 +57,20 @@ public final class SharedPipeline {
    * The caller closes it.
    */
   public static OcrModule withModelYaml(Path dir, UnaryOperator<String> change) throws Exception {
-    Path models = Files.createDirectories(dir.resolve("models"));
+    String yaml = Files.readString(RepoPaths.modelDir().resolve("model.yaml"));
+    String changed = change.apply(yaml);
+    assertThat(changed).as("the change applies to model.yaml").isNotEqualTo(yaml);
+    return withModelYaml(dir.resolve("models"), unchanged -> changed, BatchListener.NONE);
+  }
+
+  /**
+   * As {@link #withModelYaml(Path, UnaryOperator)} (the change may leave model.yaml as it is), in
+   * the model folder {@code folder} (created), its recognition batcher reporting to
+   * {@code recognition}.
+   */
+  public static OcrModule withModelYaml(Path folder, UnaryOperator<String> change, BatchListener recognition)
+      throws Exception {
+    Path models = Files.createDirectories(folder);
     try (var files = Files.list(RepoPaths.modelDir())) {
       for (Path f : files.toList()) {
         if (!f.getFileName().toString().equals("model.yaml")) {
@@ -65,14 +78,12 @@ public final class SharedPipeline {
         }
       }
     }
-    String yaml = Files.readString(RepoPaths.modelDir().resolve("model.yaml"));
-    String changed = change.apply(yaml);
-    assertThat(changed).as("the change applies to model.yaml").isNotEqualTo(yaml);
-    Files.writeString(models.resolve("model.yaml"), changed);
+    Files.writeString(models.resolve("model.yaml"),
+        change.apply(Files.readString(RepoPaths.modelDir().resolve("model.yaml"))));
     OcrgateConfig config = new OcrgateConfig();
     config.models = List.of(models.toString());
     config.engine.provider = "cpu";
-    OcrModule changedModule = OcrModule.create(config);
+    OcrModule changedModule = OcrModule.create(config, provider -> BatchListener.NONE, provider -> recognition);
     changedModule.warmUp();
     return changedModule;
   }
