@@ -12,7 +12,7 @@ import java.util.stream.Stream;
  * One evaluation set on disk: {@code <dir>/<id>.png} with its truth in {@code <dir>/<id>.txt}, as
  * written by bench/accuracy/make-dataset.sh.
  *
- * @param name the folder name (en-pages, en-pages-fresh, en-pages-fresh2, zh-pages, zh-lines, en-lines, en-subs; the *-tune sets are
+ * @param name the folder name (en-pages, en-pages-fresh, en-pages-fresh2, en-pages-fresh3, zh-pages, zh-pages-fresh, zh-lines, en-lines, en-subs; the *-tune sets are
  *     for choosing settings and never reported as a result)
  * @param lines true when every image is one line of text (Tesseract is then run with --psm 7)
  * @param chinese true for Chinese material (Tesseract -l chi_sim; word F1 is not reported)
@@ -28,7 +28,9 @@ public record EvalSet(String name, Path dir, boolean lines, boolean chinese) {
         new EvalSet("en-pages", root.resolve("en-pages"), false, false),
         new EvalSet("en-pages-fresh", root.resolve("en-pages-fresh"), false, false),
         new EvalSet("en-pages-fresh2", root.resolve("en-pages-fresh2"), false, false),
+        new EvalSet("en-pages-fresh3", root.resolve("en-pages-fresh3"), false, false),
         new EvalSet("zh-pages", root.resolve("zh-pages"), false, true),
+        new EvalSet("zh-pages-fresh", root.resolve("zh-pages-fresh"), false, true),
         new EvalSet("zh-lines", root.resolve("zh-lines"), true, true),
         new EvalSet("en-lines", root.resolve("en-lines"), true, false),
         new EvalSet("en-subs", root.resolve("en-subs"), false, false),
