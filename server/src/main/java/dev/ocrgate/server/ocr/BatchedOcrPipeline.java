@@ -20,6 +20,8 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -29,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,10 +50,11 @@ import org.slf4j.LoggerFactory;
  * <p>Request lifecycle: region clipped (INVALID_ARGUMENT outside the image) → detection item →
  * the request's {@link LineSelector} (if any) on the detected boxes → one recognition item per
  * selected line → result. With {@code recognition.latin_unclip_ratio} set, the line items of set
- * print in still images (light background, the box overlapping another line's) are first cut from
- * boxes regrown to that ratio; when a line comes back with a
- * character of a non-Latin script, all the request's lines go through recognition once more from
- * their detection boxes (Chinese pages read as before; Latin pages from the crop that suits them).
+ * print in still images (light background, the box overlapping another line's) are cut from
+ * boxes regrown to that ratio when the image's text is Latin: its widest lines are read first to
+ * learn the script, and an image with a character of another script is read from its detection
+ * boxes ({@link ScriptProbe}; Chinese pages read as before, Latin pages from the crop that suits
+ * them).
  * {@link #reread} enters this lifecycle after detection, with the boxes it is given.
  * Cancelling the result future cancels the request's
  * queued items (removed from the batch queues); its deadline is carried into both batchers as an
@@ -73,6 +77,13 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
   private static final Duration COMPLETION_GRACE = Duration.ofSeconds(1);
   /** Least median luma of a line crop's edge rows for it to count as print ({@link #latinCrops}). */
   static final int PRINT_MIN_LUMA = 180;
+  /**
+   * Lines read first (from their Latin crops) to learn an image's script ({@link ScriptProbe}). On
+   * all 8 debian-reference-zh-cn pages of the accuracy bench the three widest held Chinese; a
+   * Chinese page then costs three more line reads instead of a second pass over all its lines
+   * (bench/results/word-spaces.md, Session 17).
+   */
+  static final int PROBE_LINES = 3;
 
   /** A detection item's share of one batch run, and when that run started. */
   record DetOut(List<Quad> boxes, long inferenceNanos, long startedNanos) {}
@@ -290,26 +301,18 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
         }
       }
       r.recognitionSubmittedNanos = System.nanoTime();
-      List<CompletableFuture<RecOut>> lines = submitLines(r, first);
-      boolean twoPasses = first != crops;
-      if (twoPasses) {
-        handOvers.enter(); // the second pass still submits to recognition: close() waits for it
-      }
-      CompletableFuture.allOf(lines.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
-        try {
+      if (first == crops) {
+        List<CompletableFuture<RecOut>> lines = submitLines(r, crops);
+        CompletableFuture.allOf(lines.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
           if (error != null) {
             r.fail(error);
-          } else if (twoPasses) {
-            rereadOtherScripts(r, boxes, order, crops, lines);
           } else {
             finish(r, boxes, order, lines);
           }
-        } finally {
-          if (twoPasses) {
-            handOvers.leave();
-          }
-        }
-      });
+        });
+      } else {
+        new ScriptProbe(r, boxes, order, crops, first).start();
+      }
     } catch (RuntimeException e) {
       log.error("OCR failed between detection and recognition", e);
       r.fail(Status.INTERNAL.withDescription("OCR failed").asException());
@@ -450,34 +453,124 @@ public final class BatchedOcrPipeline implements OcrPipeline, AutoCloseable {
   }
 
   /**
-   * The second pass of {@link #latinFirst}: when any line's Latin-crop text holds a character
-   * of another script, every line of the request is read again from its detection box's crop and
-   * those texts replace the first (a Chinese page reads exactly as without the setting, Latin
-   * words and commands on it included); a page of Latin lines keeps its first texts.
+   * How a still image with set print ({@link #latinCrops} regrew a box) is read: the script
+   * decides which crops suit it, and the script is known only from recognition. So the
+   * {@link #PROBE_LINES} widest lines are read first, from their Latin crops. When they all hold
+   * Latin text, the other lines are read from their Latin crops too; when any line then holds a
+   * character of another script, or a probe line already did (a Chinese page), every line is
+   * read from its detected crop instead and those texts are the result, exactly as without the
+   * setting. A line whose Latin crop is its detected crop is read once for both.
+   *
+   * <p>Invariant: the result holds either every line's detected-crop text or every line's
+   * Latin-crop text, the latter only when all of them are Latin text. A pass that may submit
+   * another holds a {@link HandOvers} entry until it has, so {@link #close} waits for it.
    */
-  private void rereadOtherScripts(PipelineRequest r, List<Quad> boxes, int[] order, List<RgbImage> crops,
-      List<CompletableFuture<RecOut>> lines) {
-    if (r.result.isDone()) {
-      return;
+  private final class ScriptProbe {
+    private final PipelineRequest r;
+    private final List<Quad> boxes;
+    private final int[] order;
+    private final List<RgbImage> detected;
+    private final List<RgbImage> latin;
+    /** Readings of the Latin and of the detected crops, in reading order (null = not read). */
+    private final List<CompletableFuture<RecOut>> fromLatin;
+    private final List<CompletableFuture<RecOut>> fromDetected;
+
+    ScriptProbe(PipelineRequest r, List<Quad> boxes, int[] order, List<RgbImage> detected, List<RgbImage> latin) {
+      this.r = r;
+      this.boxes = boxes;
+      this.order = order;
+      this.detected = detected;
+      this.latin = latin;
+      this.fromLatin = new ArrayList<>(Collections.nCopies(latin.size(), null));
+      this.fromDetected = new ArrayList<>(Collections.nCopies(detected.size(), null));
     }
-    try {
-      boolean latin = lines.stream().allMatch(f -> LatinText.only(f.join().text().text()));
-      if (latin) {
-        finish(r, boxes, order, lines);
+
+    void start() {
+      List<CompletableFuture<RecOut>> probe = new ArrayList<>();
+      for (int k : widest(latin, PROBE_LINES)) {
+        probe.add(read(fromLatin, latin, k));
+      }
+      then(probe, () -> {
+        if (!allLatin(fromLatin)) {
+          readAll(fromDetected, detected, null);
+          return;
+        }
+        readAll(fromLatin, latin, () -> {
+          if (allLatin(fromLatin)) {
+            finish(r, boxes, order, fromLatin);
+          } else {
+            readAll(fromDetected, detected, null);
+          }
+        });
+      });
+    }
+
+    /**
+     * Reads every line of {@code crops} not yet read into {@code into}; then runs {@code next},
+     * or finishes with those texts when it is null.
+     */
+    private void readAll(List<CompletableFuture<RecOut>> into, List<RgbImage> crops, Runnable next) {
+      for (int k = 0; k < crops.size(); k++) {
+        read(into, crops, k);
+      }
+      if (next != null) {
+        then(into, next);
         return;
       }
-      List<CompletableFuture<RecOut>> reread = submitLines(r, crops);
-      CompletableFuture.allOf(reread.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
+      CompletableFuture.allOf(into.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
         if (error != null) {
           r.fail(error);
         } else {
-          finish(r, boxes, order, reread);
+          finish(r, boxes, order, into);
         }
       });
-    } catch (RuntimeException e) {
-      log.error("OCR failed between recognition passes", e);
-      r.fail(Status.INTERNAL.withDescription("OCR failed").asException());
     }
+
+    private CompletableFuture<RecOut> read(List<CompletableFuture<RecOut>> into, List<RgbImage> crops, int k) {
+      CompletableFuture<RecOut> f = into.get(k);
+      if (f == null) {
+        f = submitLines(r, List.of(crops.get(k))).get(0);
+        into.set(k, f);
+        if (latin.get(k) == detected.get(k)) {
+          fromLatin.set(k, f);
+          fromDetected.set(k, f);
+        }
+      }
+      return f;
+    }
+
+    /** Runs {@code next} once {@code lines} are read (it may submit more: a hand-over is held). */
+    private void then(List<CompletableFuture<RecOut>> lines, Runnable next) {
+      handOvers.enter();
+      CompletableFuture.allOf(lines.stream().filter(f -> f != null).toArray(CompletableFuture[]::new))
+          .whenComplete((v, error) -> {
+            try {
+              if (error != null) {
+                r.fail(error);
+              } else if (!r.result.isDone()) {
+                next.run();
+              }
+            } catch (RuntimeException e) {
+              log.error("OCR failed between recognition passes", e);
+              r.fail(Status.INTERNAL.withDescription("OCR failed").asException());
+            } finally {
+              handOvers.leave();
+            }
+          });
+    }
+  }
+
+  /** Whether every line read so far holds Latin text only (nulls: not read, skipped). */
+  private static boolean allLatin(List<CompletableFuture<RecOut>> lines) {
+    return lines.stream().allMatch(f -> f == null || LatinText.only(f.join().text().text()));
+  }
+
+  /** Indices of the {@code n} crops that are widest at recognition height (most characters), ascending. */
+  private int[] widest(List<RgbImage> crops, int n) {
+    return IntStream.range(0, crops.size()).boxed()
+        .sorted(Comparator.comparingInt((Integer k) -> recResize.scaledWidth(crops.get(k))).reversed()
+            .thenComparing(k -> k))
+        .limit(n).mapToInt(Integer::intValue).sorted().toArray();
   }
 
   private void finish(PipelineRequest r, List<Quad> boxes, int[] order, List<CompletableFuture<RecOut>> lines) {
