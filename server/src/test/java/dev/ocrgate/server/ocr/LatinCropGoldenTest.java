@@ -12,6 +12,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -100,6 +101,26 @@ class LatinCropGoldenTest {
     assertThat(withOff.stream().map(TextLine::getText)).contains("软件包管理");
     assertThat(items).as("recognition items: Latin crops, then the detected crops of the lines regrown")
         .isBetween((long) lines.length + 1, 2L * lines.length);
+  }
+
+  @Test
+  void verify_closeRightAfterASetTightPage_stillAnswersIt_throughEveryPass() throws Exception {
+    String[] lines = {
+        "The unattended-upgrades package is mainly intended for the security upgrade.",
+        "See the manual page for the configuration of the package.",
+        "lsblk --output NAME,SIZE,TYPE,MOUNTPOINT",
+        "软件包管理系统的配置文件位于目录中"};
+    BufferedImage page = page(lines, 22, "Noto Sans CJK SC", TIGHT);
+    List<TextLine> expected = read(off, page);
+    OcrModule closing = module("closing", 1.5f, new AtomicLong());
+    CompletableFuture<OcrResult> answer;
+    try {
+      answer = closing.pipeline().recognize(OcrRequest.of(TextImages.toRgb(page)));
+    } finally {
+      closing.close(); // drains: the probe's passes still submit to recognition
+    }
+    assertThat(answer).isDone();
+    assertThat(answer.get().lines()).isEqualTo(expected);
   }
 
   @Test
