@@ -74,14 +74,10 @@ class LatinCropGoldenTest {
   @Test
   void verify_chinesePageSetTight_readsAsWithTheSettingOff_afterOnlyTheProbe() throws Exception {
     String[] lines = {CHINESE[0], CHINESE[1], CHINESE[2], "ls -l /etc/apt/sources.list", "安装软件包之前先更新列表"};
-    BufferedImage page = page(lines, 26, "Noto Sans CJK SC", TIGHT);
-    long before = ON_LINES.get();
-    List<TextLine> withOn = read(on, page);
-    long items = ON_LINES.get() - before;
-    List<TextLine> withOff = read(off, page);
-    assertThat(withOn).isEqualTo(withOff);
-    assertThat(withOff).hasSize(lines.length);
-    assertThat(items).as("recognition items: at most the probe's lines read twice (Latin crop, detected crop)")
+    OnAndOff read = onAndOff(page(lines, 26, "Noto Sans CJK SC", TIGHT));
+    assertThat(read.withOn()).isEqualTo(read.withOff());
+    assertThat(read.withOff()).hasSize(lines.length);
+    assertThat(read.items()).as("recognition items: at most the probe's lines read twice (Latin crop, detected crop)")
         .isBetween((long) lines.length, (long) lines.length + BatchedOcrPipeline.PROBE_LINES);
   }
 
@@ -92,14 +88,10 @@ class LatinCropGoldenTest {
         "apt-get install --no-install-recommends",
         "dpkg-reconfigure --priority=low debconf",
         "软件包管理"};
-    BufferedImage page = page(lines, 26, "Noto Sans CJK SC", TIGHT);
-    long before = ON_LINES.get();
-    List<TextLine> withOn = read(on, page);
-    long items = ON_LINES.get() - before;
-    List<TextLine> withOff = read(off, page);
-    assertThat(withOn).isEqualTo(withOff);
-    assertThat(withOff.stream().map(TextLine::getText)).contains("软件包管理");
-    assertThat(items).as("recognition items: Latin crops, then the detected crops of the lines regrown")
+    OnAndOff read = onAndOff(page(lines, 26, "Noto Sans CJK SC", TIGHT));
+    assertThat(read.withOn()).isEqualTo(read.withOff());
+    assertThat(read.withOff().stream().map(TextLine::getText)).contains("软件包管理");
+    assertThat(read.items()).as("recognition items: Latin crops, then the detected crops of the lines regrown")
         .isBetween((long) lines.length + 1, 2L * lines.length);
   }
 
@@ -146,6 +138,16 @@ class LatinCropGoldenTest {
     List<TextLine> withOff = read(off, frame);
     assertThat(withOn).isEqualTo(withOff);
     assertThat(withOff).hasSize(lines.length);
+  }
+
+  /** One image read with the setting on and off, and the recognition items the read with it on took. */
+  private record OnAndOff(List<TextLine> withOn, List<TextLine> withOff, long items) {}
+
+  private static OnAndOff onAndOff(BufferedImage image) throws Exception {
+    long before = ON_LINES.get();
+    List<TextLine> withOn = read(on, image);
+    long items = ON_LINES.get() - before;
+    return new OnAndOff(withOn, read(off, image), items);
   }
 
   private static List<TextLine> read(OcrModule module, BufferedImage image) throws Exception {
