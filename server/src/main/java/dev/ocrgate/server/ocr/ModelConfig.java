@@ -104,10 +104,10 @@ public final class ModelConfig {
     @JsonProperty public WordGaps word_gaps = new WordGaps();
     /**
      * Lines of set print in still images (a light background, the box overlapping another
-     * line's) are first read from a crop as {@code detection.unclip_ratio} would have been this
-     * value; when a line comes back with a character of a non-Latin script, every line of the
-     * image is read again from its detection box ({@code ocr.BatchedOcrPipeline}); 0 = every line
-     * from its detection box.
+     * line's) are read from a crop as {@code detection.unclip_ratio} would have been this value
+     * when the image's text is Latin: its widest lines are read first to learn that, and an image
+     * with a character of a non-Latin script is read from its detection boxes
+     * ({@code ocr.BatchedOcrPipeline.ScriptProbe}); 0 = every line from its detection box.
      */
     @JsonProperty public float latin_unclip_ratio = 0f;
 

@@ -1,6 +1,7 @@
 package dev.ocrgate.server.vision;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -59,7 +60,7 @@ public final class LexiconRespelling {
     }
     this.lexicon = lexicon;
     this.logMinRatio = Math.log(minRatio);
-    java.util.Arrays.fill(letterClass, -1);
+    Arrays.fill(letterClass, -1);
     classLetter = new char[dictionary.classes()];
     for (int k = 1; k < dictionary.classes(); k++) {
       String s = dictionary.symbol(k);
@@ -263,5 +264,4 @@ public final class LexiconRespelling {
   private boolean letter(int cls) {
     return cls > 0 && cls < classLetter.length && classLetter[cls] != 0;
   }
-
 }

@@ -368,7 +368,6 @@ public final class LexiconSpaces {
     return found == null ? token : token.substring(0, a) + found + token.substring(b);
   }
 
-
   private static boolean digit(char c) {
     return c >= '0' && c <= '9';
   }
