@@ -59,7 +59,7 @@ import java.util.List;
  *
  * <p>Not thread-safe: one per {@link CueGrouper}.
  */
-final class SubtitleLines {
+public final class SubtitleLines {
   /** Gap between chained lines of a block, in anchor heights: the server's stacked rows' gap. */
   static final double MAX_GAP = Rows.MAX_STACK_GAP;
   static final double MAX_HEIGHT_RATIO = 1.6;
@@ -67,6 +67,15 @@ final class SubtitleLines {
   static final int MIN_LEARNED = 6;
   static final int WINDOW = 64;
   static final int MIN_CHARS = 2;
+
+  /**
+   * A line with fewer than {@value #MIN_CHARS} letters and digits: never subtitle text by itself
+   * (the Size rule below). The server reads a frame again when every line it found is such a line
+   * (StreamFramesCall's second read of an answer without text).
+   */
+  public static boolean tooShort(String text) {
+    return TextSimilarity.normalize(text).length < MIN_CHARS;
+  }
   static final int MIN_OFF_PLACE_CHARS = 6;
   /** Latin lower-case letters that stand no higher than an x: a word of them has a low box. */
   static final String X_HEIGHT_LETTERS = "acemnorsuvwxz";

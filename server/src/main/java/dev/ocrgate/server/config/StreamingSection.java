@@ -77,6 +77,15 @@ public final class StreamingSection {
    * pipeline (ignored with an upstream). Default 1000.
    */
   @JsonProperty public long reread_lines_ms = 1000;
+  /**
+   * SUBTITLE mode: an empty answer from a frame that showed light text is read a second time, by
+   * the first frame that would reuse it; that read shows the detector the area enlarged by this
+   * factor, within the model's {@code max_side_len}. PP-OCRv4's detector gives no box for one or
+   * two letters beside busy texture at their own size (`in` at 60 px, `If` at 30 px) and finds
+   * them at 1.5-2x. Costs one larger detection where such an answer was empty. In [1, 4]; 1 =
+   * the second read sees what the first saw. Default 2.
+   */
+  @JsonProperty public double empty_retry_scale = 2;
   /** Default similarity for two frames' texts to belong to one cue, in (0, 1]. Default 0.8. */
   @JsonProperty public float cue_similarity = 0.8f;
   /**
@@ -204,6 +213,9 @@ public final class StreamingSection {
     }
     if (gap_frames == null || !List.of("read", "learn", "reuse").contains(gap_frames)) {
       throw new ConfigException("streaming.gap_frames must be read, learn or reuse, got " + gap_frames);
+    }
+    if (!(empty_retry_scale >= 1 && empty_retry_scale <= 4)) { // 4: OcrRequest.MAX_DETECTION_SCALE
+      throw new ConfigException("streaming.empty_retry_scale must be in [1, 4], got " + empty_retry_scale);
     }
     if (reread_lines_ms < 0 || reread_lines_ms > 60_000) {
       throw new ConfigException("streaming.reread_lines_ms must be in [0, 60000], got " + reread_lines_ms);

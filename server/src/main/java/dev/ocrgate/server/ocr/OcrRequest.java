@@ -13,10 +13,13 @@ import io.grpc.Deadline;
  * @param minConfidence lines below this are dropped; 0 or less = the model's default
  * @param classifyDirection run the direction classifier on each line (if the model has one)
  * @param deadline the call's deadline, or null for none
- * @param detectionScale the detector sees the region scaled by at most this (the model's own
- *     resize when that is smaller), in (0, 1]; 1 = the model's resize alone. Only detection sees
- *     the smaller input: boxes are mapped back and line crops are cut from the full-resolution
- *     region. Set by subtitle streams that know their line height (see SubtitleBand).
+ * @param detectionScale in (0, {@value #MAX_DETECTION_SCALE}]: up to 1, the detector sees the
+ *     region scaled by at most this (the model's own resize when that is smaller); 1 = the model's
+ *     resize alone. Above 1, it sees the region enlarged by this, the model's resize limit
+ *     ignored but its longer-side cap kept (DetResize). Only detection sees the scaled input: boxes
+ *     are mapped back and line crops are cut from the full-resolution region. Set by subtitle
+ *     streams: below 1 where they know their line height (see SubtitleBand), above 1 for a second
+ *     look at an area that showed text and gave no line (see StreamFramesCall).
  * @param lines which detected lines to recognise, or null for all of them. A local pipeline
  *     recognises only the lines it selects; a pipeline that forwards the request to an upstream
  *     server ignores it (the upstream recognises every line), so it may only save work, never
@@ -32,9 +35,13 @@ public record OcrRequest(
     double detectionScale,
     LineSelector lines) {
 
+  /** The largest {@code detectionScale}: an enlargement beyond it would only cost. */
+  public static final double MAX_DETECTION_SCALE = 4;
+
   public OcrRequest {
-    if (!(detectionScale > 0 && detectionScale <= 1)) {
-      throw new IllegalArgumentException("detectionScale must be in (0, 1], was " + detectionScale);
+    if (!(detectionScale > 0 && detectionScale <= MAX_DETECTION_SCALE)) {
+      throw new IllegalArgumentException(
+          "detectionScale must be in (0, " + MAX_DETECTION_SCALE + "], was " + detectionScale);
     }
   }
 
@@ -67,6 +74,11 @@ public record OcrRequest(
   public PixelRect regionInImage() {
     return region == null ? PixelRect.of(image) : Regions.clip(
         region.x(), region.y(), region.width(), region.height(), image.width(), image.height());
+  }
+
+  /** This request with the detector's input scaled by {@code scale} instead (see the record's doc). */
+  public OcrRequest withDetectionScale(double scale) {
+    return new OcrRequest(image, region, mode, minConfidence, classifyDirection, deadline, scale, lines);
   }
 
   /** The whole image, FULL mode, defaults, no deadline. */

@@ -6,6 +6,7 @@ import dev.ocrgate.api.v1.FrameResult;
 import dev.ocrgate.api.v1.StreamFramesRequest;
 import dev.ocrgate.api.v1.StreamFramesResponse;
 import dev.ocrgate.api.v1.TextLine;
+import dev.ocrgate.cues.SubtitleLines;
 import dev.ocrgate.server.config.StreamingSection;
 import dev.ocrgate.server.ocr.LineSelector;
 import dev.ocrgate.server.ocr.OcrPipeline;
@@ -88,7 +89,7 @@ import org.slf4j.LoggerFactory;
  * on: that frame cannot arrive before the failed read was answered (flow control), so whether it
  * reuses depends on the frames and the OCR outcomes, not on when they completed; it is read and
  * becomes the frame later ones reuse. In SUBTITLE mode an empty answer that showed light text is
- * read twice ({@link #reuse}).
+ * read twice, the second time enlarged ({@link #reuse}).
  *
  * <p>Rate limits: every frame is charged to the caller's {@link FrameGate} (installed by the
  * rate-limit interceptor in the call's Context) before it is read. A refused frame is not read;
@@ -524,6 +525,11 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
         : null).thenCompose(mine -> mine != null ? CompletableFuture.completedFuture(mine) : before);
   }
 
+  /** {@code result} has no line that may be subtitle text by its length ({@link SubtitleLines#tooShort}). */
+  private static boolean noSubtitleText(OcrResult result) {
+    return result.lines().stream().allMatch(line -> SubtitleLines.tooShort(line.getText()));
+  }
+
   private static int lettersAndDigits(OcrResult result) {
     int n = 0;
     for (TextLine line : result.lines()) {
@@ -589,17 +595,20 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
    * ({@link #readItself}, started on the thread that failed {@code from}'s read).
    *
    * <p>An empty answer that showed light text is read twice. When {@code from} was read (not
-   * repeated, see {@link #stillNoText}), showed light text and answered no lines, the first frame
-   * routed to reuse it ({@link PendingFrame#retriedBy}, chosen here on the context, in arrival
-   * order) is read itself, and the later frames that reuse {@code from} take that frame's answer
-   * ({@code reused_from_seq}: that frame), or {@code from}'s if that read failed. The detector
-   * misses a small subtitle in one crop and finds it in the next frame's pixels (held-out
-   * short-test sub-07: `是一个原` not found in the first frame of a locked band, found in the four
-   * after it), and without this the miss was repeated for every frame the rule found unchanged,
-   * 1.1 s of that cue. Costs at most one read per read frame, only where a frame that shows light
-   * text answers nothing. Deterministic like the rest: which frame retries depends on arrival
-   * order, whether it does on {@code from}'s answer. A retrying frame holds no permit (as a failed
-   * read's fallback, see the class comment).
+   * repeated, see {@link #stillNoText}), showed light text and answered no line a cue could use
+   * ({@link #noSubtitleText}), the first frame routed to reuse it ({@link PendingFrame#retriedBy},
+   * chosen here on the context, in arrival order) is read itself, and the later frames that reuse
+   * {@code from} take that frame's answer ({@code reused_from_seq}: that frame), or {@code from}'s
+   * if that read failed. The detector misses a small subtitle in one crop and finds it in the next
+   * frame's pixels (held-out short-test sub-07: `是一个原` not found in the first frame of a locked
+   * band, found in the four after it), and without this the miss was repeated for every frame the
+   * rule found unchanged, 1.1 s of that cue. The retrying frame's detector sees its area enlarged
+   * ({@code streaming.empty_retry_scale}): PP-OCRv4 gives no box, or one round a single letter, for
+   * a one- or two-letter word beside busy texture at its own size and finds it at 1.5-2x
+   * (docs/architecture.md). Costs at most one read per read frame, only where a frame that shows
+   * light text answers nothing a cue could use. Deterministic like the rest: which frame retries
+   * depends on arrival order, whether it does on {@code from}'s answer. A retrying frame holds no
+   * permit (as a failed read's fallback, see the class comment).
    */
   private CompletableFuture<OcrResult> reuse(PendingFrame from, PendingFrame p, PreparedFrame f, OcrRequest own) {
     if (gaps != null && from.lightText && from.retriedBy == null) {
@@ -611,9 +620,9 @@ final class StreamFramesCall implements StreamObserver<StreamFramesRequest> {
       if (r == null) { // from's read failed: its failure, or p's own read
         return withdrawn ? from.ocr : readItself(p, f, own);
       }
-      if (retry != null && r.lines().isEmpty() && !from.reused()) {
+      if (retry != null && noSubtitleText(r) && !from.reused()) {
         if (retry == p) {
-          return readItself(p, f, own);
+          return readItself(p, f, own.withDetectionScale(settings.empty_retry_scale));
         }
         return retried.handle((mine, e) -> {
           p.reusedFromSeq = e == null ? retry.seq : from.readSeq();

@@ -46,8 +46,10 @@ public record DetResize(String limitType, int limitSideLen, int maxSideLen) {
    * {width, height} of the detector input for a {@code w} × {@code h} image scaled by at most
    * {@code scaleCap}: the ratio is the smaller of the limit's (see {@link #size(int, int)}) and
    * {@code scaleCap}, so a cap never scales up beyond what the limit gives; then each side is
-   * rounded to the nearest multiple of 32 (at least 32). A cap of 1 or more, or not a positive
-   * number, is no cap.
+   * rounded to the nearest multiple of 32 (at least 32). A cap of exactly 1, or not a positive
+   * number, is no cap. A {@code scaleCap} above 1 is not a cap but an enlargement: the image is
+   * scaled by exactly that, the limit ignored, and the longer side still capped at {@code
+   * maxSideLen} (see {@link #ratio}).
    */
   public int[] size(int w, int h, double scaleCap) {
     double ratio = ratio(w, h, scaleCap);
@@ -69,7 +71,17 @@ public record DetResize(String limitType, int limitSideLen, int maxSideLen) {
     return Math.max(32, (v + 31) / 32 * 32);
   }
 
+  /**
+   * The one scale factor for a {@code w} × {@code h} image: the limit's (or {@code scaleCap} when
+   * that is below it, or {@code scaleCap} itself when above 1), then capped so the longer side is
+   * at most {@code maxSideLen}. An enlargement is for a caller that knows the text is small for
+   * the detector (a subtitle stream's second look at an area that showed text and gave no line);
+   * {@code maxSideLen} bounds its cost like every other input's.
+   */
   private double ratio(int w, int h, double scaleCap) {
+    if (scaleCap > 1) {
+      return Math.min(scaleCap, (double) maxSideLen / Math.max(w, h));
+    }
     double ratio = 1.0;
     if ("min".equals(limitType)) {
       int shorter = Math.min(w, h);

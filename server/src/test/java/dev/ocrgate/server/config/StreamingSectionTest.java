@@ -117,4 +117,19 @@ class StreamingSectionTest {
           .hasMessageContaining("streaming.queue_share must be in (0, 1]");
     }
   }
+
+  @Test
+  void verify_emptyRetryScale_outsideOneToFour_isRefusedByName() {
+    StreamingSection s = new StreamingSection();
+    assertThat(s.empty_retry_scale).isEqualTo(2.0);
+    for (double ok : new double[] {1, 1.5, 4}) {
+      s.empty_retry_scale = ok;
+      assertThatCode(s::validate).doesNotThrowAnyException();
+    }
+    for (double bad : new double[] {0.99, 0, -1, 4.01, Double.NaN, Double.POSITIVE_INFINITY}) {
+      s.empty_retry_scale = bad;
+      assertThatThrownBy(s::validate).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("streaming.empty_retry_scale must be in [1, 4]");
+    }
+  }
 }

@@ -124,6 +124,20 @@ class GeometryTest {
   }
 
   @Test
+  void verify_detResize_scaleAboveOne_enlargesByExactlyIt_withinTheLongerSideCap() {
+    DetResize max = new DetResize("max", 960, 2000);
+    // A 480p band: 2x, past the 960 limit (which only ever shrinks).
+    assertThat(max.keepingAspect(854, 150, 2.0)).containsExactly(1708, 300);
+    assertThat(max.size(854, 150, 2.0)).containsExactly(1696, 288);
+    // A 720p band: 2x would be 2560 wide, so 2000 / 1280 = 1.5625.
+    assertThat(max.keepingAspect(1280, 164, 2.0)).containsExactly(2000, 256);
+    // min: the limit's own upscale is replaced, not multiplied.
+    assertThat(new DetResize("min", 736, 4000).keepingAspect(900, 260, 1.5)).containsExactly(1350, 390);
+    // 1 is still no cap at all (the model's resize).
+    assertThat(max.keepingAspect(1280, 164, 1.0)).containsExactly(960, 123);
+  }
+
+  @Test
   void verify_recResize_bucketsWidths() {
     RecResize r = new RecResize(48, new int[] {160, 320, 640});
     assertThat(r.bucket(100)).isEqualTo(160);
