@@ -19,6 +19,7 @@ import dev.ocrgate.server.OcrgateServer;
 import dev.ocrgate.server.batch.BatchListener;
 import dev.ocrgate.server.config.EngineSection;
 import dev.ocrgate.server.config.OcrgateConfig;
+import dev.ocrgate.server.config.StreamingSection;
 import dev.ocrgate.server.engine.OnnxEngine;
 import dev.ocrgate.server.ocr.BatchedOcrPipeline;
 import dev.ocrgate.server.ocr.ModelRepository;
@@ -361,37 +362,91 @@ class SubtitleRegionStreamTest {
     assertCues(s, truth);
   }
 
+  @Test
+  void verify_anAnswerOfOneLetter_isReadAgainInTheNextFrame_enlarged() throws Exception {
+    List<SubtitleVideo.SrtCue> truth = List.of(new SubtitleVideo.SrtCue(1, 500, 4000, "Please take your seats"));
+    List<SubtitleVideo.DecodedFrame> frames = video(truth, "FontName=DejaVu Sans,FontSize=22,Outline=2,MarginV=12", "");
+    int first = 0;
+    while (frames.get(first).ptsMs() < 600) {
+      first++;
+    }
+    missOnce.arm(frames.get(first).rgb(), true, frames.get(first + 1).rgb());
+    TestStream s;
+    List<Double> scales;
+    try {
+      s = stream(frames, BOTTOM_QUARTER);
+      scales = missOnce.watchedScales();
+    } finally {
+      assertThat(missOnce.disarm()).as("the armed frame was read").isTrue();
+    }
+
+    List<FrameResult> r = s.results();
+    assertThat(r.get(first).getLinesList()).extracting(TextLine::getText).as("the read of one letter")
+        .containsExactly("P");
+    FrameResult again = r.get(first + 1);
+    assertThat(again.hasReusedFromSeq()).as("read itself, not the one letter").isFalse();
+    assertThat(again.getLinesList()).extracting(TextLine::getText).containsExactly("Please take your seats");
+    assertThat(scales).as("the second read's detection scale").containsExactly(new StreamingSection().empty_retry_scale);
+    assertCues(s, truth);
+  }
+
   /**
    * The real pipeline, except that once {@link #arm armed} with a frame's pixels, the first read of
-   * that frame answers no lines: the detector missing a subtitle in one frame and finding it in the
-   * next, which the real models do (held-out bench video short-test sub-07) but not on demand.
+   * that frame answers no lines, or only the first letter of its first line: the detector missing
+   * a subtitle in one frame and finding it in the next, which the real models do (held-out bench
+   * video short-test sub-07) but not on demand, or boxing one letter of a short word (short-fresh7
+   * sub-130: the `n` of `in`). It also keeps the detection scale of every read of a watched frame.
    */
   private static final class MissOnce implements OcrPipeline {
     private final OcrPipeline real;
     private final AtomicReference<byte[]> target = new AtomicReference<>();
     private final AtomicBoolean missed = new AtomicBoolean();
+    private volatile boolean oneLetter;
+    private final AtomicReference<byte[]> watched = new AtomicReference<>();
+    private final List<Double> watchedScales = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     MissOnce(OcrPipeline real) {
       this.real = real;
     }
 
     void arm(byte[] frame) {
+      arm(frame, false, null);
+    }
+
+    /** Arms a miss of {@code frame} (one letter kept if {@code oneLetter}); watches {@code watch}. */
+    void arm(byte[] frame, boolean oneLetter, byte[] watch) {
       missed.set(false);
+      this.oneLetter = oneLetter;
+      watchedScales.clear();
+      watched.set(watch);
       target.set(frame);
     }
 
     /** Disarms; whether a read was missed since {@link #arm}. */
     boolean disarm() {
       target.set(null);
+      watched.set(null);
       return missed.get();
+    }
+
+    /** The detection scales the watched frame was read with since {@link #arm}. */
+    List<Double> watchedScales() {
+      return List.copyOf(watchedScales);
     }
 
     @Override
     public CompletableFuture<OcrResult> recognize(OcrRequest request) {
+      byte[] w = watched.get();
+      if (w != null && Arrays.equals(w, request.image().data())) {
+        watchedScales.add(request.detectionScale());
+      }
       byte[] t = target.get();
       if (t != null && Arrays.equals(t, request.image().data()) && target.compareAndSet(t, null)) {
         missed.set(true);
-        return real.recognize(request).thenApply(r -> new OcrResult(List.of(), r.timing()));
+        boolean letter = oneLetter;
+        return real.recognize(request).thenApply(r -> new OcrResult(letter && !r.lines().isEmpty()
+            ? List.of(r.lines().get(0).toBuilder().setText(r.lines().get(0).getText().substring(0, 1)).build())
+            : List.of(), r.timing()));
       }
       return real.recognize(request);
     }
