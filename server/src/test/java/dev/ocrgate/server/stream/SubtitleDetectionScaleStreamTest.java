@@ -120,6 +120,19 @@ class SubtitleDetectionScaleStreamTest {
     return s;
   }
 
+  /**
+   * {@code cues} burned over {@code seconds} of the lavfi {@code background} at 1280×720 by libass
+   * (DejaVu Sans {@code fontSize} in {@code colour}, black outline 2 and shadow 2, bottom centre),
+   * sampled at {@link #FPS}.
+   */
+  private List<SubtitleVideo.DecodedFrame> burn720(List<SubtitleVideo.SrtCue> cues, String background,
+      double seconds, int fontSize, String colour) throws Exception {
+    SubtitleVideo.writeSrt(dir.resolve("subs.srt"), cues);
+    return SubtitleVideo.sample(SubtitleVideo.burnVideo(dir, background, seconds,
+        "FontName=DejaVu Sans,FontSize=" + fontSize + ",PrimaryColour=" + colour
+            + ",OutlineColour=&H00000000&,BorderStyle=1,Outline=2,Shadow=2,MarginV=12,Alignment=2"), 1280, 720, FPS);
+  }
+
   private static List<List<String>> frameTexts(TestStream s) {
     return s.results().stream().map(r -> r.getLinesList().stream().map(TextLine::getText).toList()).toList();
   }
@@ -167,19 +180,13 @@ class SubtitleDetectionScaleStreamTest {
     // on the short-cue part of the subtitle bench. A detection input scaled to 32 px lines (0.71
     // instead of the model's 0.75) found no line in any frame of it; read, its box (33 px) is
     // lower than the learned height (54 px) / 1.6, which the cue rules took for junk.
-    int w = 1280;
-    int h = 720;
-    List<SubtitleVideo.SrtCue> truth = List.of(
+    List<SubtitleVideo.DecodedFrame> frames = burn720(List.of(
         new SubtitleVideo.SrtCue(1, 300, 3000, "for which you"),
-        new SubtitleVideo.SrtCue(2, 3400, 6400, "add"));
-    SubtitleVideo.writeSrt(dir.resolve("subs.srt"), truth);
-    List<SubtitleVideo.DecodedFrame> frames = SubtitleVideo.sample(SubtitleVideo.burnVideo(dir,
-        "cellauto=s=1280x720:r=25:rule=110:seed=3", 6.6,
-        "FontName=DejaVu Sans,FontSize=14,PrimaryColour=&H00FFFFFF&,OutlineColour=&H00000000&,BorderStyle=1,"
-            + "Outline=2,Shadow=2,MarginV=12,Alignment=2"), w, h, FPS);
+        new SubtitleVideo.SrtCue(2, 3400, 6400, "add")),
+        "cellauto=s=1280x720:r=25:rule=110:seed=3", 6.6, 14, "&H00FFFFFF&");
     Served byDefault = serve(new StreamingSection().subtitle_region.detection_line_height);
 
-    TestStream s = stream(byDefault, frames, w, h);
+    TestStream s = stream(byDefault, frames, 1280, 720);
 
     assertThat(s.cues()).extracting(Cue::getText).as("frames %s", frameTexts(s))
         .containsExactly("for which you", "add");
@@ -191,22 +198,16 @@ class SubtitleDetectionScaleStreamTest {
     // frame; from 9.2 s on, when its cells have spread), as in the subtitle bench's short-fresh7
     // sub-130 at 12.2 s. At the band's own scale the detector finds no line of two letters (in
     // the bench's video it boxed the `n` alone: one letter, never a subtitle); enlarged, `in`.
-    int w = 1280;
-    int h = 720;
-    List<SubtitleVideo.SrtCue> truth = List.of(
+    List<SubtitleVideo.DecodedFrame> frames = burn720(List.of(
         new SubtitleVideo.SrtCue(1, 300, 2600, "works, which"),
-        new SubtitleVideo.SrtCue(2, 3000, 5400, "in"));
-    SubtitleVideo.writeSrt(dir.resolve("subs.srt"), truth);
-    List<SubtitleVideo.DecodedFrame> frames = SubtitleVideo.sample(SubtitleVideo.burnVideo(dir,
+        new SubtitleVideo.SrtCue(2, 3000, 5400, "in")),
         "life=s=1280x720:r=25:mold=10:ratio=0.2:life_color=#909090:death_color=#202830:seed=7,"
-            + "trim=start=9.2,setpts=PTS-STARTPTS", 5.8,
-        "FontName=DejaVu Sans,FontSize=24,PrimaryColour=&H0000FFFF&,OutlineColour=&H00000000&,BorderStyle=1,"
-            + "Outline=2,Shadow=2,MarginV=12,Alignment=2"), w, h, FPS);
+            + "trim=start=9.2,setpts=PTS-STARTPTS", 5.8, 24, "&H0000FFFF&");
     Served byDefault = serve(streaming -> { });
     Served sameSize = serve(streaming -> streaming.empty_retry_scale = 1);
 
-    TestStream s = stream(byDefault, frames, w, h);
-    TestStream without = stream(sameSize, frames, w, h);
+    TestStream s = stream(byDefault, frames, 1280, 720);
+    TestStream without = stream(sameSize, frames, 1280, 720);
 
     assertThat(s.cues()).extracting(Cue::getText).as("frames %s", frameTexts(s))
         .containsExactly("works, which", "in");

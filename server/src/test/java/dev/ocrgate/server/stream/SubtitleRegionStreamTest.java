@@ -331,10 +331,7 @@ class SubtitleRegionStreamTest {
   void verify_aSubtitleTheDetectorMissesInOneFrame_isReadAgainInTheNext_andReusedFromThere() throws Exception {
     List<SubtitleVideo.SrtCue> truth = List.of(new SubtitleVideo.SrtCue(1, 500, 4000, "Please take your seats"));
     List<SubtitleVideo.DecodedFrame> frames = video(truth, "FontName=DejaVu Sans,FontSize=22,Outline=2,MarginV=12", "");
-    int first = 0;
-    while (frames.get(first).ptsMs() < 600) {
-      first++; // the first frame showing the subtitle: light text appeared, so it is read
-    }
+    int first = firstFrameFrom(frames, 600); // the first showing the subtitle: light text appeared, so it is read
     missOnce.arm(frames.get(first).rgb());
     TestStream s;
     try {
@@ -366,10 +363,7 @@ class SubtitleRegionStreamTest {
   void verify_anAnswerOfOneLetter_isReadAgainInTheNextFrame_enlarged() throws Exception {
     List<SubtitleVideo.SrtCue> truth = List.of(new SubtitleVideo.SrtCue(1, 500, 4000, "Please take your seats"));
     List<SubtitleVideo.DecodedFrame> frames = video(truth, "FontName=DejaVu Sans,FontSize=22,Outline=2,MarginV=12", "");
-    int first = 0;
-    while (frames.get(first).ptsMs() < 600) {
-      first++;
-    }
+    int first = firstFrameFrom(frames, 600);
     missOnce.arm(frames.get(first).rgb(), true, frames.get(first + 1).rgb());
     TestStream s;
     List<Double> scales;
@@ -386,8 +380,18 @@ class SubtitleRegionStreamTest {
     FrameResult again = r.get(first + 1);
     assertThat(again.hasReusedFromSeq()).as("read itself, not the one letter").isFalse();
     assertThat(again.getLinesList()).extracting(TextLine::getText).containsExactly("Please take your seats");
-    assertThat(scales).as("the second read's detection scale").containsExactly(new StreamingSection().empty_retry_scale);
+    assertThat(scales).as("the second read's detection scale")
+        .containsExactly(new StreamingSection().empty_retry_scale);
     assertCues(s, truth);
+  }
+
+  /** The index of the first of {@code frames} at or after {@code ptsMs}. */
+  private static int firstFrameFrom(List<SubtitleVideo.DecodedFrame> frames, long ptsMs) {
+    int i = 0;
+    while (frames.get(i).ptsMs() < ptsMs) {
+      i++;
+    }
+    return i;
   }
 
   /**
