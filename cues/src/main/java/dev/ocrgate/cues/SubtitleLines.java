@@ -68,14 +68,6 @@ public final class SubtitleLines {
   static final int WINDOW = 64;
   static final int MIN_CHARS = 2;
 
-  /**
-   * A line with fewer than {@value #MIN_CHARS} letters and digits: never subtitle text by itself
-   * (the Size rule below). The server reads a frame again when every line it found is such a line
-   * (StreamFramesCall's second read of an answer without text).
-   */
-  public static boolean tooShort(String text) {
-    return TextSimilarity.normalize(text).length < MIN_CHARS;
-  }
   static final int MIN_OFF_PLACE_CHARS = 6;
   /** Latin lower-case letters that stand no higher than an x: a word of them has a low box. */
   static final String X_HEIGHT_LETTERS = "acemnorsuvwxz";
@@ -95,6 +87,15 @@ public final class SubtitleLines {
 
   SubtitleLines(CueRules rules) {
     this.rules = rules;
+  }
+
+  /**
+   * A line with fewer than {@value #MIN_CHARS} letters and digits: never subtitle text by itself
+   * (the class comment's Size rule). The server reads a frame again when every line it found is
+   * such a line (StreamFramesCall's second read of an answer without subtitle text).
+   */
+  public static boolean tooShort(String text) {
+    return TextSimilarity.normalize(text).length < MIN_CHARS;
   }
 
   /** The frame's subtitle lines, in their order; empty when the frame shows none. */

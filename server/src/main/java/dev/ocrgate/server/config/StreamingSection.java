@@ -78,12 +78,13 @@ public final class StreamingSection {
    */
   @JsonProperty public long reread_lines_ms = 1000;
   /**
-   * SUBTITLE mode: an empty answer from a frame that showed light text is read a second time, by
-   * the first frame that would reuse it; that read shows the detector the area enlarged by this
-   * factor, within the model's {@code max_side_len}. PP-OCRv4's detector gives no box for one or
-   * two letters beside busy texture at their own size (`in` at 60 px, `If` at 30 px) and finds
-   * them at 1.5-2x. Costs one larger detection where such an answer was empty. In [1, 4]; 1 =
-   * the second read sees what the first saw. Default 2.
+   * SUBTITLE mode: an answer without subtitle text (no line of two letters or digits or more) from
+   * a frame that showed light text is read a second time, by the first frame that would reuse it;
+   * that read shows the detector the area enlarged by this factor, within the model's {@code
+   * max_side_len}. PP-OCRv4's detector gives no box, or a box round one letter, for a one- or
+   * two-letter word beside busy texture at its own size (`in` at 60 px, `If` at 30 px) and finds
+   * it at 1.5-2x. Costs one larger detection per such second read. In [1, 4]; 1 = the second read
+   * sees what the first saw. Default 2.
    */
   @JsonProperty public double empty_retry_scale = 2;
   /** Default similarity for two frames' texts to belong to one cue, in (0, 1]. Default 0.8. */
