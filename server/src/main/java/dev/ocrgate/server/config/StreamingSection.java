@@ -1,6 +1,7 @@
 package dev.ocrgate.server.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ocrgate.server.vision.DetResize;
 import java.util.List;
 
 /** StreamFrames defaults and limits (the {@code streaming:} section). */
@@ -215,8 +216,9 @@ public final class StreamingSection {
     if (gap_frames == null || !List.of("read", "learn", "reuse").contains(gap_frames)) {
       throw new ConfigException("streaming.gap_frames must be read, learn or reuse, got " + gap_frames);
     }
-    if (!(empty_retry_scale >= 1 && empty_retry_scale <= 4)) { // 4: OcrRequest.MAX_DETECTION_SCALE
-      throw new ConfigException("streaming.empty_retry_scale must be in [1, 4], got " + empty_retry_scale);
+    if (!(empty_retry_scale >= 1 && empty_retry_scale <= DetResize.MAX_ENLARGEMENT)) {
+      throw new ConfigException("streaming.empty_retry_scale must be in [1, " + DetResize.MAX_ENLARGEMENT + "], got "
+          + empty_retry_scale);
     }
     if (reread_lines_ms < 0 || reread_lines_ms > 60_000) {
       throw new ConfigException("streaming.reread_lines_ms must be in [0, 60000], got " + reread_lines_ms);

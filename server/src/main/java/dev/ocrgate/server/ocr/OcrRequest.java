@@ -1,5 +1,6 @@
 package dev.ocrgate.server.ocr;
 
+import dev.ocrgate.server.vision.DetResize;
 import dev.ocrgate.server.vision.PixelRect;
 import dev.ocrgate.server.vision.RgbImage;
 import io.grpc.Deadline;
@@ -35,8 +36,8 @@ public record OcrRequest(
     double detectionScale,
     LineSelector lines) {
 
-  /** The largest {@code detectionScale}: an enlargement beyond it would only cost. */
-  public static final double MAX_DETECTION_SCALE = 4;
+  /** The largest {@code detectionScale} ({@link DetResize#MAX_ENLARGEMENT}). */
+  public static final double MAX_DETECTION_SCALE = DetResize.MAX_ENLARGEMENT;
 
   public OcrRequest {
     if (!(detectionScale > 0 && detectionScale <= MAX_DETECTION_SCALE)) {

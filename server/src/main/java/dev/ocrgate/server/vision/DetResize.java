@@ -25,6 +25,13 @@ package dev.ocrgate.server.vision;
  * @param maxSideLen cap on the longer side after scaling (keeps huge inputs bounded)
  */
 public record DetResize(String limitType, int limitSideLen, int maxSideLen) {
+  /**
+   * The largest enlargement a caller may ask for (a {@code scaleCap} above 1): beyond it a small
+   * word is no easier to find and the input only costs more. Checked where requests and settings
+   * are validated (OcrRequest, streaming.empty_retry_scale).
+   */
+  public static final int MAX_ENLARGEMENT = 4;
+
   public DetResize {
     if (!"min".equals(limitType) && !"max".equals(limitType)) {
       throw new IllegalArgumentException("limit_type must be min or max, not " + limitType);
